@@ -1,0 +1,223 @@
+//! Diagnostics: the one `Diagnostic` type every stage produces, the code registry's
+//! metadata type, and the renderers (human via miette, json, sarif, github).
+
+mod render;
+
+pub use render::{Format, render};
+
+use crate::source::Span;
+use std::fmt;
+
+/// How serious a finding is. `Allow` turns a rule off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Allow,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "error" | "deny" => Some(Severity::Error),
+            "warning" | "warn" => Some(Severity::Warning),
+            "allow" | "off" => Some(Severity::Allow),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Allow => "allow",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a code is: its identifier, its kebab-case name, its default severity and
+/// its documentation (the doc comment of the rule's declaration).
+#[derive(Debug)]
+pub struct Code {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub doc: &'static str,
+}
+
+impl Code {
+    /// The first line of the documentation after "## What it does".
+    pub fn summary(&self) -> &'static str {
+        let mut lines = self.doc.lines().map(str::trim);
+        for line in lines.by_ref() {
+            if line.starts_with("## What it does") {
+                break;
+            }
+        }
+        lines.find(|l| !l.is_empty()).unwrap_or(self.name)
+    }
+}
+
+/// Declares a code with its documentation. The doc comment is the documentation:
+/// `forge-spec explain` and `generated/docs/rules.md` print it.
+#[macro_export]
+macro_rules! declare_code {
+    ($(#[doc = $doc:literal])* $vis:vis $ident:ident = ($code:literal, $name:literal, $sev:ident);) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::diag::Code = $crate::diag::Code {
+            code: $code,
+            name: $name,
+            severity: $crate::diag::Severity::$sev,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// A span with a message: the primary one points at the problem, secondary ones at
+/// related definitions ("first defined here").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One finding: what is wrong (message), where (labels), how to fix it (help).
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub code: &'static Code,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: &'static Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.severity,
+            message: message.into(),
+            primary: Label {
+                span,
+                message: String::new(),
+            },
+            secondary: Vec::new(),
+            help: None,
+            note: None,
+        }
+    }
+
+    /// The text under the caret.
+    pub fn label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = message.into();
+        self
+    }
+
+    pub fn secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Collects diagnostics across stages; sorting makes the output order deterministic.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    pub items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, it: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(it);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Sorts by file, position, code and message, and drops exact repeats.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (a.primary.span, a.code.code, &a.message).cmp(&(b.primary.span, b.code.code, &b.message))
+        });
+        self.items.dedup_by(|a, b| {
+            a.primary.span == b.primary.span && a.code.code == b.code.code && a.message == b.message
+        });
+    }
+}
+
+/// "did you mean `x`?" when a known name is close enough to the unknown one.
+pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let mut best: Option<(usize, &str)> = None;
+    for k in known {
+        let d = edit_distance(&unknown.to_lowercase(), &k.to_lowercase());
+        let limit = (unknown.chars().count().max(k.chars().count()) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, bk)| (d, k) < (bd, bk)) {
+            best = Some((d, k));
+        }
+    }
+    best.map(|(_, k)| k)
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Suggestions pick the closest known name and refuse distant ones.
+    #[test]
+    fn suggestions() {
+        assert_eq!(did_you_mean("pagerduty", ["slack", "pagerduty"]), Some("pagerduty"));
+        assert_eq!(did_you_mean("pagerdty", ["slack", "pagerduty"]), Some("pagerduty"));
+        assert_eq!(did_you_mean("zzz", ["slack", "pagerduty"]), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

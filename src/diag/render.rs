@@ -1,0 +1,332 @@
+//! Diagnostics rendering: one `Diagnostic` type, four formats (human, json, sarif, github).
+
+use super::{Diagnostic, Severity};
+use crate::source::{SourceSet, Span};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// Output formats of `check` and `build`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+}
+
+/// Renders all diagnostics in one format. Human output has no colours when
+/// `color` is false (tests, pipes).
+pub fn render(format: Format, diags: &[Diagnostic], sources: &SourceSet, color: bool) -> String {
+    match format {
+        Format::Human => human(diags, sources, color),
+        Format::Json => {
+            let mut out = String::new();
+            for d in diags {
+                out.push_str(&json_object(d, sources).to_string());
+                out.push('\n');
+            }
+            out
+        }
+        Format::Sarif => {
+            let mut s = serde_json::to_string_pretty(&sarif(diags, sources)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Github => github(diags, sources),
+    }
+}
+
+fn json_object(d: &Diagnostic, sources: &SourceSet) -> Value {
+    let pos = sources.position(d.primary.span);
+    let labels: Vec<Value> = d
+        .secondary
+        .iter()
+        .map(|l| {
+            let p = sources.position(l.span);
+            json!({"file": p.file, "line": p.line, "column": p.column, "message": l.message})
+        })
+        .collect();
+    json!({
+        "code": d.code.code,
+        "name": d.code.name,
+        "severity": d.severity.as_str(),
+        "message": d.message,
+        "file": pos.file,
+        "line": pos.line,
+        "column": pos.column,
+        "end": {"line": pos.end_line, "column": pos.end_column},
+        "label": d.primary.message,
+        "help": d.help,
+        "related": labels,
+    })
+}
+
+fn sarif(diags: &[Diagnostic], sources: &SourceSet) -> Value {
+    let mut codes: Vec<&super::Code> = diags.iter().map(|d| d.code).collect();
+    codes.sort_by_key(|c| c.code);
+    codes.dedup_by_key(|c| c.code);
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.code,
+                "name": c.name,
+                "shortDescription": {"text": c.summary()},
+                "fullDescription": {"text": c.doc.trim()},
+                "defaultConfiguration": {"level": sarif_level(c.severity)},
+            })
+        })
+        .collect();
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(h) = &d.help {
+                let _ = write!(text, "\nhelp: {h}");
+            }
+            let related: Vec<Value> = d
+                .secondary
+                .iter()
+                .enumerate()
+                .map(|(i, l)| {
+                    let mut loc = sarif_location(l.span, sources);
+                    loc["id"] = json!(i + 1);
+                    loc["message"] = json!({"text": l.message});
+                    loc
+                })
+                .collect();
+            json!({
+                "ruleId": d.code.code,
+                "ruleIndex": codes.iter().position(|c| c.code == d.code.code).unwrap_or(0),
+                "level": sarif_level(d.severity),
+                "message": {"text": text},
+                "locations": [sarif_location(d.primary.span, sources)],
+                "relatedLocations": related,
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "forge-spec",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/forge-spec/forge-spec",
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
+}
+
+fn sarif_location(span: Span, sources: &SourceSet) -> Value {
+    let p = sources.position(span);
+    json!({"physicalLocation": {
+        "artifactLocation": {"uri": p.file},
+        "region": {
+            "startLine": p.line.max(1),
+            "startColumn": p.column.max(1),
+            "endLine": p.end_line.max(1),
+            "endColumn": p.end_column.max(1),
+        },
+    }})
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Allow => "none",
+    }
+}
+
+/// GitHub Actions workflow commands; `%`, CR and LF escaped as the runner requires.
+fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
+    let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc_prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diags {
+        let p = sources.position(d.primary.span);
+        let kind = if d.is_error() { "error" } else { "warning" };
+        let mut msg = d.message.clone();
+        if let Some(h) = &d.help {
+            let _ = write!(msg, "\nhelp: {h}");
+        }
+        let _ = writeln!(
+            out,
+            "::{kind} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            esc_prop(p.file),
+            p.line,
+            p.column,
+            p.end_line,
+            p.end_column,
+            esc_prop(&format!("{} {}", d.code.code, d.code.name)),
+            esc(&msg)
+        );
+    }
+    out
+}
+
+/// Human output: miette's graphical report (file:line:col, caret, labels, help),
+/// followed by a summary line.
+fn human(diags: &[Diagnostic], sources: &SourceSet, color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for d in diags {
+        let report = MietteView::new(d, sources);
+        let mut s = String::new();
+        if handler.render_report(&mut s, &report).is_err() {
+            let _ = writeln!(s, "{}[{}]: {}", d.severity, d.code.code, d.message);
+        }
+        out.push_str(&s);
+        if !s.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Adapts a `Diagnostic` to miette. Labels in the primary's file are drawn there;
+/// labels in other files become related reports with their own source.
+struct MietteView<'a> {
+    diag: &'a Diagnostic,
+    header: String,
+    source: miette::NamedSource<String>,
+    labels: Vec<miette::LabeledSpan>,
+    related: Vec<RelatedView>,
+    primary_only: bool,
+}
+
+struct RelatedView {
+    message: String,
+    source: miette::NamedSource<String>,
+    label: miette::LabeledSpan,
+}
+
+impl<'a> MietteView<'a> {
+    fn new(diag: &'a Diagnostic, sources: &SourceSet) -> Self {
+        let file = diag.primary.span.file;
+        let pos = sources.position(diag.primary.span);
+        let named = |f| {
+            let (name, text) = sources
+                .get(f)
+                .map_or(("<unknown>".to_string(), String::new()), |s| {
+                    (s.name.clone(), s.text.clone())
+                });
+            miette::NamedSource::new(name, text).with_language("yaml")
+        };
+        let to_span = |s: Span| miette::SourceSpan::new((s.start as usize).into(), s.len());
+        let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
+            Some(diag.primary.message.clone()).filter(|m| !m.is_empty()),
+            to_span(diag.primary.span),
+        )];
+        let mut related = Vec::new();
+        for l in &diag.secondary {
+            let ls = miette::LabeledSpan::new_with_span(Some(l.message.clone()), to_span(l.span));
+            if l.span.file == file {
+                labels.push(ls);
+            } else {
+                related.push(RelatedView {
+                    message: l.message.clone(),
+                    source: named(l.span.file),
+                    label: ls,
+                });
+            }
+        }
+        MietteView {
+            diag,
+            header: format!("{} at {}", diag.message, pos),
+            source: named(file),
+            labels,
+            related,
+            primary_only: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        Some(Box::new(format!("{}({})", self.diag.code.code, self.diag.code.name)))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            _ => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
+        match (&self.diag.help, &self.diag.note) {
+            (Some(h), Some(n)) => Some(Box::new(format!("{h}\nnote: {n}"))),
+            (Some(h), None) => Some(Box::new(h.clone())),
+            (None, Some(n)) => Some(Box::new(format!("note: {n}"))),
+            (None, None) => None,
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
+        if self.primary_only || self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}
+
+impl std::fmt::Debug for RelatedView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::fmt::Display for RelatedView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RelatedView {}
+
+impl miette::Diagnostic for RelatedView {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(self.label.clone())))
+    }
+}

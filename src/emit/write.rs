@@ -1,0 +1,108 @@
+//! Stage 5, write: atomic replacement of the output directory, or a comparison with it.
+
+use super::Output;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Writes every file into a fresh sibling directory, then swaps it in place of `out`.
+/// An interrupted or failed write leaves the previous `out` untouched.
+pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)?;
+    let base = out.file_name().map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
+    let pid = std::process::id();
+    let tmp = parent.join(format!(".{base}.forge-new-{pid}"));
+    let old = parent.join(format!(".{base}.forge-old-{pid}"));
+    let _ = fs::remove_dir_all(&tmp);
+    let result = (|| {
+        fs::create_dir_all(&tmp)?;
+        for (rel, bytes) in &output.files {
+            let path = tmp.join(rel);
+            if let Some(dir) = path.parent() {
+                fs::create_dir_all(dir)?;
+            }
+            let mut f = std::io::BufWriter::new(fs::File::create(&path)?);
+            f.write_all(bytes)?;
+            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        }
+        if out.exists() {
+            fs::rename(out, &old)?;
+            if let Err(e) = fs::rename(&tmp, out) {
+                let _ = fs::rename(&old, out);
+                return Err(e);
+            }
+            fs::remove_dir_all(&old)?;
+        } else {
+            fs::rename(&tmp, out)?;
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&tmp);
+    }
+    result
+}
+
+/// One difference between the expected output and the directory on disk.
+#[derive(Debug)]
+pub enum Stale {
+    Changed { path: String, diff: String },
+    Missing { path: String },
+    Extra { path: String },
+}
+
+impl Stale {
+    pub fn render(&self) -> String {
+        match self {
+            Stale::Changed { diff, .. } => diff.clone(),
+            Stale::Missing { path } => format!("missing: {path} (would be created)\n"),
+            Stale::Extra { path } => format!("extra: {path} (would be removed)\n"),
+        }
+    }
+}
+
+/// Compares the expected output with `out`; empty when up to date.
+pub fn check(output: &Output, out: &Path) -> Vec<Stale> {
+    let mut stale = Vec::new();
+    let mut on_disk = Vec::new();
+    list(out, out, &mut on_disk);
+    for (rel, bytes) in &output.files {
+        match fs::read(out.join(rel)) {
+            Ok(current) if current == *bytes => {}
+            Ok(current) => {
+                let old = String::from_utf8_lossy(&current);
+                let new = String::from_utf8_lossy(bytes);
+                let diff = similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&format!("a/{rel}"), &format!("b/{rel}"))
+                    .to_string();
+                stale.push(Stale::Changed { path: rel.clone(), diff });
+            }
+            Err(_) => stale.push(Stale::Missing { path: rel.clone() }),
+        }
+    }
+    for rel in on_disk {
+        if !output.files.contains_key(&rel) {
+            stale.push(Stale::Extra { path: rel });
+        }
+    }
+    stale
+}
+
+fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            list(root, &p, out);
+        } else if let Ok(rel) = p.strip_prefix(root) {
+            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
+        }
+    }
+}

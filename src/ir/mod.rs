@@ -1,0 +1,284 @@
+//! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
+//! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
+
+mod resolve;
+pub mod slo;
+
+pub use resolve::{camel, resolve};
+
+use crate::diag::Severity;
+use crate::expr::{self, Catalog, Condition, Duration, MetricKind, SourceMap, Ty, Unit};
+use crate::source::Span;
+use crate::syntax::{self, Spanned};
+use std::collections::BTreeMap;
+
+pub type S = Spanned<String>;
+
+/// The whole resolved spec.
+#[derive(Debug)]
+pub struct Model {
+    /// How the spec was named on the command line (`spec`), for generated headers.
+    pub spec_name: String,
+    pub service: Service,
+    pub default_range: Duration,
+    pub scrape_interval: Duration,
+    pub catalog: Catalog,
+    pub targets: Vec<Target>,
+    pub metrics: Vec<Metric>,
+    pub slos: Vec<Slo>,
+    pub alerts: Vec<Alert>,
+    pub routing: Option<Routing>,
+    pub receivers: Vec<Receiver>,
+    pub dashboards: Vec<Dashboard>,
+    pub logs: Logs,
+    /// Severity overrides from `lints:`, by code.
+    pub lints: BTreeMap<&'static str, Severity>,
+    /// Per-item silences from `allow:`: the item's span, the code, the reason.
+    pub allows: Vec<Allowed>,
+}
+
+#[derive(Debug)]
+pub struct Allowed {
+    /// The whole item the allow belongs to (diagnostics inside it are silenced).
+    pub item: S,
+    pub code: &'static str,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub name: S,
+    pub metric_prefix: Option<S>,
+    pub grafana_url: Option<S>,
+    pub runbook_base_url: Option<S>,
+    pub alertmanager: String,
+}
+
+#[derive(Debug)]
+pub struct Target {
+    pub name: S,
+    pub address: S,
+    pub metrics_path: String,
+}
+
+#[derive(Debug)]
+pub struct Metric {
+    pub name: S,
+    pub kind: MetricKind,
+    pub kind_span: Span,
+    pub help: Option<S>,
+    pub unit: Unit,
+    pub unit_text: Option<S>,
+    pub labels: Vec<Label>,
+    pub buckets: Vec<Spanned<f64>>,
+    pub buckets_span: Option<Span>,
+    pub standard: bool,
+    pub provided_by: Option<S>,
+}
+
+impl Metric {
+    /// Exported by the service's own code (not a client collector or an exporter).
+    pub fn own(&self) -> bool {
+        self.provided_by.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub struct Label {
+    pub name: S,
+    pub values: Option<Vec<S>>,
+    pub max_values: Option<Spanned<u64>>,
+}
+
+#[derive(Debug)]
+pub struct Slo {
+    pub name: S,
+    /// Target as a fraction, e.g. 0.999.
+    pub objective: f64,
+    pub objective_span: Span,
+    pub period: Duration,
+    pub period_span: Option<Span>,
+    pub description: Option<S>,
+    pub sli: Sli,
+    pub page_severity: String,
+    pub ticket_severity: String,
+    pub alerting_disabled: bool,
+    /// CamelCase prefix of the generated burn-rate alerts.
+    pub alert_name: String,
+    pub runbook: Option<S>,
+}
+
+#[derive(Debug)]
+pub enum Sli {
+    /// Error ratio = errors / total (both counter selectors, PromQL text).
+    Ratio {
+        errors: SliSelector,
+        total: SliSelector,
+        /// True when written as `good:`; then errors = total − good.
+        good: bool,
+    },
+    /// Share of requests slower than `below`.
+    Latency {
+        metric: SliSelector,
+        below: f64,
+        below_span: Span,
+    },
+    /// Share of scrapes where the target was down.
+    Uptime { target: S },
+}
+
+#[derive(Debug)]
+pub struct SliSelector {
+    pub text: S,
+    pub selector: Option<expr::ast::Selector>,
+}
+
+impl SliSelector {
+    pub fn metric(&self) -> Option<&str> {
+        self.selector.as_ref().map(|s| s.metric.as_str())
+    }
+}
+
+#[derive(Debug)]
+pub struct Alert {
+    pub name: S,
+    pub severity: S,
+    pub when: Option<AlertExpr>,
+    pub for_: Option<Spanned<Duration>>,
+    pub slo: Option<S>,
+    pub summary: Option<S>,
+    pub description: Option<S>,
+    pub runbook: Option<S>,
+    pub dashboard: Option<S>,
+    pub labels: Vec<(S, S)>,
+}
+
+/// An alert condition, parsed and lowered.
+#[derive(Debug)]
+pub struct AlertExpr {
+    pub text: S,
+    pub map: SourceMap,
+    /// Parsed condition (None for raw PromQL).
+    pub condition: Option<Condition>,
+    pub ty: Option<Ty>,
+    pub promql: String,
+    pub metrics: Vec<String>,
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Routing {
+    pub root: Route,
+    pub inhibit: Vec<Inhibit>,
+    pub tests: Vec<RouteTest>,
+    pub severities: Vec<String>,
+    pub severities_span: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub span: Span,
+    pub matchers: Vec<RouteMatcher>,
+    pub receiver: Option<S>,
+    pub continue_: bool,
+    pub group_by: Option<Vec<S>>,
+    pub group_wait: Option<Spanned<Duration>>,
+    pub group_interval: Option<Spanned<Duration>>,
+    pub repeat_interval: Option<Spanned<Duration>>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteMatcher {
+    pub label: S,
+    pub value: S,
+    pub regex: bool,
+}
+
+#[derive(Debug)]
+pub struct Inhibit {
+    pub span: Span,
+    pub source: Vec<(S, S)>,
+    pub target: Vec<(S, S)>,
+    pub equal: Vec<S>,
+}
+
+#[derive(Debug)]
+pub struct RouteTest {
+    pub labels: Vec<(S, S)>,
+    pub expect: Vec<S>,
+}
+
+#[derive(Debug)]
+pub struct Receiver {
+    pub name: S,
+    pub spec: syntax::Receiver,
+}
+
+#[derive(Debug)]
+pub struct Dashboard {
+    pub uid: S,
+    pub title: S,
+    pub description: Option<S>,
+    pub tags: Vec<S>,
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Debug)]
+pub struct Panel {
+    pub span: Span,
+    pub title: Option<S>,
+    pub description: Option<S>,
+    pub queries: Vec<Query>,
+    pub unit: Option<S>,
+    pub kind: Option<S>,
+}
+
+#[derive(Debug)]
+pub struct Query {
+    pub text: S,
+    pub raw: bool,
+    pub expr: Option<expr::Expr>,
+    pub ty: Option<Ty>,
+    /// PromQL with Grafana's `$__rate_interval`.
+    pub promql: String,
+    pub metrics: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Logs {
+    pub level: Option<S>,
+    pub format: Option<S>,
+    pub handlers: Vec<S>,
+    pub events: Vec<LogEvent>,
+}
+
+#[derive(Debug)]
+pub struct LogEvent {
+    pub name: S,
+    pub level: S,
+    pub message: Option<S>,
+    pub fields: Vec<LogField>,
+}
+
+#[derive(Debug)]
+pub struct LogField {
+    pub name: S,
+    pub kind: String,
+    pub kind_span: Span,
+    pub redacted: bool,
+}
+
+impl Model {
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.metrics.iter().find(|m| m.name.value == name)
+    }
+    pub fn slo(&self, name: &str) -> Option<&Slo> {
+        self.slos.iter().find(|s| s.name.value == name)
+    }
+    pub fn receiver(&self, name: &str) -> Option<&Receiver> {
+        self.receivers.iter().find(|r| r.name.value == name)
+    }
+    pub fn dashboard(&self, uid: &str) -> Option<&Dashboard> {
+        self.dashboards.iter().find(|d| d.uid.value == uid)
+    }
+}

@@ -1,0 +1,154 @@
+//! The command line: arguments → library → rendered diagnostics → exit code.
+//! Exit 0 clean; 1 spec errors (or warnings with --deny-warnings) or stale output;
+//! 2 usage or I/O error.
+
+use clap::{Parser, Subcommand};
+use forge_spec::diag::{Format, Severity, render};
+use forge_spec::{Options, emit, rules};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "forge-spec", version, about = "Compile an observability spec into Prometheus, Alertmanager, Grafana and Rust")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Spec files or directories (default: `spec/`).
+    spec: Vec<PathBuf>,
+    /// Output format of diagnostics.
+    #[arg(long, value_enum, default_value = "human")]
+    format: Format,
+    /// Treat warnings as errors (exit 1).
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate the spec and report every problem.
+    Check(Common),
+    /// Validate, then write every artifact into the output directory atomically.
+    Build {
+        #[command(flatten)]
+        common: Common,
+        /// Output directory.
+        #[arg(long, default_value = "generated")]
+        out: PathBuf,
+        /// Write nothing; exit 1 with a unified diff when the output directory is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the JSON Schema of the spec.
+    Schema,
+    /// Print the documentation of a rule (by code or name), or list all rules.
+    Explain { rule: Option<String> },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(c) => run(&c, None),
+        Command::Build { common, out, check } => run(&common, Some((out, check))),
+        Command::Schema => {
+            print!("{}", emit::schema::render());
+            ExitCode::SUCCESS
+        }
+        Command::Explain { rule } => explain(rule.as_deref()),
+    }
+}
+
+fn explain(rule: Option<&str>) -> ExitCode {
+    match rule {
+        None => {
+            for c in rules::all_codes() {
+                println!("{}  {:<32} {:<8} {}", c.code, c.name, c.severity, c.summary());
+            }
+            ExitCode::SUCCESS
+        }
+        Some(key) => match rules::find(key) {
+            Some(c) => {
+                println!("# {} `{}` (default: {})\n", c.code, c.name, c.severity);
+                for line in c.doc.lines() {
+                    println!("{}", line.strip_prefix(' ').unwrap_or(line));
+                }
+                ExitCode::SUCCESS
+            }
+            None => {
+                let all = rules::all_codes();
+                let hint = forge_spec::diag::did_you_mean(key, all.iter().flat_map(|c| [c.code, c.name]))
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                eprintln!("error: no rule is called `{key}`{hint}; `forge-spec explain` lists them");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
+    let paths = if c.spec.is_empty() { vec![PathBuf::from("spec")] } else { c.spec.clone() };
+    let spec_name = paths.iter().map(|p| forge_spec::source::display_name(p)).collect::<Vec<_>>().join(", ");
+    let comp = match forge_spec::compile(&paths, &spec_name, &Options::default()) {
+        Ok(comp) => comp,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = c.format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let text = render(c.format, &comp.diagnostics.items, &comp.sources, color);
+    let errors = comp.diagnostics.count(Severity::Error);
+    let warnings = comp.diagnostics.count(Severity::Warning);
+    if c.format == Format::Human {
+        eprint!("{text}");
+        if errors + warnings > 0 {
+            eprintln!("{errors} error(s), {warnings} warning(s)");
+        }
+    } else {
+        print!("{text}");
+    }
+    let failed = errors > 0 || (c.deny_warnings && warnings > 0);
+    let (Some((out, check)), Some(model)) = (build, comp.model.as_ref()) else {
+        return if failed || comp.model.is_none() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+    };
+    if failed {
+        eprintln!("nothing written: fix the errors above");
+        return ExitCode::from(1);
+    }
+    let output = emit::emit(model);
+    if check {
+        let stale = emit::check(&output, &out);
+        if stale.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        let mut so = std::io::stdout().lock();
+        for s in &stale {
+            let _ = so.write_all(s.render().as_bytes());
+        }
+        eprintln!("{} is stale: {} file(s) differ; run `forge-spec build`", out.display(), stale.len());
+        return ExitCode::from(1);
+    }
+    match emit::write_atomic(&output, &out) {
+        Ok(()) => {
+            if c.format == Format::Human {
+                eprintln!("wrote {} files to {}", output.files.len(), out.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out.display());
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! Rules of the `alerts` family: one file per rule, the doc comment is its documentation.
+
+mod alert_name_not_camel_case;
+mod bad_summary;
+mod constant_condition;
+mod missing_for;
+mod missing_runbook;
+mod unknown_severity;
+
+pub use alert_name_not_camel_case::ALERT_NAME_NOT_CAMEL_CASE;
+pub use bad_summary::BAD_SUMMARY;
+pub use constant_condition::CONSTANT_CONDITION;
+pub use missing_for::MISSING_FOR;
+pub use missing_runbook::MISSING_RUNBOOK;
+pub use unknown_severity::UNKNOWN_SEVERITY;
+
+/// Codes declared here but detected in an earlier stage.
+pub static CODES: &[&crate::diag::Code] = &[
+];
+
+/// The checks of this family, each with its code.
+pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
+    (&ALERT_NAME_NOT_CAMEL_CASE, alert_name_not_camel_case::check),
+    (&BAD_SUMMARY, bad_summary::check),
+    (&CONSTANT_CONDITION, constant_condition::check),
+    (&MISSING_FOR, missing_for::check),
+    (&MISSING_RUNBOOK, missing_runbook::check),
+    (&UNKNOWN_SEVERITY, unknown_severity::check),
+];

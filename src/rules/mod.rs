@@ -1,0 +1,81 @@
+//! Stage 3, check: the rule catalogue. One rule per file under `rules/<family>/`,
+//! its doc comment is its documentation. Codes of the parse, resolve and expression
+//! stages are declared here too, so every code has one registry and one doc.
+
+pub mod alerts;
+pub mod dashboards;
+pub mod exprs;
+pub mod logs;
+pub mod metrics;
+pub mod names;
+pub mod parse;
+pub mod slos;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
+use crate::ir::Model;
+
+/// A check over the resolved model.
+pub type CheckFn = fn(&Model, &mut Vec<Diagnostic>);
+
+/// Every code, in code order. Codes are unique (tested) and never reused.
+pub fn all_codes() -> Vec<&'static Code> {
+    let mut v: Vec<&'static Code> = Vec::new();
+    v.extend(parse::CODES);
+    v.extend(names::CODES);
+    v.extend(exprs::CODES);
+    for codes in [metrics::CODES, slos::CODES, alerts::CODES, logs::CODES, dashboards::CODES] {
+        v.extend(codes);
+    }
+    v.extend(all_checks().into_iter().map(|c| c.0));
+    v.sort_by_key(|c| c.code);
+    v
+}
+
+/// Every model check, with the code it reports.
+pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
+    let mut v = Vec::new();
+    for family in [metrics::CHECKS, slos::CHECKS, alerts::CHECKS, logs::CHECKS, dashboards::CHECKS] {
+        v.extend_from_slice(family);
+    }
+    v
+}
+
+/// Finds a code by its code (`A004`) or its name (`missing-runbook`).
+pub fn find(key: &str) -> Option<&'static Code> {
+    all_codes()
+        .into_iter()
+        .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
+}
+
+/// Runs every check (or only `only`) over the model.
+pub fn run(model: &Model, only: Option<&str>, out: &mut Diagnostics) {
+    for (code, check) in all_checks() {
+        if only.is_some_and(|o| o != code.code) {
+            continue;
+        }
+        let mut found = Vec::new();
+        check(model, &mut found);
+        out.extend(found);
+    }
+}
+
+/// Applies `lints:` severity overrides and `allow:` silences; drops allowed findings.
+pub fn apply_config(model: &Model, out: &mut Diagnostics, sources: &crate::source::SourceSet) {
+    for d in &mut out.items {
+        if let Some(sev) = model.lints.get(d.code.code) {
+            d.severity = *sev;
+        }
+        let silenced = model.allows.iter().any(|a| {
+            a.code == d.code.code
+                && a.item.span.file == d.primary.span.file
+                && (a.item.span == d.primary.span
+                    || (d.primary.span.start >= a.item.span.start
+                        && (d.message.contains(&format!("`{}`", a.item.value))
+                            || sources.slice(d.primary.span) == a.item.value)))
+        });
+        if silenced {
+            d.severity = Severity::Allow;
+        }
+    }
+    out.items.retain(|d| d.severity != Severity::Allow);
+}

@@ -1,0 +1,431 @@
+//! Stage 1, parse: the serde structs of the spec. Every user-visible value is
+//! `Spanned`; unknown keys are refused. The JSON Schema (`forge-spec schema`) is
+//! derived from these structs, so their doc comments are the editor's hover text.
+
+use super::spanned::{Map, Quantity, Spanned};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+type S = Spanned<String>;
+
+/// One spec file. Several files are merged; each section may appear in any file.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "forge-spec")]
+pub struct SpecFile {
+    /// Format version of the spec; only `1` exists.
+    pub version: Option<Spanned<u32>>,
+    /// The service the spec describes.
+    pub service: Option<Service>,
+    /// Defaults for expressions (the range window of `rate`, `increase`, quantiles).
+    pub defaults: Option<Defaults>,
+    /// Scrape targets: each becomes a Prometheus scrape job and `up(target)`.
+    #[serde(default)]
+    pub targets: Map<Target>,
+    /// The metric catalogue.
+    #[serde(default)]
+    pub metrics: Map<Metric>,
+    /// Service level objectives.
+    #[serde(default)]
+    pub slos: Map<Slo>,
+    /// Explicit alerts, by CamelCase name.
+    #[serde(default)]
+    pub alerts: Map<Alert>,
+    /// The Alertmanager route tree.
+    pub routing: Option<Routing>,
+    /// Alertmanager receivers, by name.
+    #[serde(default)]
+    pub receivers: Map<Receiver>,
+    /// Grafana dashboards, by uid.
+    #[serde(default)]
+    pub dashboards: Map<Dashboard>,
+    /// Structured logging: levels, handlers and typed log events.
+    pub logs: Option<Logs>,
+    /// Severity overrides per rule code or name: `error`, `warning` or `allow`.
+    #[serde(default)]
+    pub lints: Map<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Service name, used in labels, file names and the generated crate name.
+    pub name: S,
+    /// Prefix every non-standard metric must start with, e.g. `ai_forge_`.
+    pub metric_prefix: Option<S>,
+    /// Human description.
+    pub description: Option<S>,
+    /// Base URL of Grafana, for `dashboard_url` annotations.
+    pub grafana_url: Option<S>,
+    /// Base URL runbook paths are resolved against (e.g. a repository's web view).
+    pub runbook_base_url: Option<S>,
+    /// Alertmanager address Prometheus sends alerts to (default `alertmanager:9093`).
+    pub alertmanager: Option<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    /// Range window of `rate`, `increase` and quantiles when none is given (default `5m`).
+    pub range: Option<S>,
+    /// Prometheus scrape and rule evaluation interval (default `15s`).
+    pub scrape_interval: Option<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    /// `host:port` Prometheus scrapes.
+    pub address: S,
+    /// HTTP path of the metrics endpoint (default `/metrics`).
+    pub metrics_path: Option<S>,
+    pub description: Option<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Metric {
+    /// `counter`, `gauge`, `histogram` or `summary`.
+    #[serde(rename = "type")]
+    pub kind: S,
+    /// Help text (one sentence).
+    pub help: Option<S>,
+    /// Base unit: `seconds`, `bytes`, `ratio`, `celsius`, `volts`, `amperes`, `joules`, `grams`, `meters`, or `none`.
+    pub unit: Option<S>,
+    /// Labels and their value bounds.
+    #[serde(default)]
+    pub labels: Map<LabelSpec>,
+    /// Histogram bucket upper bounds, sorted ascending.
+    pub buckets: Option<Spanned<Vec<Spanned<f64>>>>,
+    /// A well-known name (Prometheus client or exporter), exempt from `metric_prefix`.
+    #[serde(default)]
+    pub standard: Option<Spanned<bool>>,
+    /// Who exports it when not the service's own code: `client` (the client library's
+    /// process/runtime collector) or an exporter's name.
+    pub provided_by: Option<S>,
+    /// Rules silenced for this item, each with a reason.
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LabelSpec {
+    /// Closed set of values (becomes a Rust enum).
+    pub values: Option<Spanned<Vec<S>>>,
+    /// Open set with an upper bound on distinct values.
+    pub max_values: Option<Spanned<u64>>,
+    pub description: Option<S>,
+}
+
+/// Silences one rule for one item; the reason is mandatory.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Allow {
+    /// Rule code or name.
+    pub rule: S,
+    pub reason: S,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slo {
+    /// Target, as a percentage (`99.9%`) or a fraction (`0.999`).
+    pub objective: Spanned<Quantity>,
+    /// Compliance period: `30d` (default), `28d`, `7d`…
+    pub window: Option<S>,
+    pub description: Option<S>,
+    /// The service level indicator.
+    pub sli: Sli,
+    /// Burn-rate alerting: which severities the page and the ticket carry.
+    pub alerting: Option<SloAlerting>,
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+/// Exactly one kind of indicator.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Sli {
+    /// Bad events (a counter selector), with `total`.
+    pub errors: Option<S>,
+    /// All events (a counter selector), with `errors`.
+    pub total: Option<S>,
+    /// Good events (a counter selector), with `total`; errors = total − good.
+    pub good: Option<S>,
+    /// Share of requests faster than a threshold, from a histogram.
+    pub latency: Option<Spanned<LatencySli>>,
+    /// Share of time a scrape target is up: `uptime: ai-forge`.
+    pub uptime: Option<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LatencySli {
+    /// Histogram metric, optionally with a selector: `h{route!="/health"}`.
+    pub metric: S,
+    /// Threshold; must be one of the histogram's bucket bounds.
+    pub below: S,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SloAlerting {
+    /// Severity of the fast-burn (page) alert; default `critical`.
+    pub page: Option<S>,
+    /// Severity of the slow-burn (ticket) alert; default `warning`.
+    pub ticket: Option<S>,
+    /// Turns burn-rate alerts off (the SLO is then reported as unalerted unless an alert names it).
+    pub disabled: Option<Spanned<bool>>,
+    /// Name prefix of the generated alerts (default: CamelCase of the SLO name).
+    pub name: Option<S>,
+    pub runbook: Option<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Alert {
+    /// `critical`, `warning` or `info` (or a configured set).
+    pub severity: S,
+    /// Condition in the condition language: `p95(h) > 1s for 5m`.
+    pub condition: Option<S>,
+    /// Raw PromQL, an escape hatch; metric names are still checked.
+    pub expr: Option<S>,
+    /// Pending duration for `expr:` conditions.
+    #[serde(rename = "for")]
+    pub for_: Option<S>,
+    /// The SLO this alert's threshold is derived from.
+    pub slo: Option<S>,
+    /// One-sentence summary, not templated.
+    pub summary: Option<S>,
+    /// Longer description; may use `{{ $value }}` and `{{ $labels.x }}`.
+    pub description: Option<S>,
+    /// Runbook: a path in this repository or a URL.
+    pub runbook: Option<S>,
+    /// Dashboard uid (optionally `uid#panel title`) that shows the condition.
+    pub dashboard: Option<S>,
+    /// Extra labels on the alert.
+    #[serde(default)]
+    pub labels: Map<S>,
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    /// Root (default) receiver.
+    pub receiver: S,
+    #[serde(default)]
+    pub group_by: Vec<S>,
+    pub group_wait: Option<S>,
+    pub group_interval: Option<S>,
+    pub repeat_interval: Option<S>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+    #[serde(default)]
+    pub inhibit: Vec<Inhibit>,
+    /// Routing tests the compiler checks: labels in, expected receivers out.
+    #[serde(default)]
+    pub tests: Vec<RouteTest>,
+    /// Allowed alert severities (default critical, warning, info).
+    pub severities: Option<Spanned<Vec<S>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Equality matchers.
+    #[serde(default, rename = "match")]
+    pub match_: Map<S>,
+    /// Regex matchers (fully anchored).
+    #[serde(default)]
+    pub match_re: Map<S>,
+    pub receiver: Option<S>,
+    #[serde(rename = "continue")]
+    pub continue_: Option<Spanned<bool>>,
+    pub group_by: Option<Vec<S>>,
+    pub group_wait: Option<S>,
+    pub group_interval: Option<S>,
+    pub repeat_interval: Option<S>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inhibit {
+    pub source: Map<S>,
+    pub target: Map<S>,
+    #[serde(default)]
+    pub equal: Vec<S>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RouteTest {
+    pub labels: Map<S>,
+    pub expect: Vec<S>,
+}
+
+/// One receiver with one or more integrations. Secrets only through `*_file` fields.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receiver {
+    pub slack: Option<Slack>,
+    pub pagerduty: Option<PagerDuty>,
+    pub email: Option<Email>,
+    pub webhook: Option<Webhook>,
+    pub opsgenie: Option<Opsgenie>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Slack {
+    /// File holding the webhook URL.
+    pub api_url_file: Option<S>,
+    /// Refused: a literal webhook URL is a secret (use `api_url_file`).
+    pub api_url: Option<S>,
+    pub channel: Option<S>,
+    pub title: Option<S>,
+    pub text: Option<S>,
+    pub send_resolved: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PagerDuty {
+    /// File holding the Events API v2 routing key.
+    pub routing_key_file: Option<S>,
+    /// File holding the Events API v1 service key.
+    pub service_key_file: Option<S>,
+    /// Refused: literal secret (use `routing_key_file`).
+    pub routing_key: Option<S>,
+    /// Refused: literal secret (use `service_key_file`).
+    pub service_key: Option<S>,
+    /// Severity sent to PagerDuty (default: the alert's `severity` label).
+    pub severity: Option<S>,
+    pub send_resolved: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    pub to: Option<S>,
+    pub from: Option<S>,
+    pub smarthost: Option<S>,
+    pub auth_username: Option<S>,
+    pub auth_password_file: Option<S>,
+    /// Refused: literal secret (use `auth_password_file`).
+    pub auth_password: Option<S>,
+    pub require_tls: Option<Spanned<bool>>,
+    pub send_resolved: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: Option<S>,
+    /// File holding the URL (when it embeds a credential).
+    pub url_file: Option<S>,
+    pub send_resolved: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Opsgenie {
+    pub api_key_file: Option<S>,
+    /// Refused: literal secret (use `api_key_file`).
+    pub api_key: Option<S>,
+    pub api_url: Option<S>,
+    pub priority: Option<S>,
+    pub send_resolved: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    pub title: S,
+    pub description: Option<S>,
+    #[serde(default)]
+    pub tags: Vec<S>,
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Panel {
+    pub title: Option<S>,
+    pub description: Option<S>,
+    /// One query in the condition language.
+    pub query: Option<S>,
+    /// Several queries in the condition language, drawn together.
+    #[serde(default)]
+    pub queries: Vec<S>,
+    /// Raw PromQL, an escape hatch; metric names are still checked.
+    pub expr: Option<S>,
+    /// Grafana unit id; derived from the metric's unit when absent.
+    pub unit: Option<S>,
+    /// `timeseries`, `stat`, `gauge`, `heatmap`, `histogram`, `bargauge`, `table`.
+    #[serde(rename = "type")]
+    pub kind: Option<S>,
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Logs {
+    /// Minimum level emitted (default `info`).
+    pub level: Option<S>,
+    /// Line format of the text handler.
+    pub format: Option<S>,
+    /// Where logs go: `stderr`, `stdout`, or a file path.
+    #[serde(default)]
+    pub handlers: Vec<S>,
+    /// Typed log events.
+    #[serde(default)]
+    pub events: Map<LogEvent>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogEvent {
+    /// `debug`, `info`, `warning`, `error`, `critical`.
+    pub level: S,
+    /// Human message; the event name is used when absent.
+    pub message: Option<S>,
+    /// Fields and their types.
+    #[serde(default)]
+    pub fields: Map<Spanned<FieldSpec>>,
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+/// A field type (`string`, `int`, `float`, `bool`, `duration`), or a mapping with
+/// `type` and `redacted`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum FieldSpec {
+    Type(String),
+    Full {
+        #[serde(rename = "type")]
+        kind: String,
+        #[serde(default)]
+        redacted: bool,
+        #[serde(default)]
+        description: Option<String>,
+    },
+}
+
+impl FieldSpec {
+    pub fn kind(&self) -> &str {
+        match self {
+            FieldSpec::Type(t) => t,
+            FieldSpec::Full { kind, .. } => kind,
+        }
+    }
+    pub fn redacted(&self) -> bool {
+        matches!(self, FieldSpec::Full { redacted: true, .. })
+    }
+}
