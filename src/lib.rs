@@ -33,14 +33,24 @@ pub struct Options {
 }
 
 /// Loads the files or directories and compiles them.
-pub fn compile(paths: &[PathBuf], spec_name: &str, opts: &Options) -> Result<Compilation, LoadError> {
+pub fn compile(
+    paths: &[PathBuf],
+    spec_name: &str,
+    opts: &Options,
+) -> Result<Compilation, LoadError> {
     let (sources, refused) = source::load(paths)?;
     let mut c = compile_sources(sources, spec_name, opts);
     for r in refused {
-        let id = c.sources.add(source::SourceFile::new(r.name.clone(), String::new()));
+        let id = c
+            .sources
+            .add(source::SourceFile::new(r.name.clone(), String::new()));
         c.diagnostics.push(
-            Diagnostic::new(&rules::parse::UNREADABLE_FILE, Span::new(id, 0, 0), format!("{} was not read: {}", r.name, r.reason))
-                .help("specs are hand-written UTF-8 YAML files under 16 MiB"),
+            Diagnostic::new(
+                &rules::parse::UNREADABLE_FILE,
+                Span::new(id, 0, 0),
+                format!("{} was not read: {}", r.name, r.reason),
+            )
+            .help("specs are hand-written UTF-8 YAML files under 16 MiB"),
         );
         c.diagnostics.sort();
     }
@@ -62,7 +72,9 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     for id in sources.ids() {
-        let Some(file) = sources.get(id) else { continue };
+        let Some(file) = sources.get(id) else {
+            continue;
+        };
         match syntax::parse_file(id, file) {
             Ok(f) => files.push(f),
             Err(d) => diagnostics.push(d),
@@ -72,7 +84,9 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
     let model = ir::resolve(spec_name, &sources, files, &mut diagnostics);
     if parse_failed {
         // A file that did not parse may hold the missing section: don't report it twice.
-        diagnostics.items.retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
+        diagnostics
+            .items
+            .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
     }
     if let Some(m) = &model {
         rules::run(m, opts.only.as_deref(), &mut diagnostics);
@@ -82,5 +96,9 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         rules::apply_config(m, &mut diagnostics, &sources);
     }
     diagnostics.sort();
-    Compilation { sources, model, diagnostics }
+    Compilation {
+        sources,
+        model,
+        diagnostics,
+    }
 }

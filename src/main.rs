@@ -10,7 +10,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "forge-spec", version, about = "Compile an observability spec into Prometheus, Alertmanager, Grafana and Rust")]
+#[command(
+    name = "forge-spec",
+    version,
+    about = "Compile an observability spec into Prometheus, Alertmanager, Grafana and Rust"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,7 +76,13 @@ fn explain(rule: Option<&str>) -> ExitCode {
     match rule {
         None => {
             for c in rules::all_codes() {
-                println!("{}  {:<32} {:<8} {}", c.code, c.name, c.severity, c.summary());
+                println!(
+                    "{}  {:<32} {:<8} {}",
+                    c.code,
+                    c.name,
+                    c.severity,
+                    c.summary()
+                );
             }
             ExitCode::SUCCESS
         }
@@ -86,10 +96,13 @@ fn explain(rule: Option<&str>) -> ExitCode {
             }
             None => {
                 let all = rules::all_codes();
-                let hint = forge_spec::diag::did_you_mean(key, all.iter().flat_map(|c| [c.code, c.name]))
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                eprintln!("error: no rule is called `{key}`{hint}; `forge-spec explain` lists them");
+                let hint =
+                    forge_spec::diag::did_you_mean(key, all.iter().flat_map(|c| [c.code, c.name]))
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                eprintln!(
+                    "error: no rule is called `{key}`{hint}; `forge-spec explain` lists them"
+                );
                 ExitCode::from(2)
             }
         },
@@ -97,8 +110,16 @@ fn explain(rule: Option<&str>) -> ExitCode {
 }
 
 fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
-    let paths = if c.spec.is_empty() { vec![PathBuf::from("spec")] } else { c.spec.clone() };
-    let spec_name = paths.iter().map(|p| forge_spec::source::display_name(p)).collect::<Vec<_>>().join(", ");
+    let paths = if c.spec.is_empty() {
+        vec![PathBuf::from("spec")]
+    } else {
+        c.spec.clone()
+    };
+    let spec_name = paths
+        .iter()
+        .map(|p| forge_spec::source::display_name(p))
+        .collect::<Vec<_>>()
+        .join(", ");
     let comp = match forge_spec::compile(&paths, &spec_name, &Options::default()) {
         Ok(comp) => comp,
         Err(e) => {
@@ -106,7 +127,9 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let color = c.format == Format::Human && std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = c.format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
     let text = render(c.format, &comp.diagnostics.items, &comp.sources, color);
     let errors = comp.diagnostics.count(Severity::Error);
     let warnings = comp.diagnostics.count(Severity::Warning);
@@ -120,7 +143,11 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
     let (Some((out, check)), Some(model)) = (build, comp.model.as_ref()) else {
-        return if failed || comp.model.is_none() { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        return if failed || comp.model.is_none() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        };
     };
     if failed {
         eprintln!("nothing written: fix the errors above");
@@ -136,7 +163,11 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
         for s in &stale {
             let _ = so.write_all(s.render().as_bytes());
         }
-        eprintln!("{} is stale: {} file(s) differ; run `forge-spec build`", out.display(), stale.len());
+        eprintln!(
+            "{} is stale: {} file(s) differ; run `forge-spec build`",
+            out.display(),
+            stale.len()
+        );
         return ExitCode::from(1);
     }
     match emit::write_atomic(&output, &out) {

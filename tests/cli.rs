@@ -4,7 +4,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn forge(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_forge-spec")).args(args).output().expect("run forge-spec")
+    Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(args)
+        .output()
+        .expect("run forge-spec")
 }
 
 fn typo_spec(dir: &Path) {
@@ -20,7 +23,12 @@ fn typo_spec(dir: &Path) {
 #[test]
 fn shipped_spec_checks() {
     let out = forge(&["check"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A receiver typo: code, file:line:col, caret under the name, "did you mean", exit 1.
@@ -35,10 +43,20 @@ fn receiver_typo_is_reported_precisely() {
     assert!(err.contains("N002(unknown-receiver)"), "{err}");
     assert!(err.contains("alerting.yaml:11:47"), "{err}");
     assert!(err.contains("did you mean `pagerduty`?"), "{err}");
-    let caret_line = err.lines().find(|l| l.contains("────┬───")).expect("caret line");
-    let src_line = err.lines().find(|l| l.contains("receiver: pagerdty}")).expect("source line");
+    let caret_line = err
+        .lines()
+        .find(|l| l.contains("────┬───"))
+        .expect("caret line");
+    let src_line = err
+        .lines()
+        .find(|l| l.contains("receiver: pagerdty}"))
+        .expect("source line");
     let col = |line: &str, pat: &str| line[..line.find(pat).unwrap()].chars().count();
-    assert_eq!(col(caret_line, "─"), col(src_line, "pagerdty"), "caret under the name:\n{err}");
+    assert_eq!(
+        col(caret_line, "─"),
+        col(src_line, "pagerdty"),
+        "caret under the name:\n{err}"
+    );
 }
 
 /// A failing build writes nothing: the existing output directory stays byte-identical.
@@ -51,9 +69,17 @@ fn failing_build_leaves_output_untouched() {
     let out_dir = dir.path().join("out");
     std::fs::create_dir(&out_dir).unwrap();
     std::fs::write(out_dir.join("keep.txt"), "previous build").unwrap();
-    let out = forge(&["build", spec.to_str().unwrap(), "--out", out_dir.to_str().unwrap()]);
+    let out = forge(&[
+        "build",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(out_dir.join("keep.txt")).unwrap(), "previous build");
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("keep.txt")).unwrap(),
+        "previous build"
+    );
     assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
 }
 
@@ -64,7 +90,12 @@ fn builds_are_deterministic() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     for d in [&a, &b] {
         let out = forge(&["build", "--out", d.to_str().unwrap()]);
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let list = |d: &Path| {
         let mut v = Vec::new();
@@ -79,13 +110,19 @@ fn builds_are_deterministic() {
 }
 
 fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
             walk(root, &p, out);
         } else {
-            out.push((p.strip_prefix(root).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+            out.push((
+                p.strip_prefix(root).unwrap().display().to_string(),
+                std::fs::read(&p).unwrap(),
+            ));
         }
     }
 }
@@ -95,15 +132,29 @@ fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 fn check_reports_stale_output_with_diff() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("gen");
-    assert_eq!(forge(&["build", "--out", out_dir.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(
+        forge(&["build", "--out", out_dir.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
     let schema = out_dir.join("schema/forge-spec.schema.json");
-    let text = std::fs::read_to_string(&schema).unwrap().replacen("forge-spec", "hand-edited", 1);
+    let text = std::fs::read_to_string(&schema)
+        .unwrap()
+        .replacen("forge-spec", "hand-edited", 1);
     std::fs::write(&schema, text).unwrap();
     let out = forge(&["build", "--check", "--out", out_dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let diff = String::from_utf8_lossy(&out.stdout);
-    assert!(diff.contains("--- a/schema/forge-spec.schema.json"), "{diff}");
-    assert!(diff.contains("-  \"title\": \"hand-edited\"") || diff.contains("+  \"title\": \"forge-spec\""), "{diff}");
+    assert!(
+        diff.contains("--- a/schema/forge-spec.schema.json"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("-  \"title\": \"hand-edited\"")
+            || diff.contains("+  \"title\": \"forge-spec\""),
+        "{diff}"
+    );
 }
 
 /// Usage errors and missing files exit 2.
@@ -111,14 +162,22 @@ fn check_reports_stale_output_with_diff() {
 fn usage_and_io_errors_exit_two() {
     assert_eq!(forge(&["check", "--format", "xml"]).status.code(), Some(2));
     assert_eq!(forge(&["frobnicate"]).status.code(), Some(2));
-    assert_eq!(forge(&["check", "/nonexistent/spec"]).status.code(), Some(2));
+    assert_eq!(
+        forge(&["check", "/nonexistent/spec"]).status.code(),
+        Some(2)
+    );
     assert_eq!(forge(&["explain", "Z999"]).status.code(), Some(2));
 }
 
 /// `--format json` prints one object per diagnostic with the documented fields.
 #[test]
 fn json_format_fields() {
-    let out = forge(&["check", "--format", "json", "tests/fixtures/invalid/unknown_receiver_route.yaml"]);
+    let out = forge(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/invalid/unknown_receiver_route.yaml",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -127,7 +186,10 @@ fn json_format_fields() {
     assert_eq!(v["code"], "N002");
     assert_eq!(v["name"], "unknown-receiver");
     assert_eq!(v["severity"], "error");
-    assert_eq!(v["file"], "tests/fixtures/invalid/unknown_receiver_route.yaml");
+    assert_eq!(
+        v["file"],
+        "tests/fixtures/invalid/unknown_receiver_route.yaml"
+    );
     assert_eq!(v["line"], 9);
     assert_eq!(v["column"], 47);
     assert_eq!(v["end"]["column"], 51);
@@ -138,12 +200,22 @@ fn json_format_fields() {
 /// whose ruleId is a declared rule and whose region is 1-based.
 #[test]
 fn sarif_shape() {
-    let out = forge(&["check", "--format", "sarif", "tests/fixtures/invalid/expr_bare_bytes.yaml"]);
+    let out = forge(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/fixtures/invalid/expr_bare_bytes.yaml",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "forge-spec");
-    let rules: Vec<&str> = run["tool"]["driver"]["rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
     for r in results {
@@ -156,16 +228,30 @@ fn sarif_shape() {
     }
     // a warning alone exits 0, and 1 under --deny-warnings
     assert_eq!(out.status.code(), Some(0));
-    let denied = forge(&["check", "--deny-warnings", "tests/fixtures/invalid/expr_bare_bytes.yaml"]);
+    let denied = forge(&[
+        "check",
+        "--deny-warnings",
+        "tests/fixtures/invalid/expr_bare_bytes.yaml",
+    ]);
     assert_eq!(denied.status.code(), Some(1));
 }
 
 /// `--format github` prints workflow commands with file, line and column.
 #[test]
 fn github_format() {
-    let out = forge(&["check", "--format", "github", "tests/fixtures/invalid/unknown_receiver_route.yaml"]);
+    let out = forge(&[
+        "check",
+        "--format",
+        "github",
+        "tests/fixtures/invalid/unknown_receiver_route.yaml",
+    ]);
     let s = String::from_utf8_lossy(&out.stdout);
-    assert!(s.starts_with("::error file=tests/fixtures/invalid/unknown_receiver_route.yaml,line=9,col=47,"), "{s}");
+    assert!(
+        s.starts_with(
+            "::error file=tests/fixtures/invalid/unknown_receiver_route.yaml,line=9,col=47,"
+        ),
+        "{s}"
+    );
     assert!(s.contains("title=N002 unknown-receiver::"), "{s}");
 }
 
@@ -177,5 +263,10 @@ fn explain_by_code_and_name() {
     assert_eq!(a.status.code(), Some(0));
     assert_eq!(a.stdout, b.stdout);
     let s = String::from_utf8_lossy(&a.stdout);
-    assert!(s.contains("## What it does") && s.contains("## Why is this bad?") && s.contains("Use instead:"), "{s}");
+    assert!(
+        s.contains("## What it does")
+            && s.contains("## Why is this bad?")
+            && s.contains("Use instead:"),
+        "{s}"
+    );
 }

@@ -29,13 +29,24 @@ fn fixtures() -> Vec<PathBuf> {
 #[test]
 fn each_fixture_reports_its_code() {
     insta::glob!("fixtures/invalid/*.yaml", |path| {
-        let rel = path.strip_prefix(std::env::current_dir().unwrap()).unwrap_or(path);
+        let rel = path
+            .strip_prefix(std::env::current_dir().unwrap())
+            .unwrap_or(path);
         let want = expected(path);
-        assert!(!want.is_empty(), "{} declares no `# expect:` code", rel.display());
-        let comp = forge_spec::compile(&[rel.to_path_buf()], "fixture", &Default::default()).expect("readable fixture");
+        assert!(
+            !want.is_empty(),
+            "{} declares no `# expect:` code",
+            rel.display()
+        );
+        let comp = forge_spec::compile(&[rel.to_path_buf()], "fixture", &Default::default())
+            .expect("readable fixture");
         let got: Vec<&str> = comp.diagnostics.items.iter().map(|d| d.code.code).collect();
         for code in &want {
-            assert!(got.contains(&code.as_str()), "{}: expected {code}, got {got:?}", rel.display());
+            assert!(
+                got.contains(&code.as_str()),
+                "{}: expected {code}, got {got:?}",
+                rel.display()
+            );
         }
         let text = render(Format::Human, &comp.diagnostics.items, &comp.sources, false);
         insta::assert_snapshot!(text);
@@ -57,7 +68,13 @@ fn cli_exit_status_is_one() {
             .arg(&f)
             .output()
             .expect("run forge-spec");
-        assert_eq!(out.status.code(), Some(1), "{}: {}", f.display(), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains("panicked"), "{}: {stderr}", f.display());
     }

@@ -4,10 +4,16 @@
 #[test]
 fn committed_output_is_fresh() {
     let comp = forge_spec::compile(&["spec".into()], "spec", &Default::default()).unwrap();
-    assert!(!comp.diagnostics.has_errors(), "the shipped spec has errors");
+    assert!(
+        !comp.diagnostics.has_errors(),
+        "the shipped spec has errors"
+    );
     let model = comp.model.expect("model");
     let output = forge_spec::emit::emit(&model);
     let stale = forge_spec::emit::check(&output, std::path::Path::new("generated"));
     let report: String = stale.iter().map(|s| s.render()).collect();
-    assert!(stale.is_empty(), "generated/ is stale; run `cargo run -- build`:\n{report}");
+    assert!(
+        stale.is_empty(),
+        "generated/ is stale; run `cargo run -- build`:\n{report}"
+    );
 }

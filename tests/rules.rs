@@ -36,8 +36,18 @@ fn codes_and_names_are_unique() {
     assert_eq!(names.len(), n, "duplicate name");
     for c in &all {
         let b = c.code.as_bytes();
-        assert!(b.len() == 4 && b"PXNMSARLDG".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit), "{}", c.code);
-        assert!(c.name.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'), "{}", c.name);
+        assert!(
+            b.len() == 4 && b"PXNMSARLDG".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit),
+            "{}",
+            c.code
+        );
+        assert!(
+            c.name
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+            "{}",
+            c.name
+        );
     }
 }
 
@@ -55,10 +65,20 @@ fn code_list_snapshot() {
 #[test]
 fn docs_have_every_section() {
     for c in rules::all_codes() {
-        for h in ["## What it does", "## Why is this bad?", "## Example", "Use instead:"] {
+        for h in [
+            "## What it does",
+            "## Why is this bad?",
+            "## Example",
+            "Use instead:",
+        ] {
             assert!(c.doc.contains(h), "{} lacks `{h}`", c.code);
         }
-        assert_eq!(yaml_blocks(c.doc).len(), 2, "{} needs an example and a fixed example", c.code);
+        assert_eq!(
+            yaml_blocks(c.doc).len(),
+            2,
+            "{} needs an example and a fixed example",
+            c.code
+        );
     }
 }
 
@@ -73,7 +93,9 @@ fn doc_examples_fire_exactly_once() {
             assert_eq!(c.code, "P008");
             continue;
         }
-        let opts = forge_spec::Options { only: Some(c.code.to_string()) };
+        let opts = forge_spec::Options {
+            only: Some(c.code.to_string()),
+        };
         let count = |text: &str| {
             forge_spec::compile_str(&[("example.yaml", text)], &opts)
                 .diagnostics
@@ -82,7 +104,19 @@ fn doc_examples_fire_exactly_once() {
                 .filter(|d| d.code.code == c.code)
                 .count()
         };
-        assert_eq!(count(bad), 1, "{} ({}): the example must fire exactly once:\n{bad}", c.code, c.name);
-        assert_eq!(count(good), 0, "{} ({}): the fixed example must not fire:\n{good}", c.code, c.name);
+        assert_eq!(
+            count(bad),
+            1,
+            "{} ({}): the example must fire exactly once:\n{bad}",
+            c.code,
+            c.name
+        );
+        assert_eq!(
+            count(good),
+            0,
+            "{} ({}): the fixed example must not fire:\n{good}",
+            c.code,
+            c.name
+        );
     }
 }

@@ -2,7 +2,8 @@
 //! unknown keys (checked with the `jsonschema` crate).
 
 fn validator() -> jsonschema::Validator {
-    let schema: serde_json::Value = serde_json::from_str(&forge_spec::emit::schema::render()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&forge_spec::emit::schema::render()).unwrap();
     jsonschema::draft7::new(&schema).expect("valid draft-07 schema")
 }
 
@@ -17,7 +18,10 @@ fn shipped_spec_validates() {
     for e in std::fs::read_dir("spec").unwrap() {
         let p = e.unwrap().path();
         let doc = yaml_to_json(&std::fs::read_to_string(&p).unwrap());
-        let errors: Vec<String> = v.iter_errors(&doc).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = v
+            .iter_errors(&doc)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", p.display());
     }
 }
@@ -26,10 +30,14 @@ fn shipped_spec_validates() {
 #[test]
 fn unknown_key_is_refused() {
     let v = validator();
-    let doc = yaml_to_json("service: {name: shop}\nmetrics:\n  shop_a_total: {type: counter, help: A., colour: red}\n");
+    let doc = yaml_to_json(
+        "service: {name: shop}\nmetrics:\n  shop_a_total: {type: counter, help: A., colour: red}\n",
+    );
     assert!(!v.is_valid(&doc));
     let doc = yaml_to_json("service: {name: shop}\nmetricz: {}\n");
     assert!(!v.is_valid(&doc));
-    let ok = yaml_to_json("service: {name: shop}\nmetrics:\n  shop_a_total: {type: counter, help: A.}\n");
+    let ok = yaml_to_json(
+        "service: {name: shop}\nmetrics:\n  shop_a_total: {type: counter, help: A.}\n",
+    );
     assert!(v.is_valid(&ok));
 }

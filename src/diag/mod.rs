@@ -171,7 +171,11 @@ impl Diagnostics {
     /// Sorts by file, position, code and message, and drops exact repeats.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (a.primary.span, a.code.code, &a.message).cmp(&(b.primary.span, b.code.code, &b.message))
+            (a.primary.span, a.code.code, &a.message).cmp(&(
+                b.primary.span,
+                b.code.code,
+                &b.message,
+            ))
         });
         self.items.dedup_by(|a, b| {
             a.primary.span == b.primary.span && a.code.code == b.code.code && a.message == b.message
@@ -180,7 +184,10 @@ impl Diagnostics {
 }
 
 /// "did you mean `x`?" when a known name is close enough to the unknown one.
-pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for k in known {
         let d = edit_distance(&unknown.to_lowercase(), &k.to_lowercase());
@@ -215,8 +222,14 @@ mod tests {
     /// Suggestions pick the closest known name and refuse distant ones.
     #[test]
     fn suggestions() {
-        assert_eq!(did_you_mean("pagerduty", ["slack", "pagerduty"]), Some("pagerduty"));
-        assert_eq!(did_you_mean("pagerdty", ["slack", "pagerduty"]), Some("pagerduty"));
+        assert_eq!(
+            did_you_mean("pagerduty", ["slack", "pagerduty"]),
+            Some("pagerduty")
+        );
+        assert_eq!(
+            did_you_mean("pagerdty", ["slack", "pagerduty"]),
+            Some("pagerduty")
+        );
         assert_eq!(did_you_mean("zzz", ["slack", "pagerduty"]), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

@@ -143,7 +143,11 @@ fn sarif_level(s: Severity) -> &'static str {
 
 /// GitHub Actions workflow commands; `%`, CR and LF escaped as the runner requires.
 fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
-    let esc = |s: &str| s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let esc = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
     let esc_prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
     for d in diags {
@@ -268,7 +272,10 @@ impl std::error::Error for MietteView<'_> {}
 
 impl miette::Diagnostic for MietteView<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        Some(Box::new(format!("{}({})", self.diag.code.code, self.diag.code.name)))
+        Some(Box::new(format!(
+            "{}({})",
+            self.diag.code.code, self.diag.code.name
+        )))
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -299,7 +306,9 @@ impl miette::Diagnostic for MietteView<'_> {
         if self.primary_only || self.related.is_empty() {
             return None;
         }
-        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
     }
 }
 

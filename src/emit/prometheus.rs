@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 /// Names of the recording rules the SLO rules define (raw PromQL may read them).
 pub fn recorded_names() -> BTreeSet<String> {
     let mut v = BTreeSet::new();
-    for w in slo::recorded_windows(crate::expr::Duration { ms: 30 * 86_400_000 }) {
+    for w in slo::recorded_windows(crate::expr::Duration {
+        ms: 30 * 86_400_000,
+    }) {
         v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
     }
     for n in [

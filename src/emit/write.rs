@@ -13,7 +13,9 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let base = out.file_name().map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
+    let base = out
+        .file_name()
+        .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
     let pid = std::process::id();
     let tmp = parent.join(format!(".{base}.forge-new-{pid}"));
     let old = parent.join(format!(".{base}.forge-old-{pid}"));
@@ -81,7 +83,10 @@ pub fn check(output: &Output, out: &Path) -> Vec<Stale> {
                     .context_radius(3)
                     .header(&format!("a/{rel}"), &format!("b/{rel}"))
                     .to_string();
-                stale.push(Stale::Changed { path: rel.clone(), diff });
+                stale.push(Stale::Changed {
+                    path: rel.clone(),
+                    diff,
+                });
             }
             Err(_) => stale.push(Stale::Missing { path: rel.clone() }),
         }
@@ -95,14 +100,21 @@ pub fn check(output: &Output, out: &Path) -> Vec<Stale> {
 }
 
 fn list(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
     for p in paths {
         if p.is_dir() {
             list(root, &p, out);
         } else if let Ok(rel) = p.strip_prefix(root) {
-            out.push(rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/"));
+            out.push(
+                rel.components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+            );
         }
     }
 }

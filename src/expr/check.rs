@@ -20,13 +20,28 @@ pub struct Ty {
 
 impl Ty {
     fn scalar(unit: Unit, lit: LitUnit) -> Ty {
-        Ty { vector: false, raw: None, unit, literal: Some(lit) }
+        Ty {
+            vector: false,
+            raw: None,
+            unit,
+            literal: Some(lit),
+        }
     }
     fn vector(unit: Unit) -> Ty {
-        Ty { vector: true, raw: None, unit, literal: None }
+        Ty {
+            vector: true,
+            raw: None,
+            unit,
+            literal: None,
+        }
     }
     fn unknown() -> Ty {
-        Ty { vector: true, raw: None, unit: Unit::None, literal: None }
+        Ty {
+            vector: true,
+            raw: None,
+            unit: Unit::None,
+            literal: None,
+        }
     }
 }
 
@@ -40,8 +55,26 @@ pub struct Checked {
 }
 
 const FUNCTIONS: &[&str] = &[
-    "rate", "increase", "irate", "p50", "p75", "p90", "p95", "p99", "quantile", "ratio", "sum", "avg",
-    "min", "max", "count", "absent", "avg_over_time", "max_over_time", "min_over_time", "up",
+    "rate",
+    "increase",
+    "irate",
+    "p50",
+    "p75",
+    "p90",
+    "p95",
+    "p99",
+    "quantile",
+    "ratio",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "count",
+    "absent",
+    "avg_over_time",
+    "max_over_time",
+    "min_over_time",
+    "up",
 ];
 
 struct Ctx<'a> {
@@ -52,7 +85,11 @@ struct Ctx<'a> {
 
 /// Type-checks an expression against the catalogue.
 pub fn check(expr: &Expr, cat: &Catalog, map: SourceMap) -> Checked {
-    let mut cx = Ctx { cat, map, out: Checked::default() };
+    let mut cx = Ctx {
+        cat,
+        map,
+        out: Checked::default(),
+    };
     let ty = cx.expr(expr);
     cx.out.ty = Some(ty);
     cx.out
@@ -60,14 +97,29 @@ pub fn check(expr: &Expr, cat: &Catalog, map: SourceMap) -> Checked {
 
 /// Checks a bare selector (SLI `errors:`/`total:`/`metric:`): the metric exists, is of
 /// one of `kinds`, and its labels and values are declared.
-pub fn check_selector(sel: &Selector, cat: &Catalog, map: SourceMap, kinds: &[MetricKind], role: &str) -> Checked {
-    let mut cx = Ctx { cat, map, out: Checked::default() };
+pub fn check_selector(
+    sel: &Selector,
+    cat: &Catalog,
+    map: SourceMap,
+    kinds: &[MetricKind],
+    role: &str,
+) -> Checked {
+    let mut cx = Ctx {
+        cat,
+        map,
+        out: Checked::default(),
+    };
     let ty = cx.selector(sel);
     if let Some(raw) = ty.raw
         && !kinds.contains(&raw)
     {
         let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-        cx.wrong_kind(sel, raw, kinds[0], &format!("{role} must be a {}", want.join(" or ")));
+        cx.wrong_kind(
+            sel,
+            raw,
+            kinds[0],
+            &format!("{role} must be a {}", want.join(" or ")),
+        );
     }
     cx.out.ty = Some(ty);
     cx.out
@@ -108,7 +160,8 @@ impl Ctx<'_> {
                         format!("unknown scrape target `{target}`"),
                     )
                     .label("not in `targets:`");
-                    let d = match did_you_mean(target, self.cat.targets.iter().map(String::as_str)) {
+                    let d = match did_you_mean(target, self.cat.targets.iter().map(String::as_str))
+                    {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("declare it under `targets:` so Prometheus scrapes it"),
                     };
@@ -147,7 +200,9 @@ impl Ctx<'_> {
                     let known: Vec<&str> = info.labels.keys().map(String::as_str).collect();
                     let d = match did_you_mean(&m.label, known.iter().copied()) {
                         Some(sug) => d.help(format!("did you mean `{sug}`?")),
-                        None if known.is_empty() => d.help(format!("`{}` declares no labels", s.metric)),
+                        None if known.is_empty() => {
+                            d.help(format!("`{}` declares no labels", s.metric))
+                        }
                         None => d.help(format!("its labels are: {}", known.join(", "))),
                     };
                     self.push(d);
@@ -157,7 +212,10 @@ impl Ctx<'_> {
                         let d = Diagnostic::new(
                             &x::LABEL_VALUE_OUTSIDE_SET,
                             self.span(m.value_pos),
-                            format!("`{}` is not a declared value of label `{}`", m.value, m.label),
+                            format!(
+                                "`{}` is not a declared value of label `{}`",
+                                m.value, m.label
+                            ),
                         )
                         .label("outside the closed set");
                         let d = match did_you_mean(&m.value, values.iter().map(String::as_str)) {
@@ -175,7 +233,12 @@ impl Ctx<'_> {
             Series::Sum => (MetricKind::Counter, info.unit.clone()),
             Series::Count | Series::Bucket => (MetricKind::Counter, Unit::None),
         };
-        Ty { vector: true, raw: Some(raw), unit, literal: None }
+        Ty {
+            vector: true,
+            raw: Some(raw),
+            unit,
+            literal: None,
+        }
     }
 
     fn wrong_kind(&mut self, sel: &Selector, found: MetricKind, want: MetricKind, what: &str) {
@@ -187,9 +250,14 @@ impl Ctx<'_> {
         )
         .label(format!("a {found}"));
         let d = if fits.is_empty() {
-            d.help(format!("no {want} is declared; declare one under `metrics:`"))
+            d.help(format!(
+                "no {want} is declared; declare one under `metrics:`"
+            ))
         } else {
-            d.help(format!("{want} metrics that would fit: {}", fits.join(", ")))
+            d.help(format!(
+                "{want} metrics that would fit: {}",
+                fits.join(", ")
+            ))
         };
         self.push(d);
     }
@@ -219,7 +287,12 @@ impl Ctx<'_> {
         let d = Diagnostic::new(
             &x::WRONG_ARGUMENTS,
             self.span(e.pos),
-            format!("`{}` takes {n} argument{}, found {}", c.func, if n == 1 { "" } else { "s" }, c.args.len()),
+            format!(
+                "`{}` takes {n} argument{}, found {}",
+                c.func,
+                if n == 1 { "" } else { "s" },
+                c.args.len()
+            ),
         )
         .label("wrong number of arguments");
         self.push(d);
@@ -233,12 +306,19 @@ impl Ctx<'_> {
                 if !self.arity(c, e, 1) {
                     return Ty::unknown();
                 }
-                let Some(sel) = self.selector_arg(f, &c.args[0]) else { return Ty::unknown() };
+                let Some(sel) = self.selector_arg(f, &c.args[0]) else {
+                    return Ty::unknown();
+                };
                 let ty = self.selector(sel);
                 if let Some(raw) = ty.raw
                     && raw != MetricKind::Counter
                 {
-                    self.wrong_kind(sel, raw, MetricKind::Counter, &format!("`{f}` needs a counter"));
+                    self.wrong_kind(
+                        sel,
+                        raw,
+                        MetricKind::Counter,
+                        &format!("`{f}` needs a counter"),
+                    );
                 }
                 let unit = if f == "increase" {
                     ty.unit
@@ -271,12 +351,19 @@ impl Ctx<'_> {
                         }
                     }
                 }
-                let Some(sel) = self.selector_arg(f, &c.args[hist_arg]) else { return Ty::unknown() };
+                let Some(sel) = self.selector_arg(f, &c.args[hist_arg]) else {
+                    return Ty::unknown();
+                };
                 let ty = self.selector(sel);
                 if let Some(raw) = ty.raw
                     && raw != MetricKind::Histogram
                 {
-                    self.wrong_kind(sel, raw, MetricKind::Histogram, &format!("`{f}` needs a histogram"));
+                    self.wrong_kind(
+                        sel,
+                        raw,
+                        MetricKind::Histogram,
+                        &format!("`{f}` needs a histogram"),
+                    );
                 }
                 Ty::vector(ty.unit)
             }
@@ -290,7 +377,12 @@ impl Ctx<'_> {
                         if let Some(raw) = ty.raw
                             && raw != MetricKind::Counter
                         {
-                            self.wrong_kind(sel, raw, MetricKind::Counter, "`ratio` divides rates of counters");
+                            self.wrong_kind(
+                                sel,
+                                raw,
+                                MetricKind::Counter,
+                                "`ratio` divides rates of counters",
+                            );
                         }
                     }
                 }
@@ -302,7 +394,16 @@ impl Ctx<'_> {
                 }
                 let inner = self.expr(&c.args[0]);
                 let unit = if f == "count" { Unit::None } else { inner.unit };
-                Ty { vector: true, raw: if f == "sum" { inner.raw } else { inner.raw.filter(|k| *k == MetricKind::Gauge) }, unit, literal: None }
+                Ty {
+                    vector: true,
+                    raw: if f == "sum" {
+                        inner.raw
+                    } else {
+                        inner.raw.filter(|k| *k == MetricKind::Gauge)
+                    },
+                    unit,
+                    literal: None,
+                }
             }
             "absent" => {
                 if self.arity(c, e, 1) {
@@ -314,7 +415,9 @@ impl Ctx<'_> {
                 if !self.arity(c, e, 1) {
                     return Ty::unknown();
                 }
-                let Some(sel) = self.selector_arg(f, &c.args[0]) else { return Ty::unknown() };
+                let Some(sel) = self.selector_arg(f, &c.args[0]) else {
+                    return Ty::unknown();
+                };
                 let ty = self.selector(sel);
                 if let Some(raw) = ty.raw
                     && raw != MetricKind::Gauge
@@ -324,8 +427,12 @@ impl Ctx<'_> {
                 Ty::vector(ty.unit)
             }
             _ => {
-                let d = Diagnostic::new(&x::UNKNOWN_FUNCTION, self.span(c.func_pos), format!("unknown function `{f}`"))
-                    .label("not a function of the condition language");
+                let d = Diagnostic::new(
+                    &x::UNKNOWN_FUNCTION,
+                    self.span(c.func_pos),
+                    format!("unknown function `{f}`"),
+                )
+                .label("not a function of the condition language");
                 let d = match did_you_mean(f, FUNCTIONS.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("functions: {}", FUNCTIONS.join(", "))),
@@ -346,9 +453,19 @@ impl Ctx<'_> {
             BinOp::And | BinOp::Or | BinOp::Unless => Ty::vector(lt.unit),
             BinOp::Add | BinOp::Sub => {
                 self.compatible(op, l, &lt, r, &rt);
-                Ty { vector: lt.vector || rt.vector, raw: None, unit: pick_unit(&lt, &rt), literal: None }
+                Ty {
+                    vector: lt.vector || rt.vector,
+                    raw: None,
+                    unit: pick_unit(&lt, &rt),
+                    literal: None,
+                }
             }
-            BinOp::Mul => Ty { vector: lt.vector || rt.vector, raw: None, unit: pick_unit(&lt, &rt), literal: None },
+            BinOp::Mul => Ty {
+                vector: lt.vector || rt.vector,
+                raw: None,
+                unit: pick_unit(&lt, &rt),
+                literal: None,
+            },
             BinOp::Div => {
                 let unit = if lt.unit == rt.unit && lt.unit != Unit::None {
                     Unit::Ratio
@@ -357,11 +474,21 @@ impl Ctx<'_> {
                 } else {
                     Unit::None
                 };
-                Ty { vector: lt.vector || rt.vector, raw: None, unit, literal: None }
+                Ty {
+                    vector: lt.vector || rt.vector,
+                    raw: None,
+                    unit,
+                    literal: None,
+                }
             }
             _ => {
                 self.compatible(op, l, &lt, r, &rt);
-                Ty { vector: lt.vector || rt.vector, raw: lt.raw, unit: lt.unit, literal: None }
+                Ty {
+                    vector: lt.vector || rt.vector,
+                    raw: lt.raw,
+                    unit: lt.unit,
+                    literal: None,
+                }
             }
         }
     }
@@ -388,22 +515,39 @@ impl Ctx<'_> {
         match lit_unit {
             None => {
                 if matches!(vt.unit, Unit::Seconds | Unit::Bytes) && op.is_comparison() {
-                    let example = if vt.unit == Unit::Seconds { "500ms or 2h" } else { "12GB or 512MiB" };
+                    let example = if vt.unit == Unit::Seconds {
+                        "500ms or 2h"
+                    } else {
+                        "12GB or 512MiB"
+                    };
                     let d = Diagnostic::new(
                         &x::BARE_NUMBER_COMPARISON,
                         self.span(lit_side.pos),
-                        format!("a bare number is compared with a value in {}", vt.unit.name()),
+                        format!(
+                            "a bare number is compared with a value in {}",
+                            vt.unit.name()
+                        ),
                     )
                     .label("no unit")
                     .secondary(self.span(vec_side.pos), format!("in {}", vt.unit.name()))
-                    .help(format!("write the unit, e.g. {example}, so the threshold cannot be misread"));
+                    .help(format!(
+                        "write the unit, e.g. {example}, so the threshold cannot be misread"
+                    ));
                     self.push(d);
                 }
             }
             Some(u) => {
-                let vt_unit = if vt.unit == Unit::None && u == Unit::Ratio { Unit::Ratio } else { vt.unit.clone() };
+                let vt_unit = if vt.unit == Unit::None && u == Unit::Ratio {
+                    Unit::Ratio
+                } else {
+                    vt.unit.clone()
+                };
                 if u != vt_unit && !(vt.unit == Unit::None && vt.raw.is_none()) {
-                    let (lt2, rt2) = if std::ptr::eq(vec_side, l) { (vt, &Ty::vector(u.clone())) } else { (&Ty::vector(u.clone()), vt) };
+                    let (lt2, rt2) = if std::ptr::eq(vec_side, l) {
+                        (vt, &Ty::vector(u.clone()))
+                    } else {
+                        (&Ty::vector(u.clone()), vt)
+                    };
                     self.mismatch(op, l, lt2, r, rt2);
                 }
             }
@@ -414,7 +558,12 @@ impl Ctx<'_> {
         let d = Diagnostic::new(
             &x::UNIT_MISMATCH,
             self.span(r.pos),
-            format!("`{}` compares {} with {}", op.as_str(), lt.unit.name(), rt.unit.name()),
+            format!(
+                "`{}` compares {} with {}",
+                op.as_str(),
+                lt.unit.name(),
+                rt.unit.name()
+            ),
         )
         .label(format!("in {}", rt.unit.name()))
         .secondary(self.span(l.pos), format!("in {}", lt.unit.name()))
@@ -424,5 +573,9 @@ impl Ctx<'_> {
 }
 
 fn pick_unit(l: &Ty, r: &Ty) -> Unit {
-    if l.unit != Unit::None { l.unit.clone() } else { r.unit.clone() }
+    if l.unit != Unit::None {
+        l.unit.clone()
+    } else {
+        r.unit.clone()
+    }
 }

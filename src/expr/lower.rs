@@ -1,9 +1,9 @@
 //! Condition language: lowering to PromQL. `p95(h) > 1s` becomes
 //! `histogram_quantile(0.95, sum by (le) (rate(h_bucket[5m]))) > 1`.
 
+use super::Catalog;
 use super::ast::*;
 use super::units::fmt_num;
-use super::Catalog;
 
 /// Which range window `rate`, `increase` and quantiles use when none is written.
 #[derive(Clone, Copy, Debug)]
@@ -72,7 +72,16 @@ fn grouping(g: Option<&Grouping>, extra: &[&str]) -> String {
         labels.extend(g.labels.iter().map(|(l, _)| l.as_str()));
     }
     if without {
-        format!(" without ({})", g.map(|g| g.labels.iter().map(|(l, _)| l.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default())
+        format!(
+            " without ({})",
+            g.map(|g| g
+                .labels
+                .iter()
+                .map(|(l, _)| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", "))
+                .unwrap_or_default()
+        )
     } else if labels.is_empty() {
         String::new()
     } else {
@@ -137,7 +146,11 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
         let idx = usize::from(f == "quantile");
         if let Some(s) = first_selector(c, idx) {
             let bucket = format!("{}_bucket", s.metric);
-            out.push_str(&format!("histogram_quantile({}, sum{} (rate(", fmt_num(q), grouping(c.grouping.as_ref(), &["le"])));
+            out.push_str(&format!(
+                "histogram_quantile({}, sum{} (rate(",
+                fmt_num(q),
+                grouping(c.grouping.as_ref(), &["le"])
+            ));
             ranged(s, &bucket, cx, out);
             out.push_str(")))");
             return;

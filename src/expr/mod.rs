@@ -128,7 +128,11 @@ impl Catalog {
         if let Some((k, m)) = self.metrics.get_key_value(name) {
             return Some((k, m, Series::Whole));
         }
-        for (suffix, series) in [("_bucket", Series::Bucket), ("_sum", Series::Sum), ("_count", Series::Count)] {
+        for (suffix, series) in [
+            ("_bucket", Series::Bucket),
+            ("_sum", Series::Sum),
+            ("_count", Series::Count),
+        ] {
             if let Some(base) = name.strip_suffix(suffix)
                 && let Some((k, m)) = self.metrics.get_key_value(base)
                 && (matches!(m.kind, MetricKind::Histogram)
@@ -152,7 +156,13 @@ impl Catalog {
     pub fn unknown_metric(&self, name: &str, span: Span) -> Diagnostic {
         let d = Diagnostic::new(&x::UNKNOWN_METRIC, span, format!("unknown metric `{name}`"))
             .label("not in `metrics:`");
-        match did_you_mean(name, self.metrics.keys().map(String::as_str).chain(self.recorded.iter().map(String::as_str))) {
+        match did_you_mean(
+            name,
+            self.metrics
+                .keys()
+                .map(String::as_str)
+                .chain(self.recorded.iter().map(String::as_str)),
+        ) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("declare the metric under `metrics:` or fix the name"),
         }
@@ -183,7 +193,10 @@ impl SourceMap {
                 };
             }
         }
-        SourceMap { base: span, exact: false }
+        SourceMap {
+            base: span,
+            exact: false,
+        }
     }
 
     pub fn span(&self, pos: ast::Pos) -> Span {

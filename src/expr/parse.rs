@@ -76,14 +76,23 @@ pub fn parse_selector(text: &str) -> Result<Selector, ParseError> {
 fn run(rule: Rule, text: &str) -> Result<Pair<'_, Rule>, ParseError> {
     if text.len() > MAX_EXPR_LEN {
         return Err(ParseError {
-            pos: Pos { start: 0, end: text.len() },
+            pos: Pos {
+                start: 0,
+                end: text.len(),
+            },
             message: format!("expression longer than {MAX_EXPR_LEN} bytes"),
         });
     }
-    let depth = text.chars().filter(|c| matches!(c, '(' | '{' | '[')).count();
+    let depth = text
+        .chars()
+        .filter(|c| matches!(c, '(' | '{' | '['))
+        .count();
     if depth > MAX_EXPR_DEPTH {
         return Err(ParseError {
-            pos: Pos { start: 0, end: text.len() },
+            pos: Pos {
+                start: 0,
+                end: text.len(),
+            },
             message: format!("expression nests deeper than {MAX_EXPR_DEPTH} levels"),
         });
     }
@@ -172,7 +181,9 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
             let first = inner.next().ok_or_else(|| err(at, "empty expression"))?;
             let mut lhs = build_expr(first)?;
             while let Some(op) = inner.next() {
-                let rhs = inner.next().ok_or_else(|| err(at, "missing right operand"))?;
+                let rhs = inner
+                    .next()
+                    .ok_or_else(|| err(at, "missing right operand"))?;
                 let op = binop(op.as_str());
                 let rhs = build_expr(rhs)?;
                 let pos = Pos {
@@ -204,7 +215,10 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
             })
         }
         Rule::primary => {
-            let inner = p.into_inner().next().ok_or_else(|| err(at, "empty expression"))?;
+            let inner = p
+                .into_inner()
+                .next()
+                .ok_or_else(|| err(at, "empty expression"))?;
             if inner.as_rule() == Rule::expr {
                 Ok(Expr {
                     kind: ExprKind::Paren(Box::new(build_expr(inner)?)),
@@ -269,8 +283,8 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
         }
         Rule::quantity => {
             let text = p.as_str().to_string();
-            let (value, unit) =
-                parse_quantity(&text).ok_or_else(|| err(at, &format!("`{text}` is not a number")))?;
+            let (value, unit) = parse_quantity(&text)
+                .ok_or_else(|| err(at, &format!("`{text}` is not a number")))?;
             Ok(Expr {
                 kind: ExprKind::Number(Quantity { text, value, unit }),
                 pos: at,

@@ -75,9 +75,13 @@ pub fn check(text: &str, cat: &Catalog, map: SourceMap, out: &mut Vec<Diagnostic
         Ok(e) => e,
         Err(msg) => {
             out.push(
-                Diagnostic::new(&x::INVALID_PROMQL, map.base, format!("invalid PromQL: {}", msg.trim()))
-                    .label("promql-parser refused this expression")
-                    .help("fix the PromQL, or write the condition in the condition language instead"),
+                Diagnostic::new(
+                    &x::INVALID_PROMQL,
+                    map.base,
+                    format!("invalid PromQL: {}", msg.trim()),
+                )
+                .label("promql-parser refused this expression")
+                .help("fix the PromQL, or write the condition in the condition language instead"),
             );
             return Vec::new();
         }
@@ -97,12 +101,16 @@ pub fn check(text: &str, cat: &Catalog, map: SourceMap, out: &mut Vec<Diagnostic
                     if !known {
                         let lspan = find(text, &l).map_or(map.base, |p| map.span(p));
                         out.push(
-                            Diagnostic::new(&x::UNKNOWN_LABEL, lspan, format!("metric `{name}` has no label `{l}`"))
-                                .label("not declared on this metric")
-                                .help(format!(
-                                    "its labels are: {}",
-                                    info.labels.keys().cloned().collect::<Vec<_>>().join(", ")
-                                )),
+                            Diagnostic::new(
+                                &x::UNKNOWN_LABEL,
+                                lspan,
+                                format!("metric `{name}` has no label `{l}`"),
+                            )
+                            .label("not declared on this metric")
+                            .help(format!(
+                                "its labels are: {}",
+                                info.labels.keys().cloned().collect::<Vec<_>>().join(", ")
+                            )),
                         );
                     }
                 }
@@ -118,8 +126,13 @@ fn find(text: &str, word: &str) -> Option<super::ast::Pos> {
         .find(|(i, _)| {
             let before = text[..*i].chars().next_back();
             let after = text[i + word.len()..].chars().next();
-            let ident = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+            let ident = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+            };
             !ident(before) && !ident(after)
         })
-        .map(|(i, _)| super::ast::Pos { start: i, end: i + word.len() })
+        .map(|(i, _)| super::ast::Pos {
+            start: i,
+            end: i + word.len(),
+        })
 }

@@ -12,7 +12,9 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
     let mut ms: u64 = 0;
     let mut rest = s;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
             return None;
         }
@@ -52,7 +54,9 @@ pub fn scale_decimal(text: &str, exp: i32) -> Option<f64> {
 pub fn parse_quantity(text: &str) -> Option<(f64, LitUnit)> {
     let t = text.trim();
     let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-'))
+        .find(|c: char| {
+            !(c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')
+        })
         .unwrap_or(t.len());
     // `e` may start a unit-less exponent only when followed by digits; units never start with e.
     let (num, unit) = t.split_at(split);
@@ -118,8 +122,14 @@ mod tests {
     #[test]
     fn durations() {
         assert_eq!(parse_duration("5m").map(|d| d.ms), Some(300_000));
-        assert_eq!(parse_duration("1h30m").map(|d| d.to_prometheus()), Some("1h30m".into()));
-        assert_eq!(parse_duration("90m").map(|d| d.to_prometheus()), Some("1h30m".into()));
+        assert_eq!(
+            parse_duration("1h30m").map(|d| d.to_prometheus()),
+            Some("1h30m".into())
+        );
+        assert_eq!(
+            parse_duration("90m").map(|d| d.to_prometheus()),
+            Some("1h30m".into())
+        );
         assert_eq!(parse_duration("500ms").map(|d| d.seconds()), Some(0.5));
         assert_eq!(parse_duration("5 minutes"), None);
         assert_eq!(parse_duration("m"), None);
@@ -130,7 +140,10 @@ mod tests {
     #[test]
     fn quantities() {
         assert_eq!(parse_quantity("12GB"), Some((12e9, LitUnit::Bytes)));
-        assert_eq!(parse_quantity("12GiB"), Some((12.0 * 1073741824.0, LitUnit::Bytes)));
+        assert_eq!(
+            parse_quantity("12GiB"),
+            Some((12.0 * 1073741824.0, LitUnit::Bytes))
+        );
         assert_eq!(parse_quantity("5%"), Some((0.05, LitUnit::Percent)));
         assert_eq!(parse_quantity("99.9%"), Some((0.999, LitUnit::Percent)));
         assert_eq!(parse_quantity("500ms"), Some((0.5, LitUnit::Seconds)));

@@ -22,14 +22,26 @@ pub fn resolve(
         m.add(f, out);
     }
     let Some(service) = m.service.take() else {
-        let span = sources.ids().next().map_or_else(Span::default, |f| Span::new(f, 0, 0));
+        let span = sources
+            .ids()
+            .next()
+            .map_or_else(Span::default, |f| Span::new(f, 0, 0));
         out.push(
-            Diagnostic::new(&p::MISSING_SERVICE, span, "no file of the spec has a `service:` section")
-                .help("add `service: {name: my-service, metric_prefix: my_service_}` to one file"),
+            Diagnostic::new(
+                &p::MISSING_SERVICE,
+                span,
+                "no file of the spec has a `service:` section",
+            )
+            .help("add `service: {name: my-service, metric_prefix: my_service_}` to one file"),
         );
         return None;
     };
-    let mut r = Resolver { sources, out, lints: BTreeMap::new(), allows: Vec::new() };
+    let mut r = Resolver {
+        sources,
+        out,
+        lints: BTreeMap::new(),
+        allows: Vec::new(),
+    };
     let default_range = m
         .defaults
         .as_ref()
@@ -49,10 +61,16 @@ pub fn resolve(
         .map(|(name, t)| Target {
             name,
             address: t.address,
-            metrics_path: t.metrics_path.map_or_else(|| "/metrics".into(), |p| p.value),
+            metrics_path: t
+                .metrics_path
+                .map_or_else(|| "/metrics".into(), |p| p.value),
         })
         .collect();
-    let metrics: Vec<Metric> = m.metrics.into_iter().filter_map(|(name, mt)| r.metric(name, mt)).collect();
+    let metrics: Vec<Metric> = m
+        .metrics
+        .into_iter()
+        .filter_map(|(name, mt)| r.metric(name, mt))
+        .collect();
     let mut catalog = Catalog {
         metrics: metrics
             .iter()
@@ -63,7 +81,14 @@ pub fn resolve(
                     labels: mt
                         .labels
                         .iter()
-                        .map(|l| (l.name.value.clone(), l.values.as_ref().map(|v| v.iter().map(|s| s.value.clone()).collect())))
+                        .map(|l| {
+                            (
+                                l.name.value.clone(),
+                                l.values
+                                    .as_ref()
+                                    .map(|v| v.iter().map(|s| s.value.clone()).collect()),
+                            )
+                        })
                         .collect(),
                     buckets: mt.buckets.iter().map(|b| b.value).collect(),
                 };
@@ -74,18 +99,30 @@ pub fn resolve(
         recorded: BTreeSet::new(),
         default_range,
     };
-    let slos: Vec<Slo> = m.slos.into_iter().filter_map(|(name, sl)| r.slo(name, sl, &catalog)).collect();
+    let slos: Vec<Slo> = m
+        .slos
+        .into_iter()
+        .filter_map(|(name, sl)| r.slo(name, sl, &catalog))
+        .collect();
     catalog.recorded = crate::emit::prometheus::recorded_names();
     let receiver_names: Vec<String> = m.receivers.iter().map(|(k, _)| k.value.clone()).collect();
     let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
-    let dashboards: Vec<Dashboard> = m.dashboards.into_iter().map(|(uid, d)| r.dashboard(uid, d, &catalog)).collect();
+    let dashboards: Vec<Dashboard> = m
+        .dashboards
+        .into_iter()
+        .map(|(uid, d)| r.dashboard(uid, d, &catalog))
+        .collect();
     let slo_names: Vec<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
     let alerts: Vec<Alert> = m
         .alerts
         .into_iter()
         .map(|(name, a)| r.alert(name, a, &catalog, &slo_names, &dashboards))
         .collect();
-    let receivers = m.receivers.into_iter().map(|(name, spec)| Receiver { name, spec }).collect();
+    let receivers = m
+        .receivers
+        .into_iter()
+        .map(|(name, spec)| Receiver { name, spec })
+        .collect();
     let logs = m.logs.map(|l| r.logs(l)).unwrap_or_default();
     for (key, sev) in m.lints {
         r.lint(&key, &sev);
@@ -94,7 +131,9 @@ pub fn resolve(
     Some(Model {
         spec_name: spec_name.to_string(),
         service: Service {
-            alertmanager: service.alertmanager.map_or_else(|| "alertmanager:9093".into(), |a| a.value),
+            alertmanager: service
+                .alertmanager
+                .map_or_else(|| "alertmanager:9093".into(), |a| a.value),
             name: service.name,
             metric_prefix: service.metric_prefix,
             grafana_url: service.grafana_url,
@@ -136,7 +175,10 @@ struct Merged {
 
 fn merge<V>(what: &str, into: &mut Vec<(S, V)>, from: Map<V>, out: &mut Diagnostics) {
     for (k, v) in from.0 {
-        if let Some((first, _)) = into.iter().find(|(e, _)| e.value.eq_ignore_ascii_case(&k.value)) {
+        if let Some((first, _)) = into
+            .iter()
+            .find(|(e, _)| e.value.eq_ignore_ascii_case(&k.value))
+        {
             let same = first.value == k.value;
             out.push(
                 Diagnostic::new(
@@ -145,12 +187,17 @@ fn merge<V>(what: &str, into: &mut Vec<(S, V)>, from: Map<V>, out: &mut Diagnost
                     if same {
                         format!("{what} `{}` is defined twice", k.value)
                     } else {
-                        format!("{what} `{}` differs from `{}` only in case", k.value, first.value)
+                        format!(
+                            "{what} `{}` differs from `{}` only in case",
+                            k.value, first.value
+                        )
                     },
                 )
                 .label("defined again here")
                 .secondary(first.span, "first defined here")
-                .help(format!("give each {what} one definition; rename or remove one of them")),
+                .help(format!(
+                    "give each {what} one definition; rename or remove one of them"
+                )),
             );
             continue;
         }
@@ -164,18 +211,26 @@ impl Merged {
             && v.value != 1
         {
             out.push(
-                Diagnostic::new(&p::UNSUPPORTED_VERSION, v.span, format!("spec version {} is not supported", v.value))
-                    .label("only version 1 exists")
-                    .help("set `version: 1`"),
+                Diagnostic::new(
+                    &p::UNSUPPORTED_VERSION,
+                    v.span,
+                    format!("spec version {} is not supported", v.value),
+                )
+                .label("only version 1 exists")
+                .help("set `version: 1`"),
             );
         }
         if let Some(svc) = f.service {
             match self.service_span {
                 Some(first) => out.push(
-                    Diagnostic::new(&n::DUPLICATE_DEFINITION, svc.name.span, "`service:` is defined in two places")
-                        .label("defined again here")
-                        .secondary(first, "first defined here")
-                        .help("keep one `service:` section"),
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        svc.name.span,
+                        "`service:` is defined in two places",
+                    )
+                    .label("defined again here")
+                    .secondary(first, "first defined here")
+                    .help("keep one `service:` section"),
                 ),
                 None => {
                     self.service_span = Some(svc.name.span);
@@ -189,10 +244,14 @@ impl Merged {
         if let Some(rt) = f.routing {
             match self.routing_span {
                 Some(first) => out.push(
-                    Diagnostic::new(&n::DUPLICATE_DEFINITION, rt.receiver.span, "`routing:` is defined in two places")
-                        .label("defined again here")
-                        .secondary(first, "first defined here")
-                        .help("keep one route tree"),
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        rt.receiver.span,
+                        "`routing:` is defined in two places",
+                    )
+                    .label("defined again here")
+                    .secondary(first, "first defined here")
+                    .help("keep one route tree"),
                 ),
                 None => {
                     self.routing_span = Some(rt.receiver.span);
@@ -229,7 +288,11 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn invalid(&mut self, span: Span, msg: String, help: &str) {
-        self.out.push(Diagnostic::new(&p::INVALID_VALUE, span, msg).label("cannot be read").help(help.to_string()));
+        self.out.push(
+            Diagnostic::new(&p::INVALID_VALUE, span, msg)
+                .label("cannot be read")
+                .help(help.to_string()),
+        );
     }
 
     fn duration(&mut self, d: &S) -> Option<Spanned<Duration>> {
@@ -249,7 +312,10 @@ impl Resolver<'_> {
     fn allow(&mut self, item: &S, allows: &[syntax::Allow]) {
         for a in allows {
             match rules::find(&a.rule.value) {
-                Some(code) => self.allows.push(Allowed { item: item.clone(), code: code.code }),
+                Some(code) => self.allows.push(Allowed {
+                    item: item.clone(),
+                    code: code.code,
+                }),
                 None => self.unknown_rule(&a.rule),
             }
         }
@@ -258,8 +324,12 @@ impl Resolver<'_> {
     fn unknown_rule(&mut self, name: &S) {
         let all = rules::all_codes();
         let known = all.iter().flat_map(|c| [c.code, c.name]);
-        let d = Diagnostic::new(&n::UNKNOWN_RULE, name.span, format!("no rule is called `{}`", name.value))
-            .label("not a rule code or name");
+        let d = Diagnostic::new(
+            &n::UNKNOWN_RULE,
+            name.span,
+            format!("no rule is called `{}`", name.value),
+        )
+        .label("not a rule code or name");
         let d = match did_you_mean(&name.value, known) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("`forge-spec explain` lists the rules"),
@@ -277,9 +347,13 @@ impl Resolver<'_> {
                 self.lints.insert(code.code, s);
             }
             None => self.out.push(
-                Diagnostic::new(&n::UNKNOWN_RULE, sev.span, format!("`{}` is not a severity", sev.value))
-                    .label("not a severity")
-                    .help("use `error`, `warning` or `allow`"),
+                Diagnostic::new(
+                    &n::UNKNOWN_RULE,
+                    sev.span,
+                    format!("`{}` is not a severity", sev.value),
+                )
+                .label("not a severity")
+                .help("use `error`, `warning` or `allow`"),
             ),
         }
     }
@@ -287,9 +361,14 @@ impl Resolver<'_> {
     fn metric(&mut self, name: S, mt: syntax::Metric) -> Option<Metric> {
         self.allow(&name, &mt.allow);
         let Some(kind) = MetricKind::parse(&mt.kind.value) else {
-            let d = Diagnostic::new(&p::INVALID_VALUE, mt.kind.span, format!("`{}` is not a metric type", mt.kind.value))
-                .label("unknown type");
-            let d = match did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"]) {
+            let d = Diagnostic::new(
+                &p::INVALID_VALUE,
+                mt.kind.span,
+                format!("`{}` is not a metric type", mt.kind.value),
+            )
+            .label("unknown type");
+            let d = match did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"])
+            {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("use counter, gauge, histogram or summary"),
             };
@@ -330,18 +409,30 @@ impl Resolver<'_> {
             Quantity::Number(n) if *n > 1.0 => units::scale_decimal(&n.to_string(), -2),
             Quantity::Number(n) => Some(*n),
             Quantity::Text(t) => match units::parse_quantity(t) {
-                Some((v, LitUnit::Percent | LitUnit::None)) if t.ends_with('%') || v <= 1.0 => Some(v),
+                Some((v, LitUnit::Percent | LitUnit::None)) if t.ends_with('%') || v <= 1.0 => {
+                    Some(v)
+                }
                 Some((_, LitUnit::None)) => units::scale_decimal(t.trim(), -2),
                 _ => None,
             },
         };
         if parsed.is_none() {
-            self.invalid(q.span, format!("`{}` is not an objective", q.value), "write a percentage such as 99.9%");
+            self.invalid(
+                q.span,
+                format!("`{}` is not an objective", q.value),
+                "write a percentage such as 99.9%",
+            );
         }
         parsed
     }
 
-    fn sli_selector(&mut self, text: S, cat: &Catalog, kinds: &[MetricKind], role: &str) -> SliSelector {
+    fn sli_selector(
+        &mut self,
+        text: S,
+        cat: &Catalog,
+        kinds: &[MetricKind],
+        role: &str,
+    ) -> SliSelector {
         let map = SourceMap::new(self.sources, text.span, &text.value);
         let selector = match expr::parse_selector(&text.value) {
             Ok(sel) => {
@@ -350,7 +441,11 @@ impl Resolver<'_> {
                 Some(sel)
             }
             Err(e) => {
-                self.syntax(map, &e, "a metric selector such as `http_requests_total{code=\"5xx\"}`");
+                self.syntax(
+                    map,
+                    &e,
+                    "a metric selector such as `http_requests_total{code=\"5xx\"}`",
+                );
                 None
             }
         };
@@ -361,7 +456,11 @@ impl Resolver<'_> {
         let d = Diagnostic::new(&x::EXPRESSION_SYNTAX, map.span(e.pos), e.message.clone())
             .label("here")
             .help(format!("expected {what}"));
-        let d = if map.exact { d } else { d.note("the YAML string uses escapes or folding, so the whole value is marked") };
+        let d = if map.exact {
+            d
+        } else {
+            d.note("the YAML string uses escapes or folding, so the whole value is marked")
+        };
         self.out.push(d);
     }
 
@@ -369,8 +468,21 @@ impl Resolver<'_> {
         self.allow(&name, &sl.allow);
         let objective = self.objective(&sl.objective)?;
         let (period, period_span) = match &sl.window {
-            Some(w) => (self.duration(w).map_or(Duration { ms: 30 * 86_400_000 }, |d| d.value), Some(w.span)),
-            None => (Duration { ms: 30 * 86_400_000 }, None),
+            Some(w) => (
+                self.duration(w).map_or(
+                    Duration {
+                        ms: 30 * 86_400_000,
+                    },
+                    |d| d.value,
+                ),
+                Some(w.span),
+            ),
+            None => (
+                Duration {
+                    ms: 30 * 86_400_000,
+                },
+                None,
+            ),
         };
         let i = &sl.sli;
         let given: Vec<(&str, Span)> = [
@@ -387,9 +499,17 @@ impl Resolver<'_> {
             let d = Diagnostic::new(
                 &s::SLI_KIND_COUNT,
                 span,
-                format!("SLO `{}` must have exactly one indicator kind, found {}", name.value, given.len()),
+                format!(
+                    "SLO `{}` must have exactly one indicator kind, found {}",
+                    name.value,
+                    given.len()
+                ),
             )
-            .label(if given.is_empty() { "no indicator" } else { "second indicator" })
+            .label(if given.is_empty() {
+                "no indicator"
+            } else {
+                "second indicator"
+            })
             .help("use one of `errors`+`total`, `good`+`total`, `latency` or `uptime`");
             self.out.push(d);
             if given.is_empty() {
@@ -403,9 +523,13 @@ impl Resolver<'_> {
                 let part = if good { sl.sli.good } else { sl.sli.errors }?;
                 let Some(total) = sl.sli.total else {
                     self.out.push(
-                        Diagnostic::new(&p::MISSING_KEY, part.span, "a ratio indicator needs `total:`")
-                            .label("no `total` beside this")
-                            .help("add `total: <counter of all events>`"),
+                        Diagnostic::new(
+                            &p::MISSING_KEY,
+                            part.span,
+                            "a ratio indicator needs `total:`",
+                        )
+                        .label("no `total` beside this")
+                        .help("add `total: <counter of all events>`"),
                     );
                     return None;
                 };
@@ -420,12 +544,21 @@ impl Resolver<'_> {
                 let below = match units::parse_quantity(&l.below.value) {
                     Some((v, LitUnit::Seconds | LitUnit::None)) => v,
                     _ => {
-                        self.invalid(l.below.span, format!("`{}` is not a latency", l.below.value), "write a duration such as 500ms");
+                        self.invalid(
+                            l.below.span,
+                            format!("`{}` is not a latency", l.below.value),
+                            "write a duration such as 500ms",
+                        );
                         return None;
                     }
                 };
                 Sli::Latency {
-                    metric: self.sli_selector(l.metric, cat, &[MetricKind::Histogram], "a latency SLI"),
+                    metric: self.sli_selector(
+                        l.metric,
+                        cat,
+                        &[MetricKind::Histogram],
+                        "a latency SLI",
+                    ),
                     below,
                     below_span: l.below.span,
                 }
@@ -433,8 +566,12 @@ impl Resolver<'_> {
             _ => {
                 let t = sl.sli.uptime?;
                 if !cat.targets.contains(&t.value) {
-                    let d = Diagnostic::new(&n::UNKNOWN_TARGET, t.span, format!("unknown scrape target `{}`", t.value))
-                        .label("not in `targets:`");
+                    let d = Diagnostic::new(
+                        &n::UNKNOWN_TARGET,
+                        t.span,
+                        format!("unknown scrape target `{}`", t.value),
+                    )
+                    .label("not in `targets:`");
                     let d = match did_you_mean(&t.value, cat.targets.iter().map(String::as_str)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("declare it under `targets:`"),
@@ -447,10 +584,16 @@ impl Resolver<'_> {
         let al = sl.alerting;
         let sev = |v: Option<&S>, d: &str| v.map_or_else(|| d.to_string(), |s| s.value.clone());
         Some(Slo {
-            alert_name: al.as_ref().and_then(|a| a.name.as_ref()).map_or_else(|| camel(&name.value), |n| n.value.clone()),
+            alert_name: al
+                .as_ref()
+                .and_then(|a| a.name.as_ref())
+                .map_or_else(|| camel(&name.value), |n| n.value.clone()),
             page_severity: sev(al.as_ref().and_then(|a| a.page.as_ref()), "critical"),
             ticket_severity: sev(al.as_ref().and_then(|a| a.ticket.as_ref()), "warning"),
-            alerting_disabled: al.as_ref().and_then(|a| a.disabled.as_ref()).is_some_and(|d| d.value),
+            alerting_disabled: al
+                .as_ref()
+                .and_then(|a| a.disabled.as_ref())
+                .is_some_and(|d| d.value),
             runbook: al.and_then(|a| a.runbook),
             name,
             objective,
@@ -462,7 +605,12 @@ impl Resolver<'_> {
         })
     }
 
-    fn condition(&mut self, text: S, cat: &Catalog, raw: bool) -> (Option<AlertExpr>, Option<Duration>) {
+    fn condition(
+        &mut self,
+        text: S,
+        cat: &Catalog,
+        raw: bool,
+    ) -> (Option<AlertExpr>, Option<Duration>) {
         let map = SourceMap::new(self.sources, text.span, &text.value);
         if raw {
             let mut diags = Vec::new();
@@ -470,7 +618,15 @@ impl Resolver<'_> {
             self.out.extend(diags);
             let promql = text.value.trim().to_string();
             return (
-                Some(AlertExpr { text, map, condition: None, ty: None, promql, metrics, targets: Vec::new() }),
+                Some(AlertExpr {
+                    text,
+                    map,
+                    condition: None,
+                    ty: None,
+                    promql,
+                    metrics,
+                    targets: Vec::new(),
+                }),
                 None,
             );
         }
@@ -478,7 +634,13 @@ impl Resolver<'_> {
             Ok(cond) => {
                 let checked = expr::check(&cond.expr, cat, map);
                 self.out.extend(checked.diagnostics);
-                let promql = expr::lower(&cond.expr, &expr::Lowering { catalog: cat, range: RangeMode::Fixed(cat.default_range) });
+                let promql = expr::lower(
+                    &cond.expr,
+                    &expr::Lowering {
+                        catalog: cat,
+                        range: RangeMode::Fixed(cat.default_range),
+                    },
+                );
                 let for_ = cond.for_.map(|(d, _)| d);
                 (
                     Some(AlertExpr {
@@ -494,13 +656,24 @@ impl Resolver<'_> {
                 )
             }
             Err(e) => {
-                self.syntax(map, &e, "a condition such as `p95(http_request_duration_seconds) > 1s for 5m`");
+                self.syntax(
+                    map,
+                    &e,
+                    "a condition such as `p95(http_request_duration_seconds) > 1s for 5m`",
+                );
                 (None, None)
             }
         }
     }
 
-    fn alert(&mut self, name: S, a: syntax::Alert, cat: &Catalog, slos: &[&str], dashboards: &[Dashboard]) -> Alert {
+    fn alert(
+        &mut self,
+        name: S,
+        a: syntax::Alert,
+        cat: &Catalog,
+        slos: &[&str],
+        dashboards: &[Dashboard],
+    ) -> Alert {
         self.allow(&name, &a.allow);
         let (when, mut for_) = match (a.condition, a.expr) {
             (Some(c), None) => {
@@ -520,16 +693,24 @@ impl Resolver<'_> {
             }
             (None, None) => {
                 self.out.push(
-                    Diagnostic::new(&p::MISSING_KEY, name.span, format!("alert `{}` has no condition", name.value))
-                        .label("no `condition:` or `expr:`")
-                        .help("add `condition: <metric expression> > <threshold> for <duration>`"),
+                    Diagnostic::new(
+                        &p::MISSING_KEY,
+                        name.span,
+                        format!("alert `{}` has no condition", name.value),
+                    )
+                    .label("no `condition:` or `expr:`")
+                    .help("add `condition: <metric expression> > <threshold> for <duration>`"),
                 );
                 (None, None)
             }
         };
         if let Some(f) = &a.for_ {
             if for_.is_some() {
-                self.invalid(f.span, "`for:` given twice (also in the condition)".into(), "keep the `for` of the condition");
+                self.invalid(
+                    f.span,
+                    "`for:` given twice (also in the condition)".into(),
+                    "keep the `for` of the condition",
+                );
             } else {
                 for_ = self.duration(f);
             }
@@ -537,7 +718,12 @@ impl Resolver<'_> {
         if let Some(slo) = &a.slo
             && !slos.contains(&slo.value.as_str())
         {
-            let d = Diagnostic::new(&n::UNKNOWN_SLO, slo.span, format!("unknown SLO `{}`", slo.value)).label("not in `slos:`");
+            let d = Diagnostic::new(
+                &n::UNKNOWN_SLO,
+                slo.span,
+                format!("unknown SLO `{}`", slo.value),
+            )
+            .label("not in `slos:`");
             let d = match did_you_mean(&slo.value, slos.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("define the SLO under `slos:` or remove `slo:`"),
@@ -545,12 +731,20 @@ impl Resolver<'_> {
             self.out.push(d);
         }
         if let Some(dash) = &a.dashboard {
-            let (uid, panel) = dash.value.split_once('#').map_or((dash.value.as_str(), None), |(u, p)| (u, Some(p)));
+            let (uid, panel) = dash
+                .value
+                .split_once('#')
+                .map_or((dash.value.as_str(), None), |(u, p)| (u, Some(p)));
             match dashboards.iter().find(|d| d.uid.value == uid) {
                 None => {
-                    let d = Diagnostic::new(&n::UNKNOWN_DASHBOARD, dash.span, format!("unknown dashboard `{uid}`"))
-                        .label("not in `dashboards:`");
-                    let d = match did_you_mean(uid, dashboards.iter().map(|d| d.uid.value.as_str())) {
+                    let d = Diagnostic::new(
+                        &n::UNKNOWN_DASHBOARD,
+                        dash.span,
+                        format!("unknown dashboard `{uid}`"),
+                    )
+                    .label("not in `dashboards:`");
+                    let d = match did_you_mean(uid, dashboards.iter().map(|d| d.uid.value.as_str()))
+                    {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("name a dashboard uid from `dashboards:`"),
                     };
@@ -558,11 +752,22 @@ impl Resolver<'_> {
                 }
                 Some(db) => {
                     if let Some(p) = panel
-                        && !db.panels.iter().any(|pn| pn.title.as_ref().is_some_and(|t| t.value == p))
+                        && !db
+                            .panels
+                            .iter()
+                            .any(|pn| pn.title.as_ref().is_some_and(|t| t.value == p))
                     {
-                        let titles: Vec<&str> = db.panels.iter().filter_map(|pn| pn.title.as_ref().map(|t| t.value.as_str())).collect();
-                        let d = Diagnostic::new(&n::UNKNOWN_DASHBOARD, dash.span, format!("dashboard `{uid}` has no panel `{p}`"))
-                            .label("no such panel");
+                        let titles: Vec<&str> = db
+                            .panels
+                            .iter()
+                            .filter_map(|pn| pn.title.as_ref().map(|t| t.value.as_str()))
+                            .collect();
+                        let d = Diagnostic::new(
+                            &n::UNKNOWN_DASHBOARD,
+                            dash.span,
+                            format!("dashboard `{uid}` has no panel `{p}`"),
+                        )
+                        .label("no such panel");
                         let d = match did_you_mean(p, titles.iter().copied()) {
                             Some(s) => d.help(format!("did you mean `{uid}#{s}`?")),
                             None => d.help(format!("its panels: {}", titles.join(", "))),
@@ -590,8 +795,12 @@ impl Resolver<'_> {
         if known.contains(&r.value) {
             return;
         }
-        let d = Diagnostic::new(&n::UNKNOWN_RECEIVER, r.span, format!("unknown receiver `{}`", r.value))
-            .label("not in `receivers:`");
+        let d = Diagnostic::new(
+            &n::UNKNOWN_RECEIVER,
+            r.span,
+            format!("unknown receiver `{}`", r.value),
+        )
+        .label("not in `receivers:`");
         let d = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None if known.is_empty() => d.help("define it under `receivers:`"),
@@ -608,10 +817,22 @@ impl Resolver<'_> {
             .match_
             .0
             .into_iter()
-            .map(|(label, value)| RouteMatcher { label, value, regex: false })
+            .map(|(label, value)| RouteMatcher {
+                label,
+                value,
+                regex: false,
+            })
             .collect();
-        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher { label, value, regex: true }));
-        let span = matchers.first().map_or(r.receiver.as_ref().map_or(span, |x| x.span), |m| m.label.span);
+        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher {
+            label,
+            value,
+            regex: true,
+        }));
+        let span = matchers
+            .first()
+            .map_or(r.receiver.as_ref().map_or(span, |x| x.span), |m| {
+                m.label.span
+            });
         Route {
             span,
             matchers,
@@ -621,7 +842,11 @@ impl Resolver<'_> {
             receiver: r.receiver,
             continue_: r.continue_.is_some_and(|c| c.value),
             group_by: r.group_by,
-            routes: r.routes.into_iter().map(|c| self.route(c, span, known)).collect(),
+            routes: r
+                .routes
+                .into_iter()
+                .map(|c| self.route(c, span, known))
+                .collect(),
         }
     }
 
@@ -650,7 +875,10 @@ impl Resolver<'_> {
         }
         let (severities, severities_span) = match rt.severities {
             Some(s) => (s.value.into_iter().map(|v| v.value).collect(), Some(s.span)),
-            None => (vec!["critical".into(), "warning".into(), "info".into()], None),
+            None => (
+                vec!["critical".into(), "warning".into(), "info".into()],
+                None,
+            ),
         };
         Routing {
             root,
@@ -664,7 +892,14 @@ impl Resolver<'_> {
                     equal: i.equal,
                 })
                 .collect(),
-            tests: rt.tests.into_iter().map(|t| RouteTest { labels: t.labels.0, expect: t.expect }).collect(),
+            tests: rt
+                .tests
+                .into_iter()
+                .map(|t| RouteTest {
+                    labels: t.labels.0,
+                    expect: t.expect,
+                })
+                .collect(),
             severities,
             severities_span,
         }
@@ -677,13 +912,26 @@ impl Resolver<'_> {
             let metrics = expr::promql::check(&text.value, cat, map, &mut diags);
             self.out.extend(diags);
             let promql = text.value.trim().to_string();
-            return Query { text, raw, expr: None, ty: None, promql, metrics };
+            return Query {
+                text,
+                raw,
+                expr: None,
+                ty: None,
+                promql,
+                metrics,
+            };
         }
         match expr::parse_query(&text.value) {
             Ok(e) => {
                 let checked = expr::check(&e, cat, map);
                 self.out.extend(checked.diagnostics);
-                let promql = expr::lower(&e, &expr::Lowering { catalog: cat, range: RangeMode::Grafana });
+                let promql = expr::lower(
+                    &e,
+                    &expr::Lowering {
+                        catalog: cat,
+                        range: RangeMode::Grafana,
+                    },
+                );
                 Query {
                     text,
                     raw,
@@ -695,7 +943,14 @@ impl Resolver<'_> {
             }
             Err(e) => {
                 self.syntax(map, &e, "a query such as `rate(http_requests_total)`");
-                Query { text, raw, expr: None, ty: None, promql: String::new(), metrics: Vec::new() }
+                Query {
+                    text,
+                    raw,
+                    expr: None,
+                    ty: None,
+                    promql: String::new(),
+                    metrics: Vec::new(),
+                }
             }
         }
     }
@@ -716,10 +971,23 @@ impl Resolver<'_> {
                 if let Some(e) = pn.expr {
                     queries.push(self.query(e, true, cat));
                 }
-                Panel { span, title: pn.title, description: pn.description, queries, unit: pn.unit, kind: pn.kind }
+                Panel {
+                    span,
+                    title: pn.title,
+                    description: pn.description,
+                    queries,
+                    unit: pn.unit,
+                    kind: pn.kind,
+                }
             })
             .collect();
-        Dashboard { uid, title: d.title, description: d.description, tags: d.tags, panels }
+        Dashboard {
+            uid,
+            title: d.title,
+            description: d.description,
+            tags: d.tags,
+            panels,
+        }
     }
 
     fn logs(&mut self, l: syntax::Logs) -> Logs {
@@ -747,7 +1015,12 @@ impl Resolver<'_> {
                 }
             })
             .collect();
-        Logs { level: l.level, format: l.format, handlers: l.handlers, events }
+        Logs {
+            level: l.level,
+            format: l.format,
+            handlers: l.handlers,
+            events,
+        }
     }
 }
 
@@ -757,7 +1030,9 @@ pub fn camel(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
         })
         .collect()
 }

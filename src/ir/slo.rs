@@ -72,14 +72,20 @@ mod tests {
     /// A 30-day period gives Sloth's factors 14.4, 6, 3 and 1.
     #[test]
     fn thirty_days() {
-        let f: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H }).iter().map(|w| w.factor).collect();
+        let f: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H })
+            .iter()
+            .map(|w| w.factor)
+            .collect();
         assert_eq!(f, vec![14.4, 6.0, 3.0, 1.0]);
     }
 
     /// A 28-day period scales the factors: 13.44, 5.6, 2.8, 0.9333….
     #[test]
     fn twenty_eight_days() {
-        let f: Vec<f64> = burn_windows(Duration { ms: 28 * 24 * H }).iter().map(|w| w.factor).collect();
+        let f: Vec<f64> = burn_windows(Duration { ms: 28 * 24 * H })
+            .iter()
+            .map(|w| w.factor)
+            .collect();
         assert_eq!(f[0], 13.44);
         assert_eq!(f[1], 5.6);
         assert_eq!(f[2], 2.8);
@@ -89,7 +95,10 @@ mod tests {
     /// A 99.9% SLO pages at 0.0144 and 0.006 and tickets at 0.003 and 0.001.
     #[test]
     fn thresholds_for_three_nines() {
-        let t: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H }).iter().map(|w| threshold(w, 0.999)).collect();
+        let t: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H })
+            .iter()
+            .map(|w| threshold(w, 0.999))
+            .collect();
         assert_eq!(t, vec![0.0144, 0.006, 0.003, 0.001]);
     }
 }

@@ -23,7 +23,13 @@ pub fn all_codes() -> Vec<&'static Code> {
     v.extend(parse::CODES);
     v.extend(names::CODES);
     v.extend(exprs::CODES);
-    for codes in [metrics::CODES, slos::CODES, alerts::CODES, logs::CODES, dashboards::CODES] {
+    for codes in [
+        metrics::CODES,
+        slos::CODES,
+        alerts::CODES,
+        logs::CODES,
+        dashboards::CODES,
+    ] {
         v.extend(codes);
     }
     v.extend(all_checks().into_iter().map(|c| c.0));
@@ -34,7 +40,13 @@ pub fn all_codes() -> Vec<&'static Code> {
 /// Every model check, with the code it reports.
 pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
     let mut v = Vec::new();
-    for family in [metrics::CHECKS, slos::CHECKS, alerts::CHECKS, logs::CHECKS, dashboards::CHECKS] {
+    for family in [
+        metrics::CHECKS,
+        slos::CHECKS,
+        alerts::CHECKS,
+        logs::CHECKS,
+        dashboards::CHECKS,
+    ] {
         v.extend_from_slice(family);
     }
     v

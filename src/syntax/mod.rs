@@ -51,9 +51,15 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
         .map(|loc| spanned::with_file(id, || spanned::span_of(&loc)))
         .filter(|s| !(s.start == 0 && s.end == 0) || file.text.is_empty())
         .unwrap_or_else(|| line_span(id, file, e));
-    let span = if span.is_empty() { widen(file, span) } else { span };
+    let span = if span.is_empty() {
+        widen(file, span)
+    } else {
+        span
+    };
     match e {
-        Error::SerdeUnknownField { field, expected, .. } => {
+        Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
             let d = Diagnostic::new(&p::UNKNOWN_KEY, span, format!("unknown key `{field}`"))
                 .label("not a key here");
             match did_you_mean(field, expected.iter().copied()) {
@@ -61,11 +67,13 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                 None => d.help(format!("expected one of: {}", expected.join(", "))),
             }
         }
-        Error::SerdeMissingField { field, .. } => {
-            Diagnostic::new(&p::MISSING_KEY, span, format!("missing required key `{field}`"))
-                .label(format!("`{field}` is required in this mapping"))
-                .help(format!("add `{field}:` here"))
-        }
+        Error::SerdeMissingField { field, .. } => Diagnostic::new(
+            &p::MISSING_KEY,
+            span,
+            format!("missing required key `{field}`"),
+        )
+        .label(format!("`{field}` is required in this mapping"))
+        .help(format!("add `{field}:` here")),
         Error::DuplicateMappingKey { key, .. } => {
             let key = key.clone().unwrap_or_default();
             Diagnostic::new(&p::DUPLICATE_KEY, span, format!("duplicate key `{key}`"))
@@ -134,16 +142,25 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
             }
             if let Some(rest) = msg.strip_prefix("missing field `") {
                 let field = rest.split('`').next().unwrap_or("");
-                return Diagnostic::new(&p::MISSING_KEY, span, format!("missing required key `{field}`"))
-                    .label(format!("`{field}` is required in this mapping"))
-                    .help(format!("add `{field}:` here"));
+                return Diagnostic::new(
+                    &p::MISSING_KEY,
+                    span,
+                    format!("missing required key `{field}`"),
+                )
+                .label(format!("`{field}` is required in this mapping"))
+                .help(format!("add `{field}:` here"));
             }
-            if lower.starts_with("expected ") || lower.starts_with("invalid type") || lower.starts_with("invalid value") {
+            if lower.starts_with("expected ")
+                || lower.starts_with("invalid type")
+                || lower.starts_with("invalid value")
+            {
                 return Diagnostic::new(&p::WRONG_TYPE, span, msg.clone())
                     .label("wrong type")
                     .help("see `forge-spec schema` for the shape of each section");
             }
-            if lower.contains("alias") && (lower.contains("limit") || lower.contains("exceed")) || lower.contains("budget") {
+            if lower.contains("alias") && (lower.contains("limit") || lower.contains("exceed"))
+                || lower.contains("budget")
+            {
                 return Diagnostic::new(&p::INPUT_BUDGET_EXCEEDED, span, format!("the file exceeds an input budget: {msg}"))
                     .label("reading stopped here")
                     .help("expand the aliases by hand or split the file; a spec needs no deep nesting or repeated alias expansion");
@@ -152,9 +169,17 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                 let field = rest.split('`').next().unwrap_or("");
                 let expected: Vec<&str> = rest
                     .split_once("expected one of ")
-                    .map(|(_, list)| list.split(" at line").next().unwrap_or(list).split(", ").map(|s| s.trim_matches('`')).collect())
+                    .map(|(_, list)| {
+                        list.split(" at line")
+                            .next()
+                            .unwrap_or(list)
+                            .split(", ")
+                            .map(|s| s.trim_matches('`'))
+                            .collect()
+                    })
                     .unwrap_or_default();
-                let d = Diagnostic::new(&p::UNKNOWN_KEY, span, format!("unknown key `{field}`")).label("not a key here");
+                let d = Diagnostic::new(&p::UNKNOWN_KEY, span, format!("unknown key `{field}`"))
+                    .label("not a key here");
                 return match did_you_mean(field, expected.iter().copied()) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help(format!("expected one of: {}", expected.join(", "))),
@@ -169,9 +194,9 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
 
 /// Best-effort span from the rendered `line:col` when the error has no byte offset.
 fn line_span(id: FileId, file: &SourceFile, e: &Error) -> Span {
-    let (line, col) = e
-        .location()
-        .map_or((1, 1), |l| (l.line().max(1) as usize, l.column().max(1) as usize));
+    let (line, col) = e.location().map_or((1, 1), |l| {
+        (l.line().max(1) as usize, l.column().max(1) as usize)
+    });
     let start_of_line = file
         .text
         .split_inclusive('\n')

@@ -41,12 +41,17 @@ use crate::ir::Model;
 pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
     for a in &m.alerts {
         let n = &a.name.value;
-        let camel = n.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && n.chars().all(|c| c.is_ascii_alphanumeric());
+        let camel = n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && n.chars().all(|c| c.is_ascii_alphanumeric());
         if !camel {
             out.push(
-                Diagnostic::new(&ALERT_NAME_NOT_CAMEL_CASE, a.name.span, format!("alert name `{n}` is not CamelCase"))
-                    .label("not CamelCase")
-                    .help(format!("rename it to `{}`", crate::ir::camel(n))),
+                Diagnostic::new(
+                    &ALERT_NAME_NOT_CAMEL_CASE,
+                    a.name.span,
+                    format!("alert name `{n}` is not CamelCase"),
+                )
+                .label("not CamelCase")
+                .help(format!("rename it to `{}`", crate::ir::camel(n))),
             );
         }
     }

@@ -38,8 +38,8 @@ crate::declare_code! {
 }
 
 use crate::diag::Diagnostic;
-use crate::expr::ast::{BinOp, Expr, ExprKind};
 use crate::expr::Unit;
+use crate::expr::ast::{BinOp, Expr, ExprKind};
 use crate::ir::Model;
 
 /// Detection: comparisons between two numbers, and comparisons of a non-negative
@@ -49,17 +49,29 @@ pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
     for a in &m.alerts {
         let Some(when) = &a.when else { continue };
         let Some(c) = &when.condition else { continue };
-        let Some(verdict) = constant(&c.expr) else { continue };
+        let Some(verdict) = constant(&c.expr) else {
+            continue;
+        };
         out.push(
-            Diagnostic::new(&CONSTANT_CONDITION, when.map.span(c.expr.pos), format!("the condition of `{}` is always {verdict}", a.name.value))
-                .label(format!("always {verdict}"))
-                .help(if verdict == "true" { "this alert would fire forever; fix the threshold" } else { "this alert can never fire; fix the threshold" }),
+            Diagnostic::new(
+                &CONSTANT_CONDITION,
+                when.map.span(c.expr.pos),
+                format!("the condition of `{}` is always {verdict}", a.name.value),
+            )
+            .label(format!("always {verdict}"))
+            .help(if verdict == "true" {
+                "this alert would fire forever; fix the threshold"
+            } else {
+                "this alert can never fire; fix the threshold"
+            }),
         );
     }
 }
 
 fn constant(e: &Expr) -> Option<&'static str> {
-    let ExprKind::Binary(op, l, r) = &e.kind else { return None };
+    let ExprKind::Binary(op, l, r) = &e.kind else {
+        return None;
+    };
     if !op.is_comparison() {
         return None;
     }
@@ -97,7 +109,8 @@ fn range(e: &Expr) -> (f64, f64) {
         ExprKind::Up { .. } => (0.0, 1.0),
         ExprKind::Call(c) => match c.func.as_str() {
             "ratio" => (0.0, 1.0),
-            "rate" | "increase" | "irate" | "count" | "p50" | "p75" | "p90" | "p95" | "p99" | "quantile" => (0.0, f64::INFINITY),
+            "rate" | "increase" | "irate" | "count" | "p50" | "p75" | "p90" | "p95" | "p99"
+            | "quantile" => (0.0, f64::INFINITY),
             _ => (f64::NEG_INFINITY, f64::INFINITY),
         },
         ExprKind::Paren(x) => range(x),

@@ -46,13 +46,22 @@ pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
         let Some(when) = &a.when else { continue };
         let noisy = match &when.condition {
             Some(c) => uses_rate(&c.expr),
-            None => ["rate(", "increase(", "histogram_quantile("].iter().any(|f| when.promql.contains(f)),
+            None => ["rate(", "increase(", "histogram_quantile("]
+                .iter()
+                .any(|f| when.promql.contains(f)),
         };
         if noisy && a.for_.is_none() {
             out.push(
-                Diagnostic::new(&MISSING_FOR, when.text.span, format!("alert `{}` fires on the first evaluation of a noisy condition", a.name.value))
-                    .label("rates and quantiles jump between evaluations; no `for`")
-                    .help("add `for 5m` to the condition so a single spike does not page"),
+                Diagnostic::new(
+                    &MISSING_FOR,
+                    when.text.span,
+                    format!(
+                        "alert `{}` fires on the first evaluation of a noisy condition",
+                        a.name.value
+                    ),
+                )
+                .label("rates and quantiles jump between evaluations; no `for`")
+                .help("add `for 5m` to the condition so a single spike does not page"),
             );
         }
     }
@@ -61,8 +70,19 @@ pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
 fn uses_rate(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Call(c) => {
-            matches!(c.func.as_str(), "rate" | "irate" | "increase" | "ratio" | "quantile" | "p50" | "p75" | "p90" | "p95" | "p99")
-                || c.args.iter().any(uses_rate)
+            matches!(
+                c.func.as_str(),
+                "rate"
+                    | "irate"
+                    | "increase"
+                    | "ratio"
+                    | "quantile"
+                    | "p50"
+                    | "p75"
+                    | "p90"
+                    | "p95"
+                    | "p99"
+            ) || c.args.iter().any(uses_rate)
         }
         ExprKind::Binary(_, l, r) => uses_rate(l) || uses_rate(r),
         ExprKind::Neg(x) | ExprKind::Paren(x) => uses_rate(x),

@@ -41,18 +41,29 @@ pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
     for a in &m.alerts {
         if a.runbook.as_ref().is_none_or(|r| r.value.trim().is_empty()) {
             out.push(
-                Diagnostic::new(&MISSING_RUNBOOK, a.name.span, format!("alert `{}` has no runbook", a.name.value))
-                    .label("no `runbook:`")
-                    .help("add `runbook: runbooks/<alert>.md` (a page in this repository) or a URL"),
+                Diagnostic::new(
+                    &MISSING_RUNBOOK,
+                    a.name.span,
+                    format!("alert `{}` has no runbook", a.name.value),
+                )
+                .label("no `runbook:`")
+                .help("add `runbook: runbooks/<alert>.md` (a page in this repository) or a URL"),
             );
         }
     }
     for s in &m.slos {
         if !s.alerting_disabled && s.runbook.is_none() {
             out.push(
-                Diagnostic::new(&MISSING_RUNBOOK, s.name.span, format!("the burn-rate alerts of SLO `{}` have no runbook", s.name.value))
-                    .label("no `alerting.runbook:`")
-                    .help("add `alerting: {runbook: runbooks/<slo>.md}`"),
+                Diagnostic::new(
+                    &MISSING_RUNBOOK,
+                    s.name.span,
+                    format!(
+                        "the burn-rate alerts of SLO `{}` have no runbook",
+                        s.name.value
+                    ),
+                )
+                .label("no `alerting.runbook:`")
+                .help("add `alerting: {runbook: runbooks/<slo>.md}`"),
             );
         }
     }

@@ -15,8 +15,7 @@ pub use missing_runbook::MISSING_RUNBOOK;
 pub use unknown_severity::UNKNOWN_SEVERITY;
 
 /// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[
-];
+pub static CODES: &[&crate::diag::Code] = &[];
 
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[

@@ -41,12 +41,22 @@ use crate::ir::Model;
 /// Detection: severities outside `routing.severities` (default critical, warning, info).
 pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
     let default = ["critical".to_string(), "warning".into(), "info".into()];
-    let allowed: &[String] = m.routing.as_ref().map_or(&default[..], |r| &r.severities[..]);
+    let allowed: &[String] = m
+        .routing
+        .as_ref()
+        .map_or(&default[..], |r| &r.severities[..]);
     for a in &m.alerts {
         let s = &a.severity;
         if !allowed.contains(&s.value) {
-            let d = Diagnostic::new(&UNKNOWN_SEVERITY, s.span, format!("severity `{}` is not one of the allowed severities", s.value))
-                .label("not allowed");
+            let d = Diagnostic::new(
+                &UNKNOWN_SEVERITY,
+                s.span,
+                format!(
+                    "severity `{}` is not one of the allowed severities",
+                    s.value
+                ),
+            )
+            .label("not allowed");
             let d = match did_you_mean(&s.value, allowed.iter().map(String::as_str)) {
                 Some(x) => d.help(format!("did you mean `{x}`?")),
                 None => d.help(format!("use one of: {}", allowed.join(", "))),

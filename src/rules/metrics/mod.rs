@@ -1,11 +1,7 @@
 //! Rules of the `metrics` family: one file per rule, the doc comment is its documentation.
 
-
-
 /// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[
-];
+pub static CODES: &[&crate::diag::Code] = &[];
 
 /// The checks of this family, each with its code.
-pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
-];
+pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[];
