@@ -31,6 +31,29 @@ pub fn header(model: &Model, comment: &str) -> String {
     )
 }
 
+/// A YAML document with the generated-file header.
+pub fn yaml<T: serde::Serialize>(model: &Model, value: &T) -> String {
+    let body =
+        serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
+    format!("{}{body}", header(model, "#"))
+}
+
+/// A name made safe for a file name: ASCII letters, digits, `-` and `_` only.
+pub fn file_stem(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let s = s.trim_matches(|c| c == '_' || c == '-').to_string();
+    if s.is_empty() { "service".into() } else { s }
+}
+
 /// Runs every backend.
 pub fn emit(model: &Model) -> Output {
     let mut out = Output::default();

@@ -282,3 +282,47 @@ impl Model {
         self.dashboards.iter().find(|d| d.uid.value == uid)
     }
 }
+
+impl Model {
+    /// A runbook as a URL: URLs as written, repository paths joined to `runbook_base_url`.
+    pub fn runbook_url(&self, runbook: &str) -> String {
+        if runbook.contains("://") {
+            return runbook.to_string();
+        }
+        match &self.service.runbook_base_url {
+            Some(base) => format!(
+                "{}/{}",
+                base.value.trim_end_matches('/'),
+                runbook.trim_start_matches("./").trim_start_matches('/')
+            ),
+            None => runbook.to_string(),
+        }
+    }
+
+    /// The Grafana id of a panel: its position in the dashboard, from 1.
+    pub fn panel_id(dashboard: &Dashboard, title: &str) -> Option<usize> {
+        dashboard
+            .panels
+            .iter()
+            .position(|p| p.title.as_ref().is_some_and(|t| t.value == title))
+            .map(|i| i + 1)
+    }
+
+    /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`).
+    pub fn dashboard_url(&self, reference: &str) -> Option<String> {
+        let (uid, panel) = reference
+            .split_once('#')
+            .map_or((reference, None), |(u, p)| (u, Some(p)));
+        let d = self.dashboard(uid)?;
+        let base = self
+            .service
+            .grafana_url
+            .as_ref()
+            .map_or("", |g| g.value.trim_end_matches('/'));
+        let mut url = format!("{base}/d/{}", d.uid.value);
+        if let Some(p) = panel {
+            url.push_str(&format!("?viewPanel={}", Self::panel_id(d, p)?));
+        }
+        Some(url)
+    }
+}

@@ -1,0 +1,357 @@
+//! Backend: the Prometheus rule file — explicit alerts and, per SLO, the error-ratio
+//! recording rules over every window, metadata rules and burn-rate alerts.
+
+use crate::expr::units::fmt_num;
+use crate::ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
+use crate::ir::{Alert, Model, Sli, Slo};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub const META_RULES: &[&str] = &[
+    "slo:objective:ratio",
+    "slo:error_budget:ratio",
+    "slo:time_period:days",
+    "slo:current_burn_rate:ratio",
+    "slo:period_burn_rate:ratio",
+    "slo:period_error_budget_remaining:ratio",
+];
+
+#[derive(Serialize, Debug)]
+pub struct RuleFile {
+    pub groups: Vec<Group>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct Group {
+    pub name: String,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Serialize, Debug, Default)]
+pub struct Rule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+    pub expr: String,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Builds the whole rule file from the model.
+pub fn build_rules(m: &Model) -> RuleFile {
+    let svc = &m.service.name.value;
+    let mut groups = Vec::new();
+    let alerts: Vec<Rule> = m.alerts.iter().filter_map(|a| explicit(m, a)).collect();
+    if !alerts.is_empty() {
+        groups.push(Group {
+            name: format!("{svc}-alerts"),
+            rules: alerts,
+        });
+    }
+    for s in &m.slos {
+        groups.extend(slo_groups(m, s));
+    }
+    RuleFile { groups }
+}
+
+fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String, String> {
+    let mut l = BTreeMap::new();
+    l.insert("severity".to_string(), severity.to_string());
+    l.insert("service".to_string(), m.service.name.value.clone());
+    if let Some(s) = slo {
+        l.insert("slo".to_string(), s.to_string());
+    }
+    l
+}
+
+fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
+    let when = a.when.as_ref()?;
+    let mut labels = base_labels(
+        m,
+        &a.severity.value,
+        a.slo.as_ref().map(|s| s.value.as_str()),
+    );
+    for (k, v) in &a.labels {
+        labels.insert(k.value.clone(), v.value.clone());
+    }
+    let mut annotations = BTreeMap::new();
+    if let Some(s) = &a.summary {
+        annotations.insert("summary".to_string(), s.value.clone());
+    }
+    annotations.insert(
+        "description".to_string(),
+        a.description.as_ref().map_or_else(
+            || {
+                a.summary
+                    .as_ref()
+                    .map_or_else(String::new, |s| s.value.clone())
+            },
+            |d| d.value.clone(),
+        ),
+    );
+    if let Some(r) = &a.runbook {
+        annotations.insert("runbook_url".to_string(), m.runbook_url(&r.value));
+    }
+    if let Some(url) = a.dashboard.as_ref().and_then(|d| m.dashboard_url(&d.value)) {
+        annotations.insert("dashboard_url".to_string(), url);
+    }
+    annotations.retain(|_, v| !v.is_empty());
+    Some(Rule {
+        alert: Some(a.name.value.clone()),
+        expr: when.promql.clone(),
+        for_: a.for_.as_ref().map(|f| f.value.to_prometheus()),
+        labels,
+        annotations,
+        ..Rule::default()
+    })
+}
+
+fn slo_selector(m: &Model, s: &Slo) -> String {
+    format!(
+        "{{slo={}, service={}}}",
+        crate::expr::ast::quote(&s.name.value),
+        crate::expr::ast::quote(&m.service.name.value)
+    )
+}
+
+/// The error ratio of an SLO's indicator over a window, in PromQL.
+pub fn error_ratio(s: &Slo, window: &str) -> String {
+    match &s.sli {
+        Sli::Ratio {
+            errors,
+            total,
+            good,
+        } => {
+            let e = rate_sum(&errors.text.value, window);
+            let t = rate_sum(&total.text.value, window);
+            if *good {
+                format!("1 - ({e} / {t})")
+            } else {
+                format!("{e} / {t}")
+            }
+        }
+        Sli::Latency { metric, below, .. } => {
+            let (name, matchers) = split_selector(&metric.text.value);
+            let le = le_matcher(*below);
+            let sep = if matchers.is_empty() { "" } else { ", " };
+            format!(
+                "1 - (sum(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}])) / sum(rate({name}_count{}[{window}])))",
+                if matchers.is_empty() {
+                    String::new()
+                } else {
+                    format!("{{{matchers}}}")
+                }
+            )
+        }
+        Sli::Uptime { target } => {
+            format!(
+                "1 - avg(avg_over_time(up{{job={}}}[{window}]))",
+                crate::expr::ast::quote(&target.value)
+            )
+        }
+    }
+}
+
+/// `le` as clients write it: `1` may appear as `1` or `1.0`.
+fn le_matcher(v: f64) -> String {
+    let s = fmt_num(v);
+    if s.contains('.') || s.contains('e') {
+        format!("le=\"{s}\"")
+    } else {
+        format!("le=~\"{s}(\\\\.0+)?\"")
+    }
+}
+
+fn split_selector(sel: &str) -> (&str, &str) {
+    let sel = sel.trim();
+    match sel.find('{') {
+        Some(i) => (
+            sel[..i].trim(),
+            sel[i + 1..].trim_end().trim_end_matches('}').trim(),
+        ),
+        None => (sel, ""),
+    }
+}
+
+fn rate_sum(sel: &str, window: &str) -> String {
+    format!("sum(rate({}[{window}]))", sel.trim())
+}
+
+/// Names of an SLO's page and ticket alerts.
+pub fn slo_alert_names(s: &Slo) -> (String, String) {
+    (
+        format!("{}ErrorBudgetFastBurn", s.alert_name),
+        format!("{}ErrorBudgetSlowBurn", s.alert_name),
+    )
+}
+
+fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
+    let svc = &m.service.name.value;
+    let name = &s.name.value;
+    let sel = slo_selector(m, s);
+    let labels = || {
+        let mut l = BTreeMap::new();
+        l.insert("slo".to_string(), name.clone());
+        l.insert("service".to_string(), svc.clone());
+        l
+    };
+    let period = s.period.to_prometheus();
+    let mut sli = Vec::new();
+    for w in recorded_windows(s.period) {
+        let wt = w.to_prometheus();
+        let expr = if w == s.period {
+            format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{wt}])")
+        } else {
+            error_ratio(s, &wt)
+        };
+        sli.push(Rule {
+            record: Some(format!("slo:sli_error:ratio_rate{wt}")),
+            expr,
+            labels: labels(),
+            ..Rule::default()
+        });
+    }
+    let budget = fmt_num(crate::ir::slo::round(1.0 - s.objective));
+    let meta = vec![
+        Rule {
+            record: Some("slo:objective:ratio".into()),
+            expr: format!("vector({})", fmt_num(s.objective)),
+            labels: labels(),
+            ..Rule::default()
+        },
+        Rule {
+            record: Some("slo:error_budget:ratio".into()),
+            expr: format!("vector({budget})"),
+            labels: labels(),
+            ..Rule::default()
+        },
+        Rule {
+            record: Some("slo:time_period:days".into()),
+            expr: format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
+            labels: labels(),
+            ..Rule::default()
+        },
+        Rule {
+            record: Some("slo:current_burn_rate:ratio".into()),
+            expr: format!(
+                "slo:sli_error:ratio_rate5m{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+            ),
+            labels: labels(),
+            ..Rule::default()
+        },
+        Rule {
+            record: Some("slo:period_burn_rate:ratio".into()),
+            expr: format!(
+                "slo:sli_error:ratio_rate{period}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+            ),
+            labels: labels(),
+            ..Rule::default()
+        },
+        Rule {
+            record: Some("slo:period_error_budget_remaining:ratio".into()),
+            expr: format!("1 - slo:period_burn_rate:ratio{sel}"),
+            labels: labels(),
+            ..Rule::default()
+        },
+    ];
+    let mut groups = vec![
+        Group {
+            name: format!("{svc}-slo-{name}-sli"),
+            rules: sli,
+        },
+        Group {
+            name: format!("{svc}-slo-{name}-meta"),
+            rules: meta,
+        },
+    ];
+    if s.alerting_disabled {
+        return groups;
+    }
+    let (page_name, ticket_name) = slo_alert_names(s);
+    let mut alerts = Vec::new();
+    for (urgency, alert, severity) in [
+        (Urgency::Page, page_name, &s.page_severity),
+        (Urgency::Ticket, ticket_name, &s.ticket_severity),
+    ] {
+        let pairs: Vec<_> = burn_windows(s.period)
+            .into_iter()
+            .filter(|w| w.urgency == urgency)
+            .collect();
+        let expr = pairs
+            .iter()
+            .map(|w| {
+                let t = fmt_num(threshold(w, s.objective));
+                format!(
+                    "(slo:sli_error:ratio_rate{}{sel} > {t} and slo:sli_error:ratio_rate{}{sel} > {t})",
+                    w.short.to_prometheus(),
+                    w.long.to_prometheus()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let speed = pairs
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}× over {} and {}",
+                    fmt_num(w.factor),
+                    w.long.to_prometheus(),
+                    w.short.to_prometheus()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", or ");
+        let mut annotations = BTreeMap::new();
+        let kind = if urgency == Urgency::Page {
+            "fast"
+        } else {
+            "slowly but steadily"
+        };
+        annotations.insert(
+            "summary".to_string(),
+            format!("The {name} SLO of {svc} is burning its error budget {kind}."),
+        );
+        annotations.insert(
+            "description".to_string(),
+            format!(
+                "The {name} SLO ({}% over {period}) is spending its error budget {speed} faster than sustainable.",
+                fmt_num(s.objective * 100.0)
+            ),
+        );
+        if let Some(r) = &s.runbook {
+            annotations.insert("runbook_url".to_string(), m.runbook_url(&r.value));
+        }
+        if let Some(g) = &m.service.grafana_url {
+            annotations.insert(
+                "dashboard_url".to_string(),
+                format!(
+                    "{}/d/{}",
+                    g.value.trim_end_matches('/'),
+                    slo_dashboard_uid(m)
+                ),
+            );
+        }
+        alerts.push(Rule {
+            alert: Some(alert),
+            expr,
+            labels: base_labels(m, severity, Some(name)),
+            annotations,
+            ..Rule::default()
+        });
+    }
+    groups.push(Group {
+        name: format!("{svc}-slo-{name}-alerts"),
+        rules: alerts,
+    });
+    groups
+}
+
+/// The uid of the generated SLO dashboard.
+pub fn slo_dashboard_uid(m: &Model) -> String {
+    format!("{}-slos", crate::emit::file_stem(&m.service.name.value))
+}

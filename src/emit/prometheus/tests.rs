@@ -1,0 +1,441 @@
+//! Backend: the generated `promtool test rules` file. For every explicit alert, input
+//! series that make its condition true for longer than its `for` (it must fire with
+//! exactly its labels and rendered annotations) and series that keep it false; for
+//! every SLO, an error rate far above budget (the page alert fires) and one slightly
+//! above it (the ticket alert fires, the page alert does not).
+
+use super::rules::{Rule, RuleFile, slo_alert_names};
+use super::witness::{self, STEPS, Witness, series_text};
+use crate::expr::units::fmt_num;
+use crate::ir::slo::{Urgency, burn_windows, round};
+use crate::ir::{Model, Sli, Slo};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Serialize)]
+struct TestFile {
+    rule_files: Vec<String>,
+    evaluation_interval: String,
+    tests: Vec<TestGroup>,
+}
+
+#[derive(Serialize)]
+struct TestGroup {
+    name: String,
+    interval: String,
+    input_series: Vec<Series>,
+    alert_rule_test: Vec<AlertTest>,
+}
+
+#[derive(Serialize)]
+struct Series {
+    series: String,
+    values: String,
+}
+
+#[derive(Serialize)]
+struct AlertTest {
+    eval_time: String,
+    alertname: String,
+    exp_alerts: Vec<ExpAlert>,
+}
+
+#[derive(Serialize)]
+struct ExpAlert {
+    exp_labels: BTreeMap<String, String>,
+    exp_annotations: BTreeMap<String, String>,
+}
+
+fn minutes(n: u64) -> String {
+    crate::expr::Duration { ms: n * 60_000 }.to_prometheus()
+}
+
+pub fn build(m: &Model, rules: &RuleFile, rules_file: &str) -> String {
+    let mut tests = Vec::new();
+    let mut skipped = Vec::new();
+    let by_name: BTreeMap<&str, &Rule> = rules
+        .groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter_map(|r| r.alert.as_deref().map(|a| (a, r)))
+        .collect();
+    for a in &m.alerts {
+        let Some(rule) = by_name.get(a.name.value.as_str()) else {
+            continue;
+        };
+        match explicit_tests(m, a, rule) {
+            Some(t) => tests.extend(t),
+            None => skipped.push(a.name.value.clone()),
+        }
+    }
+    for s in &m.slos {
+        if s.alerting_disabled {
+            continue;
+        }
+        match slo_tests(m, s, &by_name) {
+            Some(t) => tests.extend(t),
+            None => skipped.push(s.name.value.clone()),
+        }
+    }
+    let file = TestFile {
+        rule_files: vec![rules_file.to_string()],
+        evaluation_interval: "1m".into(),
+        tests,
+    };
+    let mut text = crate::emit::yaml(m, &file);
+    if !skipped.is_empty() {
+        text.push_str(&format!(
+            "# No generated test for: {} (condition shape or annotation template the generator cannot drive).\n",
+            skipped.join(", ")
+        ));
+    }
+    text
+}
+
+fn expected(rule: &Rule, w: &Witness) -> Option<ExpAlert> {
+    let mut labels = w.labels.clone();
+    labels.remove("__name__");
+    for (k, v) in &rule.labels {
+        labels.insert(k.clone(), v.clone());
+    }
+    let mut annotations = BTreeMap::new();
+    for (k, v) in &rule.annotations {
+        annotations.insert(k.clone(), render(v, w, &labels)?);
+    }
+    Some(ExpAlert {
+        exp_labels: labels,
+        exp_annotations: annotations,
+    })
+}
+
+fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
+    let cond = a.when.as_ref()?.condition.as_ref()?;
+    let fire = witness::condition(m, &cond.expr, true)?;
+    let quiet = witness::condition(m, &cond.expr, false)?;
+    let for_min = a.for_.as_ref().map_or(0, |f| f.value.ms.div_ceil(60_000));
+    let range_min = m.default_range.ms.div_ceil(60_000);
+    let eval = minutes((for_min + range_min + 5).min(STEPS - 1));
+    let exp = expected(rule, &fire)?;
+    let name = &a.name.value;
+    let group = |title: String, w: &Witness, exp_alerts: Vec<ExpAlert>| TestGroup {
+        name: title,
+        interval: "1m".into(),
+        input_series: w
+            .series
+            .iter()
+            .map(|(s, v)| Series {
+                series: s.clone(),
+                values: v.clone(),
+            })
+            .collect(),
+        alert_rule_test: vec![AlertTest {
+            eval_time: eval.clone(),
+            alertname: name.clone(),
+            exp_alerts,
+        }],
+    };
+    Some(vec![
+        group(
+            format!("{name} fires when its condition holds for longer than its `for`"),
+            &fire,
+            vec![exp],
+        ),
+        group(
+            format!("{name} stays silent when its condition does not hold"),
+            &quiet,
+            Vec::new(),
+        ),
+    ])
+}
+
+/// Input series for an SLO's indicator at error ratio `r`, over `steps` minutes.
+/// Uptime indicators put their downtime at minutes 20.. so that short windows at the
+/// evaluation time see none of it.
+fn sli_series(
+    m: &Model,
+    s: &Slo,
+    r: f64,
+    steps: u64,
+    burst: bool,
+) -> Option<Vec<(String, String)>> {
+    match &s.sli {
+        Sli::Ratio {
+            errors,
+            total,
+            good,
+        } => {
+            let (e, t) = (errors.selector.as_ref()?, total.selector.as_ref()?);
+            let ratio = if *good { 1.0 - r } else { r };
+            witness::ratio_series(m, e, t, ratio, steps).map(|(series, _)| series)
+        }
+        Sli::Latency { metric, below, .. } => {
+            let sel = metric.selector.as_ref()?;
+            let info = m.catalog.metrics.get(&sel.metric)?;
+            if !info.buckets.iter().any(|b| b == below) {
+                return None;
+            }
+            let mut labels: BTreeMap<String, String> = BTreeMap::new();
+            for mt in &sel.matchers {
+                if mt.op != crate::expr::ast::MatchOp::Eq {
+                    return None;
+                }
+                labels.insert(mt.label.clone(), mt.value.clone());
+            }
+            let n = 100.0;
+            let counter = |name: String, l: &BTreeMap<String, String>, per_min: f64| {
+                (
+                    series_text(&name, l),
+                    format!("1000+{}x{steps}", fmt_num(per_min)),
+                )
+            };
+            let mut out = Vec::new();
+            for b in &info.buckets {
+                let mut l = labels.clone();
+                l.insert("le".into(), fmt_num(*b));
+                out.push(counter(
+                    format!("{}_bucket", sel.metric),
+                    &l,
+                    if b >= below { (1.0 - r) * n } else { 0.0 },
+                ));
+            }
+            let mut l = labels.clone();
+            l.insert("le".into(), "+Inf".into());
+            out.push(counter(format!("{}_bucket", sel.metric), &l, n));
+            out.push(counter(format!("{}_count", sel.metric), &labels, n));
+            out.push(counter(format!("{}_sum", sel.metric), &labels, n * below));
+            Some(out)
+        }
+        Sli::Uptime { target } => {
+            let t = m.targets.iter().find(|t| t.name.value == target.value)?;
+            let mut l = BTreeMap::new();
+            l.insert("job".to_string(), target.value.clone());
+            l.insert("instance".to_string(), t.address.value.clone());
+            let values = if burst {
+                let k = ((r * (steps as f64 - 20.0)).ceil() as u64).max(1);
+                format!("1x19 0x{} 1x{}", k - 1, steps.saturating_sub(20 + k))
+            } else if r >= 1.0 {
+                format!("0x{steps}")
+            } else {
+                return None;
+            };
+            Some(vec![(series_text("up", &l), values)])
+        }
+    }
+}
+
+fn slo_tests(m: &Model, s: &Slo, by_name: &BTreeMap<&str, &Rule>) -> Option<Vec<TestGroup>> {
+    let (page, ticket) = slo_alert_names(s);
+    let (page_rule, ticket_rule) = (by_name.get(page.as_str())?, by_name.get(ticket.as_str())?);
+    let budget = round(1.0 - s.objective);
+    let windows = burn_windows(s.period);
+    let top = |u| {
+        windows
+            .iter()
+            .filter(|w| w.urgency == u)
+            .map(|w| w.factor)
+            .fold(0.0, f64::max)
+    };
+    let static_exp = |rule: &Rule| ExpAlert {
+        exp_labels: rule.labels.clone(),
+        exp_annotations: rule.annotations.clone(),
+    };
+    let mut out = Vec::new();
+    // Far above budget: every page window burns faster than its factor.
+    let page_ratio = if matches!(s.sli, Sli::Uptime { .. }) {
+        1.0
+    } else {
+        (top(Urgency::Page) * budget * 1.25).min(1.0)
+    };
+    if page_ratio > top(Urgency::Page) * budget {
+        let steps = 90;
+        out.push(TestGroup {
+            name: format!("SLO {}: an error rate far above budget pages", s.name.value),
+            interval: "1m".into(),
+            input_series: sli_series(m, s, page_ratio, steps, false)?
+                .into_iter()
+                .map(|(a, b)| Series {
+                    series: a,
+                    values: b,
+                })
+                .collect(),
+            alert_rule_test: vec![AlertTest {
+                eval_time: minutes(70),
+                alertname: page.clone(),
+                exp_alerts: vec![static_exp(page_rule)],
+            }],
+        });
+    }
+    // Slightly above budget: the slow-burn ticket fires after 6h, the page does not.
+    let ticket_ratio = 2.0 * budget;
+    let min_page = windows
+        .iter()
+        .filter(|w| w.urgency == Urgency::Page)
+        .map(|w| w.factor)
+        .fold(f64::INFINITY, f64::min);
+    if ticket_ratio < 1.0 && ticket_ratio < min_page * budget {
+        let steps = 400;
+        let eval = minutes(370);
+        out.push(TestGroup {
+            name: format!(
+                "SLO {}: an error rate slightly above budget opens a ticket, and does not page",
+                s.name.value
+            ),
+            interval: "1m".into(),
+            input_series: sli_series(m, s, ticket_ratio, steps, true)?
+                .into_iter()
+                .map(|(a, b)| Series {
+                    series: a,
+                    values: b,
+                })
+                .collect(),
+            alert_rule_test: vec![
+                AlertTest {
+                    eval_time: eval.clone(),
+                    alertname: ticket.clone(),
+                    exp_alerts: vec![static_exp(ticket_rule)],
+                },
+                AlertTest {
+                    eval_time: eval,
+                    alertname: page,
+                    exp_alerts: Vec::new(),
+                },
+            ],
+        });
+    }
+    Some(out)
+}
+
+/// Renders the subset of Prometheus' annotation templates whose result the generator
+/// can predict: `$labels.x`, `$value` (exact values only) and the `humanize`,
+/// `humanizePercentage` and `humanizeDuration` of `$value`.
+fn render(text: &str, w: &Witness, labels: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let j = after.find("}}")?;
+        let inner = after[..j]
+            .trim()
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        let parts: Vec<&str> = inner.split('|').map(str::trim).collect();
+        let piece = match parts.as_slice() {
+            [v] if v.starts_with("$labels.") => labels
+                .get(&v["$labels.".len()..])
+                .cloned()
+                .unwrap_or_default(),
+            ["$value"] if w.exact => go_float(w.value),
+            ["$value", "humanize"] => humanize(w.value),
+            ["$value", "humanizePercentage"] => format!("{}%", go_g4(w.value * 100.0)),
+            ["$value", "humanizeDuration"] => humanize_duration(w.value),
+            _ => return None,
+        };
+        out.push_str(&piece);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Go's `%v` of a float64: shortest representation, exponent outside [1e-4, 1e21).
+fn go_float(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || (1e-4..1e21).contains(&a) {
+        fmt_num(v)
+    } else {
+        let s = format!("{v:e}");
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let e: i32 = e.parse().unwrap_or(0);
+        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    }
+}
+
+/// Go's `%.4g`.
+fn go_g4(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let exp = v.abs().log10().floor() as i32;
+    if !(-4..4).contains(&exp) {
+        let s = format!("{:.3e}", v);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let m = m.trim_end_matches('0').trim_end_matches('.');
+        let e: i32 = e.parse().unwrap_or(0);
+        return format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+    let decimals = (3 - exp).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Prometheus' `humanize`: SI prefixes, four significant digits.
+fn humanize(mut v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return go_g4(v);
+    }
+    let mut prefix = "";
+    if v.abs() >= 1.0 {
+        for p in ["k", "M", "G", "T", "P", "E", "Z", "Y"] {
+            if v.abs() < 1000.0 {
+                break;
+            }
+            prefix = p;
+            v /= 1000.0;
+        }
+    } else {
+        for p in ["m", "u", "n", "p", "f", "a", "z", "y"] {
+            if v.abs() >= 1.0 {
+                break;
+            }
+            prefix = p;
+            v *= 1000.0;
+        }
+    }
+    format!("{}{prefix}", go_g4(v))
+}
+
+/// Prometheus' `humanizeDuration` for values of a second or more.
+fn humanize_duration(v: f64) -> String {
+    if v.abs() < 1.0 {
+        return format!("{}s", go_g4(v));
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let t = v.abs() as i64;
+    let (s, mi, h, d) = (t % 60, (t / 60) % 60, (t / 3600) % 24, t / 86400);
+    if d != 0 {
+        format!("{sign}{d}d {h}h {mi}m {s}s")
+    } else if h != 0 {
+        format!("{sign}{h}h {mi}m {s}s")
+    } else if mi != 0 {
+        format!("{sign}{mi}m {s}s")
+    } else {
+        format!("{sign}{}s", go_g4(v.abs()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The formatters match Go's and Prometheus' output on known values.
+    #[test]
+    fn go_formatting() {
+        assert_eq!(go_float(24e9), "24000000000");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(0.00001), "1e-05");
+        assert_eq!(humanize(24e9), "24G");
+        assert_eq!(humanize(2.425), "2.425");
+        assert_eq!(humanize(0.1), "100m");
+        assert_eq!(humanize(1234567.0), "1.235M");
+        assert_eq!(go_g4(10.0), "10");
+        assert_eq!(format!("{}%", go_g4(0.1 * 100.0)), "10%");
+        assert_eq!(humanize_duration(14400.0), "4h 0m 0s");
+        assert_eq!(humanize_duration(90.0), "1m 30s");
+    }
+}
