@@ -89,7 +89,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
             .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
     }
     if let Some(m) = &model {
-        rules::run(m, opts.only.as_deref(), &mut diagnostics);
+        rules::run(m, &sources, opts.only.as_deref(), &mut diagnostics);
         if let Some(only) = &opts.only {
             diagnostics.items.retain(|d| d.code.code == only);
         }

@@ -65,33 +65,42 @@ fn main() -> ExitCode {
         Command::Check(c) => run(&c, None),
         Command::Build { common, out, check } => run(&common, Some((out, check))),
         Command::Schema => {
-            print!("{}", emit::schema::render());
+            stdout(&emit::schema::render());
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => explain(rule.as_deref()),
     }
 }
 
+/// Writes to stdout, ignoring a closed pipe (`forge-spec explain | head`).
+fn stdout(text: &str) {
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 fn explain(rule: Option<&str>) -> ExitCode {
     match rule {
         None => {
+            let mut s = String::new();
             for c in rules::all_codes() {
-                println!(
-                    "{}  {:<32} {:<8} {}",
+                s.push_str(&format!(
+                    "{}  {:<32} {:<8} {}\n",
                     c.code,
                     c.name,
                     c.severity,
                     c.summary()
-                );
+                ));
             }
+            stdout(&s);
             ExitCode::SUCCESS
         }
         Some(key) => match rules::find(key) {
             Some(c) => {
-                println!("# {} `{}` (default: {})\n", c.code, c.name, c.severity);
+                let mut s = format!("# {} `{}` (default: {})\n\n", c.code, c.name, c.severity);
                 for line in c.doc.lines() {
-                    println!("{}", line.strip_prefix(' ').unwrap_or(line));
+                    s.push_str(line.strip_prefix(' ').unwrap_or(line));
+                    s.push('\n');
                 }
+                stdout(&s);
                 ExitCode::SUCCESS
             }
             None => {
@@ -139,7 +148,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
             eprintln!("{errors} error(s), {warnings} warning(s)");
         }
     } else {
-        print!("{text}");
+        stdout(&text);
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
     let (Some((out, check)), Some(model)) = (build, comp.model.as_ref()) else {

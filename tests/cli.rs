@@ -270,3 +270,78 @@ fn explain_by_code_and_name() {
         "{s}"
     );
 }
+
+/// Copies the shipped spec into a temp dir with one textual change applied.
+fn mutated_spec(file: &str, from: &str, to: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir("spec").unwrap() {
+        let p = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&p).unwrap();
+        if p.file_name().unwrap() == file {
+            assert!(text.contains(from), "{file} lacks {from:?}");
+            text = text.replacen(from, to, 1);
+        }
+        std::fs::write(dir.path().join(p.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
+fn codes_of(dir: &Path) -> (Option<i32>, Vec<String>) {
+    let out = forge(&["check", "--format", "json", dir.to_str().unwrap()]);
+    let codes = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["code"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    (out.status.code(), codes)
+}
+
+/// The rule catalogue's acceptance: dropping `_total` from a counter, inlining a Slack
+/// webhook URL, or a 100% objective each exit 1 with the right code.
+#[test]
+fn catalogue_acceptance_mutations() {
+    let d = mutated_spec(
+        "metrics.yaml",
+        "ai_forge_training_jobs_failed_total:",
+        "ai_forge_training_jobs_failed:",
+    );
+    let (code, codes) = codes_of(d.path());
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"M001".to_string()), "{codes:?}");
+
+    let d = mutated_spec(
+        "alerting.yaml",
+        "api_url_file: /etc/alertmanager/secrets/slack-webhook-url",
+        "api_url: 'https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXX'",
+    );
+    let (code, codes) = codes_of(d.path());
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"L001".to_string()), "{codes:?}");
+    let out = forge(&["check", "--format", "json", d.path().to_str().unwrap()]);
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !json.contains("XXXXXXXXXXXXXXXXXXXX"),
+        "the message must mask the secret: {json}"
+    );
+
+    let d = mutated_spec("slos.yaml", "objective: 99.9%", "objective: 100%");
+    let (code, codes) = codes_of(d.path());
+    assert_eq!(code, Some(1));
+    assert!(codes.contains(&"S001".to_string()), "{codes:?}");
+}
+
+/// The shipped spec's only findings are the deliberate ones listed in the README.
+#[test]
+fn shipped_spec_findings_are_the_deliberate_ones() {
+    let (code, codes) = codes_of(Path::new("spec"));
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        codes,
+        ["S006", "S006"],
+        "update the README's list of deliberate findings"
+    );
+}

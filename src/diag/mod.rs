@@ -53,15 +53,24 @@ pub struct Code {
 }
 
 impl Code {
-    /// The first line of the documentation after "## What it does".
-    pub fn summary(&self) -> &'static str {
+    /// The first sentence of the documentation after "## What it does".
+    pub fn summary(&self) -> String {
         let mut lines = self.doc.lines().map(str::trim);
         for line in lines.by_ref() {
             if line.starts_with("## What it does") {
                 break;
             }
         }
-        lines.find(|l| !l.is_empty()).unwrap_or(self.name)
+        let para: Vec<&str> = lines
+            .skip_while(|l| l.is_empty())
+            .take_while(|l| !l.is_empty())
+            .collect();
+        let text = para.join(" ");
+        match text.find(". ") {
+            Some(i) => text[..=i].to_string(),
+            None if text.is_empty() => self.name.to_string(),
+            None => text,
+        }
     }
 }
 

@@ -161,7 +161,8 @@ impl BinOp {
 }
 
 impl Duration {
-    /// Prometheus' duration syntax, largest units first: `90m` → `1h30m`.
+    /// Prometheus' duration syntax, largest units first (days at most, as Sloth
+    /// names windows): `90m` → `1h30m`, `30d` → `30d`.
     pub fn to_prometheus(self) -> String {
         if self.ms == 0 {
             return "0s".into();
@@ -169,7 +170,6 @@ impl Duration {
         let mut ms = self.ms;
         let mut out = String::new();
         for (unit, size) in [
-            ("w", 604_800_000),
             ("d", 86_400_000),
             ("h", 3_600_000),
             ("m", 60_000),

@@ -14,8 +14,14 @@ pub mod slos;
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::ir::Model;
 
+/// What a check sees: the resolved model and the source texts.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub sources: &'a crate::source::SourceSet,
+}
+
 /// A check over the resolved model.
-pub type CheckFn = fn(&Model, &mut Vec<Diagnostic>);
+pub type CheckFn = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
 
 /// Every code, in code order. Codes are unique (tested) and never reused.
 pub fn all_codes() -> Vec<&'static Code> {
@@ -60,13 +66,19 @@ pub fn find(key: &str) -> Option<&'static Code> {
 }
 
 /// Runs every check (or only `only`) over the model.
-pub fn run(model: &Model, only: Option<&str>, out: &mut Diagnostics) {
+pub fn run(
+    model: &Model,
+    sources: &crate::source::SourceSet,
+    only: Option<&str>,
+    out: &mut Diagnostics,
+) {
+    let cx = Ctx { model, sources };
     for (code, check) in all_checks() {
         if only.is_some_and(|o| o != code.code) {
             continue;
         }
         let mut found = Vec::new();
-        check(model, &mut found);
+        check(&cx, &mut found);
         out.extend(found);
     }
 }

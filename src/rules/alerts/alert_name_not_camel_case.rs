@@ -38,7 +38,8 @@ use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 /// Detection: alert names that are not CamelCase (letters and digits, capital first).
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     for a in &m.alerts {
         let n = &a.name.value;
         let camel = n.chars().next().is_some_and(|c| c.is_ascii_uppercase())

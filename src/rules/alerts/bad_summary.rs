@@ -40,7 +40,8 @@ use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 /// Detection: no summary, an empty one, or one with `{{` templating.
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     for a in &m.alerts {
         match &a.summary {
             None => out.push(

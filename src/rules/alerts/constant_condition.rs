@@ -45,7 +45,8 @@ use crate::ir::Model;
 /// Detection: comparisons between two numbers, and comparisons of a non-negative
 /// value (counter, rate, ratio, `up`, quantile) below zero, or of a ratio above 1
 /// or of `up` outside 0..1.
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     for a in &m.alerts {
         let Some(when) = &a.when else { continue };
         let Some(c) = &when.condition else { continue };

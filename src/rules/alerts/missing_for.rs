@@ -41,7 +41,8 @@ use crate::expr::ast::{Expr, ExprKind};
 use crate::ir::Model;
 
 /// Detection: conditions over rates, increases or quantiles without `for`.
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     for a in &m.alerts {
         let Some(when) = &a.when else { continue };
         let noisy = match &when.condition {

@@ -37,7 +37,8 @@ use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 /// Detection: alerts without `runbook:`, and SLOs whose burn-rate alerts have none.
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     for a in &m.alerts {
         if a.runbook.as_ref().is_none_or(|r| r.value.trim().is_empty()) {
             out.push(

@@ -39,7 +39,8 @@ use crate::diag::{Diagnostic, did_you_mean};
 use crate::ir::Model;
 
 /// Detection: severities outside `routing.severities` (default critical, warning, info).
-pub fn check(m: &Model, out: &mut Vec<Diagnostic>) {
+pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
     let default = ["critical".to_string(), "warning".into(), "info".into()];
     let allowed: &[String] = m
         .routing

@@ -1,7 +1,25 @@
 //! Rules of the `logs` family: one file per rule, the doc comment is its documentation.
 
+mod invalid_log_event;
+mod literal_secret;
+mod request_dump_log_field;
+mod secret_in_spec;
+mod secret_log_field;
+
+pub use invalid_log_event::INVALID_LOG_EVENT;
+pub use literal_secret::LITERAL_SECRET;
+pub use request_dump_log_field::REQUEST_DUMP_LOG_FIELD;
+pub use secret_in_spec::SECRET_IN_SPEC;
+pub use secret_log_field::SECRET_LOG_FIELD;
+
 /// Codes declared here but detected in an earlier stage.
 pub static CODES: &[&crate::diag::Code] = &[];
 
 /// The checks of this family, each with its code.
-pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[];
+pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
+    (&INVALID_LOG_EVENT, invalid_log_event::check),
+    (&LITERAL_SECRET, literal_secret::check),
+    (&REQUEST_DUMP_LOG_FIELD, request_dump_log_field::check),
+    (&SECRET_IN_SPEC, secret_in_spec::check),
+    (&SECRET_LOG_FIELD, secret_log_field::check),
+];
