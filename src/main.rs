@@ -33,6 +33,32 @@ struct Common {
 }
 
 #[derive(Subcommand)]
+enum RoutesCommand {
+    /// Print the route tree with each node's receiver.
+    Show {
+        /// Spec files or directories (default: `spec/`).
+        #[arg(long = "spec")]
+        spec: Vec<PathBuf>,
+    },
+    /// Print the receivers an alert with these labels reaches, and the path it took.
+    Test {
+        /// Spec files or directories (default: `spec/`).
+        #[arg(long = "spec")]
+        spec: Vec<PathBuf>,
+        /// Alert labels, `name=value`.
+        #[arg(required = true)]
+        labels: Vec<String>,
+    },
+    /// List every alert of the spec with its labels and the receivers it reaches
+    /// (one line each: `receivers<TAB>k=v k=v`), for cross-checking with amtool.
+    #[command(hide = true)]
+    Alerts {
+        #[arg(long = "spec")]
+        spec: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum Command {
     /// Validate the spec and report every problem.
     Check(Common),
@@ -46,6 +72,11 @@ enum Command {
         /// Write nothing; exit 1 with a unified diff when the output directory is stale.
         #[arg(long)]
         check: bool,
+    },
+    /// Show the Alertmanager route tree, or simulate where an alert goes.
+    Routes {
+        #[command(subcommand)]
+        command: RoutesCommand,
     },
     /// Print the JSON Schema of the spec.
     Schema,
@@ -69,7 +100,91 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Routes { command } => routes(command),
     }
+}
+
+/// Loads a spec for `routes`; prints diagnostics and returns None when it has errors.
+fn load_model(spec: &[PathBuf]) -> Result<forge_spec::ir::Model, ExitCode> {
+    let paths = if spec.is_empty() {
+        vec![PathBuf::from("spec")]
+    } else {
+        spec.to_vec()
+    };
+    let comp = forge_spec::compile(&paths, "spec", &Options::default()).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(2)
+    })?;
+    if comp.diagnostics.has_errors() {
+        eprint!(
+            "{}",
+            render(Format::Human, &comp.diagnostics.items, &comp.sources, false)
+        );
+        return Err(ExitCode::from(1));
+    }
+    comp.model.ok_or(ExitCode::from(1))
+}
+
+fn routes(cmd: RoutesCommand) -> ExitCode {
+    use forge_spec::ir::routing;
+    let spec = match &cmd {
+        RoutesCommand::Show { spec }
+        | RoutesCommand::Test { spec, .. }
+        | RoutesCommand::Alerts { spec } => spec.clone(),
+    };
+    let model = match load_model(&spec) {
+        Ok(m) => m,
+        Err(code) => return code,
+    };
+    let Some(r) = &model.routing else {
+        eprintln!("error: the spec has no `routing:` section");
+        return ExitCode::from(1);
+    };
+    match cmd {
+        RoutesCommand::Show { .. } => stdout(&routing::show(&r.root)),
+        RoutesCommand::Test { labels, .. } => {
+            let mut set = routing::Labels::new();
+            for kv in &labels {
+                let Some((k, v)) = kv.split_once('=') else {
+                    eprintln!("error: `{kv}` is not `name=value`");
+                    return ExitCode::from(2);
+                };
+                set.insert(k.trim().to_string(), v.trim().trim_matches('"').to_string());
+            }
+            let mut s = String::new();
+            for d in routing::simulate(&r.root, &set) {
+                s.push_str(&format!("{}\n", d.receiver));
+                let mut node = &r.root;
+                s.push_str("  root\n");
+                for (depth, i) in d.path.iter().enumerate() {
+                    let Some(next) = node.routes.get(*i) else {
+                        break;
+                    };
+                    node = next;
+                    s.push_str(&format!(
+                        "  {}└ route {} ({})\n",
+                        "  ".repeat(depth),
+                        i + 1,
+                        routing::describe(node)
+                    ));
+                }
+            }
+            stdout(&s);
+        }
+        RoutesCommand::Alerts { .. } => {
+            let mut s = String::new();
+            for (_, _, labels) in routing::alert_labels(&model) {
+                let got: Vec<String> = routing::simulate(&r.root, &labels)
+                    .into_iter()
+                    .map(|d| d.receiver)
+                    .collect();
+                let kv: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                s.push_str(&format!("{}\t{}\n", got.join(","), kv.join(" ")));
+            }
+            stdout(&s);
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Writes to stdout, ignoring a closed pipe (`forge-spec explain | head`).

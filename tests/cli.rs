@@ -180,9 +180,11 @@ fn json_format_fields() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 1, "{stdout}");
-    let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    let all: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert_eq!(all.len(), 2, "the unknown receiver, and the receiver it leaves unused: {stdout}");
+    let v = all.iter().find(|v| v["code"] == "N002").expect("N002").clone();
+    let unused = all.iter().find(|v| v["code"] == "R001").expect("R001");
+    assert_eq!(unused["severity"], "warning");
     assert_eq!(v["code"], "N002");
     assert_eq!(v["name"], "unknown-receiver");
     assert_eq!(v["severity"], "error");
@@ -344,4 +346,74 @@ fn shipped_spec_findings_are_the_deliberate_ones() {
         ["S006", "S006"],
         "update the README's list of deliberate findings"
     );
+}
+
+/// `routes show` prints the tree; `routes test` the receiver and the path.
+#[test]
+fn routes_show_and_test() {
+    let show = forge(&["routes", "show"]);
+    assert_eq!(show.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&show.stdout).to_string();
+    insta::assert_snapshot!(text);
+    let t = forge(&[
+        "routes",
+        "test",
+        "severity=critical",
+        "alertname=AIForgeDown",
+    ]);
+    let out = String::from_utf8_lossy(&t.stdout);
+    assert_eq!(out.lines().next(), Some("pagerduty"), "{out}");
+    assert!(out.contains("severity=\"critical\""), "{out}");
+    let t = forge(&["routes", "test", "severity=warning"]);
+    assert_eq!(
+        String::from_utf8_lossy(&t.stdout).lines().next(),
+        Some("slack")
+    );
+    let t = forge(&["routes", "test", "severity=info"]);
+    assert_eq!(
+        String::from_utf8_lossy(&t.stdout).lines().next(),
+        Some("email")
+    );
+    assert_eq!(
+        forge(&["routes", "test", "severity"]).status.code(),
+        Some(2)
+    );
+}
+
+/// Removing the warning route makes `check` report that the warning alerts now fall to
+/// the default receiver.
+#[test]
+fn removed_warning_route_is_reported() {
+    let d = mutated_spec(
+        "alerting.yaml",
+        "    - {match: {severity: warning}, receiver: slack}\n",
+        "",
+    );
+    let out = forge(&["check", "--format", "json", d.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let misrouted: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|v: &serde_json::Value| v["code"] == "R004")
+        .collect();
+    let names: Vec<String> = misrouted
+        .iter()
+        .map(|v| v["message"].as_str().unwrap().to_string())
+        .collect();
+    for a in [
+        "HighLatency",
+        "HighErrorRate",
+        "HighMemoryUsage",
+        "TrainingJobFailed",
+        "TrainingJobStuck",
+    ] {
+        assert!(
+            names
+                .iter()
+                .any(|n| n.contains(a)
+                    && n.contains("falls through to the default receiver `email`")),
+            "{a}: {names:?}"
+        );
+    }
 }

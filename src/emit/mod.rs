@@ -2,6 +2,7 @@
 //! `Output` collects them (sorted paths, bytes) and is written atomically or compared
 //! against what is on disk (`build --check`).
 
+pub mod alertmanager;
 pub mod docs;
 pub mod prometheus;
 pub mod schema;
@@ -60,6 +61,7 @@ pub fn emit(model: &Model) -> Output {
     let mut out = Output::default();
     schema::emit(&mut out);
     prometheus::emit(model, &mut out);
+    alertmanager::emit(model, &mut out);
     docs::emit(model, &mut out);
     out
 }

@@ -2,6 +2,7 @@
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
 mod resolve;
+pub mod routing;
 pub mod slo;
 
 pub use resolve::{camel, resolve};

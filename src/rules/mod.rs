@@ -9,6 +9,7 @@ pub mod logs;
 pub mod metrics;
 pub mod names;
 pub mod parse;
+pub mod routes;
 pub mod slos;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
@@ -35,6 +36,7 @@ pub fn all_codes() -> Vec<&'static Code> {
         alerts::CODES,
         logs::CODES,
         dashboards::CODES,
+        routes::CODES,
     ] {
         v.extend(codes);
     }
@@ -52,6 +54,7 @@ pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
         alerts::CHECKS,
         logs::CHECKS,
         dashboards::CHECKS,
+        routes::CHECKS,
     ] {
         v.extend_from_slice(family);
     }

@@ -1,0 +1,365 @@
+//! Stage 2, analysis: the Alertmanager route simulator, with Alertmanager's semantics —
+//! depth-first; the first matching child wins unless it has `continue`; a node delivers
+//! to its own receiver only when no child matched; regex matchers are fully anchored;
+//! receiver, grouping and timers are inherited.
+
+use super::{Model, Route};
+use std::collections::BTreeMap;
+
+/// Labels of an alert.
+pub type Labels = BTreeMap<String, String>;
+
+/// One delivery: the receiver, and the route path (indices from the root) that led to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub receiver: String,
+    pub path: Vec<usize>,
+}
+
+/// Whether a route's own matchers accept the labels (a missing label is "").
+pub fn matches(route: &Route, labels: &Labels) -> bool {
+    route.matchers.iter().all(|m| {
+        let v = labels.get(&m.label.value).map_or("", String::as_str);
+        if m.regex {
+            regex::Regex::new(&format!("^(?:{})$", m.value.value)).is_ok_and(|re| re.is_match(v))
+        } else {
+            v == m.value.value
+        }
+    })
+}
+
+/// The receivers an alert with these labels reaches, in order, with their paths.
+pub fn simulate(root: &Route, labels: &Labels) -> Vec<Delivery> {
+    let mut out = Vec::new();
+    walk(
+        root,
+        labels,
+        root.receiver.as_ref().map_or("", |r| r.value.as_str()),
+        &mut Vec::new(),
+        &mut out,
+    );
+    out
+}
+
+fn walk(
+    route: &Route,
+    labels: &Labels,
+    inherited: &str,
+    path: &mut Vec<usize>,
+    out: &mut Vec<Delivery>,
+) -> bool {
+    if !matches(route, labels) {
+        return false;
+    }
+    let receiver = route
+        .receiver
+        .as_ref()
+        .map_or(inherited, |r| r.value.as_str());
+    let before = out.len();
+    for (i, child) in route.routes.iter().enumerate() {
+        path.push(i);
+        let matched = walk(child, labels, receiver, path, out);
+        path.pop();
+        if matched && !child.continue_ {
+            break;
+        }
+    }
+    if out.len() == before {
+        out.push(Delivery {
+            receiver: receiver.to_string(),
+            path: path.clone(),
+        });
+    }
+    true
+}
+
+/// The route at a path.
+pub fn at<'a>(root: &'a Route, path: &[usize]) -> Option<&'a Route> {
+    path.iter().try_fold(root, |r, i| r.routes.get(*i))
+}
+
+/// A route's matchers as Alertmanager writes them: `severity="critical"`.
+pub fn describe(route: &Route) -> String {
+    if route.matchers.is_empty() {
+        return "(matches everything)".into();
+    }
+    route
+        .matchers
+        .iter()
+        .map(|m| {
+            format!(
+                "{}{}{}",
+                m.label.value,
+                if m.regex { "=~" } else { "=" },
+                crate::expr::ast::quote(&m.value.value)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every alert the spec produces (explicit and SLO burn-rate ones) with the labels it
+/// carries when it reaches Alertmanager (rule labels; series labels are not known).
+pub fn alert_labels(m: &Model) -> Vec<(String, crate::source::Span, Labels)> {
+    let svc = m.service.name.value.clone();
+    let mut v = Vec::new();
+    for a in &m.alerts {
+        let mut l = Labels::new();
+        l.insert("alertname".into(), a.name.value.clone());
+        l.insert("severity".into(), a.severity.value.clone());
+        l.insert("service".into(), svc.clone());
+        if let Some(s) = &a.slo {
+            l.insert("slo".into(), s.value.clone());
+        }
+        for (k, val) in &a.labels {
+            l.insert(k.value.clone(), val.value.clone());
+        }
+        v.push((a.name.value.clone(), a.name.span, l));
+    }
+    for s in &m.slos {
+        if s.alerting_disabled {
+            continue;
+        }
+        let (page, ticket) = crate::emit::prometheus::slo_alert_names(s);
+        for (name, sev) in [(page, &s.page_severity), (ticket, &s.ticket_severity)] {
+            let mut l = Labels::new();
+            l.insert("alertname".into(), name.clone());
+            l.insert("severity".into(), sev.clone());
+            l.insert("service".into(), svc.clone());
+            l.insert("slo".into(), s.name.value.clone());
+            v.push((name, s.name.span, l));
+        }
+    }
+    v
+}
+
+/// Renders the route tree as `routes show` prints it.
+pub fn show(root: &Route) -> String {
+    let mut s = String::new();
+    show_node(root, 0, "", &mut s);
+    s
+}
+
+fn show_node(r: &Route, depth: usize, inherited: &str, out: &mut String) {
+    let receiver = r.receiver.as_ref().map_or(inherited, |x| x.value.as_str());
+    let indent = "  ".repeat(depth);
+    let head = if depth == 0 {
+        "root".to_string()
+    } else {
+        describe(r)
+    };
+    let mut extra = Vec::new();
+    if r.continue_ {
+        extra.push("continue".to_string());
+    }
+    if let Some(g) = &r.group_by {
+        extra.push(format!(
+            "group_by [{}]",
+            g.iter()
+                .map(|x| x.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    for (name, t) in [
+        ("group_wait", &r.group_wait),
+        ("group_interval", &r.group_interval),
+        ("repeat_interval", &r.repeat_interval),
+    ] {
+        if let Some(t) = t {
+            extra.push(format!("{name} {}", t.value));
+        }
+    }
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", extra.join(", "))
+    };
+    out.push_str(&format!("{indent}{head} → {receiver}{extra}\n"));
+    for c in &r.routes {
+        show_node(c, depth + 1, receiver, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::RouteMatcher;
+    use crate::source::Span;
+    use crate::syntax::Spanned;
+
+    fn s(v: &str) -> Spanned<String> {
+        Spanned::new(v.to_string(), Span::default())
+    }
+
+    fn route(
+        matchers: &[(&str, &str, bool)],
+        receiver: Option<&str>,
+        cont: bool,
+        routes: Vec<Route>,
+    ) -> Route {
+        Route {
+            span: Span::default(),
+            matchers: matchers
+                .iter()
+                .map(|(l, v, re)| RouteMatcher {
+                    label: s(l),
+                    value: s(v),
+                    regex: *re,
+                })
+                .collect(),
+            receiver: receiver.map(s),
+            continue_: cont,
+            group_by: None,
+            group_wait: None,
+            group_interval: None,
+            repeat_interval: None,
+            routes,
+        }
+    }
+
+    fn labels(kv: &[(&str, &str)]) -> Labels {
+        kv.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn receivers(root: &Route, kv: &[(&str, &str)]) -> Vec<String> {
+        simulate(root, &labels(kv))
+            .into_iter()
+            .map(|d| d.receiver)
+            .collect()
+    }
+
+    /// The first matching child wins; without a match the node's own receiver is used.
+    #[test]
+    fn first_match_wins() {
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![
+                route(
+                    &[("severity", "critical", false)],
+                    Some("pager"),
+                    false,
+                    vec![],
+                ),
+                route(
+                    &[("severity", "critical", false)],
+                    Some("second"),
+                    false,
+                    vec![],
+                ),
+            ],
+        );
+        assert_eq!(receivers(&root, &[("severity", "critical")]), ["pager"]);
+        assert_eq!(receivers(&root, &[("severity", "info")]), ["default"]);
+    }
+
+    /// `continue` lets later siblings match too.
+    #[test]
+    fn continue_goes_on() {
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![
+                route(&[("team", "db", false)], Some("db"), true, vec![]),
+                route(
+                    &[("severity", "critical", false)],
+                    Some("pager"),
+                    false,
+                    vec![],
+                ),
+            ],
+        );
+        assert_eq!(
+            receivers(&root, &[("team", "db"), ("severity", "critical")]),
+            ["db", "pager"]
+        );
+        assert_eq!(receivers(&root, &[("team", "db")]), ["db"]);
+    }
+
+    /// Nested routes inherit the receiver; a parent delivers only when no child matched.
+    #[test]
+    fn nesting_and_inheritance() {
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![route(
+                &[("service", "api", false)],
+                Some("api"),
+                false,
+                vec![
+                    route(&[("severity", "critical", false)], None, false, vec![]),
+                    route(
+                        &[("severity", "warning", false)],
+                        Some("api-slack"),
+                        false,
+                        vec![],
+                    ),
+                ],
+            )],
+        );
+        assert_eq!(
+            receivers(&root, &[("service", "api"), ("severity", "critical")]),
+            ["api"]
+        );
+        assert_eq!(
+            receivers(&root, &[("service", "api"), ("severity", "warning")]),
+            ["api-slack"]
+        );
+        assert_eq!(
+            receivers(&root, &[("service", "api"), ("severity", "info")]),
+            ["api"]
+        );
+        let d = simulate(
+            &root,
+            &labels(&[("service", "api"), ("severity", "warning")]),
+        );
+        assert_eq!(d[0].path, [0, 1]);
+    }
+
+    /// Regex matchers are anchored at both ends; a missing label is the empty string.
+    #[test]
+    fn regex_anchoring() {
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![route(
+                &[("severity", "crit", true)],
+                Some("pager"),
+                false,
+                vec![],
+            )],
+        );
+        assert_eq!(receivers(&root, &[("severity", "critical")]), ["default"]);
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![route(
+                &[("severity", "crit.*", true)],
+                Some("pager"),
+                false,
+                vec![],
+            )],
+        );
+        assert_eq!(receivers(&root, &[("severity", "critical")]), ["pager"]);
+        let root = route(
+            &[],
+            Some("default"),
+            false,
+            vec![route(
+                &[("team", "", false)],
+                Some("unowned"),
+                false,
+                vec![],
+            )],
+        );
+        assert_eq!(receivers(&root, &[("severity", "critical")]), ["unowned"]);
+    }
+}
