@@ -180,9 +180,20 @@ fn json_format_fields() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    let all: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
-    assert_eq!(all.len(), 2, "the unknown receiver, and the receiver it leaves unused: {stdout}");
-    let v = all.iter().find(|v| v["code"] == "N002").expect("N002").clone();
+    let all: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(
+        all.len(),
+        2,
+        "the unknown receiver, and the receiver it leaves unused: {stdout}"
+    );
+    let v = all
+        .iter()
+        .find(|v| v["code"] == "N002")
+        .expect("N002")
+        .clone();
     let unused = all.iter().find(|v| v["code"] == "R001").expect("R001");
     assert_eq!(unused["severity"], "warning");
     assert_eq!(v["code"], "N002");
@@ -249,8 +260,14 @@ fn github_format() {
     ]);
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(
-        s.starts_with(
+        s.contains(
             "::error file=tests/fixtures/invalid/unknown_receiver_route.yaml,line=9,col=47,"
+        ),
+        "{s}"
+    );
+    assert!(
+        s.contains(
+            "::warning file=tests/fixtures/invalid/unknown_receiver_route.yaml,line=5,col=3,"
         ),
         "{s}"
     );
