@@ -36,7 +36,7 @@ fn emit_fixture_snapshots() {
         let out = build(&rel);
         let mut all = String::new();
         for (p, bytes) in &out.files {
-            if p.starts_with("prometheus/") {
+            if p.starts_with("prometheus/") || p.starts_with("alertmanager/") {
                 all.push_str(&format!("=== {p}\n{}", String::from_utf8_lossy(bytes)));
             }
         }
