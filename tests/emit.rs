@@ -191,3 +191,79 @@ fn scrape_config() {
         "alertmanager:9093"
     );
 }
+
+/// The compose stack: the guide's three services on their ports, wired to the generated
+/// files, with no password literal (Grafana's comes from a secret file).
+#[test]
+fn compose_stack() {
+    let out = build(Path::new("spec"));
+    let text = text(&out, "docker-compose.monitoring.yml");
+    let c: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+    for (svc, port) in [
+        ("prometheus", "9090:9090"),
+        ("alertmanager", "9093:9093"),
+        ("grafana", "3000:3000"),
+    ] {
+        assert_eq!(c["services"][svc]["ports"][0], port, "{svc}");
+        assert_eq!(c["services"][svc]["profiles"][0], "monitoring", "{svc}");
+    }
+    assert_eq!(
+        c["services"]["grafana"]["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"],
+        "/run/secrets/grafana_admin_password"
+    );
+    assert!(
+        !text.contains("GF_SECURITY_ADMIN_PASSWORD:"),
+        "no password literal"
+    );
+    assert!(!text.to_lowercase().contains("admin/admin"));
+    let am_volumes = c["services"]["alertmanager"]["volumes"].as_array().unwrap();
+    assert!(am_volumes.iter().any(|v| {
+        v.as_str()
+            .unwrap()
+            .ends_with(":/etc/alertmanager/secrets/slack-webhook-url:ro")
+    }));
+    assert!(
+        out.files
+            .contains_key("grafana/provisioning/datasources/prometheus.yml")
+    );
+    assert!(
+        out.files
+            .contains_key("grafana/provisioning/dashboards/ai-forge.yml")
+    );
+}
+
+/// Alerts link to the panel that shows their condition; SLO alerts to the SLO dashboard.
+#[test]
+fn dashboard_links() {
+    let out = build(Path::new("spec"));
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(text(&out, "prometheus/ai-forge.rules.yml")).unwrap();
+    let alerts: Vec<&serde_json::Value> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .filter(|r| r["alert"].is_string())
+        .collect();
+    let url = |name: &str| {
+        alerts.iter().find(|r| r["alert"] == name).unwrap()["annotations"]["dashboard_url"]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        url("HighErrorRate").as_deref(),
+        Some("http://localhost:3000/d/api-performance?viewPanel=3")
+    );
+    assert_eq!(
+        url("HighMemoryUsage").as_deref(),
+        Some("http://localhost:3000/d/resources?viewPanel=1")
+    );
+    assert_eq!(
+        url("AvailabilityErrorBudgetFastBurn").as_deref(),
+        Some("http://localhost:3000/d/ai-forge-slos")
+    );
+    let d: serde_json::Value =
+        serde_json::from_slice(&out.files["grafana/dashboards/api-performance.json"]).unwrap();
+    assert_eq!(d["panels"][2]["id"], 3);
+    assert_eq!(d["panels"][2]["title"], "Error rate");
+}

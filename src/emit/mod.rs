@@ -3,7 +3,9 @@
 //! against what is on disk (`build --check`).
 
 pub mod alertmanager;
+pub mod compose;
 pub mod docs;
+pub mod grafana;
 pub mod prometheus;
 pub mod schema;
 mod write;
@@ -62,6 +64,8 @@ pub fn emit(model: &Model) -> Output {
     schema::emit(&mut out);
     prometheus::emit(model, &mut out);
     alertmanager::emit(model, &mut out);
+    grafana::emit(model, &mut out);
+    compose::emit(model, &mut out);
     docs::emit(model, &mut out);
     out
 }

@@ -309,6 +309,21 @@ impl Model {
             .map(|i| i + 1)
     }
 
+    /// The first panel (as `uid#title`) whose queries read one of these metrics: where an
+    /// alert without `dashboard:` links to.
+    pub fn panel_showing(&self, metrics: &[String]) -> Option<String> {
+        self.dashboards.iter().find_map(|d| {
+            d.panels.iter().find_map(|p| {
+                let title = p.title.as_ref()?;
+                let shows = p
+                    .queries
+                    .iter()
+                    .any(|q| q.metrics.iter().any(|m| metrics.contains(m)));
+                shows.then(|| format!("{}#{}", d.uid.value, title.value))
+            })
+        })
+    }
+
     /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`).
     pub fn dashboard_url(&self, reference: &str) -> Option<String> {
         let (uid, panel) = reference

@@ -7,7 +7,7 @@ mod scrape;
 mod tests;
 mod witness;
 
-pub use rules::{RuleFile, build_rules, slo_alert_names};
+pub use rules::{RuleFile, build_rules, slo_alert_names, slo_dashboard_uid};
 
 use super::Output;
 use crate::ir::{Model, slo};

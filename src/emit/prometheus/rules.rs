@@ -97,7 +97,12 @@ fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     if let Some(r) = &a.runbook {
         annotations.insert("runbook_url".to_string(), m.runbook_url(&r.value));
     }
-    if let Some(url) = a.dashboard.as_ref().and_then(|d| m.dashboard_url(&d.value)) {
+    let linked = a
+        .dashboard
+        .as_ref()
+        .map(|d| d.value.clone())
+        .or_else(|| m.panel_showing(&when.metrics));
+    if let Some(url) = linked.and_then(|d| m.dashboard_url(&d)) {
         annotations.insert("dashboard_url".to_string(), url);
     }
     annotations.retain(|_, v| !v.is_empty());
