@@ -7,6 +7,7 @@ pub mod compose;
 pub mod docs;
 pub mod grafana;
 pub mod prometheus;
+pub mod rust;
 pub mod schema;
 mod write;
 
@@ -66,6 +67,7 @@ pub fn emit(model: &Model) -> Output {
     alertmanager::emit(model, &mut out);
     grafana::emit(model, &mut out);
     compose::emit(model, &mut out);
+    rust::emit(model, &mut out);
     docs::emit(model, &mut out);
     out
 }
