@@ -30,6 +30,9 @@ pub struct Compilation {
 pub struct Options {
     /// Run only this rule code (fixtures and doc tests use it).
     pub only: Option<String>,
+    /// Divide every duration of the output by this factor (end-to-end tests; 0 and 1
+    /// leave durations as written).
+    pub time_scale: u64,
 }
 
 /// Loads the files or directories and compiles them.
@@ -81,7 +84,13 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         }
     }
     let parse_failed = diagnostics.has_errors();
-    let model = ir::resolve(spec_name, &sources, files, &mut diagnostics);
+    let model = ir::resolve(
+        spec_name,
+        &sources,
+        files,
+        opts.time_scale,
+        &mut diagnostics,
+    );
     if parse_failed {
         // A file that did not parse may hold the missing section: don't report it twice.
         diagnostics

@@ -72,6 +72,11 @@ enum Command {
         /// Write nothing; exit 1 with a unified diff when the output directory is stale.
         #[arg(long)]
         check: bool,
+        /// Divide every duration (for, rate windows, SLO windows, scrape and rule
+        /// intervals, Alertmanager timers, test steps) by N: a fast variant for
+        /// end-to-end tests. Thresholds are unchanged.
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        time_scale: u64,
     },
     /// Show the Alertmanager route tree, or simulate where an alert goes.
     Routes {
@@ -93,8 +98,13 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(c) => run(&c, None),
-        Command::Build { common, out, check } => run(&common, Some((out, check))),
+        Command::Check(c) => run(&c, None, 1),
+        Command::Build {
+            common,
+            out,
+            check,
+            time_scale,
+        } => run(&common, Some((out, check)), time_scale),
         Command::Schema => {
             stdout(&emit::schema::render());
             ExitCode::SUCCESS
@@ -233,7 +243,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
     }
 }
 
-fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
+fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode {
     let paths = if c.spec.is_empty() {
         vec![PathBuf::from("spec")]
     } else {
@@ -244,7 +254,11 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>) -> ExitCode {
         .map(|p| forge_spec::source::display_name(p))
         .collect::<Vec<_>>()
         .join(", ");
-    let comp = match forge_spec::compile(&paths, &spec_name, &Options::default()) {
+    let opts = Options {
+        time_scale,
+        ..Options::default()
+    };
+    let comp = match forge_spec::compile(&paths, &spec_name, &opts) {
         Ok(comp) => comp,
         Err(e) => {
             eprintln!("error: {e}");

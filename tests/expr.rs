@@ -37,6 +37,7 @@ fn lower_condition(text: &str) -> (String, Option<String>) {
         &expr::Lowering {
             catalog: &cat,
             range: RangeMode::Fixed(cat.default_range),
+            scale: 1,
         },
     );
     (promql, c.for_.map(|(d, _)| d.to_prometheus()))

@@ -131,7 +131,7 @@ fn matcher(label: &str, value: &str, regex: bool) -> String {
     format!("{label}{}{}", if regex { "=~" } else { "=" }, quote(value))
 }
 
-fn route(r: &Route, root: bool) -> AmRoute {
+fn route(m: &Model, r: &Route, root: bool) -> AmRoute {
     AmRoute {
         receiver: r.receiver.as_ref().map(|x| x.value.clone()),
         matchers: r
@@ -145,10 +145,19 @@ fn route(r: &Route, root: bool) -> AmRoute {
             .as_ref()
             .filter(|g| !g.is_empty() || root)
             .map(|g| g.iter().map(|x| x.value.clone()).collect()),
-        group_wait: r.group_wait.as_ref().map(|d| d.value.to_prometheus()),
-        group_interval: r.group_interval.as_ref().map(|d| d.value.to_prometheus()),
-        repeat_interval: r.repeat_interval.as_ref().map(|d| d.value.to_prometheus()),
-        routes: r.routes.iter().map(|c| route(c, false)).collect(),
+        group_wait: r
+            .group_wait
+            .as_ref()
+            .map(|d| m.scaled(d.value).to_prometheus()),
+        group_interval: r
+            .group_interval
+            .as_ref()
+            .map(|d| m.scaled(d.value).to_prometheus()),
+        repeat_interval: r
+            .repeat_interval
+            .as_ref()
+            .map(|d| m.scaled(d.value).to_prometheus()),
+        routes: r.routes.iter().map(|c| route(m, c, false)).collect(),
     }
 }
 
@@ -229,7 +238,7 @@ pub fn render(m: &Model) -> Option<String> {
         global: Global {
             resolve_timeout: "5m".into(),
         },
-        route: route(&routing.root, true),
+        route: route(m, &routing.root, true),
         inhibit_rules: routing
             .inhibit
             .iter()

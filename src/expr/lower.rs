@@ -18,6 +18,8 @@ pub enum RangeMode {
 pub struct Lowering<'a> {
     pub catalog: &'a Catalog,
     pub range: RangeMode,
+    /// Divides written ranges (`rate(m[1m])`) in fixed mode (`build --time-scale`).
+    pub scale: u64,
 }
 
 /// Lowers an expression to PromQL.
@@ -36,8 +38,15 @@ pub fn lower_selector(s: &Selector) -> String {
 
 fn range(sel: &Selector, cx: &Lowering<'_>) -> String {
     match (sel.range, cx.range) {
-        (Some((d, _)), _) => d.to_prometheus(),
-        (None, RangeMode::Fixed(d)) => d.to_prometheus(),
+        (Some((d, _)), RangeMode::Fixed(_)) => Duration {
+            ms: (d.ms / cx.scale.max(1)).max(1),
+        }
+        .to_prometheus(),
+        (Some((d, _)), RangeMode::Grafana) => d.to_prometheus(),
+        (None, RangeMode::Fixed(d)) => Duration {
+            ms: (d.ms / cx.scale.max(1)).max(1),
+        }
+        .to_prometheus(),
         (None, RangeMode::Grafana) => "$__rate_interval".into(),
     }
 }

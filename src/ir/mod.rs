@@ -36,6 +36,8 @@ pub struct Model {
     pub lints: BTreeMap<&'static str, Severity>,
     /// Per-item silences from `allow:`: the item's span, the code, the reason.
     pub allows: Vec<Allowed>,
+    /// Every emitted duration is divided by this (`build --time-scale`); 1 normally.
+    pub time_scale: u64,
 }
 
 #[derive(Debug)]
@@ -285,6 +287,13 @@ impl Model {
 }
 
 impl Model {
+    /// A duration as emitted: divided by the time scale, at least 1 ms.
+    pub fn scaled(&self, d: Duration) -> Duration {
+        Duration {
+            ms: (d.ms / self.time_scale.max(1)).max(1),
+        }
+    }
+
     /// A runbook as a URL: URLs as written, repository paths joined to `runbook_base_url`.
     pub fn runbook_url(&self, runbook: &str) -> String {
         if runbook.contains("://") {

@@ -15,6 +15,7 @@ pub fn resolve(
     spec_name: &str,
     sources: &SourceSet,
     files: Vec<SpecFile>,
+    time_scale: u64,
     out: &mut Diagnostics,
 ) -> Option<Model> {
     let mut m = Merged::default();
@@ -41,6 +42,7 @@ pub fn resolve(
         out,
         lints: BTreeMap::new(),
         allows: Vec::new(),
+        time_scale: time_scale.max(1),
     };
     let default_range = m
         .defaults
@@ -152,6 +154,7 @@ pub fn resolve(
         logs,
         lints,
         allows,
+        time_scale: time_scale.max(1),
     })
 }
 
@@ -280,6 +283,7 @@ impl Merged {
 }
 
 struct Resolver<'a> {
+    time_scale: u64,
     sources: &'a SourceSet,
     out: &'a mut Diagnostics,
     lints: BTreeMap<&'static str, Severity>,
@@ -639,6 +643,7 @@ impl Resolver<'_> {
                     &expr::Lowering {
                         catalog: cat,
                         range: RangeMode::Fixed(cat.default_range),
+                        scale: self.time_scale,
                     },
                 );
                 let for_ = cond.for_.map(|(d, _)| d);
@@ -930,6 +935,7 @@ impl Resolver<'_> {
                     &expr::Lowering {
                         catalog: cat,
                         range: RangeMode::Grafana,
+                        scale: 1,
                     },
                 );
                 Query {

@@ -109,7 +109,7 @@ fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     Some(Rule {
         alert: Some(a.name.value.clone()),
         expr: when.promql.clone(),
-        for_: a.for_.as_ref().map(|f| f.value.to_prometheus()),
+        for_: a.for_.as_ref().map(|f| m.scaled(f.value).to_prometheus()),
         labels,
         annotations,
         ..Rule::default()
@@ -208,11 +208,13 @@ fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
     let period = s.period.to_prometheus();
     let mut sli = Vec::new();
     for w in recorded_windows(s.period) {
+        // Rules are named after the window as written; the range is scaled.
         let wt = w.to_prometheus();
+        let range = m.scaled(w).to_prometheus();
         let expr = if w == s.period {
-            format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{wt}])")
+            format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{range}])")
         } else {
-            error_ratio(s, &wt)
+            error_ratio(s, &range)
         };
         sli.push(Rule {
             record: Some(format!("slo:sli_error:ratio_rate{wt}")),

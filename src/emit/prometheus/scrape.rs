@@ -42,7 +42,7 @@ struct ScrapeConfig {
 }
 
 pub fn render(model: &Model, rules_file: &str) -> String {
-    let interval = model.scrape_interval.to_prometheus();
+    let interval = model.scaled(model.scrape_interval).to_prometheus();
     let cfg = Config {
         global: Global {
             scrape_interval: interval.clone(),

@@ -46,8 +46,10 @@ struct ExpAlert {
     exp_annotations: BTreeMap<String, String>,
 }
 
-fn minutes(n: u64) -> String {
-    crate::expr::Duration { ms: n * 60_000 }.to_prometheus()
+/// `n` test steps (a minute each, divided by the time scale).
+fn minutes(m: &Model, n: u64) -> String {
+    m.scaled(crate::expr::Duration { ms: n * 60_000 })
+        .to_prometheus()
 }
 
 pub fn build(m: &Model, rules: &RuleFile, rules_file: &str) -> String {
@@ -79,7 +81,7 @@ pub fn build(m: &Model, rules: &RuleFile, rules_file: &str) -> String {
     }
     let file = TestFile {
         rule_files: vec![rules_file.to_string()],
-        evaluation_interval: "1m".into(),
+        evaluation_interval: minutes(m, 1),
         tests,
     };
     let mut text = crate::emit::yaml(m, &file);
@@ -114,12 +116,12 @@ fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Vec<Te
     let quiet = witness::condition(m, &cond.expr, false)?;
     let for_min = a.for_.as_ref().map_or(0, |f| f.value.ms.div_ceil(60_000));
     let range_min = m.default_range.ms.div_ceil(60_000);
-    let eval = minutes((for_min + range_min + 5).min(STEPS - 1));
+    let eval = minutes(m, (for_min + range_min + 5).min(STEPS - 1));
     let exp = expected(rule, &fire)?;
     let name = &a.name.value;
     let group = |title: String, w: &Witness, exp_alerts: Vec<ExpAlert>| TestGroup {
         name: title,
-        interval: "1m".into(),
+        interval: minutes(m, 1),
         input_series: w
             .series
             .iter()
@@ -250,7 +252,7 @@ fn slo_tests(m: &Model, s: &Slo, by_name: &BTreeMap<&str, &Rule>) -> Option<Vec<
         let steps = 90;
         out.push(TestGroup {
             name: format!("SLO {}: an error rate far above budget pages", s.name.value),
-            interval: "1m".into(),
+            interval: minutes(m, 1),
             input_series: sli_series(m, s, page_ratio, steps, false)?
                 .into_iter()
                 .map(|(a, b)| Series {
@@ -259,7 +261,7 @@ fn slo_tests(m: &Model, s: &Slo, by_name: &BTreeMap<&str, &Rule>) -> Option<Vec<
                 })
                 .collect(),
             alert_rule_test: vec![AlertTest {
-                eval_time: minutes(70),
+                eval_time: minutes(m, 70),
                 alertname: page.clone(),
                 exp_alerts: vec![static_exp(page_rule)],
             }],
@@ -274,13 +276,13 @@ fn slo_tests(m: &Model, s: &Slo, by_name: &BTreeMap<&str, &Rule>) -> Option<Vec<
         .fold(f64::INFINITY, f64::min);
     if ticket_ratio < 1.0 && ticket_ratio < min_page * budget {
         let steps = 400;
-        let eval = minutes(370);
+        let eval = minutes(m, 370);
         out.push(TestGroup {
             name: format!(
                 "SLO {}: an error rate slightly above budget opens a ticket, and does not page",
                 s.name.value
             ),
-            interval: "1m".into(),
+            interval: minutes(m, 1),
             input_series: sli_series(m, s, ticket_ratio, steps, true)?
                 .into_iter()
                 .map(|(a, b)| Series {
