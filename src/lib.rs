@@ -13,6 +13,7 @@ pub mod ir;
 pub mod rules;
 pub mod source;
 pub mod syntax;
+pub mod synth;
 
 use diag::{Diagnostic, Diagnostics};
 use source::{LoadError, SourceSet, Span};

@@ -85,6 +85,16 @@ enum Command {
     },
     /// Print the JSON Schema of the spec.
     Schema,
+    /// Write a synthetic spec of N metrics, SLOs, alerts, routes and panels (benchmarks).
+    #[command(hide = true)]
+    Synth {
+        #[arg(long)]
+        size: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the documentation of a rule (by code or name), or list all rules.
     Explain { rule: Option<String> },
 }
@@ -111,6 +121,22 @@ fn main() -> ExitCode {
         }
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Routes { command } => routes(command),
+        Command::Synth { size, seed, out } => {
+            let write = || -> std::io::Result<()> {
+                std::fs::create_dir_all(&out)?;
+                for (name, text) in forge_spec::synth::generate(size, seed) {
+                    std::fs::write(out.join(name), text)?;
+                }
+                Ok(())
+            };
+            match write() {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
 }
 
@@ -183,8 +209,10 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
         }
         RoutesCommand::Alerts { .. } => {
             let mut s = String::new();
+            let sim = routing::Simulator::new(&r.root);
             for (_, _, labels) in routing::alert_labels(&model) {
-                let got: Vec<String> = routing::simulate(&r.root, &labels)
+                let got: Vec<String> = sim
+                    .simulate(&labels)
                     .into_iter()
                     .map(|d| d.receiver)
                     .collect();

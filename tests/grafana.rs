@@ -124,6 +124,20 @@ fn dashboards_pass_grafana_schemas() {
             }
         }
     }
+    // A synthetic spec with more SLOs than get their own panels: the variable-driven
+    // SLO dashboard.
+    let files = forge_spec::synth::generate(60, 7);
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let comp = forge_spec::compile_str(&refs, &Default::default());
+    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap());
+    let slo = &out.files["grafana/dashboards/synth-slos.json"];
+    let slo: Value = serde_json::from_slice(slo).unwrap();
+    assert_eq!(slo["templating"]["list"][1]["name"], "slo");
+    assert_eq!(slo["panels"].as_array().unwrap().len(), 4);
+    all.push(("synth-slos.json".into(), slo));
     assert!(all.len() >= 4);
     for (path, d) in &all {
         let problems = validate(d);

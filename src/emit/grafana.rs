@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 pub const SCHEMA_VERSION: u32 = 41;
 /// Panel id = position in the dashboard, from 1 (`Model::dashboard_url` relies on it).
 const COLUMNS: u32 = 24;
+/// SLOs shown with their own panels; more are shown through an `slo` variable.
+pub const SLO_PANELS_MAX: usize = 24;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -351,18 +353,53 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         row_h: 0,
     };
     let mut panels = Vec::new();
-    for s in &m.slos {
-        let sel = format!(
-            "{{slo={}, service={}}}",
-            crate::expr::ast::quote(&s.name.value),
-            crate::expr::ast::quote(svc)
-        );
-        let period = s.period.to_prometheus();
-        let what = match &s.sli {
-            Sli::Ratio { .. } => "good events",
-            Sli::Latency { .. } => "fast requests",
-            Sli::Uptime { .. } => "uptime",
-        };
+    // Up to SLO_PANELS_MAX SLOs get their own panels; beyond, one set of panels driven
+    // by an `slo` template variable keeps the dashboard small at any scale.
+    struct View {
+        name: String,
+        sel: String,
+        sli_over_period: (String, String),
+        description: Option<String>,
+    }
+    let q = crate::expr::ast::quote;
+    let views: Vec<View> = if m.slos.len() <= SLO_PANELS_MAX {
+        m.slos
+            .iter()
+            .map(|s| {
+                let sel = format!("{{slo={}, service={}}}", q(&s.name.value), q(svc));
+                let period = s.period.to_prometheus();
+                let what = match &s.sli {
+                    Sli::Ratio { .. } => "good events",
+                    Sli::Latency { .. } => "fast requests",
+                    Sli::Uptime { .. } => "uptime",
+                };
+                View {
+                    name: s.name.value.clone(),
+                    sli_over_period: (
+                        format!("{what} over {period}"),
+                        format!("1 - slo:sli_error:ratio_rate{period}{sel}"),
+                    ),
+                    sel,
+                    description: s.description.as_ref().map(|d| d.value.clone()),
+                }
+            })
+            .collect()
+    } else {
+        let sel = format!("{{slo=\"$slo\", service={}}}", q(svc));
+        vec![View {
+            name: "$slo".into(),
+            sli_over_period: (
+                "indicator over its period".into(),
+                format!(
+                    "1 - slo:period_burn_rate:ratio{sel} * on (slo, service) group_left () slo:error_budget:ratio{sel}"
+                ),
+            ),
+            sel,
+            description: None,
+        }]
+    };
+    for v in &views {
+        let sel = &v.sel;
         let mut add = |title: String,
                        kind: &str,
                        unit: &str,
@@ -387,24 +424,21 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             });
         };
         add(
-            format!("{}: {what} over {period}", s.name.value),
+            format!("{}: {}", v.name, v.sli_over_period.0),
             "stat",
             "percentunit",
-            vec![(
-                format!("1 - slo:sli_error:ratio_rate{period}{sel}"),
-                "__auto".into(),
-            )],
-            s.description.as_ref().map(|d| d.value.clone()),
+            vec![(v.sli_over_period.1.clone(), "__auto".into())],
+            v.description.clone(),
         );
         add(
-            format!("{}: objective", s.name.value),
+            format!("{}: objective", v.name),
             "stat",
             "percentunit",
             vec![(format!("slo:objective:ratio{sel}"), "__auto".into())],
             None,
         );
         add(
-            format!("{}: error budget remaining", s.name.value),
+            format!("{}: error budget remaining", v.name),
             "gauge",
             "percentunit",
             vec![(
@@ -415,7 +449,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         );
         let windows = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
         add(
-            format!("{}: burn rate", s.name.value),
+            format!("{}: burn rate", v.name),
             "timeseries",
             "short",
             windows
@@ -426,7 +460,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         );
     }
     let title = format!("{} SLOs", svc);
-    envelope(
+    let mut d = envelope(
         &super::prometheus::slo_dashboard_uid(m),
         &title,
         Some(format!(
@@ -434,7 +468,20 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         )),
         vec![svc.clone(), "slo".into()],
         panels,
-    )
+    );
+    if m.slos.len() > SLO_PANELS_MAX
+        && let Some(list) = d.templating.get_mut("list").and_then(Value::as_array_mut)
+    {
+        list.push(json!({
+            "type": "query", "name": "slo", "label": "SLO",
+            "datasource": datasource(),
+            "query": format!("label_values(slo:objective:ratio{{service={}}}, slo)", q(svc)),
+            "definition": format!("label_values(slo:objective:ratio{{service={}}}, slo)", q(svc)),
+            "refresh": 1, "sort": 1, "hide": 0, "multi": false, "includeAll": false, "options": [],
+            "skipUrlSync": false, "regex": "",
+        }));
+    }
+    d
 }
 
 fn json_text(v: &impl Serialize) -> String {

@@ -10,6 +10,7 @@ pub mod prometheus;
 pub mod rust;
 pub mod schema;
 mod write;
+pub mod yaml;
 
 pub use write::{Stale, check, write_atomic};
 
@@ -38,9 +39,7 @@ pub fn header(model: &Model, comment: &str) -> String {
 
 /// A YAML document with the generated-file header.
 pub fn yaml<T: serde::Serialize>(model: &Model, value: &T) -> String {
-    let body =
-        serde_saphyr::to_string(value).unwrap_or_else(|e| format!("# serialization failed: {e}\n"));
-    format!("{}{body}", header(model, "#"))
+    format!("{}{}", header(model, "#"), yaml::to_string(value))
 }
 
 /// A name made safe for a file name: ASCII letters, digits, `-` and `_` only.

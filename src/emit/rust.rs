@@ -202,12 +202,10 @@ fn metric_type(mt: &Metric) -> String {
 }
 
 fn buckets_fn(m: &Model, mt: &Metric) -> String {
-    let i = m
-        .metrics
-        .iter()
-        .position(|x| x.name.value == mt.name.value)
-        .unwrap_or(0);
-    format!("histogram_{i}")
+    format!(
+        "histogram_{}",
+        m.index.metrics.get(&mt.name.value).copied().unwrap_or(0)
+    )
 }
 
 fn float(v: f64) -> String {

@@ -27,9 +27,13 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
             if let Some(dir) = path.parent() {
                 fs::create_dir_all(dir)?;
             }
+            // The directory swap below is what makes the write atomic for readers and
+            // for interrupted builds; files are not fsynced one by one (power loss
+            // between write and swap can leave the new directory incomplete, never the
+            // old one changed).
             let mut f = std::io::BufWriter::new(fs::File::create(&path)?);
             f.write_all(bytes)?;
-            f.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+            f.flush()?;
         }
         if out.exists() {
             fs::rename(out, &old)?;

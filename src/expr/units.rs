@@ -109,6 +109,10 @@ pub fn fmt_num(x: f64) -> String {
             "-Inf".into()
         };
     }
+    let plain = format!("{x}");
+    if plain.len() <= 12 {
+        return if plain == "-0" { "0".into() } else { plain };
+    }
     let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
     let s = format!("{rounded}");
     if s == "-0" { "0".into() } else { s }

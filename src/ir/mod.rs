@@ -38,6 +38,52 @@ pub struct Model {
     pub allows: Vec<Allowed>,
     /// Every emitted duration is divided by this (`build --time-scale`); 1 normally.
     pub time_scale: u64,
+    /// Name → position lookups, so checks and backends stay linear at scale.
+    pub index: Index,
+}
+
+/// Positions of named items, and the first panel showing each metric.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub metrics: std::collections::HashMap<String, usize>,
+    pub slos: std::collections::HashMap<String, usize>,
+    pub dashboards: std::collections::HashMap<String, usize>,
+    /// Metric → `uid#title` of the first panel reading it.
+    pub panels: std::collections::HashMap<String, String>,
+}
+
+impl Index {
+    pub fn build(metrics: &[Metric], slos: &[Slo], dashboards: &[Dashboard]) -> Index {
+        let mut panels = std::collections::HashMap::new();
+        for d in dashboards {
+            for p in &d.panels {
+                let Some(title) = &p.title else { continue };
+                for metric in p.queries.iter().flat_map(|q| &q.metrics) {
+                    panels
+                        .entry(metric.clone())
+                        .or_insert_with(|| format!("{}#{}", d.uid.value, title.value));
+                }
+            }
+        }
+        Index {
+            metrics: metrics
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.name.value.clone(), i))
+                .collect(),
+            slos: slos
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.value.clone(), i))
+                .collect(),
+            dashboards: dashboards
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.uid.value.clone(), i))
+                .collect(),
+            panels,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -273,16 +319,22 @@ pub struct LogField {
 
 impl Model {
     pub fn metric(&self, name: &str) -> Option<&Metric> {
-        self.metrics.iter().find(|m| m.name.value == name)
+        self.index
+            .metrics
+            .get(name)
+            .and_then(|i| self.metrics.get(*i))
     }
     pub fn slo(&self, name: &str) -> Option<&Slo> {
-        self.slos.iter().find(|s| s.name.value == name)
+        self.index.slos.get(name).and_then(|i| self.slos.get(*i))
     }
     pub fn receiver(&self, name: &str) -> Option<&Receiver> {
         self.receivers.iter().find(|r| r.name.value == name)
     }
     pub fn dashboard(&self, uid: &str) -> Option<&Dashboard> {
-        self.dashboards.iter().find(|d| d.uid.value == uid)
+        self.index
+            .dashboards
+            .get(uid)
+            .and_then(|i| self.dashboards.get(*i))
     }
 }
 
@@ -321,16 +373,9 @@ impl Model {
     /// The first panel (as `uid#title`) whose queries read one of these metrics: where an
     /// alert without `dashboard:` links to.
     pub fn panel_showing(&self, metrics: &[String]) -> Option<String> {
-        self.dashboards.iter().find_map(|d| {
-            d.panels.iter().find_map(|p| {
-                let title = p.title.as_ref()?;
-                let shows = p
-                    .queries
-                    .iter()
-                    .any(|q| q.metrics.iter().any(|m| metrics.contains(m)));
-                shows.then(|| format!("{}#{}", d.uid.value, title.value))
-            })
-        })
+        metrics
+            .iter()
+            .find_map(|m| self.index.panels.get(m).cloned())
     }
 
     /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`).

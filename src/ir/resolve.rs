@@ -114,7 +114,7 @@ pub fn resolve(
         .into_iter()
         .map(|(uid, d)| r.dashboard(uid, d, &catalog))
         .collect();
-    let slo_names: Vec<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
+    let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
     let alerts: Vec<Alert> = m
         .alerts
         .into_iter()
@@ -130,7 +130,9 @@ pub fn resolve(
         r.lint(&key, &sev);
     }
     let (lints, allows) = (r.lints, r.allows);
+    let index = Index::build(&metrics, &slos, &dashboards);
     Some(Model {
+        index,
         spec_name: spec_name.to_string(),
         service: Service {
             alertmanager: service
@@ -177,11 +179,14 @@ struct Merged {
 }
 
 fn merge<V>(what: &str, into: &mut Vec<(S, V)>, from: Map<V>, out: &mut Diagnostics) {
+    // Names seen so far, case-folded, to their position in `into`.
+    let mut seen: std::collections::HashMap<String, usize> = into
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.value.to_lowercase(), i))
+        .collect();
     for (k, v) in from.0 {
-        if let Some((first, _)) = into
-            .iter()
-            .find(|(e, _)| e.value.eq_ignore_ascii_case(&k.value))
-        {
+        if let Some((first, _)) = seen.get(&k.value.to_lowercase()).and_then(|i| into.get(*i)) {
             let same = first.value == k.value;
             out.push(
                 Diagnostic::new(
@@ -204,6 +209,7 @@ fn merge<V>(what: &str, into: &mut Vec<(S, V)>, from: Map<V>, out: &mut Diagnost
             );
             continue;
         }
+        seen.insert(k.value.to_lowercase(), into.len());
         into.push((k, v));
     }
 }
@@ -676,7 +682,7 @@ impl Resolver<'_> {
         name: S,
         a: syntax::Alert,
         cat: &Catalog,
-        slos: &[&str],
+        slos: &BTreeSet<&str>,
         dashboards: &[Dashboard],
     ) -> Alert {
         self.allow(&name, &a.allow);
@@ -721,7 +727,7 @@ impl Resolver<'_> {
             }
         }
         if let Some(slo) = &a.slo
-            && !slos.contains(&slo.value.as_str())
+            && !slos.contains(slo.value.as_str())
         {
             let d = Diagnostic::new(
                 &n::UNKNOWN_SLO,

@@ -30,25 +30,151 @@ pub fn matches(route: &Route, labels: &Labels) -> bool {
 
 /// The receivers an alert with these labels reaches, in order, with their paths.
 pub fn simulate(root: &Route, labels: &Labels) -> Vec<Delivery> {
-    let mut out = Vec::new();
-    walk(
-        root,
-        labels,
-        root.receiver.as_ref().map_or("", |r| r.value.as_str()),
-        &mut Vec::new(),
-        &mut out,
-    );
-    out
+    Simulator::new(root).simulate(labels)
+}
+
+/// A route tree prepared for many simulations: each node's children indexed by their
+/// first equality matcher, so an alert only visits the children that could match it
+/// (linear in alerts, not alerts × routes), and regexes compiled once.
+pub struct Simulator<'a> {
+    root: &'a Route,
+    index: Node,
+}
+
+struct Node {
+    /// (label, value) of a child's first equality matcher → child positions, ascending.
+    keyed: std::collections::HashMap<(String, String), Vec<usize>>,
+    /// Children without an equality matcher: always candidates.
+    unkeyed: Vec<usize>,
+    /// Labels used as keys here.
+    key_labels: Vec<String>,
+    /// Compiled regex of each matcher of this route (None for equality matchers).
+    regexes: Vec<Option<regex::Regex>>,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn new(r: &Route) -> Node {
+        let mut keyed: std::collections::HashMap<(String, String), Vec<usize>> =
+            std::collections::HashMap::new();
+        let mut unkeyed = Vec::new();
+        let mut key_labels: Vec<String> = Vec::new();
+        for (i, c) in r.routes.iter().enumerate() {
+            match c.matchers.iter().find(|m| !m.regex) {
+                Some(m) => {
+                    keyed
+                        .entry((m.label.value.clone(), m.value.value.clone()))
+                        .or_default()
+                        .push(i);
+                    if !key_labels.contains(&m.label.value) {
+                        key_labels.push(m.label.value.clone());
+                    }
+                }
+                None => unkeyed.push(i),
+            }
+        }
+        Node {
+            keyed,
+            unkeyed,
+            key_labels,
+            regexes: r
+                .matchers
+                .iter()
+                .map(|m| {
+                    if m.regex {
+                        regex::Regex::new(&format!("^(?:{})$", m.value.value)).ok()
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            children: r.routes.iter().map(Node::new).collect(),
+        }
+    }
+
+    /// Positions of the children that may match, in order.
+    fn candidates(&self, labels: &Labels) -> Vec<usize> {
+        let mut v = self.unkeyed.clone();
+        for l in &self.key_labels {
+            let value = labels.get(l).cloned().unwrap_or_default();
+            if let Some(ids) = self.keyed.get(&(l.clone(), value)) {
+                v.extend(ids);
+            }
+        }
+        v.sort_unstable();
+        v
+    }
+
+    fn matches(&self, r: &Route, labels: &Labels) -> bool {
+        r.matchers.iter().zip(&self.regexes).all(|(m, re)| {
+            let v = labels.get(&m.label.value).map_or("", String::as_str);
+            match (m.regex, re) {
+                (true, Some(re)) => re.is_match(v),
+                (true, None) => false,
+                (false, _) => v == m.value.value,
+            }
+        })
+    }
+}
+
+impl<'a> Simulator<'a> {
+    pub fn new(root: &'a Route) -> Self {
+        Simulator {
+            root,
+            index: Node::new(root),
+        }
+    }
+
+    /// The receivers an alert with these labels reaches, in order, with their paths.
+    pub fn simulate(&self, labels: &Labels) -> Vec<Delivery> {
+        let mut out = Vec::new();
+        let receiver = self.root.receiver.as_ref().map_or("", |r| r.value.as_str());
+        walk(
+            self.root,
+            &self.index,
+            labels,
+            receiver,
+            &mut Vec::new(),
+            &mut out,
+        );
+        out
+    }
+
+    /// The first route (depth-first, among routes whose path matches the alert) that
+    /// selects on `label`, with its inherited receiver.
+    pub fn first_selecting(&self, labels: &Labels, label: &str) -> Option<(&'a Route, &'a str)> {
+        first_selecting(self.root, &self.index, labels, label, None)
+    }
+}
+
+fn first_selecting<'a>(
+    r: &'a Route,
+    n: &Node,
+    labels: &Labels,
+    label: &str,
+    inherited: Option<&'a str>,
+) -> Option<(&'a Route, &'a str)> {
+    if !n.matches(r, labels) {
+        return None;
+    }
+    let receiver = r.receiver.as_ref().map(|x| x.value.as_str()).or(inherited);
+    if r.matchers.iter().any(|m| m.label.value == label) {
+        return receiver.map(|x| (r, x));
+    }
+    n.candidates(labels)
+        .into_iter()
+        .find_map(|i| first_selecting(&r.routes[i], &n.children[i], labels, label, receiver))
 }
 
 fn walk(
     route: &Route,
+    n: &Node,
     labels: &Labels,
     inherited: &str,
     path: &mut Vec<usize>,
     out: &mut Vec<Delivery>,
 ) -> bool {
-    if !matches(route, labels) {
+    if !n.matches(route, labels) {
         return false;
     }
     let receiver = route
@@ -56,9 +182,10 @@ fn walk(
         .as_ref()
         .map_or(inherited, |r| r.value.as_str());
     let before = out.len();
-    for (i, child) in route.routes.iter().enumerate() {
+    for i in n.candidates(labels) {
+        let child = &route.routes[i];
         path.push(i);
-        let matched = walk(child, labels, receiver, path, out);
+        let matched = walk(child, &n.children[i], labels, receiver, path, out);
         path.pop();
         if matched && !child.continue_ {
             break;

@@ -26,6 +26,11 @@ pub type CheckFn = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
 
 /// Every code, in code order. Codes are unique (tested) and never reused.
 pub fn all_codes() -> Vec<&'static Code> {
+    static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
+    ALL.get_or_init(collect_codes).clone()
+}
+
+fn collect_codes() -> Vec<&'static Code> {
     let mut v: Vec<&'static Code> = Vec::new();
     v.extend(parse::CODES);
     v.extend(names::CODES);
@@ -63,8 +68,10 @@ pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
 
 /// Finds a code by its code (`A004`) or its name (`missing-runbook`).
 pub fn find(key: &str) -> Option<&'static Code> {
-    all_codes()
-        .into_iter()
+    static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
+    ALL.get_or_init(collect_codes)
+        .iter()
+        .copied()
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
 }
 
@@ -87,18 +94,36 @@ pub fn run(
 }
 
 /// Applies `lints:` severity overrides and `allow:` silences; drops allowed findings.
+///
+/// An `allow:` silences a diagnostic of its code whose primary span is the item's name,
+/// or lies after it in the same file and names the item (in backticks, or as the
+/// spanned text).
 pub fn apply_config(model: &Model, out: &mut Diagnostics, sources: &crate::source::SourceSet) {
+    // (code, item name) → item spans: each diagnostic looks up only the names it mentions.
+    let mut allows: std::collections::HashMap<(&str, &str), Vec<crate::source::Span>> =
+        std::collections::HashMap::new();
+    for a in &model.allows {
+        allows
+            .entry((a.code, a.item.value.as_str()))
+            .or_default()
+            .push(a.item.span);
+    }
     for d in &mut out.items {
         if let Some(sev) = model.lints.get(d.code.code) {
             d.severity = *sev;
         }
-        let silenced = model.allows.iter().any(|a| {
-            a.code == d.code.code
-                && a.item.span.file == d.primary.span.file
-                && (a.item.span == d.primary.span
-                    || (d.primary.span.start >= a.item.span.start
-                        && (d.message.contains(&format!("`{}`", a.item.value))
-                            || sources.slice(d.primary.span) == a.item.value)))
+        if allows.is_empty() {
+            continue;
+        }
+        let p = d.primary.span;
+        let mut names: Vec<&str> = d.message.split('`').skip(1).step_by(2).collect();
+        names.push(sources.slice(p));
+        let silenced = names.iter().any(|name| {
+            allows.get(&(d.code.code, *name)).is_some_and(|spans| {
+                spans
+                    .iter()
+                    .any(|s| s.file == p.file && (*s == p || p.start >= s.start))
+            })
         });
         if silenced {
             d.severity = Severity::Allow;

@@ -23,6 +23,8 @@ fn options() -> Options {
     let mut budget = Budget::default();
     budget.max_depth = MAX_DEPTH;
     budget.max_events = MAX_EVENTS;
+    budget.max_nodes = MAX_EVENTS;
+    budget.max_total_scalar_bytes = crate::source::MAX_FILE_BYTES as usize;
     budget.max_aliases = MAX_ALIASES;
     budget.max_anchors = MAX_ALIASES;
     let mut opts = Options::default();

@@ -35,7 +35,10 @@ pub fn rules_file(model: &Model) -> String {
 pub fn emit(model: &Model, out: &mut Output) {
     let rules = build_rules(model);
     let name = rules_file(model);
-    out.add(format!("prometheus/{name}"), super::yaml(model, &rules));
+    out.add(
+        format!("prometheus/{name}"),
+        format!("{}{}", super::header(model, "#"), rules.to_yaml()),
+    );
     let tests = tests::build(model, &rules, &name);
     out.add(
         format!(

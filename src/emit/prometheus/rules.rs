@@ -42,6 +42,57 @@ pub struct Rule {
     pub annotations: BTreeMap<String, String>,
 }
 
+impl RuleFile {
+    /// The rule file as YAML, written directly (the file is the largest output at scale).
+    pub fn to_yaml(&self) -> String {
+        use crate::emit::yaml::scalar_str as q;
+        let mut o = String::with_capacity(self.groups.iter().map(|g| g.rules.len() * 256).sum());
+        o.push_str("groups:\n");
+        for g in &self.groups {
+            o.push_str("- name: ");
+            q(&g.name, &mut o);
+            o.push_str("\n  rules:\n");
+            for r in &g.rules {
+                let mut first = true;
+                let mut field = |o: &mut String, key: &str, value: &str| {
+                    o.push_str(if first { "  - " } else { "    " });
+                    first = false;
+                    o.push_str(key);
+                    o.push_str(": ");
+                    q(value, o);
+                    o.push('\n');
+                };
+                if let Some(x) = &r.record {
+                    field(&mut o, "record", x);
+                }
+                if let Some(x) = &r.alert {
+                    field(&mut o, "alert", x);
+                }
+                field(&mut o, "expr", &r.expr);
+                if let Some(x) = &r.for_ {
+                    field(&mut o, "for", x);
+                }
+                for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
+                    if map.is_empty() {
+                        continue;
+                    }
+                    o.push_str("    ");
+                    o.push_str(key);
+                    o.push_str(":\n");
+                    for (k, v) in map {
+                        o.push_str("      ");
+                        q(k, &mut o);
+                        o.push_str(": ");
+                        q(v, &mut o);
+                        o.push('\n');
+                    }
+                }
+            }
+        }
+        o
+    }
+}
+
 /// Builds the whole rule file from the model.
 pub fn build_rules(m: &Model) -> RuleFile {
     let svc = &m.service.name.value;

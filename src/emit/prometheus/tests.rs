@@ -46,6 +46,70 @@ struct ExpAlert {
     exp_annotations: BTreeMap<String, String>,
 }
 
+impl TestFile {
+    /// The test file as YAML, written directly (it grows with every alert and SLO).
+    fn to_yaml(&self) -> String {
+        use crate::emit::yaml::scalar_str as q;
+        let mut o = String::with_capacity(self.tests.len() * 1024);
+        o.push_str("rule_files:\n");
+        for r in &self.rule_files {
+            o.push_str("- ");
+            q(r, &mut o);
+            o.push('\n');
+        }
+        o.push_str("evaluation_interval: ");
+        q(&self.evaluation_interval, &mut o);
+        o.push_str("\ntests:\n");
+        let map = |o: &mut String, prefix: &str, key: &str, m: &BTreeMap<String, String>| {
+            o.push_str(prefix);
+            o.push_str(key);
+            if m.is_empty() {
+                o.push_str(": {}\n");
+                return;
+            }
+            o.push_str(":\n");
+            for (k, v) in m {
+                o.push_str("        ");
+                q(k, o);
+                o.push_str(": ");
+                q(v, o);
+                o.push('\n');
+            }
+        };
+        for t in &self.tests {
+            o.push_str("- name: ");
+            q(&t.name, &mut o);
+            o.push_str("\n  interval: ");
+            q(&t.interval, &mut o);
+            o.push_str("\n  input_series:\n");
+            for s in &t.input_series {
+                o.push_str("  - series: ");
+                q(&s.series, &mut o);
+                o.push_str("\n    values: ");
+                q(&s.values, &mut o);
+                o.push('\n');
+            }
+            o.push_str("  alert_rule_test:\n");
+            for a in &t.alert_rule_test {
+                o.push_str("  - eval_time: ");
+                q(&a.eval_time, &mut o);
+                o.push_str("\n    alertname: ");
+                q(&a.alertname, &mut o);
+                if a.exp_alerts.is_empty() {
+                    o.push_str("\n    exp_alerts: []\n");
+                    continue;
+                }
+                o.push_str("\n    exp_alerts:\n");
+                for e in &a.exp_alerts {
+                    map(&mut o, "    - ", "exp_labels", &e.exp_labels);
+                    map(&mut o, "      ", "exp_annotations", &e.exp_annotations);
+                }
+            }
+        }
+        o
+    }
+}
+
 /// `n` test steps (a minute each, divided by the time scale).
 fn minutes(m: &Model, n: u64) -> String {
     m.scaled(crate::expr::Duration { ms: n * 60_000 })
@@ -84,7 +148,7 @@ pub fn build(m: &Model, rules: &RuleFile, rules_file: &str) -> String {
         evaluation_interval: minutes(m, 1),
         tests,
     };
-    let mut text = crate::emit::yaml(m, &file);
+    let mut text = format!("{}{}", crate::emit::header(m, "#"), file.to_yaml());
     if !skipped.is_empty() {
         text.push_str(&format!(
             "# No generated test for: {} (condition shape or annotation template the generator cannot drive).\n",

@@ -53,26 +53,7 @@ use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 use crate::ir::Route;
-use crate::ir::routing::{Labels, alert_labels, matches, simulate};
-
-/// The first route (depth-first, among routes whose path matches the alert) that
-/// selects on `severity` and accepts the alert's severity, with its receiver.
-fn severity_route<'a>(
-    r: &'a Route,
-    labels: &Labels,
-    inherited: Option<&'a str>,
-) -> Option<(&'a Route, &'a str)> {
-    if !matches(r, labels) {
-        return None;
-    }
-    let receiver = r.receiver.as_ref().map(|x| x.value.as_str()).or(inherited);
-    if r.matchers.iter().any(|m| m.label.value == "severity") {
-        return receiver.map(|x| (r, x));
-    }
-    r.routes
-        .iter()
-        .find_map(|c| severity_route(c, labels, receiver))
-}
+use crate::ir::routing::{Simulator, alert_labels};
 
 fn routes_on_severity(r: &Route) -> bool {
     r.matchers.iter().any(|m| m.label.value == "severity")
@@ -85,20 +66,23 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(routing) = &m.routing else { return };
     let root = &routing.root;
     let default = root.receiver.as_ref().map_or("", |r| r.value.as_str());
+    let sim = Simulator::new(root);
+    let by_severity = routes_on_severity(root);
     for (name, span, labels) in alert_labels(m) {
         let severity = labels.get("severity").cloned().unwrap_or_default();
-        let got: Vec<String> = simulate(root, &labels)
+        let got: Vec<String> = sim
+            .simulate(&labels)
             .into_iter()
             .map(|d| d.receiver)
             .collect();
-        match severity_route(root, &labels, None) {
+        match sim.first_selecting(&labels, "severity") {
             Some((route, want)) if !got.iter().any(|g| g == want) => out.push(
                 Diagnostic::new(&ALERT_MISROUTED, span, format!("`{name}` (severity={severity}) reaches {} instead of `{want}`", list(&got)))
                     .label("misrouted")
                     .secondary(route.span, format!("the route for severity={severity}"))
                     .help("an earlier route catches it first: reorder the routes or add `continue: true`"),
             ),
-            None if routes_on_severity(root) && got.iter().all(|g| g == default) => out.push(
+            None if by_severity && got.iter().all(|g| g == default) => out.push(
                 Diagnostic::new(&ALERT_MISROUTED, span, format!("`{name}` (severity={severity}) falls through to the default receiver `{default}`"))
                     .label("no route for its severity")
                     .secondary(root.span, "the default receiver")

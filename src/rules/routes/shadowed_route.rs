@@ -64,12 +64,47 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// A route's matchers as a canonical key: sorted (label, value, regex).
+fn key(r: &Route) -> Vec<(&str, &str, bool)> {
+    let mut k: Vec<(&str, &str, bool)> = r
+        .matchers
+        .iter()
+        .map(|m| (m.label.value.as_str(), m.value.value.as_str(), m.regex))
+        .collect();
+    k.sort_unstable();
+    k.dedup();
+    k
+}
+
 fn walk(r: &Route, out: &mut Vec<Diagnostic>) {
+    // Matcher sets of earlier siblings without `continue` → the first such sibling. A
+    // later route is shadowed when one of its matcher subsets is such a set; routes have
+    // a handful of matchers, so the subsets are few and the walk stays linear.
+    let mut earlier_sets: std::collections::HashMap<Vec<(&str, &str, bool)>, usize> =
+        std::collections::HashMap::new();
     for (i, later) in r.routes.iter().enumerate() {
-        if let Some(earlier) = r.routes[..i]
-            .iter()
-            .find(|e| !e.continue_ && covers(e, later))
-        {
+        let k = key(later);
+        let shadowing = if k.len() <= 8 {
+            (0u32..(1 << k.len()))
+                .filter_map(|mask| {
+                    let subset: Vec<(&str, &str, bool)> = k
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, _)| mask & (1 << b) != 0)
+                        .map(|(_, x)| *x)
+                        .collect();
+                    earlier_sets.get(&subset).copied()
+                })
+                .min()
+        } else {
+            r.routes[..i]
+                .iter()
+                .position(|e| !e.continue_ && covers(e, later))
+        };
+        if !later.continue_ {
+            earlier_sets.entry(k).or_insert(i);
+        }
+        if let Some(earlier) = shadowing.map(|j| &r.routes[j]) {
             out.push(
                 Diagnostic::new(&SHADOWED_ROUTE, later.span, format!("route `{}` is never reached", crate::ir::routing::describe(later)))
                     .label("shadowed")

@@ -54,22 +54,30 @@ use crate::ir::Sli;
 /// Detection: the alert reads the metric of exactly one indicator and names no SLO.
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
+    // Indicator metric (or target) → the first SLO built on it.
+    let mut by_metric: std::collections::HashMap<&str, &crate::ir::Slo> =
+        std::collections::HashMap::new();
+    let mut by_target: std::collections::HashMap<&str, &crate::ir::Slo> =
+        std::collections::HashMap::new();
+    for s in &m.slos {
+        match &s.sli {
+            Sli::Ratio { errors, .. } => errors.metric().map(|n| by_metric.entry(n).or_insert(s)),
+            Sli::Latency { metric, .. } => metric.metric().map(|n| by_metric.entry(n).or_insert(s)),
+            Sli::Uptime { target } => Some(by_target.entry(target.value.as_str()).or_insert(s)),
+        };
+    }
     for a in &m.alerts {
         let Some(when) = &a.when else { continue };
         if a.slo.is_some() {
             continue;
         }
-        for s in &m.slos {
-            let reads = match &s.sli {
-                Sli::Ratio { errors, .. } => errors
-                    .metric()
-                    .is_some_and(|n| when.metrics.iter().any(|x| x == n)),
-                Sli::Latency { metric, .. } => metric
-                    .metric()
-                    .is_some_and(|n| when.metrics.iter().any(|x| x == n)),
-                Sli::Uptime { target } => when.targets.contains(&target.value),
-            };
-            if reads {
+        let found = when
+            .metrics
+            .iter()
+            .find_map(|x| by_metric.get(x.as_str()))
+            .or_else(|| when.targets.iter().find_map(|t| by_target.get(t.as_str())));
+        if let Some(s) = found {
+            {
                 out.push(
                     Diagnostic::new(
                         &ALERT_WITHOUT_SLO,
@@ -86,7 +94,6 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         s.name.value
                     )),
                 );
-                break;
             }
         }
     }

@@ -36,11 +36,13 @@ use crate::ir::slo::{Urgency, burn_windows, threshold};
 /// Detection: disabled burn-rate alerts with no explicit alert; unreachable pages.
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
+    let named_by_alerts: std::collections::HashSet<&str> = m
+        .alerts
+        .iter()
+        .filter_map(|a| a.slo.as_ref().map(|r| r.value.as_str()))
+        .collect();
     for s in &m.slos {
-        let named = m
-            .alerts
-            .iter()
-            .any(|a| a.slo.as_ref().is_some_and(|r| r.value == s.name.value));
+        let named = named_by_alerts.contains(s.name.value.as_str());
         if s.alerting_disabled && !named {
             out.push(
                 Diagnostic::new(

@@ -1,0 +1,151 @@
+//! Benchmark of every pipeline stage at N = 10, 100, 1,000, 10,000 (synthetic specs from
+//! `forge_spec::synth`), printing the median of several runs per stage and size.
+//!
+//! Run: `cargo bench --bench pipeline` (set `FORGE_BENCH_SIZES=10,100` to choose sizes).
+
+use forge_spec::diag::Diagnostics;
+use forge_spec::emit::{self, Output};
+use forge_spec::{ir, rules, source, syntax};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let r = f();
+        times.push(t.elapsed());
+        last = Some(r);
+    }
+    (median(times), last.expect("at least one run"))
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("FORGE_BENCH_SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![10, 100, 1_000, 10_000]);
+    let stages = [
+        "load",
+        "parse",
+        "resolve",
+        "check",
+        "prometheus",
+        "alertmanager",
+        "grafana",
+        "rust",
+        "docs",
+        "compose",
+        "schema",
+        "write",
+        "build",
+    ];
+    println!("median milliseconds per stage (runs: 15 for N <= 1000, 3 for N = 10000)");
+    print!("{:>7}", "N");
+    for s in stages {
+        print!(" {s:>12}");
+    }
+    println!();
+    let work = tempfile_dir();
+    for n in sizes {
+        let runs = if n >= 10_000 { 3 } else { 15 };
+        let dir = work.join(format!("spec{n}"));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        for (name, text) in forge_spec::synth::generate(n, 42) {
+            std::fs::write(dir.join(name), text).expect("write spec");
+        }
+        let paths = vec![dir.clone()];
+        let mut row = Vec::new();
+        let (t, (sources, _)) = time(runs, || source::load(&paths).expect("load"));
+        row.push(t);
+        let (t, files) = time(runs, || {
+            sources
+                .ids()
+                .filter_map(|id| sources.get(id).and_then(|f| syntax::parse_file(id, f).ok()))
+                .collect::<Vec<_>>()
+        });
+        row.push(t);
+        drop(files);
+        let parse = || {
+            sources
+                .ids()
+                .filter_map(|id| sources.get(id).and_then(|f| syntax::parse_file(id, f).ok()))
+                .collect::<Vec<_>>()
+        };
+        // resolve consumes the parsed files: time it on fresh parses.
+        let mut resolve_times = Vec::new();
+        let mut model = None;
+        for _ in 0..runs {
+            let files = parse();
+            let mut d = Diagnostics::default();
+            let t = Instant::now();
+            model = ir::resolve("spec", &sources, files, 1, &mut d);
+            resolve_times.push(t.elapsed());
+        }
+        row.push(median(resolve_times));
+        let model = model.expect("the synthetic spec resolves");
+        let (t, _) = time(runs, || {
+            let mut d = Diagnostics::default();
+            rules::run(&model, &sources, None, &mut d);
+            rules::apply_config(&model, &mut d, &sources);
+            d.items.len()
+        });
+        row.push(t);
+        let backends: [fn(&ir::Model, &mut Output); 6] = [
+            emit::prometheus::emit,
+            emit::alertmanager::emit,
+            emit::grafana::emit,
+            emit::rust::emit,
+            emit::docs::emit,
+            emit::compose::emit,
+        ];
+        for b in backends {
+            let (t, _) = time(runs, || {
+                let mut o = Output::default();
+                b(&model, &mut o);
+                o.files.len()
+            });
+            row.push(t);
+        }
+        let (t, _) = time(runs, || {
+            let mut o = Output::default();
+            emit::schema::emit(&mut o);
+            o.files.len()
+        });
+        row.push(t);
+        let output = emit::emit(&model);
+        let out_dir = work.join(format!("out{n}"));
+        let (t, _) = time(runs, || {
+            emit::write_atomic(&output, &out_dir).expect("write")
+        });
+        row.push(t);
+        let (t, _) = time(runs, || {
+            let c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
+            let out = emit::emit(c.model.as_ref().expect("model"));
+            emit::write_atomic(&out, &out_dir).expect("write");
+        });
+        row.push(t);
+        print!("{n:>7}");
+        for t in row {
+            print!(" {:>12}", ms(t));
+        }
+        println!();
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}
+
+fn tempfile_dir() -> PathBuf {
+    let d = std::env::temp_dir().join(format!("forge-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}

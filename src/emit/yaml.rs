@@ -1,0 +1,149 @@
+//! Emit helper: a small, fast YAML writer for the backends' serde structs (through
+//! `serde_json::Value`). Block mappings and sequences; strings plain when unambiguous,
+//! single-quoted when printable, double-quoted (JSON escapes) otherwise — so hostile
+//! text can never change the document's structure.
+
+use serde_json::Value;
+
+/// YAML text of a value, ending in a newline.
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    let v = serde_json::to_value(value).unwrap_or(Value::Null);
+    let mut out = String::new();
+    block(&v, 0, &mut out);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn block(v: &Value, indent: usize, out: &mut String) {
+    match v {
+        Value::Object(map) if !map.is_empty() => {
+            let mut first = true;
+            for (k, val) in map {
+                if !first || !out.ends_with("- ") {
+                    pad(indent, out);
+                }
+                first = false;
+                scalar_str(k, out);
+                out.push(':');
+                child(val, indent, out);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                pad(indent, out);
+                out.push_str("- ");
+                match item {
+                    Value::Object(m) if !m.is_empty() => block(item, indent + 2, out),
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push('\n');
+                        block(item, indent + 2, out);
+                    }
+                    _ => {
+                        inline(item, out);
+                        out.push('\n');
+                    }
+                }
+            }
+        }
+        _ => {
+            inline(v, out);
+            out.push('\n');
+        }
+    }
+}
+
+/// A mapping value: nested collections on the following lines, scalars inline.
+fn child(v: &Value, indent: usize, out: &mut String) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            out.push('\n');
+            block(v, indent + 2, out);
+        }
+        Value::Array(a) if !a.is_empty() => {
+            out.push('\n');
+            block(v, indent, out);
+        }
+        _ => {
+            out.push(' ');
+            inline(v, out);
+            out.push('\n');
+        }
+    }
+}
+
+fn pad(indent: usize, out: &mut String) {
+    for _ in 0..indent {
+        out.push(' ');
+    }
+}
+
+fn inline(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => scalar_str(s, out),
+        Value::Array(_) => out.push_str("[]"),
+        Value::Object(_) => out.push_str("{}"),
+    }
+}
+
+fn plain_ok(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_' || first == '/' || first == '$') {
+        return false;
+    }
+    if matches!(
+        s.to_ascii_lowercase().as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
+    ) {
+        return false;
+    }
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '$'))
+}
+
+/// Writes one string scalar, quoted as needed.
+pub fn scalar_str(s: &str, out: &mut String) {
+    if plain_ok(s) {
+        out.push_str(s);
+    } else if !s.is_empty()
+        && s.chars().all(|c| !c.is_control() && c != '\u{feff}')
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+    {
+        out.push('\'');
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+    } else {
+        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Nested maps and lists come out as block YAML that reads back to the same value,
+    /// whatever the strings hold.
+    #[test]
+    fn round_trips() {
+        let v = json!({
+            "groups": [{"name": "a", "rules": [{"alert": "X", "expr": "up{job=\"a\"} == 0", "labels": {"s": "it's"}}]}],
+            "hostile": ["a: b", "- x", "#c", "{{ x }}", "line\nbreak", " lead", "0x120", "true", "", "ü", "\t"],
+            "n": 1.5,
+            "empty": [],
+            "nested": [[1, 2], {"k": []}],
+        });
+        let text = to_string(&v);
+        let back: Value = serde_saphyr::from_str(&text).unwrap();
+        assert_eq!(back, v, "{text}");
+        assert!(text.contains("expr: 'up{job=\"a\"} == 0'"), "{text}");
+        assert!(text.contains("- '0x120'"), "{text}");
+    }
+}
