@@ -36,6 +36,55 @@ pub struct Options {
     pub time_scale: u64,
 }
 
+/// Runs every backend and scans what they produced for secrets (L006) before anything
+/// is written. Returns `None`, with the findings added to the diagnostics (each shown in
+/// the generated file, masked), when a secret would be written.
+pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
+    let output = emit::emit(c.model.as_ref()?);
+    let mut found = false;
+    for (path, bytes) in &output.files {
+        // The rule reference is forge-spec's own text (its examples show fake secrets on
+        // purpose); every other file derives from the spec and is scanned.
+        if path == "docs/rules.md" {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        let hits = rules::logs::secret_in_spec::scan(text);
+        if hits.is_empty() {
+            continue;
+        }
+        found = true;
+        // Shown with the secrets masked (same length, so spans stay right).
+        let mut masked = text.to_string();
+        for (range, _) in &hits {
+            let stars: String = text[range.clone()]
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i < 4 { c } else { '*' })
+                .collect();
+            if stars.len() == range.len() {
+                masked.replace_range(range.clone(), &stars);
+            }
+        }
+        let id = c.sources.add(source::SourceFile::new(
+            format!("<generated>/{path}"),
+            masked,
+        ));
+        for (range, kind) in hits {
+            let shown = rules::logs::literal_secret::mask(&text[range.clone()]);
+            c.diagnostics.push(
+                Diagnostic::new(&rules::logs::SECRET_IN_OUTPUT, Span::new(id, range.start, range.end), format!("generated file {path} would contain {kind} (`{shown}`)"))
+                    .label("secret-shaped value in the output")
+                    .help("nothing was written; find the spec value that produces it and move the secret to a `*_file` reference"),
+            );
+        }
+    }
+    c.diagnostics.sort();
+    if found { None } else { Some(output) }
+}
+
 /// Loads the files or directories and compiles them.
 pub fn compile(
     paths: &[PathBuf],

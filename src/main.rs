@@ -286,7 +286,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         time_scale,
         ..Options::default()
     };
-    let comp = match forge_spec::compile(&paths, &spec_name, &opts) {
+    let mut comp = match forge_spec::compile(&paths, &spec_name, &opts) {
         Ok(comp) => comp,
         Err(e) => {
             eprintln!("error: {e}");
@@ -308,7 +308,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         stdout(&text);
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
-    let (Some((out, check)), Some(model)) = (build, comp.model.as_ref()) else {
+    let (Some((out, check)), Some(_)) = (build, comp.model.as_ref()) else {
         return if failed || comp.model.is_none() {
             ExitCode::from(1)
         } else {
@@ -319,7 +319,18 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         eprintln!("nothing written: fix the errors above");
         return ExitCode::from(1);
     }
-    let output = emit::emit(model);
+    let Some(output) = forge_spec::emit_checked(&mut comp) else {
+        let found: Vec<_> = comp
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "L006")
+            .cloned()
+            .collect();
+        eprint!("{}", render(c.format, &found, &comp.sources, color));
+        eprintln!("nothing written: a generated file would contain a secret");
+        return ExitCode::from(1);
+    };
     if check {
         let stale = emit::check(&output, &out);
         if stale.is_empty() {

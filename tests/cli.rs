@@ -434,3 +434,127 @@ fn removed_warning_route_is_reported() {
         );
     }
 }
+
+/// A secret that reaches a generated file (here: a credential in the runbook base URL,
+/// with the spec-level scan silenced) stops the build; nothing is written, and the
+/// secret is masked in the report.
+#[test]
+fn secret_in_output_blocks_the_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(
+        &spec,
+        "service: {name: shop, runbook_base_url: \"https://deploy:hunter2hunter2@git.example.com/shop/\"}\n\
+         targets: {web: {address: \"web:80\"}}\nlints: {secret-in-spec: allow}\n\
+         alerts:\n  WebDown: {severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: r.md}\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    std::fs::write(out_dir.join("keep.txt"), "previous").unwrap();
+    let out = forge(&[
+        "build",
+        spec.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("L006(secret-in-output)"), "{err}");
+    assert!(
+        !err.contains("hunter2hunter2"),
+        "the secret must be masked: {err}"
+    );
+    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 1);
+}
+
+/// A build that cannot write (the output path's parent is a file) fails with exit 2
+/// and leaves nothing behind; an existing output stays intact when a build is killed.
+#[test]
+fn failed_and_killed_builds_keep_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let out = forge(&["build", "--out", blocker.join("gen").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    // Killed midway: a large synthetic spec, the process killed after a few ms.
+    let spec = dir.path().join("big");
+    assert_eq!(
+        forge(&["synth", "--size", "2000", "--out", spec.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let out_gen = dir.path().join("gen");
+    assert_eq!(
+        forge(&["build", "--out", out_gen.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let before = std::fs::read(out_gen.join("prometheus/ai-forge.rules.yml")).unwrap();
+    for delay in [5u64, 50, 200] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .args([
+                "build",
+                spec.to_str().unwrap(),
+                "--out",
+                out_gen.to_str().unwrap(),
+            ])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay));
+        let _ = child.kill();
+        let status = child.wait().unwrap();
+        let now = std::fs::read(out_gen.join("prometheus/ai-forge.rules.yml"));
+        match now {
+            // Either the old output is untouched, or the build finished and swapped in
+            // the complete new one; never a mix.
+            Ok(bytes) => assert_eq!(
+                bytes, before,
+                "killed after {delay} ms ({status}): old output changed"
+            ),
+            Err(_) => {
+                assert!(
+                    status.success(),
+                    "killed after {delay} ms: the output directory is half-written"
+                );
+                assert!(out_gen.join("prometheus/synth.rules.yml").is_file());
+                return;
+            }
+        }
+    }
+}
+
+/// Outputs carry no absolute paths and no timestamps: the same spec built from another
+/// directory gives the same bytes.
+#[test]
+fn outputs_do_not_depend_on_the_checkout_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("spec");
+    std::fs::create_dir(&copy).unwrap();
+    for e in std::fs::read_dir("spec").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, copy.join(p.file_name().unwrap())).unwrap();
+    }
+    let a = dir.path().join("a");
+    let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(["build", "spec", "--out", a.to_str().unwrap()])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let cwd = std::env::current_dir().unwrap();
+    let mut files = Vec::new();
+    walk(&a, &a, &mut files);
+    for (path, bytes) in &files {
+        let committed = std::fs::read(cwd.join("generated").join(path)).unwrap();
+        assert!(&committed == bytes, "{path} differs when built elsewhere");
+        let text = String::from_utf8_lossy(bytes);
+        assert!(
+            !text.contains(dir.path().to_str().unwrap()) && !text.contains(cwd.to_str().unwrap()),
+            "{path} holds an absolute path"
+        );
+    }
+}

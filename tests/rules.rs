@@ -89,8 +89,9 @@ fn doc_examples_fire_exactly_once() {
         let blocks = yaml_blocks(c.doc);
         let (bad, good) = (&blocks[0], &blocks[1]);
         if bad == good {
-            // P008 (unreadable-file) cannot be shown in YAML: the file is never read.
-            assert_eq!(c.code, "P008");
+            // P008 (unreadable-file) cannot be shown in YAML: the file is never read;
+            // L006 (secret-in-output) fires on generated files, not on a spec.
+            assert!(["P008", "L006"].contains(&c.code), "{}", c.code);
             continue;
         }
         let opts = forge_spec::Options {
