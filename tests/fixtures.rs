@@ -53,10 +53,14 @@ fn each_fixture_reports_its_code() {
     });
 }
 
-/// The corpus is large enough to matter (the foundation asks for at least 30).
+/// The corpus is large enough to matter (at least 150 malformed or hostile specs).
 #[test]
 fn corpus_size() {
-    assert!(fixtures().len() >= 30, "only {} fixtures", fixtures().len());
+    assert!(
+        fixtures().len() >= 150,
+        "only {} fixtures",
+        fixtures().len()
+    );
 }
 
 /// The binary exits 1 (never 0, 2 or a panic's 101) on every fixture that expects an error.

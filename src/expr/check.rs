@@ -449,6 +449,19 @@ impl Ctx<'_> {
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr) -> Ty {
         let lt = self.expr(l);
         let rt = self.expr(r);
+        if op.is_comparison() && !lt.vector && !rt.vector {
+            let d = Diagnostic::new(
+                &x::SCALAR_COMPARISON,
+                self.span(Pos {
+                    start: l.pos.start,
+                    end: r.pos.end,
+                }),
+                format!("`{}` compares two numbers", op.as_str()),
+            )
+            .label("always true or always false")
+            .help("compare a metric with a threshold, e.g. `metric > 3`");
+            self.push(d);
+        }
         match op {
             BinOp::And | BinOp::Or | BinOp::Unless => Ty::vector(lt.unit),
             BinOp::Add | BinOp::Sub => {

@@ -152,10 +152,7 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                 .label(format!("`{field}` is required in this mapping"))
                 .help(format!("add `{field}:` here"));
             }
-            if lower.starts_with("expected ")
-                || lower.starts_with("invalid type")
-                || lower.starts_with("invalid value")
-            {
+            if lower.starts_with("expected ") || lower.starts_with("invalid ") {
                 return Diagnostic::new(&p::WRONG_TYPE, span, msg.clone())
                     .label("wrong type")
                     .help("see `forge-spec schema` for the shape of each section");
