@@ -449,9 +449,16 @@ impl Ctx<'_> {
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr) -> Ty {
         let lt = self.expr(l);
         let rt = self.expr(r);
+        if matches!(op, BinOp::And | BinOp::Or | BinOp::Unless) && (!lt.vector || !rt.vector) {
+            let scalar = if lt.vector { r } else { l };
+            let d = Diagnostic::new(&x::SCALAR_OPERAND, self.span(scalar.pos), format!("`{}` combines series, not numbers", op.as_str()))
+                .label("a number")
+                .help("use a metric expression on both sides, e.g. `up(web) == 0 and rate(errors_total) > 1`");
+            self.push(d);
+        }
         if op.is_comparison() && !lt.vector && !rt.vector {
             let d = Diagnostic::new(
-                &x::SCALAR_COMPARISON,
+                &x::SCALAR_OPERAND,
                 self.span(Pos {
                     start: l.pos.start,
                     end: r.pos.end,

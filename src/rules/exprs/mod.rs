@@ -4,7 +4,7 @@ mod bare_number_comparison;
 mod expression_syntax;
 mod invalid_promql;
 mod label_value_outside_set;
-mod scalar_comparison;
+mod scalar_operand;
 mod unit_mismatch;
 mod unknown_function;
 mod unknown_label;
@@ -16,7 +16,7 @@ pub use bare_number_comparison::BARE_NUMBER_COMPARISON;
 pub use expression_syntax::EXPRESSION_SYNTAX;
 pub use invalid_promql::INVALID_PROMQL;
 pub use label_value_outside_set::LABEL_VALUE_OUTSIDE_SET;
-pub use scalar_comparison::SCALAR_COMPARISON;
+pub use scalar_operand::SCALAR_OPERAND;
 pub use unit_mismatch::UNIT_MISMATCH;
 pub use unknown_function::UNKNOWN_FUNCTION;
 pub use unknown_label::UNKNOWN_LABEL;
@@ -29,7 +29,7 @@ pub static CODES: &[&crate::diag::Code] = &[
     &EXPRESSION_SYNTAX,
     &INVALID_PROMQL,
     &LABEL_VALUE_OUTSIDE_SET,
-    &SCALAR_COMPARISON,
+    &SCALAR_OPERAND,
     &UNIT_MISMATCH,
     &UNKNOWN_FUNCTION,
     &UNKNOWN_LABEL,

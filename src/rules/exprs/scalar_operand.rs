@@ -1,0 +1,29 @@
+//! Rule X011 `scalar-operand` (condition-language stage; emitted by `expr`).
+
+crate::declare_code! {
+    /// ## What it does
+    /// Reports a comparison between two numbers, such as `1 < 3`, and a number used with
+    /// `and`, `or` or `unless`, such as `up(web) and 1`.
+    ///
+    /// ## Why is this bad?
+    /// A comparison of two numbers does not depend on any metric (always true or always
+    /// false), and PromQL refuses it without the `bool` modifier; `and`, `or` and
+    /// `unless` only combine series. Either way the rule file or the panel would not load.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// service: {name: shop}
+    /// dashboards:
+    ///   d: {title: D, panels: [{title: Constant, query: "1 < 3"}]}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// service: {name: shop}
+    /// metrics:
+    ///   shop_queue_jobs: {type: gauge, help: Jobs waiting.}
+    /// dashboards:
+    ///   d: {title: D, panels: [{title: Queue, query: "shop_queue_jobs < 3"}]}
+    /// ```
+    pub SCALAR_OPERAND = ("X011", "scalar-operand", Error);
+}
