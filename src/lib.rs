@@ -130,7 +130,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         };
         match syntax::parse_file(id, file) {
             Ok(f) => files.push(f),
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
         }
     }
     let parse_failed = diagnostics.has_errors();

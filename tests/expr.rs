@@ -93,7 +93,8 @@ fn grafana_range() {
             &e,
             &expr::Lowering {
                 catalog: &cat,
-                range: RangeMode::Grafana
+                range: RangeMode::Grafana,
+                scale: 1
             }
         ),
         "rate(http_requests_total[$__rate_interval])"
@@ -218,8 +219,8 @@ proptest! {
         let b = expr::parse_query(&printed).unwrap();
         prop_assert_eq!(&printed, &b.to_string());
         let cat = catalog();
-        let la = expr::lower(&a, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range) });
-        let lb = expr::lower(&b, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range) });
+        let la = expr::lower(&a, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range), scale: 1 });
+        let lb = expr::lower(&b, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range), scale: 1 });
         prop_assert_eq!(&la, &lb);
     }
 }

@@ -96,6 +96,7 @@ fn doc_examples_fire_exactly_once() {
         }
         let opts = forge_spec::Options {
             only: Some(c.code.to_string()),
+            ..Default::default()
         };
         let count = |text: &str| {
             forge_spec::compile_str(&[("example.yaml", text)], &opts)

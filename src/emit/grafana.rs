@@ -454,7 +454,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             "short",
             windows
                 .iter()
-                .map(|w| (format!("slo:sli_error:ratio_rate{w}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"), format!("{w}")))
+                .map(|w| (format!("slo:sli_error:ratio_rate{w}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"), w.to_string()))
                 .collect(),
             Some("Error-budget burn rate per alert window: 1 spends the budget exactly over the period; the page fires above 14.4 (1h) and 6 (6h).".into()),
         );

@@ -36,14 +36,14 @@ fn options() -> Options {
 }
 
 /// Parses one file. A file that does not parse yields exactly one P diagnostic.
-pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Diagnostic> {
+pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Box<Diagnostic>> {
     if file.text.trim().is_empty() {
         return Ok(SpecFile::default());
     }
     spanned::with_file(id, || {
         serde_saphyr::from_str_with_options::<SpecFile>(&file.text, options())
     })
-    .map_err(|e| reader_error(id, file, &e))
+    .map_err(|e| Box::new(reader_error(id, file, &e)))
 }
 
 /// Turns a reader error into a diagnostic with the right P code.

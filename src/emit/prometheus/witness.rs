@@ -11,6 +11,9 @@ use std::collections::BTreeMap;
 /// Minutes of input the generated tests feed.
 pub const STEPS: u64 = 120;
 
+/// One input series of a rule test: its selector and its values notation.
+pub type Series = (String, String);
+
 /// Input series and what the condition's left side evaluates to.
 #[derive(Debug, Clone)]
 pub struct Witness {
@@ -229,7 +232,7 @@ pub fn ratio_series(
     t: &Selector,
     r: f64,
     steps: u64,
-) -> Option<(Vec<(String, String)>, BTreeMap<String, String>)> {
+) -> Option<(Vec<Series>, BTreeMap<String, String>)> {
     let counter = |name: &str, labels: &BTreeMap<String, String>, per_min: f64| {
         (
             series_text(name, labels),
