@@ -299,27 +299,29 @@ impl Ctx<'_> {
         false
     }
 
+    /// The one selector argument of a range function (`rate`, `avg_over_time`…), which
+    /// must be a metric of `kind`; its type, or None when the call is malformed.
+    fn range_arg(&mut self, e: &Expr, c: &Call, kind: MetricKind, what: &str) -> Option<Ty> {
+        if !self.arity(c, e, 1) {
+            return None;
+        }
+        let sel = self.selector_arg(&c.func, &c.args[0])?;
+        let ty = self.selector(sel);
+        if let Some(raw) = ty.raw
+            && raw != kind
+        {
+            self.wrong_kind(sel, raw, kind, &format!("`{}` needs {what}", c.func));
+        }
+        Some(ty)
+    }
+
     fn call(&mut self, e: &Expr, c: &Call) -> Ty {
         let f = c.func.as_str();
         match f {
             "rate" | "increase" | "irate" => {
-                if !self.arity(c, e, 1) {
-                    return Ty::unknown();
-                }
-                let Some(sel) = self.selector_arg(f, &c.args[0]) else {
+                let Some(ty) = self.range_arg(e, c, MetricKind::Counter, "a counter") else {
                     return Ty::unknown();
                 };
-                let ty = self.selector(sel);
-                if let Some(raw) = ty.raw
-                    && raw != MetricKind::Counter
-                {
-                    self.wrong_kind(
-                        sel,
-                        raw,
-                        MetricKind::Counter,
-                        &format!("`{f}` needs a counter"),
-                    );
-                }
                 let unit = if f == "increase" {
                     ty.unit
                 } else {
@@ -412,18 +414,9 @@ impl Ctx<'_> {
                 Ty::vector(Unit::None)
             }
             "avg_over_time" | "max_over_time" | "min_over_time" => {
-                if !self.arity(c, e, 1) {
-                    return Ty::unknown();
-                }
-                let Some(sel) = self.selector_arg(f, &c.args[0]) else {
+                let Some(ty) = self.range_arg(e, c, MetricKind::Gauge, "a gauge") else {
                     return Ty::unknown();
                 };
-                let ty = self.selector(sel);
-                if let Some(raw) = ty.raw
-                    && raw != MetricKind::Gauge
-                {
-                    self.wrong_kind(sel, raw, MetricKind::Gauge, &format!("`{f}` needs a gauge"));
-                }
                 Ty::vector(ty.unit)
             }
             _ => {

@@ -166,16 +166,7 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
         }
     }
     match f {
-        "rate" | "increase" | "irate" => {
-            if let Some(s) = first_selector(c, 0) {
-                out.push_str(f);
-                out.push('(');
-                ranged(s, &s.metric, cx, out);
-                out.push(')');
-                return;
-            }
-        }
-        "avg_over_time" | "max_over_time" | "min_over_time" => {
+        "rate" | "increase" | "irate" | "avg_over_time" | "max_over_time" | "min_over_time" => {
             if let Some(s) = first_selector(c, 0) {
                 out.push_str(f);
                 out.push('(');
