@@ -14,12 +14,28 @@ pub struct FoundSelector {
     pub labels: Vec<String>,
 }
 
-/// Parses PromQL; the error text is promql-parser's.
+thread_local! {
+    static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this thread is inside promql-parser (the CLI's panic hook stays quiet then).
+pub fn in_parser() -> bool {
+    IN_PARSER.with(std::cell::Cell::get)
+}
+
+/// Parses PromQL; the error text is promql-parser's. promql-parser panics on some
+/// inputs (a range of `[5e555]` overflows its duration conversion, found by fuzzing):
+/// such a panic is caught and reported as a parse error.
 pub fn parse(text: &str) -> Result<Expr, String> {
     if text.len() > super::parse::MAX_EXPR_LEN {
         return Err("expression too long".into());
     }
-    parser::parse(text)
+    IN_PARSER.with(|f| f.set(true));
+    let result = std::panic::catch_unwind(|| parser::parse(text));
+    IN_PARSER.with(|f| f.set(false));
+    result.unwrap_or_else(|_| {
+        Err("the expression cannot be read (a number or duration is out of range)".into())
+    })
 }
 
 /// Every vector selector in the expression, in order.
