@@ -113,7 +113,8 @@ fn dashboards_pass_grafana_schemas() {
     let mut all = generated();
     for entry in std::fs::read_dir("tests/fixtures/emit").unwrap() {
         let p = entry.unwrap().path();
-        let comp = forge_spec::compile(&[p.clone()], "fixture", &Default::default()).unwrap();
+        let comp =
+            forge_spec::compile(std::slice::from_ref(&p), "fixture", &Default::default()).unwrap();
         let out = forge_spec::emit::emit(comp.model.as_ref().unwrap());
         for (path, bytes) in &out.files {
             if path.starts_with("grafana/dashboards/") {

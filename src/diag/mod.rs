@@ -144,6 +144,19 @@ impl Diagnostic {
         self
     }
 
+    /// "did you mean `x`?" when a known name is close to `unknown`, else `fallback`.
+    pub fn suggest<'a>(
+        self,
+        unknown: &str,
+        known: impl IntoIterator<Item = &'a str>,
+        fallback: impl Into<String>,
+    ) -> Self {
+        match did_you_mean(unknown, known) {
+            Some(s) => self.help(format!("did you mean `{s}`?")),
+            None => self.help(fallback),
+        }
+    }
+
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.note = Some(note.into());
         self

@@ -218,10 +218,11 @@ impl Ctx<'_> {
                             ),
                         )
                         .label("outside the closed set");
-                        let d = match did_you_mean(&m.value, values.iter().map(String::as_str)) {
-                            Some(sug) => d.help(format!("did you mean `{sug}`?")),
-                            None => d.help(format!("declared values: {}", values.join(", "))),
-                        };
+                        let d = d.suggest(
+                            &m.value,
+                            values.iter().map(String::as_str),
+                            format!("declared values: {}", values.join(", ")),
+                        );
                         self.push(d);
                     }
                 }
@@ -426,10 +427,11 @@ impl Ctx<'_> {
                     format!("unknown function `{f}`"),
                 )
                 .label("not a function of the condition language");
-                let d = match did_you_mean(f, FUNCTIONS.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("functions: {}", FUNCTIONS.join(", "))),
-                };
+                let d = d.suggest(
+                    f,
+                    FUNCTIONS.iter().copied(),
+                    format!("functions: {}", FUNCTIONS.join(", ")),
+                );
                 self.push(d);
                 for a in &c.args {
                     self.expr(a);

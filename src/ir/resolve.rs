@@ -340,10 +340,7 @@ impl Resolver<'_> {
             format!("no rule is called `{}`", name.value),
         )
         .label("not a rule code or name");
-        let d = match did_you_mean(&name.value, known) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("`forge-spec explain` lists the rules"),
-        };
+        let d = d.suggest(&name.value, known, "`forge-spec explain` lists the rules");
         self.out.push(d);
     }
 
@@ -582,10 +579,11 @@ impl Resolver<'_> {
                         format!("unknown scrape target `{}`", t.value),
                     )
                     .label("not in `targets:`");
-                    let d = match did_you_mean(&t.value, cat.targets.iter().map(String::as_str)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("declare it under `targets:`"),
-                    };
+                    let d = d.suggest(
+                        &t.value,
+                        cat.targets.iter().map(String::as_str),
+                        "declare it under `targets:`",
+                    );
                     self.out.push(d);
                 }
                 Sli::Uptime { target: t }
@@ -735,10 +733,11 @@ impl Resolver<'_> {
                 format!("unknown SLO `{}`", slo.value),
             )
             .label("not in `slos:`");
-            let d = match did_you_mean(&slo.value, slos.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help("define the SLO under `slos:` or remove `slo:`"),
-            };
+            let d = d.suggest(
+                &slo.value,
+                slos.iter().copied(),
+                "define the SLO under `slos:` or remove `slo:`",
+            );
             self.out.push(d);
         }
         if let Some(dash) = &a.dashboard {

@@ -7,7 +7,7 @@ mod spanned;
 pub use model::*;
 pub use spanned::{Map, Quantity, Spanned};
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::Diagnostic;
 use crate::rules::parse as p;
 use crate::source::{FileId, SourceFile, Span};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Error, Options};
@@ -64,10 +64,11 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
         } => {
             let d = Diagnostic::new(&p::UNKNOWN_KEY, span, format!("unknown key `{field}`"))
                 .label("not a key here");
-            match did_you_mean(field, expected.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("expected one of: {}", expected.join(", "))),
-            }
+            d.suggest(
+                field,
+                expected.iter().copied(),
+                format!("expected one of: {}", expected.join(", ")),
+            )
         }
         Error::SerdeMissingField { field, .. } => Diagnostic::new(
             &p::MISSING_KEY,
@@ -102,10 +103,11 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
             variant, expected, ..
         } => {
             let d = Diagnostic::new(&p::WRONG_TYPE, span, format!("unknown value `{variant}`"));
-            match did_you_mean(variant, expected.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("expected one of: {}", expected.join(", "))),
-            }
+            d.suggest(
+                variant,
+                expected.iter().copied(),
+                format!("expected one of: {}", expected.join(", ")),
+            )
         }
         Error::Budget { breach, .. } => Diagnostic::new(
             &p::INPUT_BUDGET_EXCEEDED,
@@ -179,10 +181,11 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                     .unwrap_or_default();
                 let d = Diagnostic::new(&p::UNKNOWN_KEY, span, format!("unknown key `{field}`"))
                     .label("not a key here");
-                return match did_you_mean(field, expected.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help(format!("expected one of: {}", expected.join(", "))),
-                };
+                return d.suggest(
+                    field,
+                    expected.iter().copied(),
+                    format!("expected one of: {}", expected.join(", ")),
+                );
             }
             Diagnostic::new(&p::YAML_SYNTAX, span, msg)
                 .label("the YAML reader stopped here")

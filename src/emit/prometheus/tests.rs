@@ -486,7 +486,7 @@ fn humanize_duration(v: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+mod formatting {
     use super::*;
 
     /// The formatters match Go's and Prometheus' output on known values.

@@ -35,7 +35,7 @@ crate::declare_code! {
     pub UNKNOWN_SEVERITY = ("A002", "unknown-severity", Error);
 }
 
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 /// Detection: severities outside `routing.severities` (default critical, warning, info).
@@ -58,10 +58,11 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label("not allowed");
-            let d = match did_you_mean(&s.value, allowed.iter().map(String::as_str)) {
-                Some(x) => d.help(format!("did you mean `{x}`?")),
-                None => d.help(format!("use one of: {}", allowed.join(", "))),
-            };
+            let d = d.suggest(
+                &s.value,
+                allowed.iter().map(String::as_str),
+                format!("use one of: {}", allowed.join(", ")),
+            );
             out.push(d);
         }
     }

@@ -31,8 +31,6 @@ crate::declare_code! {
 use crate::diag::Diagnostic;
 use crate::ir::Model;
 
-use crate::diag::did_you_mean;
-
 pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
 pub const TYPES: &[&str] = &["string", "int", "float", "bool", "duration"];
 
@@ -47,10 +45,11 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`{}` is not a log level", s.value),
             )
             .label("unknown level");
-            out.push(match did_you_mean(&s.value, LEVELS.iter().copied()) {
-                Some(x) => d.help(format!("did you mean `{x}`?")),
-                None => d.help(format!("use one of: {}", LEVELS.join(", "))),
-            });
+            out.push(d.suggest(
+                &s.value,
+                LEVELS.iter().copied(),
+                format!("use one of: {}", LEVELS.join(", ")),
+            ));
         }
     };
     if let Some(l) = &m.logs.level {
@@ -66,10 +65,11 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{}` is not a field type", f.kind),
                 )
                 .label("unknown type");
-                out.push(match did_you_mean(&f.kind, TYPES.iter().copied()) {
-                    Some(x) => d.help(format!("did you mean `{x}`?")),
-                    None => d.help(format!("use one of: {}", TYPES.join(", "))),
-                });
+                out.push(d.suggest(
+                    &f.kind,
+                    TYPES.iter().copied(),
+                    format!("use one of: {}", TYPES.join(", ")),
+                ));
             }
         }
     }
