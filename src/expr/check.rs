@@ -316,6 +316,20 @@ impl Ctx<'_> {
         Some(ty)
     }
 
+    /// Aggregations and `absent` take series; a number there is refused (X011).
+    fn series_arg(&mut self, f: &str, arg: &Expr, ty: &Ty) {
+        if !ty.vector {
+            let d = Diagnostic::new(
+                &x::SCALAR_OPERAND,
+                self.span(arg.pos),
+                format!("`{f}` takes series, not a number"),
+            )
+            .label("a number")
+            .help(format!("write `{f}(metric)` over a metric expression"));
+            self.push(d);
+        }
+    }
+
     fn call(&mut self, e: &Expr, c: &Call) -> Ty {
         let f = c.func.as_str();
         match f {
@@ -396,6 +410,7 @@ impl Ctx<'_> {
                     return Ty::unknown();
                 }
                 let inner = self.expr(&c.args[0]);
+                self.series_arg(f, &c.args[0], &inner);
                 let unit = if f == "count" { Unit::None } else { inner.unit };
                 Ty {
                     vector: true,
@@ -410,7 +425,8 @@ impl Ctx<'_> {
             }
             "absent" => {
                 if self.arity(c, e, 1) {
-                    self.expr(&c.args[0]);
+                    let inner = self.expr(&c.args[0]);
+                    self.series_arg(f, &c.args[0], &inner);
                 }
                 Ty::vector(Unit::None)
             }

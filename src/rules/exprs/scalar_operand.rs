@@ -2,13 +2,15 @@
 
 crate::declare_code! {
     /// ## What it does
-    /// Reports a comparison between two numbers, such as `1 < 3`, and a number used with
-    /// `and`, `or` or `unless`, such as `up(web) and 1`.
+    /// Reports a comparison between two numbers, such as `1 < 3`, a number used with
+    /// `and`, `or` or `unless`, such as `up(web) and 1`, and a number aggregated, such as
+    /// `min(9)` or `absent(1)`.
     ///
     /// ## Why is this bad?
     /// A comparison of two numbers does not depend on any metric (always true or always
     /// false), and PromQL refuses it without the `bool` modifier; `and`, `or` and
-    /// `unless` only combine series. Either way the rule file or the panel would not load.
+    /// `unless` combine series, and aggregations take series. Either way the rule file or the
+    /// panel would not load.
     ///
     /// ## Example
     /// ```yaml
