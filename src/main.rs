@@ -101,13 +101,8 @@ enum Command {
 
 fn main() -> ExitCode {
     // promql-parser can panic on hostile input; `expr::promql::parse` turns that into a
-    // diagnostic, and the default hook must not print a panic message meanwhile.
-    let default_hook = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if !forge_spec::expr::promql::in_parser() {
-            default_hook(info);
-        }
-    }));
+    // diagnostic, and no panic message is printed meanwhile.
+    forge_spec::expr::promql::quiet_parser_panics();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

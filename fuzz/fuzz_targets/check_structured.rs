@@ -36,22 +36,8 @@ fn json(s: &str) -> String {
 }
 
 
-/// promql-parser panics on some inputs; forge-spec catches those (`expr::promql::parse`).
-/// libFuzzer's panic hook aborts before unwinding, so it is skipped while inside the parser.
-fn quiet_parser_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !forge_spec::expr::promql::in_parser() {
-                previous(info);
-            }
-        }));
-    });
-}
-
 fuzz_target!(|s: Spec| {
-    quiet_parser_panics();
+    forge_spec::expr::promql::quiet_parser_panics();
     let _ = q;
     let kinds = ["counter", "gauge", "histogram", "summary"];
     let mut y = format!("service: {{name: {}, metric_prefix: x_}}\ntargets: {{web: {{address: \"web:80\"}}}}\nmetrics:\n", json(&s.service));

@@ -14,22 +14,8 @@ fn catalog() -> &'static forge_spec::expr::Catalog {
 }
 
 
-/// promql-parser panics on some inputs; forge-spec catches those (`expr::promql::parse`).
-/// libFuzzer's panic hook aborts before unwinding, so it is skipped while inside the parser.
-fn quiet_parser_panics() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !forge_spec::expr::promql::in_parser() {
-                previous(info);
-            }
-        }));
-    });
-}
-
 fuzz_target!(|data: &[u8]| {
-    quiet_parser_panics();
+    forge_spec::expr::promql::quiet_parser_panics();
     let Ok(text) = std::str::from_utf8(data) else { return };
     let cat = catalog();
     if let Ok(c) = forge_spec::expr::parse_condition(text) {

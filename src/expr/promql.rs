@@ -18,9 +18,24 @@ thread_local! {
     static IN_PARSER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Whether this thread is inside promql-parser (the CLI's panic hook stays quiet then).
+/// Whether this thread is inside promql-parser (the panic hook stays quiet then).
 pub fn in_parser() -> bool {
     IN_PARSER.with(std::cell::Cell::get)
+}
+
+/// Wraps the current panic hook so it stays silent for panics inside promql-parser,
+/// which `parse` catches and reports as a diagnostic. Installed once per process by the
+/// CLI and the fuzz targets (whose libFuzzer hook would otherwise abort).
+pub fn quiet_parser_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !in_parser() {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Parses PromQL; the error text is promql-parser's. promql-parser panics on some
