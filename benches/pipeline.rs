@@ -130,8 +130,8 @@ fn main() {
         });
         row.push(t);
         let (t, _) = time(runs, || {
-            let c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
-            let out = emit::emit(c.model.as_ref().expect("model"));
+            let mut c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
+            let out = forge_spec::emit_checked(&mut c).expect("no secret in the output");
             emit::write_atomic(&out, &out_dir).expect("write");
         });
         row.push(t);

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod emit;
 pub mod expr;
 pub mod ir;
+pub mod par;
 pub mod rules;
 pub mod source;
 pub mod syntax;
@@ -41,21 +42,24 @@ pub struct Options {
 /// the generated file, masked), when a secret would be written.
 pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
     let output = emit::emit(c.model.as_ref()?);
-    let mut found = false;
-    for (path, bytes) in &output.files {
-        // The rule reference is forge-spec's own text (its examples show fake secrets on
-        // purpose); every other file derives from the spec and is scanned.
-        if path == "docs/rules.md" {
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(bytes) else {
-            continue;
-        };
-        let hits = rules::logs::secret_in_spec::scan(text);
-        if hits.is_empty() {
-            continue;
-        }
-        found = true;
+    // The rule reference is forge-spec's own text (its examples show fake secrets on
+    // purpose); every other file derives from the spec and is scanned, largest first.
+    let mut texts: Vec<(&String, &str)> = output
+        .files
+        .iter()
+        .filter(|(path, _)| path.as_str() != "docs/rules.md")
+        .filter_map(|(path, bytes)| Some((path, std::str::from_utf8(bytes).ok()?)))
+        .collect();
+    texts.sort_by_key(|(path, text)| (std::cmp::Reverse(text.len()), *path));
+    let scanned = par::map(&texts, |(_, text)| rules::logs::secret_in_spec::scan(text));
+    let mut findings: Vec<_> = texts
+        .into_iter()
+        .zip(scanned)
+        .filter(|(_, hits)| !hits.is_empty())
+        .collect();
+    findings.sort_by_key(|((path, _), _)| *path);
+    let found = !findings.is_empty();
+    for ((path, text), hits) in findings {
         // Shown with the secrets masked (same length, so spans stay right).
         let mut masked = text.to_string();
         for (range, _) in &hits {
@@ -119,16 +123,26 @@ pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
     compile_sources(sources, "spec", opts)
 }
 
+/// Parses every file (the largest first, on as many threads as allowed); the results
+/// are in file order.
+fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagnostic>>> {
+    let mut ids: Vec<_> = sources.ids().collect();
+    ids.sort_by_key(|id| std::cmp::Reverse(sources.get(*id).map_or(0, |f| f.text.len())));
+    let parsed = par::map(&ids, |id| {
+        sources.get(*id).map(|file| syntax::parse_file(*id, file))
+    });
+    let mut by_id: Vec<_> = ids.into_iter().zip(parsed).collect();
+    by_id.sort_by_key(|(id, _)| *id);
+    by_id.into_iter().filter_map(|(_, p)| p).collect()
+}
+
 /// Parses, resolves and checks the loaded sources. Every stage goes on after
 /// non-fatal errors so that one run reports all problems.
 pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> Compilation {
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
-    for id in sources.ids() {
-        let Some(file) = sources.get(id) else {
-            continue;
-        };
-        match syntax::parse_file(id, file) {
+    for parsed in parse_all(&sources) {
+        match parsed {
             Ok(f) => files.push(f),
             Err(d) => diagnostics.push(*d),
         }

@@ -109,6 +109,47 @@ fn builds_are_deterministic() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// The output does not depend on the number of threads: a synthetic spec large enough
+/// to be split into many chunks gives the same bytes on one thread and on eight.
+#[test]
+fn builds_do_not_depend_on_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec");
+    let out = forge(&["synth", "--size", "600", "--out", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut lists = Vec::new();
+    for jobs in ["1", "8"] {
+        let d = dir.path().join(format!("out{jobs}"));
+        let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .args([
+                "build",
+                spec.to_str().unwrap(),
+                "--out",
+                d.to_str().unwrap(),
+            ])
+            .env("FORGE_JOBS", jobs)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut v = Vec::new();
+        walk(&d, &d, &mut v);
+        lists.push(v);
+    }
+    // More than one chunk of SLOs and of alerts, so the join order is exercised.
+    let rules = lists[0]
+        .iter()
+        .find(|(p, _)| p.ends_with(".rules.yml"))
+        .map(|(_, b)| String::from_utf8_lossy(b).matches("- name: ").count())
+        .unwrap_or(0);
+    assert!(rules > 3 * 128, "only {rules} rule groups");
+    assert_eq!(lists[0], lists[1]);
+}
+
 fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     let mut entries: Vec<_> = std::fs::read_dir(d)
         .unwrap()

@@ -58,15 +58,26 @@ pub fn file_stem(name: &str) -> String {
     if s.is_empty() { "service".into() } else { s }
 }
 
-/// Runs every backend.
+/// Runs every backend: Prometheus (the largest, parallel inside) beside all the others.
+/// The result does not depend on the threads (files are keyed by path).
 pub fn emit(model: &Model) -> Output {
-    let mut out = Output::default();
-    schema::emit(&mut out);
-    prometheus::emit(model, &mut out);
-    alertmanager::emit(model, &mut out);
-    grafana::emit(model, &mut out);
-    compose::emit(model, &mut out);
-    rust::emit(model, &mut out);
-    docs::emit(model, &mut out);
+    let (mut out, rest) = crate::par::join(
+        || {
+            let mut o = Output::default();
+            prometheus::emit(model, &mut o);
+            o
+        },
+        || {
+            let mut o = Output::default();
+            schema::emit(&mut o);
+            alertmanager::emit(model, &mut o);
+            grafana::emit(model, &mut o);
+            compose::emit(model, &mut o);
+            rust::emit(model, &mut o);
+            docs::emit(model, &mut o);
+            o
+        },
+    );
+    out.files.extend(rest.files);
     out
 }

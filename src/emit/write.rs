@@ -2,7 +2,6 @@
 
 use super::Output;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Writes every file into a fresh sibling directory, then swaps it in place of `out`.
@@ -22,19 +21,21 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
     let _ = fs::remove_dir_all(&tmp);
     let result = (|| {
         fs::create_dir_all(&tmp)?;
-        for (rel, bytes) in &output.files {
-            let path = tmp.join(rel);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir)?;
-            }
-            // The directory swap below is what makes the write atomic for readers and
-            // for interrupted builds; files are not fsynced one by one (power loss
-            // between write and swap can leave the new directory incomplete, never the
-            // old one changed).
-            let mut f = std::io::BufWriter::new(fs::File::create(&path)?);
-            f.write_all(bytes)?;
-            f.flush()?;
+        let dirs: std::collections::BTreeSet<PathBuf> = output
+            .files
+            .keys()
+            .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
+            .collect();
+        for dir in &dirs {
+            fs::create_dir_all(dir)?;
         }
+        // The directory swap below is what makes the write atomic for readers and for
+        // interrupted builds; files are not fsynced one by one (power loss between write
+        // and swap can leave the new directory incomplete, never the old one changed).
+        let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
+        files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
+        let written = crate::par::map(&files, |(rel, bytes)| fs::write(tmp.join(rel), bytes));
+        written.into_iter().collect::<std::io::Result<Vec<()>>>()?;
         if out.exists() {
             fs::rename(out, &old)?;
             if let Err(e) = fs::rename(&tmp, out) {

@@ -7,10 +7,10 @@ mod scrape;
 mod tests;
 mod witness;
 
-pub use rules::{RuleFile, build_rules, slo_alert_names, slo_dashboard_uid};
+pub use rules::{slo_alert_names, slo_dashboard_uid};
 
 use super::Output;
-use crate::ir::{Model, slo};
+use crate::ir::{Alert, Model, Slo, slo};
 use std::collections::BTreeSet;
 
 /// Names of the recording rules the SLO rules define (raw PromQL may read them).
@@ -32,14 +32,117 @@ pub fn rules_file(model: &Model) -> String {
     format!("{}.rules.yml", super::file_stem(&model.service.name.value))
 }
 
-pub fn emit(model: &Model, out: &mut Output) {
-    let rules = build_rules(model);
-    let name = rules_file(model);
-    out.add(
-        format!("prometheus/{name}"),
-        format!("{}{}", super::header(model, "#"), rules.to_yaml()),
+/// A run of explicit alerts or of SLOs: the unit of work of the parallel emitter.
+enum Unit<'a> {
+    Alerts(&'a [Alert]),
+    Slos(&'a [Slo]),
+}
+
+/// What one unit adds to the rule file and to its tests.
+#[derive(Default)]
+struct Piece {
+    /// Rules of the explicit-alerts group.
+    alert_rules: String,
+    /// Whole groups (the SLOs').
+    groups: String,
+    tests: String,
+    /// Alerts and SLOs without a generated test.
+    skipped: Vec<String>,
+}
+
+/// Items per unit: large enough to amortise the hand-off, small enough to balance.
+const CHUNK: usize = 128;
+
+fn piece(m: &Model, unit: &Unit) -> Piece {
+    let mut p = Piece::default();
+    let mut tests = Vec::new();
+    match unit {
+        Unit::Alerts(alerts) => {
+            for a in *alerts {
+                let Some(rule) = rules::explicit(m, a) else {
+                    continue;
+                };
+                rules::render_rule(&rule, &mut p.alert_rules);
+                match tests::explicit_tests(m, a, &rule) {
+                    Some(t) => tests.extend(t),
+                    None => p.skipped.push(a.name.value.clone()),
+                }
+            }
+        }
+        Unit::Slos(slos) => {
+            for s in *slos {
+                let groups = rules::slo_groups(m, s);
+                for g in &groups {
+                    rules::render_group(g, &mut p.groups);
+                }
+                if s.alerting_disabled {
+                    continue;
+                }
+                let (page, ticket) = slo_alert_names(s);
+                let find = |name: &str| {
+                    groups
+                        .iter()
+                        .flat_map(|g| &g.rules)
+                        .find(|r| r.alert.as_deref() == Some(name))
+                };
+                let found = match (find(&page), find(&ticket)) {
+                    (Some(pr), Some(tr)) => tests::slo_tests(m, s, pr, tr),
+                    _ => None,
+                };
+                match found {
+                    Some(t) => tests.extend(t),
+                    None => p.skipped.push(s.name.value.clone()),
+                }
+            }
+        }
+    }
+    tests::render_groups(&tests, &mut p.tests);
+    p
+}
+
+/// The rule file and its `promtool test rules` file, built a chunk of alerts or SLOs
+/// at a time on as many threads as allowed, and joined in spec order.
+fn rules_and_tests(model: &Model) -> (String, String) {
+    let units: Vec<Unit> = model
+        .alerts
+        .chunks(CHUNK)
+        .map(Unit::Alerts)
+        .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
+        .collect();
+    let pieces = crate::par::map(&units, |u| piece(model, u));
+    let mut rules = super::header(model, "#");
+    rules.reserve(
+        pieces
+            .iter()
+            .map(|p| p.alert_rules.len() + p.groups.len())
+            .sum::<usize>()
+            + 64,
     );
-    let tests = tests::build(model, &rules, &name);
+    rules.push_str("groups:\n");
+    if pieces.iter().any(|p| !p.alert_rules.is_empty()) {
+        rules::render_group_head(&rules::alerts_group_name(model), &mut rules);
+        for p in &pieces {
+            rules.push_str(&p.alert_rules);
+        }
+    }
+    for p in &pieces {
+        rules.push_str(&p.groups);
+    }
+    let mut tests = tests::head(model, &rules_file(model));
+    tests.reserve(pieces.iter().map(|p| p.tests.len()).sum());
+    for p in &pieces {
+        tests.push_str(&p.tests);
+    }
+    let skipped: Vec<String> = pieces.into_iter().flat_map(|p| p.skipped).collect();
+    tests.push_str(&tests::tail(&skipped));
+    (rules, tests)
+}
+
+/// The whole backend: rule file, rule tests and scrape config.
+pub fn emit(model: &Model, out: &mut Output) {
+    let name = rules_file(model);
+    let (rules, tests) = rules_and_tests(model);
+    out.add(format!("prometheus/{name}"), rules);
     out.add(
         format!(
             "prometheus/{}",

@@ -1,10 +1,10 @@
 //! Backend: the Prometheus rule file — explicit alerts and, per SLO, the error-ratio
 //! recording rules over every window, metadata rules and burn-rate alerts.
 
+use crate::emit::yaml::scalar_str as q;
 use crate::expr::units::fmt_num;
 use crate::ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
 use crate::ir::{Alert, Model, Sli, Slo};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 pub const META_RULES: &[&str] = &[
@@ -16,98 +16,79 @@ pub const META_RULES: &[&str] = &[
     "slo:period_error_budget_remaining:ratio",
 ];
 
-#[derive(Serialize, Debug)]
-pub struct RuleFile {
-    pub groups: Vec<Group>,
-}
-
-#[derive(Serialize, Debug)]
+#[derive(Debug)]
 pub struct Group {
     pub name: String,
     pub rules: Vec<Rule>,
 }
 
-#[derive(Serialize, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Rule {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<String>,
     pub expr: String,
-    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
     pub for_: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
 
-impl RuleFile {
-    /// The rule file as YAML, written directly (the file is the largest output at scale).
-    pub fn to_yaml(&self) -> String {
-        use crate::emit::yaml::scalar_str as q;
-        let mut o = String::with_capacity(self.groups.iter().map(|g| g.rules.len() * 256).sum());
-        o.push_str("groups:\n");
-        for g in &self.groups {
-            o.push_str("- name: ");
-            q(&g.name, &mut o);
-            o.push_str("\n  rules:\n");
-            for r in &g.rules {
-                let mut first = true;
-                let mut field = |o: &mut String, key: &str, value: &str| {
-                    o.push_str(if first { "  - " } else { "    " });
-                    first = false;
-                    o.push_str(key);
-                    o.push_str(": ");
-                    q(value, o);
-                    o.push('\n');
-                };
-                if let Some(x) = &r.record {
-                    field(&mut o, "record", x);
-                }
-                if let Some(x) = &r.alert {
-                    field(&mut o, "alert", x);
-                }
-                field(&mut o, "expr", &r.expr);
-                if let Some(x) = &r.for_ {
-                    field(&mut o, "for", x);
-                }
-                for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
-                    if map.is_empty() {
-                        continue;
-                    }
-                    o.push_str("    ");
-                    o.push_str(key);
-                    o.push_str(":\n");
-                    for (k, v) in map {
-                        o.push_str("      ");
-                        q(k, &mut o);
-                        o.push_str(": ");
-                        q(v, &mut o);
-                        o.push('\n');
-                    }
-                }
-            }
-        }
-        o
+/// Appends a group's `- name:` and `rules:` lines (its rules follow, [`render_rule`]).
+pub fn render_group_head(name: &str, o: &mut String) {
+    o.push_str("- name: ");
+    q(name, o);
+    o.push_str("\n  rules:\n");
+}
+
+/// Appends a group with its rules.
+pub fn render_group(g: &Group, o: &mut String) {
+    render_group_head(&g.name, o);
+    for r in &g.rules {
+        render_rule(r, o);
     }
 }
 
-/// Builds the whole rule file from the model.
-pub fn build_rules(m: &Model) -> RuleFile {
-    let svc = &m.service.name.value;
-    let mut groups = Vec::new();
-    let alerts: Vec<Rule> = m.alerts.iter().filter_map(|a| explicit(m, a)).collect();
-    if !alerts.is_empty() {
-        groups.push(Group {
-            name: format!("{svc}-alerts"),
-            rules: alerts,
-        });
+/// Appends one rule as an item of a group's `rules:` list, written directly (the rule
+/// file is the largest output at scale).
+pub fn render_rule(r: &Rule, o: &mut String) {
+    let mut first = true;
+    let mut field = |o: &mut String, key: &str, value: &str| {
+        o.push_str(if first { "  - " } else { "    " });
+        first = false;
+        o.push_str(key);
+        o.push_str(": ");
+        q(value, o);
+        o.push('\n');
+    };
+    if let Some(x) = &r.record {
+        field(o, "record", x);
     }
-    for s in &m.slos {
-        groups.extend(slo_groups(m, s));
+    if let Some(x) = &r.alert {
+        field(o, "alert", x);
     }
-    RuleFile { groups }
+    field(o, "expr", &r.expr);
+    if let Some(x) = &r.for_ {
+        field(o, "for", x);
+    }
+    for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
+        if map.is_empty() {
+            continue;
+        }
+        o.push_str("    ");
+        o.push_str(key);
+        o.push_str(":\n");
+        for (k, v) in map {
+            o.push_str("      ");
+            q(k, o);
+            o.push_str(": ");
+            q(v, o);
+            o.push('\n');
+        }
+    }
+}
+
+/// The name of the group of explicit alerts.
+pub fn alerts_group_name(m: &Model) -> String {
+    format!("{}-alerts", m.service.name.value)
 }
 
 fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String, String> {
@@ -120,7 +101,8 @@ fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String,
     l
 }
 
-fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
+/// The rule of an explicit alert (`None` when it has no condition).
+pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     let when = a.when.as_ref()?;
     let mut labels = base_labels(
         m,
@@ -246,7 +228,8 @@ pub fn slo_alert_names(s: &Slo) -> (String, String) {
     )
 }
 
-fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
+/// An SLO's groups: recording rules per window, metadata rules, burn-rate alerts.
+pub fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
     let svc = &m.service.name.value;
     let name = &s.name.value;
     let sel = slo_selector(m, s);

@@ -4,109 +4,107 @@
 //! every SLO, an error rate far above budget (the page alert fires) and one slightly
 //! above it (the ticket alert fires, the page alert does not).
 
-use super::rules::{Rule, RuleFile, slo_alert_names};
+use super::rules::{Rule, slo_alert_names};
 use super::witness::{self, STEPS, Witness, series_text};
+use crate::emit::yaml::scalar_str as q;
 use crate::expr::units::fmt_num;
 use crate::ir::slo::{Urgency, burn_windows, round};
 use crate::ir::{Model, Sli, Slo};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Serialize)]
-struct TestFile {
-    rule_files: Vec<String>,
-    evaluation_interval: String,
-    tests: Vec<TestGroup>,
-}
-
-#[derive(Serialize)]
-struct TestGroup {
+pub struct TestGroup {
     name: String,
     interval: String,
     input_series: Vec<Series>,
     alert_rule_test: Vec<AlertTest>,
 }
 
-#[derive(Serialize)]
-struct Series {
+pub struct Series {
     series: String,
     values: String,
 }
 
-#[derive(Serialize)]
-struct AlertTest {
+pub struct AlertTest {
     eval_time: String,
     alertname: String,
     exp_alerts: Vec<ExpAlert>,
 }
 
-#[derive(Serialize)]
-struct ExpAlert {
+pub struct ExpAlert {
     exp_labels: BTreeMap<String, String>,
     exp_annotations: BTreeMap<String, String>,
 }
 
-impl TestFile {
-    /// The test file as YAML, written directly (it grows with every alert and SLO).
-    fn to_yaml(&self) -> String {
-        use crate::emit::yaml::scalar_str as q;
-        let mut o = String::with_capacity(self.tests.len() * 1024);
-        o.push_str("rule_files:\n");
-        for r in &self.rule_files {
-            o.push_str("- ");
-            q(r, &mut o);
+/// The file's first lines, up to `tests:` (the test groups follow, [`render_groups`]).
+pub fn head(m: &Model, rules_file: &str) -> String {
+    let mut o = crate::emit::header(m, "#");
+    o.push_str("rule_files:\n- ");
+    q(rules_file, &mut o);
+    o.push_str("\nevaluation_interval: ");
+    q(&minutes(m, 1), &mut o);
+    o.push_str("\ntests:\n");
+    o
+}
+
+/// The file's last line: the alerts and SLOs without a generated test.
+pub fn tail(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    format!(
+        "# No generated test for: {} (condition shape or annotation template the generator cannot drive).\n",
+        skipped.join(", ")
+    )
+}
+
+/// Appends test groups as items of the `tests:` list, written directly (the file grows
+/// with every alert and SLO).
+pub fn render_groups(tests: &[TestGroup], o: &mut String) {
+    let map = |o: &mut String, prefix: &str, key: &str, m: &BTreeMap<String, String>| {
+        o.push_str(prefix);
+        o.push_str(key);
+        if m.is_empty() {
+            o.push_str(": {}\n");
+            return;
+        }
+        o.push_str(":\n");
+        for (k, v) in m {
+            o.push_str("        ");
+            q(k, o);
+            o.push_str(": ");
+            q(v, o);
             o.push('\n');
         }
-        o.push_str("evaluation_interval: ");
-        q(&self.evaluation_interval, &mut o);
-        o.push_str("\ntests:\n");
-        let map = |o: &mut String, prefix: &str, key: &str, m: &BTreeMap<String, String>| {
-            o.push_str(prefix);
-            o.push_str(key);
-            if m.is_empty() {
-                o.push_str(": {}\n");
-                return;
+    };
+    for t in tests {
+        o.push_str("- name: ");
+        q(&t.name, o);
+        o.push_str("\n  interval: ");
+        q(&t.interval, o);
+        o.push_str("\n  input_series:\n");
+        for s in &t.input_series {
+            o.push_str("  - series: ");
+            q(&s.series, o);
+            o.push_str("\n    values: ");
+            q(&s.values, o);
+            o.push('\n');
+        }
+        o.push_str("  alert_rule_test:\n");
+        for a in &t.alert_rule_test {
+            o.push_str("  - eval_time: ");
+            q(&a.eval_time, o);
+            o.push_str("\n    alertname: ");
+            q(&a.alertname, o);
+            if a.exp_alerts.is_empty() {
+                o.push_str("\n    exp_alerts: []\n");
+                continue;
             }
-            o.push_str(":\n");
-            for (k, v) in m {
-                o.push_str("        ");
-                q(k, o);
-                o.push_str(": ");
-                q(v, o);
-                o.push('\n');
-            }
-        };
-        for t in &self.tests {
-            o.push_str("- name: ");
-            q(&t.name, &mut o);
-            o.push_str("\n  interval: ");
-            q(&t.interval, &mut o);
-            o.push_str("\n  input_series:\n");
-            for s in &t.input_series {
-                o.push_str("  - series: ");
-                q(&s.series, &mut o);
-                o.push_str("\n    values: ");
-                q(&s.values, &mut o);
-                o.push('\n');
-            }
-            o.push_str("  alert_rule_test:\n");
-            for a in &t.alert_rule_test {
-                o.push_str("  - eval_time: ");
-                q(&a.eval_time, &mut o);
-                o.push_str("\n    alertname: ");
-                q(&a.alertname, &mut o);
-                if a.exp_alerts.is_empty() {
-                    o.push_str("\n    exp_alerts: []\n");
-                    continue;
-                }
-                o.push_str("\n    exp_alerts:\n");
-                for e in &a.exp_alerts {
-                    map(&mut o, "    - ", "exp_labels", &e.exp_labels);
-                    map(&mut o, "      ", "exp_annotations", &e.exp_annotations);
-                }
+            o.push_str("\n    exp_alerts:\n");
+            for e in &a.exp_alerts {
+                map(o, "    - ", "exp_labels", &e.exp_labels);
+                map(o, "      ", "exp_annotations", &e.exp_annotations);
             }
         }
-        o
     }
 }
 
@@ -114,48 +112,6 @@ impl TestFile {
 fn minutes(m: &Model, n: u64) -> String {
     m.scaled(crate::expr::Duration { ms: n * 60_000 })
         .to_prometheus()
-}
-
-pub fn build(m: &Model, rules: &RuleFile, rules_file: &str) -> String {
-    let mut tests = Vec::new();
-    let mut skipped = Vec::new();
-    let by_name: BTreeMap<&str, &Rule> = rules
-        .groups
-        .iter()
-        .flat_map(|g| &g.rules)
-        .filter_map(|r| r.alert.as_deref().map(|a| (a, r)))
-        .collect();
-    for a in &m.alerts {
-        let Some(rule) = by_name.get(a.name.value.as_str()) else {
-            continue;
-        };
-        match explicit_tests(m, a, rule) {
-            Some(t) => tests.extend(t),
-            None => skipped.push(a.name.value.clone()),
-        }
-    }
-    for s in &m.slos {
-        if s.alerting_disabled {
-            continue;
-        }
-        match slo_tests(m, s, &by_name) {
-            Some(t) => tests.extend(t),
-            None => skipped.push(s.name.value.clone()),
-        }
-    }
-    let file = TestFile {
-        rule_files: vec![rules_file.to_string()],
-        evaluation_interval: minutes(m, 1),
-        tests,
-    };
-    let mut text = format!("{}{}", crate::emit::header(m, "#"), file.to_yaml());
-    if !skipped.is_empty() {
-        text.push_str(&format!(
-            "# No generated test for: {} (condition shape or annotation template the generator cannot drive).\n",
-            skipped.join(", ")
-        ));
-    }
-    text
 }
 
 fn expected(rule: &Rule, w: &Witness) -> Option<ExpAlert> {
@@ -174,7 +130,8 @@ fn expected(rule: &Rule, w: &Witness) -> Option<ExpAlert> {
     })
 }
 
-fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
+/// An explicit alert's two tests: it fires, it stays silent (`None`: shape not driven).
+pub fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
     let cond = a.when.as_ref()?.condition.as_ref()?;
     let fire = witness::condition(m, &cond.expr, true)?;
     let quiet = witness::condition(m, &cond.expr, false)?;
@@ -289,9 +246,14 @@ fn sli_series(
     }
 }
 
-fn slo_tests(m: &Model, s: &Slo, by_name: &BTreeMap<&str, &Rule>) -> Option<Vec<TestGroup>> {
+/// An SLO's tests: far above budget it pages; slightly above, a ticket and no page.
+pub fn slo_tests(
+    m: &Model,
+    s: &Slo,
+    page_rule: &Rule,
+    ticket_rule: &Rule,
+) -> Option<Vec<TestGroup>> {
     let (page, ticket) = slo_alert_names(s);
-    let (page_rule, ticket_rule) = (by_name.get(page.as_str())?, by_name.get(ticket.as_str())?);
     let budget = round(1.0 - s.objective);
     let windows = burn_windows(s.period);
     let top = |u| {

@@ -1,0 +1,95 @@
+//! Data parallelism for the independent parts of the pipeline (parsing files, running
+//! backends, scanning and writing outputs), on scoped threads of the standard library.
+//!
+//! Results always come back in input order, so the output does not depend on the number
+//! of threads or on scheduling; `FORGE_JOBS=1` runs everything on the calling thread.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The number of worker threads: `FORGE_JOBS` when set to a positive number, else the
+/// machine's available parallelism.
+pub fn jobs() -> usize {
+    std::env::var("FORGE_JOBS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `f` applied to every item, on up to [`jobs`] threads taking items in turn; the
+/// results are in the order of `items`. Put the costliest items first for balance.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = jobs().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in handles {
+            match h.join() {
+                Ok(part) => all.extend(part),
+                // A panic in a worker is a bug; carry it to the caller unchanged.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    all.sort_unstable_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Runs two closures at once (the second on another thread when jobs allow).
+pub fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if jobs() <= 1 {
+        return (a(), b());
+    }
+    std::thread::scope(|s| {
+        let hb = s.spawn(b);
+        let ra = a();
+        match hb.join() {
+            Ok(rb) => (ra, rb),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_keeps_input_order_whatever_the_scheduling() {
+        let items: Vec<u64> = (0..1000).collect();
+        // Uneven work so that threads finish out of order.
+        let out = map(&items, |&i| {
+            let mut x = i;
+            for _ in 0..(i % 7) * 1000 {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+            }
+            (i, x)
+        });
+        assert_eq!(out.len(), 1000);
+        assert!(out.iter().enumerate().all(|(k, (i, _))| *i == k as u64));
+    }
+
+    #[test]
+    fn join_returns_both_results() {
+        let (a, b) = join(|| 1 + 1, || "two".to_string());
+        assert_eq!((a, b.as_str()), (2, "two"));
+    }
+}
