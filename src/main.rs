@@ -350,7 +350,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         );
         return ExitCode::from(1);
     }
-    let written = emit::write_atomic(&output, &out);
+    let written = forge_spec::stage("write", || emit::write_atomic(&output, &out));
     let count = output.files.len();
     // The process ends here: letting the OS take back the model and the output at exit
     // is much cheaper than freeing them piece by piece (a tenth of the run at scale).

@@ -150,6 +150,43 @@ fn builds_do_not_depend_on_threads() {
     assert_eq!(lists[0], lists[1]);
 }
 
+/// A rebuild over existing output (where unchanged files are linked, not rewritten)
+/// gives exactly what a fresh build gives, even after hand edits of the old output.
+#[test]
+fn rebuild_over_edited_output_equals_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let (fresh, reused) = (dir.path().join("fresh"), dir.path().join("reused"));
+    for d in [&fresh, &reused] {
+        assert_eq!(
+            forge(&["build", "--out", d.to_str().unwrap()])
+                .status
+                .code(),
+            Some(0)
+        );
+    }
+    let mut files = Vec::new();
+    walk(&reused, &reused, &mut files);
+    let (first, second) = (&files[0].0, &files[files.len() - 1].0);
+    std::fs::write(reused.join(first), b"edited by hand\n").unwrap();
+    let mut bytes = std::fs::read(reused.join(second)).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1; // same length, different content
+    std::fs::write(reused.join(second), bytes).unwrap();
+    std::fs::write(reused.join("stray.txt"), b"not generated").unwrap();
+    assert_eq!(
+        forge(&["build", "--out", reused.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let list = |d: &Path| {
+        let mut v = Vec::new();
+        walk(d, d, &mut v);
+        v
+    };
+    assert_eq!(list(&fresh), list(&reused));
+}
+
 fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     let mut entries: Vec<_> = std::fs::read_dir(d)
         .unwrap()

@@ -34,7 +34,15 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
         // and swap can leave the new directory incomplete, never the old one changed).
         let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
         files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
-        let written = crate::par::map(&files, |(rel, bytes)| fs::write(tmp.join(rel), bytes));
+        let written = crate::par::map(&files, |(rel, bytes)| {
+            let (new, previous) = (tmp.join(rel), out.join(rel));
+            // A file the build leaves unchanged is linked, not rewritten: the new
+            // directory is still complete before the swap, and the old one untouched.
+            if unchanged(&previous, bytes) && fs::hard_link(&previous, &new).is_ok() {
+                return Ok(());
+            }
+            fs::write(new, bytes)
+        });
         written.into_iter().collect::<std::io::Result<Vec<()>>>()?;
         if out.exists() {
             fs::rename(out, &old)?;
@@ -52,6 +60,16 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
         let _ = fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// True when `path` is a regular file holding exactly `bytes`.
+fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
+            fs::read(path).is_ok_and(|current| current == bytes)
+        }
+        _ => false,
+    }
 }
 
 /// One difference between the expected output and the directory on disk.

@@ -83,12 +83,18 @@ pub fn run(
     out: &mut Diagnostics,
 ) {
     let cx = Ctx { model, sources };
-    for (code, check) in all_checks() {
-        if only.is_some_and(|o| o != code.code) {
-            continue;
-        }
+    let checks: Vec<CheckFn> = all_checks()
+        .into_iter()
+        .filter(|(code, _)| only.is_none_or(|o| o == code.code))
+        .map(|(_, check)| check)
+        .collect();
+    // Checks are independent: they run on as many threads as allowed, and their
+    // findings are added in catalogue order (then sorted with the rest).
+    for found in crate::par::map(&checks, |check| {
         let mut found = Vec::new();
         check(&cx, &mut found);
+        found
+    }) {
         out.extend(found);
     }
 }

@@ -33,11 +33,12 @@ use crate::ir::Model;
 use regex::Regex;
 use std::sync::OnceLock;
 
-/// Kinds of secret the scanner knows, with their patterns.
+/// Kinds of secret the scanner knows, with their patterns. Word boundaries are ASCII
+/// (`(?-u:\b)`): Unicode ones would stop the fast engines at the first non-ASCII byte.
 fn patterns() -> &'static [(&'static str, Regex)] {
     static P: OnceLock<Vec<(&'static str, Regex)>> = OnceLock::new();
     P.get_or_init(|| {
-        [
+        let all: Vec<(&str, String)> = [
             ("a Slack webhook URL", r"https://hooks\.slack\.com/(services|workflows)/[A-Za-z0-9/_-]{8,}"),
             ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
             ("a PagerDuty integration key", r"(?i)(routing|service|integration)_?key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b"),
@@ -49,8 +50,11 @@ fn patterns() -> &'static [(&'static str, Regex)] {
             ("a password or token assignment", r"(?i)\b(password|passwd|secret|token|api_?key)\s*[=:]\s*['\x22]?[A-Za-z0-9+/_.-]{12,}"),
         ]
         .into_iter()
-        .filter_map(|(k, p)| Regex::new(p).ok().map(|r| (k, r)))
-        .collect()
+        .map(|(k, p)| (k, p.replace(r"\b", r"(?-u:\b)")))
+        .collect();
+        all.iter()
+            .filter_map(|(k, p)| Regex::new(p).ok().map(|r| (*k, r)))
+            .collect()
     })
 }
 
@@ -63,7 +67,7 @@ pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
                 .iter()
                 .any(|(r, _)| r.start < m.end() && m.start() < r.end)
             {
-                found.push((m.range(), kind));
+                found.push((m.range(), *kind));
             }
         }
     }
