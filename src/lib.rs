@@ -28,9 +28,20 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = std::time::Instant::now();
     let r = f();
+    // Resident and peak memory where the OS tells them (Linux).
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or_else(String::new, |k| format!(", {key} {} MB", k / 1024))
+    };
     eprintln!(
-        "forge-spec: {name} {:.1} ms",
-        start.elapsed().as_secs_f64() * 1000.0
+        "forge-spec: {name} {:.1} ms{}{}",
+        start.elapsed().as_secs_f64() * 1000.0,
+        kb("VmRSS:"),
+        kb("VmHWM:")
     );
     r
 }

@@ -62,13 +62,27 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
     result
 }
 
-/// True when `path` is a regular file holding exactly `bytes`.
+/// True when `path` is a regular file holding exactly `bytes` (read a block at a time,
+/// so that comparing large files costs no memory).
 fn unchanged(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
     match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {
-            fs::read(path).is_ok_and(|current| current == bytes)
+        Ok(meta) if meta.is_file() && meta.len() == bytes.len() as u64 => {}
+        _ => return false,
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut block = vec![0u8; 1 << 16];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && block[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
         }
-        _ => false,
     }
 }
 

@@ -101,7 +101,8 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
 }
 
 /// The rule file and its `promtool test rules` file, built a chunk of alerts or SLOs
-/// at a time on as many threads as allowed, and joined in spec order.
+/// at a time on as many threads as allowed, and joined in spec order. Chunks go a few
+/// per thread at a time, so that only the text of those is held besides the two files.
 fn rules_and_tests(model: &Model) -> (String, String) {
     let units: Vec<Unit> = model
         .alerts
@@ -109,31 +110,31 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         .map(Unit::Alerts)
         .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
         .collect();
-    let pieces = crate::par::map(&units, |u| piece(model, u));
     let mut rules = super::header(model, "#");
-    rules.reserve(
-        pieces
-            .iter()
-            .map(|p| p.alert_rules.len() + p.groups.len())
-            .sum::<usize>()
-            + 64,
-    );
     rules.push_str("groups:\n");
-    if pieces.iter().any(|p| !p.alert_rules.is_empty()) {
-        rules::render_group_head(&rules::alerts_group_name(model), &mut rules);
-        for p in &pieces {
+    let mut tests = tests::head(model, &rules_file(model));
+    let mut skipped = Vec::new();
+    let mut alerts_head = false;
+    for batch in units.chunks(4 * crate::par::jobs()) {
+        let pieces = crate::par::map(batch, |u| piece(model, u));
+        if rules.capacity() < 4096 {
+            // Room for the whole files, estimated from the first batch.
+            let per_unit = |n: usize| n / batch.len() * units.len() * 11 / 10;
+            let sum = |f: fn(&Piece) -> usize| per_unit(pieces.iter().map(f).sum());
+            rules.reserve(sum(|p| p.alert_rules.len() + p.groups.len()));
+            tests.reserve(sum(|p| p.tests.len()));
+        }
+        for p in pieces {
+            if !p.alert_rules.is_empty() && !alerts_head {
+                rules::render_group_head(&rules::alerts_group_name(model), &mut rules);
+                alerts_head = true;
+            }
             rules.push_str(&p.alert_rules);
+            rules.push_str(&p.groups);
+            tests.push_str(&p.tests);
+            skipped.extend(p.skipped);
         }
     }
-    for p in &pieces {
-        rules.push_str(&p.groups);
-    }
-    let mut tests = tests::head(model, &rules_file(model));
-    tests.reserve(pieces.iter().map(|p| p.tests.len()).sum());
-    for p in &pieces {
-        tests.push_str(&p.tests);
-    }
-    let skipped: Vec<String> = pieces.into_iter().flat_map(|p| p.skipped).collect();
     tests.push_str(&tests::tail(&skipped));
     (rules, tests)
 }
