@@ -101,25 +101,20 @@ pub fn resolve(
         recorded: BTreeSet::new(),
         default_range,
     };
-    let slos: Vec<Slo> = m
-        .slos
+    let slos: Vec<Slo> = r
+        .par(m.slos, |w, (name, sl)| w.slo(name, sl, &catalog))
         .into_iter()
-        .filter_map(|(name, sl)| r.slo(name, sl, &catalog))
+        .flatten()
         .collect();
     catalog.recorded = crate::emit::prometheus::recorded_names();
     let receiver_names: Vec<String> = m.receivers.iter().map(|(k, _)| k.value.clone()).collect();
     let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
-    let dashboards: Vec<Dashboard> = m
-        .dashboards
-        .into_iter()
-        .map(|(uid, d)| r.dashboard(uid, d, &catalog))
-        .collect();
+    let dashboards: Vec<Dashboard> =
+        r.par(m.dashboards, |w, (uid, d)| w.dashboard(uid, d, &catalog));
     let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
-    let alerts: Vec<Alert> = m
-        .alerts
-        .into_iter()
-        .map(|(name, a)| r.alert(name, a, &catalog, &slo_names, &dashboards))
-        .collect();
+    let alerts: Vec<Alert> = r.par(m.alerts, |w, (name, a)| {
+        w.alert(name, a, &catalog, &slo_names, &dashboards)
+    });
     let receivers = m
         .receivers
         .into_iter()
@@ -297,6 +292,37 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// `f` over owned items on as many threads as allowed, a chunk at a time, each
+    /// worker with a resolver of its own; results, diagnostics and allows come back
+    /// in item order.
+    fn par<T: Send, R: Send>(
+        &mut self,
+        items: Vec<T>,
+        f: impl Fn(&mut Resolver<'_>, T) -> R + Sync,
+    ) -> Vec<R> {
+        let (sources, time_scale) = (self.sources, self.time_scale);
+        let parts = crate::par::map_chunks(items, 256, |chunk| {
+            let mut out = Diagnostics::default();
+            let mut w = Resolver {
+                time_scale,
+                sources,
+                out: &mut out,
+                lints: BTreeMap::new(),
+                allows: Vec::new(),
+            };
+            let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
+            let allows = w.allows;
+            (done, out, allows)
+        });
+        let mut all = Vec::new();
+        for (done, out, allows) in parts {
+            all.extend(done);
+            self.out.extend(out.items);
+            self.allows.extend(allows);
+        }
+        all
+    }
+
     fn invalid(&mut self, span: Span, msg: String, help: &str) {
         self.out.push(
             Diagnostic::new(&p::INVALID_VALUE, span, msg)
