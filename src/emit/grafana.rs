@@ -492,10 +492,11 @@ fn json_text(v: &impl Serialize) -> String {
 
 pub fn emit(m: &Model, out: &mut Output) {
     let svc = super::file_stem(&m.service.name.value);
-    for d in &m.dashboards {
+    let texts = crate::par::map(&m.dashboards, |d| json_text(&dashboard(m, d)));
+    for (d, text) in m.dashboards.iter().zip(texts) {
         out.add(
             format!("grafana/dashboards/{}.json", super::file_stem(&d.uid.value)),
-            json_text(&dashboard(m, d)),
+            text,
         );
     }
     if !m.slos.is_empty() {

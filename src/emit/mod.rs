@@ -58,26 +58,30 @@ pub fn file_stem(name: &str) -> String {
     if s.is_empty() { "service".into() } else { s }
 }
 
-/// Runs every backend: Prometheus (the largest, parallel inside) beside all the others.
-/// The result does not depend on the threads (files are keyed by path).
+/// One backend's share of the output.
+type Backend = fn(&Model, &mut Output);
+
+/// Runs every backend, the costliest first, on as many threads as allowed (the
+/// Prometheus and Grafana backends split their own work further). The result does not
+/// depend on the threads: files are keyed by path.
 pub fn emit(model: &Model) -> Output {
-    let (mut out, rest) = crate::par::join(
-        || {
-            let mut o = Output::default();
-            prometheus::emit(model, &mut o);
-            o
-        },
-        || {
-            let mut o = Output::default();
-            schema::emit(&mut o);
-            alertmanager::emit(model, &mut o);
-            grafana::emit(model, &mut o);
-            compose::emit(model, &mut o);
-            rust::emit(model, &mut o);
-            docs::emit(model, &mut o);
-            o
-        },
-    );
-    out.files.extend(rest.files);
+    let backends: [Backend; 7] = [
+        prometheus::emit,
+        grafana::emit,
+        rust::emit,
+        docs::emit,
+        alertmanager::emit,
+        compose::emit,
+        |_, o| schema::emit(o),
+    ];
+    let parts = crate::par::map(&backends, |backend| {
+        let mut o = Output::default();
+        backend(model, &mut o);
+        o
+    });
+    let mut out = Output::default();
+    for part in parts {
+        out.files.extend(part.files);
+    }
     out
 }
