@@ -91,23 +91,24 @@ fn inline(v: &Value, out: &mut String) {
 }
 
 fn plain_ok(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let Some(&first) = s.as_bytes().first() else {
         return false;
     };
-    if !(first.is_ascii_alphabetic() || first == '_' || first == '/' || first == '$') {
+    if !(first.is_ascii_alphabetic() || matches!(first, b'_' | b'/' | b'$')) {
         return false;
     }
-    if matches!(
-        s.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
-    ) {
+    const WORDS: [&str; 10] = [
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+    ];
+    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
         return false;
     }
-    s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '$'))
+    s.bytes()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b'$'))
 }
 
-/// Writes one string scalar, quoted as needed.
+/// Writes one string scalar, quoted as needed: plain when unambiguous, single-quoted
+/// when printable, double-quoted (JSON escapes) otherwise.
 pub fn scalar_str(s: &str, out: &mut String) {
     if plain_ok(s) {
         out.push_str(s);
@@ -117,7 +118,13 @@ pub fn scalar_str(s: &str, out: &mut String) {
         && !s.ends_with(' ')
     {
         out.push('\'');
-        out.push_str(&s.replace('\'', "''"));
+        let mut rest = s;
+        while let Some(i) = rest.find('\'') {
+            out.push_str(&rest[..=i]);
+            out.push('\'');
+            rest = &rest[i + 1..];
+        }
+        out.push_str(rest);
         out.push('\'');
     } else {
         out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
@@ -145,5 +152,11 @@ mod tests {
         assert_eq!(back, v, "{text}");
         assert!(text.contains("expr: 'up{job=\"a\"} == 0'"), "{text}");
         assert!(text.contains("- '0x120'"), "{text}");
+        assert!(text.contains("s: 'it''s'"), "{text}");
+        // YAML 1.1 booleans in any case are quoted; longer words are not.
+        assert_eq!(
+            to_string(&json!(["TRUE", "Off", "offs", "It's"])),
+            "- 'TRUE'\n- 'Off'\n- offs\n- 'It''s'\n"
+        );
     }
 }

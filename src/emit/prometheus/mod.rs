@@ -71,20 +71,12 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
         }
         Unit::Slos(slos) => {
             for s in *slos {
-                let groups = rules::slo_groups(m, s);
-                for g in &groups {
-                    rules::render_group(g, &mut p.groups);
-                }
+                let alerts = rules::slo_groups(m, s, &mut p.groups);
                 if s.alerting_disabled {
                     continue;
                 }
                 let (page, ticket) = slo_alert_names(s);
-                let find = |name: &str| {
-                    groups
-                        .iter()
-                        .flat_map(|g| &g.rules)
-                        .find(|r| r.alert.as_deref() == Some(name))
-                };
+                let find = |name: &str| alerts.iter().find(|r| r.alert.as_deref() == Some(name));
                 let found = match (find(&page), find(&ticket)) {
                     (Some(pr), Some(tr)) => tests::slo_tests(m, s, pr, tr),
                     _ => None,

@@ -16,12 +16,6 @@ pub const META_RULES: &[&str] = &[
     "slo:period_error_budget_remaining:ratio",
 ];
 
-#[derive(Debug)]
-pub struct Group {
-    pub name: String,
-    pub rules: Vec<Rule>,
-}
-
 #[derive(Debug, Default)]
 pub struct Rule {
     pub record: Option<String>,
@@ -37,14 +31,6 @@ pub fn render_group_head(name: &str, o: &mut String) {
     o.push_str("- name: ");
     q(name, o);
     o.push_str("\n  rules:\n");
-}
-
-/// Appends a group with its rules.
-pub fn render_group(g: &Group, o: &mut String) {
-    render_group_head(&g.name, o);
-    for r in &g.rules {
-        render_rule(r, o);
-    }
 }
 
 /// Appends one rule as an item of a group's `rules:` list, written directly (the rule
@@ -228,19 +214,31 @@ pub fn slo_alert_names(s: &Slo) -> (String, String) {
     )
 }
 
-/// An SLO's groups: recording rules per window, metadata rules, burn-rate alerts.
-pub fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
+/// Appends a recording rule with the labels every SLO rule carries.
+fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, slo: &str) {
+    o.push_str("  - record: ");
+    q(record, o);
+    o.push_str("\n    expr: ");
+    q(expr, o);
+    o.push_str("\n    labels:\n      service: ");
+    q(svc, o);
+    o.push_str("\n      slo: ");
+    q(slo, o);
+    o.push('\n');
+}
+
+/// Appends an SLO's groups — recording rules per window, metadata rules, burn-rate
+/// alerts — and returns the alert rules (page, then ticket; none when alerting is
+/// off). Recording rules are written straight out: nothing else reads them.
+pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let svc = &m.service.name.value;
     let name = &s.name.value;
     let sel = slo_selector(m, s);
-    let labels = || {
-        let mut l = BTreeMap::new();
-        l.insert("slo".to_string(), name.clone());
-        l.insert("service".to_string(), svc.clone());
-        l
+    let head = |o: &mut String, part: &str| {
+        render_group_head(&format!("{svc}-slo-{name}-{part}"), o);
     };
     let period = s.period.to_prometheus();
-    let mut sli = Vec::new();
+    head(o, "sli");
     for w in recorded_windows(s.period) {
         // Rules are named after the window as written; the range is scaled.
         let wt = w.to_prometheus();
@@ -250,68 +248,47 @@ pub fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
         } else {
             error_ratio(s, &range)
         };
-        sli.push(Rule {
-            record: Some(format!("slo:sli_error:ratio_rate{wt}")),
-            expr,
-            labels: labels(),
-            ..Rule::default()
-        });
+        render_record(
+            o,
+            &format!("slo:sli_error:ratio_rate{wt}"),
+            &expr,
+            svc,
+            name,
+        );
     }
     let budget = fmt_num(crate::ir::slo::round(1.0 - s.objective));
-    let meta = vec![
-        Rule {
-            record: Some("slo:objective:ratio".into()),
-            expr: format!("vector({})", fmt_num(s.objective)),
-            labels: labels(),
-            ..Rule::default()
-        },
-        Rule {
-            record: Some("slo:error_budget:ratio".into()),
-            expr: format!("vector({budget})"),
-            labels: labels(),
-            ..Rule::default()
-        },
-        Rule {
-            record: Some("slo:time_period:days".into()),
-            expr: format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
-            labels: labels(),
-            ..Rule::default()
-        },
-        Rule {
-            record: Some("slo:current_burn_rate:ratio".into()),
-            expr: format!(
+    head(o, "meta");
+    for (record, expr) in [
+        (
+            "slo:objective:ratio",
+            format!("vector({})", fmt_num(s.objective)),
+        ),
+        ("slo:error_budget:ratio", format!("vector({budget})")),
+        (
+            "slo:time_period:days",
+            format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
+        ),
+        (
+            "slo:current_burn_rate:ratio",
+            format!(
                 "slo:sli_error:ratio_rate5m{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
             ),
-            labels: labels(),
-            ..Rule::default()
-        },
-        Rule {
-            record: Some("slo:period_burn_rate:ratio".into()),
-            expr: format!(
+        ),
+        (
+            "slo:period_burn_rate:ratio",
+            format!(
                 "slo:sli_error:ratio_rate{period}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
             ),
-            labels: labels(),
-            ..Rule::default()
-        },
-        Rule {
-            record: Some("slo:period_error_budget_remaining:ratio".into()),
-            expr: format!("1 - slo:period_burn_rate:ratio{sel}"),
-            labels: labels(),
-            ..Rule::default()
-        },
-    ];
-    let mut groups = vec![
-        Group {
-            name: format!("{svc}-slo-{name}-sli"),
-            rules: sli,
-        },
-        Group {
-            name: format!("{svc}-slo-{name}-meta"),
-            rules: meta,
-        },
-    ];
+        ),
+        (
+            "slo:period_error_budget_remaining:ratio",
+            format!("1 - slo:period_burn_rate:ratio{sel}"),
+        ),
+    ] {
+        render_record(o, record, &expr, svc, name);
+    }
     if s.alerting_disabled {
-        return groups;
+        return Vec::new();
     }
     let (page_name, ticket_name) = slo_alert_names(s);
     let mut alerts = Vec::new();
@@ -385,11 +362,11 @@ pub fn slo_groups(m: &Model, s: &Slo) -> Vec<Group> {
             ..Rule::default()
         });
     }
-    groups.push(Group {
-        name: format!("{svc}-slo-{name}-alerts"),
-        rules: alerts,
-    });
-    groups
+    head(o, "alerts");
+    for r in &alerts {
+        render_rule(r, o);
+    }
+    alerts
 }
 
 /// The uid of the generated SLO dashboard.
