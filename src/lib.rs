@@ -168,6 +168,7 @@ fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagnostic
 /// Parses, resolves and checks the loaded sources. Every stage goes on after
 /// non-fatal errors so that one run reports all problems.
 pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> Compilation {
+    par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     for parsed in stage("parse", || parse_all(&sources)) {

@@ -5,11 +5,26 @@
 //! of threads or on scheduling; `FORGE_JOBS=1` runs everything on the calling thread.
 
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// The number of worker threads: `FORGE_JOBS` when set to a positive number, else the
-/// machine's available parallelism.
+/// Specs smaller than this run on one thread: below it, starting threads costs more
+/// than they save (the shipped spec builds in a few milliseconds).
+pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+
+static SMALL_INPUT: AtomicBool = AtomicBool::new(false);
+
+/// Tells the pipeline how large its input is (see [`PARALLEL_FROM_BYTES`]). Only the
+/// speed depends on it, never the output.
+pub fn set_input_size(bytes: usize) {
+    SMALL_INPUT.store(bytes < PARALLEL_FROM_BYTES, Ordering::Relaxed);
+}
+
+/// The number of worker threads: 1 for a small input, else `FORGE_JOBS` when set to a
+/// positive number, else the machine's available parallelism.
 pub fn jobs() -> usize {
+    if SMALL_INPUT.load(Ordering::Relaxed) {
+        return 1;
+    }
     std::env::var("FORGE_JOBS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())

@@ -5,8 +5,19 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Writes every file into a fresh sibling directory, then swaps it in place of `out`.
-/// An interrupted or failed write leaves the previous `out` untouched.
+/// An interrupted or failed write leaves the previous `out` untouched. When `out`
+/// already holds exactly the output (the usual rebuild), nothing is touched at all.
 pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
+    let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
+    files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
+    let same = crate::par::map(&files, |(rel, bytes)| unchanged(&out.join(rel), bytes));
+    if same.iter().all(|s| *s) {
+        let mut on_disk = Vec::new();
+        list(out, out, &mut on_disk);
+        if on_disk.len() == output.files.len() {
+            return Ok(());
+        }
+    }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -32,13 +43,12 @@ pub fn write_atomic(output: &Output, out: &Path) -> std::io::Result<()> {
         // The directory swap below is what makes the write atomic for readers and for
         // interrupted builds; files are not fsynced one by one (power loss between write
         // and swap can leave the new directory incomplete, never the old one changed).
-        let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
-        files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
-        let written = crate::par::map(&files, |(rel, bytes)| {
+        let todo: Vec<_> = files.iter().zip(&same).collect();
+        let written = crate::par::map(&todo, |((rel, bytes), same)| {
             let (new, previous) = (tmp.join(rel), out.join(rel));
             // A file the build leaves unchanged is linked, not rewritten: the new
             // directory is still complete before the swap, and the old one untouched.
-            if unchanged(&previous, bytes) && fs::hard_link(&previous, &new).is_ok() {
+            if **same && fs::hard_link(&previous, &new).is_ok() {
                 return Ok(());
             }
             fs::write(new, bytes)
