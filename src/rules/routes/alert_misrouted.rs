@@ -68,29 +68,37 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let default = root.receiver.as_ref().map_or("", |r| r.value.as_str());
     let sim = Simulator::new(root);
     let by_severity = routes_on_severity(root);
-    for (name, span, labels) in alert_labels(m) {
-        let severity = labels.get("severity").cloned().unwrap_or_default();
-        let got: Vec<String> = sim
-            .simulate(&labels)
-            .into_iter()
-            .map(|d| d.receiver)
-            .collect();
-        match sim.first_selecting(&labels, "severity") {
-            Some((route, want)) if !got.iter().any(|g| g == want) => out.push(
-                Diagnostic::new(&ALERT_MISROUTED, span, format!("`{name}` (severity={severity}) reaches {} instead of `{want}`", list(&got)))
-                    .label("misrouted")
-                    .secondary(route.span, format!("the route for severity={severity}"))
-                    .help("an earlier route catches it first: reorder the routes or add `continue: true`"),
-            ),
-            None if by_severity && got.iter().all(|g| g == default) => out.push(
-                Diagnostic::new(&ALERT_MISROUTED, span, format!("`{name}` (severity={severity}) falls through to the default receiver `{default}`"))
-                    .label("no route for its severity")
-                    .secondary(root.span, "the default receiver")
-                    .help(format!("add a route `{{match: {{severity: {severity}}}, receiver: ...}}`, or change the alert's severity")),
-            ),
-            _ => {}
+    let alerts = alert_labels(m);
+    // Every alert is simulated through the whole tree: chunks of them on all cores.
+    let chunks: Vec<_> = alerts.chunks(256).collect();
+    let found = crate::par::map(&chunks, |chunk| {
+        let mut found = Vec::new();
+        for (name, span, labels) in *chunk {
+            let severity = labels.get("severity").cloned().unwrap_or_default();
+            let got: Vec<String> = sim
+                .simulate(labels)
+                .into_iter()
+                .map(|d| d.receiver)
+                .collect();
+            match sim.first_selecting(labels, "severity") {
+                Some((route, want)) if !got.iter().any(|g| g == want) => found.push(
+                    Diagnostic::new(&ALERT_MISROUTED, *span, format!("`{name}` (severity={severity}) reaches {} instead of `{want}`", list(&got)))
+                        .label("misrouted")
+                        .secondary(route.span, format!("the route for severity={severity}"))
+                        .help("an earlier route catches it first: reorder the routes or add `continue: true`"),
+                ),
+                None if by_severity && got.iter().all(|g| g == default) => found.push(
+                    Diagnostic::new(&ALERT_MISROUTED, *span, format!("`{name}` (severity={severity}) falls through to the default receiver `{default}`"))
+                        .label("no route for its severity")
+                        .secondary(root.span, "the default receiver")
+                        .help(format!("add a route `{{match: {{severity: {severity}}}, receiver: ...}}`, or change the alert's severity")),
+                ),
+                _ => {}
+            }
         }
-    }
+        found
+    });
+    out.extend(found.into_iter().flatten());
 }
 
 fn list(v: &[String]) -> String {
