@@ -1,11 +1,13 @@
-//! Benchmark of every pipeline stage at N = 10, 100, 1,000, 10,000 (synthetic specs from
-//! `forge_spec::synth`), printing the median of several runs per stage and size.
+//! Benchmark of every pipeline stage at N = 10, 100, 1,000, 10,000 and at the size of
+//! kubernetes-mixin (synthetic specs from `forge_spec::synth`), printing the median of
+//! several runs per stage and size. Stages run as in a build (on all cores for specs
+//! over `par::PARALLEL_FROM_BYTES`); `build` is the whole library path, checks included.
 //!
-//! Run: `cargo bench --bench pipeline` (set `FORGE_BENCH_SIZES=10,100` to choose sizes).
+//! Run: `cargo bench --bench pipeline` (set `FORGE_BENCH_SIZES=10,mixin` to choose sizes).
 
 use forge_spec::diag::Diagnostics;
 use forge_spec::emit::{self, Output};
-use forge_spec::{ir, rules, source, syntax};
+use forge_spec::{ir, rules, source};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -31,10 +33,15 @@ fn ms(d: Duration) -> String {
 }
 
 fn main() {
-    let sizes: Vec<usize> = std::env::var("FORGE_BENCH_SIZES")
+    // N of everything, or `mixin`: the size of kubernetes-mixin (see `synth::Shape`).
+    let sizes: Vec<String> = std::env::var("FORGE_BENCH_SIZES")
         .ok()
-        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10, 100, 1_000, 10_000]);
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect())
+        .unwrap_or_else(|| {
+            ["10", "100", "mixin", "1000", "10000"]
+                .map(String::from)
+                .to_vec()
+        });
     let stages = [
         "load",
         "parse",
@@ -58,30 +65,31 @@ fn main() {
     println!();
     let work = tempfile_dir();
     for n in sizes {
-        let runs = if n >= 10_000 { 3 } else { 15 };
+        let shape = match n.parse::<usize>() {
+            Ok(size) => forge_spec::synth::Shape::uniform(size),
+            Err(_) => forge_spec::synth::Shape::mixin(),
+        };
+        let runs = if shape.metrics >= 10_000 { 3 } else { 15 };
         let dir = work.join(format!("spec{n}"));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        for (name, text) in forge_spec::synth::generate(n, 42) {
+        for (name, text) in forge_spec::synth::generate_shape(shape, 42) {
             std::fs::write(dir.join(name), text).expect("write spec");
         }
         let paths = vec![dir.clone()];
         let mut row = Vec::new();
         let (t, (sources, _)) = time(runs, || source::load(&paths).expect("load"));
         row.push(t);
-        let (t, files) = time(runs, || {
-            sources
-                .ids()
-                .filter_map(|id| sources.get(id).and_then(|f| syntax::parse_file(id, f).ok()))
-                .collect::<Vec<_>>()
-        });
-        row.push(t);
-        drop(files);
+        // As `compile` does: small specs run on one thread.
+        forge_spec::par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
         let parse = || {
-            sources
-                .ids()
-                .filter_map(|id| sources.get(id).and_then(|f| syntax::parse_file(id, f).ok()))
+            forge_spec::parse_all(&sources)
+                .into_iter()
+                .filter_map(Result::ok)
                 .collect::<Vec<_>>()
         };
+        let (t, files) = time(runs, parse);
+        row.push(t);
+        drop(files);
         // resolve consumes the parsed files: time it on fresh parses.
         let mut resolve_times = Vec::new();
         let mut model = None;

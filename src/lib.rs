@@ -126,6 +126,12 @@ pub fn compile(
 ) -> Result<Compilation, LoadError> {
     let (sources, refused) = stage("load", || source::load(paths))?;
     let mut c = compile_sources(sources, spec_name, opts);
+    if !refused.is_empty() {
+        // A file that was not read may hold the missing section: don't report it twice.
+        c.diagnostics
+            .items
+            .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
+    }
     for r in refused {
         let id = c
             .sources
@@ -136,7 +142,7 @@ pub fn compile(
                 Span::new(id, 0, 0),
                 format!("{} was not read: {}", r.name, r.reason),
             )
-            .help("specs are hand-written UTF-8 YAML files under 16 MiB"),
+            .help("specs are hand-written UTF-8 YAML files under 16 MiB, with lines under 64 KiB"),
         );
         c.diagnostics.sort();
     }
@@ -154,7 +160,7 @@ pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
 
 /// Parses every file (the largest first, on as many threads as allowed); the results
 /// are in file order.
-fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagnostic>>> {
+pub fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagnostic>>> {
     let mut ids: Vec<_> = sources.ids().collect();
     ids.sort_by_key(|id| std::cmp::Reverse(sources.get(*id).map_or(0, |f| f.text.len())));
     let parsed = par::map(&ids, |id| {

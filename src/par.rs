@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Specs smaller than this run on one thread: below it, starting threads costs more
 /// than they save (the shipped spec builds in a few milliseconds).
-pub const PARALLEL_FROM_BYTES: usize = 256 * 1024;
+pub const PARALLEL_FROM_BYTES: usize = 32 * 1024;
 
 static SMALL_INPUT: AtomicBool = AtomicBool::new(false);
 

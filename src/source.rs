@@ -7,6 +7,20 @@ use std::path::{Path, PathBuf};
 /// Largest spec file read, in bytes; larger files are refused with P008.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Longest line of a spec file, in bytes; files with a longer line are refused with
+/// P008. This bounds every one-line string (names, conditions, queries) that later
+/// stages parse, compare and print; strings over several lines are bounded by
+/// `MAX_FILE_BYTES`.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
+/// The first line longer than [`MAX_LINE_BYTES`]: its number (from 1) and length.
+pub fn long_line(text: &str) -> Option<(usize, usize)> {
+    text.split('\n')
+        .enumerate()
+        .find(|(_, line)| line.len() > MAX_LINE_BYTES)
+        .map(|(i, line)| (i + 1, line.len()))
+}
+
 /// Index of a file in the `SourceSet`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct FileId(pub u32);
@@ -238,9 +252,17 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
         }
         let bytes = std::fs::read(&path).map_err(io)?;
         match String::from_utf8(bytes) {
-            Ok(text) => {
-                set.add(SourceFile::new(name, text));
-            }
+            Ok(text) => match long_line(&text) {
+                Some((line, len)) => refused.push(Refused {
+                    name,
+                    reason: format!(
+                        "line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"
+                    ),
+                }),
+                None => {
+                    set.add(SourceFile::new(name, text));
+                }
+            },
             Err(_) => refused.push(Refused {
                 name,
                 reason: "the file is not valid UTF-8".into(),

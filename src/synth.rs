@@ -17,8 +17,56 @@ impl Rng {
     }
 }
 
-/// The files of a synthetic spec of size `n`: (file name, YAML text).
+/// How many of each item a synthetic spec has.
+#[derive(Clone, Copy, Debug)]
+pub struct Shape {
+    /// Metrics.
+    pub metrics: usize,
+    pub slos: usize,
+    /// Alerts, and routes (one per alert team).
+    pub alerts: usize,
+    pub panels: usize,
+    pub panels_per_dashboard: usize,
+}
+
+impl Shape {
+    /// N of everything, ten panels a dashboard.
+    pub fn uniform(n: usize) -> Shape {
+        Shape {
+            metrics: n,
+            slos: n,
+            alerts: n,
+            panels: n,
+            panels_per_dashboard: 10,
+        }
+    }
+
+    /// The size of kubernetes-mixin: 136 rules and alerts (4 SLOs of 16 rules each,
+    /// 72 alerts), 23 dashboards, 253 panels, over 100 metrics.
+    pub fn mixin() -> Shape {
+        Shape {
+            metrics: 100,
+            slos: 4,
+            alerts: 72,
+            panels: 253,
+            panels_per_dashboard: 11,
+        }
+    }
+}
+
+/// The files of a synthetic spec of size `n` (N of everything): (file name, YAML text).
 pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
+    generate_shape(Shape::uniform(n), seed)
+}
+
+/// The files of a synthetic spec of the given shape: (file name, YAML text).
+pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
+    let n = shape
+        .metrics
+        .max(shape.slos)
+        .max(shape.alerts)
+        .max(shape.panels);
+    let per_dashboard = shape.panels_per_dashboard.max(1);
     let mut rng = Rng(seed.max(1));
     let targets = n.div_ceil(100).max(1);
     let mut service = String::from(
@@ -31,9 +79,16 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
     let mut slos = String::from("slos:\n");
     let mut alerts = String::from("alerts:\n");
     let mut dashboards = String::from("dashboards:\n");
-    for i in 0..n {
+    for k in 0..n {
         let route = rng.pick(&["10", "20", "50"]);
-        match i % 3 {
+        let objective = rng.pick(&["99.9%", "99.5%", "99%", "95%"]);
+        // Item k reads metric i (the same kind of metric: i ≡ k mod 3).
+        let i = k % shape.metrics.max(1);
+        let i = i - i % 3 + k % 3;
+        let i = if i >= shape.metrics.max(1) { k % 3 } else { i };
+        if k < shape.metrics {
+            let i = k;
+            match i % 3 {
             0 => metrics.push_str(&format!(
                 "  synth_api{i}_requests_total:\n    type: counter\n    help: Requests served by API {i}.\n    labels:\n      method: {{values: [GET, POST, PUT, DELETE]}}\n      code: {{values: [\"2xx\", \"4xx\", \"5xx\"]}}\n      route: {{max_values: {route}}}\n"
             )),
@@ -41,8 +96,8 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
                 "  synth_api{i}_request_duration_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency of API {i}.\n    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]\n    labels:\n      method: {{values: [GET, POST]}}\n"
             )),
             _ => metrics.push_str(&format!("  synth_worker{i}_queue_jobs:\n    type: gauge\n    help: Jobs waiting in queue {i}.\n")),
+            }
         }
-        let objective = rng.pick(&["99.9%", "99.5%", "99%", "95%"]);
         let (sli, alert_cond, panel) = match i % 3 {
             0 => (
                 format!(
@@ -66,28 +121,33 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
                 format!("max(synth_worker{i}_queue_jobs)"),
             ),
         };
-        slos.push_str(&format!("  slo{i}: {{objective: {objective}, window: 30d, sli: {sli}, alerting: {{runbook: runbooks/slo{i}.md}}}}\n"));
-        let severity = if i % 2 == 0 { "critical" } else { "warning" };
-        let slo = if i % 3 == 2 {
-            String::new()
-        } else {
-            format!("\n    slo: slo{i}")
-        };
-        alerts.push_str(&format!(
-            "  Synth{i}Alert:\n    severity: {severity}\n    condition: {alert_cond}{slo}\n    labels: {{team: team-{i}}}\n    summary: Service {i} is unhealthy.\n    description: 'Value is {{{{ $value | humanize }}}}.'\n    runbook: runbooks/synth-{i}.md\n    allow:\n      - {{rule: threshold-differs-from-slo, reason: synthetic thresholds}}\n      - {{rule: alert-without-slo, reason: synthetic alert}}\n"
-        ));
-        if i % 10 == 0 {
-            dashboards.push_str(&format!(
-                "  dash-{}:\n    title: Dashboard {}\n    panels:\n",
-                i / 10,
-                i / 10
+        if k < shape.slos {
+            slos.push_str(&format!("  slo{k}: {{objective: {objective}, window: 30d, sli: {sli}, alerting: {{runbook: runbooks/slo{k}.md}}}}\n"));
+        }
+        if k < shape.alerts {
+            let severity = if k % 2 == 0 { "critical" } else { "warning" };
+            let slo = if k % 3 == 2 || k >= shape.slos {
+                String::new()
+            } else {
+                format!("\n    slo: slo{k}")
+            };
+            alerts.push_str(&format!(
+                "  Synth{k}Alert:\n    severity: {severity}\n    condition: {alert_cond}{slo}\n    labels: {{team: team-{k}}}\n    summary: Service {k} is unhealthy.\n    description: 'Value is {{{{ $value | humanize }}}}.'\n    runbook: runbooks/synth-{k}.md\n    allow:\n      - {{rule: threshold-differs-from-slo, reason: synthetic thresholds}}\n      - {{rule: alert-without-slo, reason: synthetic alert}}\n"
             ));
         }
-        dashboards.push_str(&format!("      - {{title: Panel {i}, query: '{panel}'}}\n"));
+        if k < shape.panels {
+            if k % per_dashboard == 0 {
+                let d = k / per_dashboard;
+                dashboards.push_str(&format!(
+                    "  dash-{d}:\n    title: Dashboard {d}\n    panels:\n"
+                ));
+            }
+            dashboards.push_str(&format!("      - {{title: Panel {k}, query: '{panel}'}}\n"));
+        }
     }
     let mut routing =
         String::from("routing:\n  receiver: default\n  group_by: [alertname, team]\n  routes:\n");
-    for i in 0..n {
+    for i in 0..shape.alerts {
         let receiver = if i % 2 == 0 { "pager" } else { "chat" };
         routing.push_str(&format!(
             "    - {{match: {{team: team-{i}}}, receiver: {receiver}}}\n"

@@ -187,6 +187,126 @@ fn rebuild_over_edited_output_equals_fresh_build() {
     assert_eq!(list(&fresh), list(&reused));
 }
 
+/// Files over the size budget, or with a line over the line budget (a megabyte-long
+/// metric name), are refused before parsing with P008 and exit 1, the reason named.
+#[test]
+fn oversized_files_and_lines_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let long_name = format!("shop_{}_total", "x".repeat(1 << 20));
+    let long_line = format!(
+        "service: {{name: shop, metric_prefix: shop_}}\nmetrics:\n  {long_name}: {{type: counter, help: A.}}\n"
+    );
+    std::fs::write(dir.path().join("line.yaml"), long_line).unwrap();
+    let big = "# padding\n".repeat(17 * 1024 * 1024 / 10);
+    std::fs::write(dir.path().join("big.yaml"), big).unwrap();
+    for (file, reason) in [
+        (
+            "line.yaml",
+            "line 3 is 1048616 bytes; the limit is 65536 bytes a line",
+        ),
+        ("big.yaml", "the limit is 16777216 bytes"),
+    ] {
+        let path = dir.path().join(file);
+        let out = forge(&["check", "--format", "json", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1), "{file}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let found = stdout.lines().any(|l| {
+            let d: serde_json::Value = serde_json::from_str(l).expect("one JSON object per line");
+            d["code"] == "P008" && d["message"].as_str().is_some_and(|m| m.contains(reason))
+        });
+        assert!(found, "{file}: {stdout}");
+        // The refused file may hold the `service:` section: no P010 on top.
+        assert!(!stdout.contains("P010"), "{file}: {stdout}");
+    }
+}
+
+/// Unmounts the test file system however the test ends.
+struct Mounted(std::path::PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// A build into a full, then a read-only, output file system fails with exit 2 and
+/// leaves the previous output exactly as it was, with no temporary directory behind.
+/// Mounting the small tmpfs it needs takes root; elsewhere the test says it is skipped.
+#[test]
+fn full_or_read_only_output_keeps_previous_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let fs = dir.path().join("fs");
+    std::fs::create_dir(&fs).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+        .arg(&fs)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
+        return;
+    }
+    let _guard = Mounted(fs.clone());
+    let out = fs.join("generated");
+    let out_s = out.to_str().unwrap();
+    assert_eq!(forge(&["build", "--out", out_s]).status.code(), Some(0));
+    let list = |d: &Path| {
+        let mut v = Vec::new();
+        walk(d, d, &mut v);
+        v
+    };
+    let before = list(&out);
+    let leftovers = || {
+        std::fs::read_dir(&fs)
+            .unwrap()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().contains(".forge-"))
+            .count()
+    };
+    // Fill the file system, then build an output that differs (scaled durations).
+    {
+        use std::io::Write as _;
+        let mut filler = std::fs::File::create(fs.join("filler")).unwrap();
+        let block = vec![0u8; 64 * 1024];
+        while filler.write_all(&block).is_ok() {}
+    }
+    let full = forge(&["build", "--time-scale", "60", "--out", out_s]);
+    assert_eq!(
+        full.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&full.stderr)
+    );
+    assert!(String::from_utf8_lossy(&full.stderr).contains("cannot write"));
+    assert_eq!(
+        list(&out),
+        before,
+        "the full file system changed the output"
+    );
+    assert_eq!(leftovers(), 0);
+    std::fs::remove_file(fs.join("filler")).unwrap();
+    let remount = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&fs)
+        .status()
+        .unwrap();
+    assert!(remount.success());
+    let ro = forge(&["build", "--time-scale", "60", "--out", out_s]);
+    assert_eq!(
+        ro.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&ro.stderr)
+    );
+    assert_eq!(
+        list(&out),
+        before,
+        "the read-only file system changed the output"
+    );
+    assert_eq!(leftovers(), 0);
+}
+
 fn walk(root: &Path, d: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     let mut entries: Vec<_> = std::fs::read_dir(d)
         .unwrap()

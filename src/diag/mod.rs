@@ -211,9 +211,17 @@ pub fn did_you_mean<'a>(
     known: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
+    let lower = unknown.to_lowercase();
+    let len = unknown.chars().count();
     for k in known {
-        let d = edit_distance(&unknown.to_lowercase(), &k.to_lowercase());
-        let limit = (unknown.chars().count().max(k.chars().count()) / 3).max(1);
+        let k_len = k.chars().count();
+        let limit = (len.max(k_len) / 3).max(1);
+        // The distance is at least the difference in length: a very long unknown name
+        // (hostile input) is never compared character by character with short ones.
+        if len.abs_diff(k_len) > limit {
+            continue;
+        }
+        let d = edit_distance(&lower, &k.to_lowercase());
         if d <= limit && best.is_none_or(|(bd, bk)| (d, k) < (bd, bk)) {
             best = Some((d, k));
         }
@@ -240,6 +248,25 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A hostile unknown name of a megabyte against ten thousand known names is
+    /// dismissed by length, not compared (that would be 10^11 steps), and the
+    /// suggestion for a near name is unchanged by the length filter.
+    #[test]
+    fn long_unknown_names_are_not_compared() {
+        let known: Vec<String> = (0..10_000)
+            .map(|i| format!("synth_api{i}_requests_total"))
+            .collect();
+        let huge = "x".repeat(1 << 20);
+        assert_eq!(did_you_mean(&huge, known.iter().map(String::as_str)), None);
+        assert_eq!(
+            did_you_mean(
+                "synth_api42_request_total",
+                known.iter().map(String::as_str)
+            ),
+            Some("synth_api42_requests_total")
+        );
+    }
 
     /// Suggestions pick the closest known name and refuse distant ones.
     #[test]

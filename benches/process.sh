@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Whole-process figures of `forge-spec build` (release binary): median wall time
+# (hyperfine) and peak resident memory (GNU time) for the shipped spec and synthetic
+# specs of N = 10, 100, 1,000, 10,000 and of kubernetes-mixin's size. "cold" builds
+# into an empty output directory, "warm" over the output of the previous build (the
+# usual rebuild, where nothing changes on disk).
+# Needs the Debian packages `hyperfine` and `time`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked -q
+bin=$PWD/target/release/forge-spec
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+median() { # hyperfine JSON -> median milliseconds
+    python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$1"
+}
+peak() { # command... -> peak resident MB
+    /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%d", $1 / 1024 }'
+}
+printf '%-8s %12s %9s %12s %9s\n' spec "cold (ms)" "peak MB" "warm (ms)" "peak MB"
+for size in shipped 10 100 mixin 1000 10000; do
+    case $size in
+        shipped) spec=spec ;;
+        mixin) spec=$work/spec-mixin; "$bin" synth --mixin --out "$spec" ;;
+        *) spec=$work/spec-$size; "$bin" synth --size "$size" --out "$spec" ;;
+    esac
+    runs=30; [ "$size" = 1000 ] && runs=10; [ "$size" = 10000 ] && runs=5
+    out=$work/out-$size
+    cmd="$bin build $spec --out $out"
+    hyperfine -N -w 2 -r "$runs" --prepare "rm -rf $out" --export-json "$work/c.json" "$cmd" >/dev/null 2>&1
+    rm -rf "$out"; cpeak=$(peak $cmd)
+    hyperfine -N -w 2 -r "$runs" --export-json "$work/w.json" "$cmd" >/dev/null 2>&1
+    wpeak=$(peak $cmd)
+    printf '%-8s %12s %9s %12s %9s\n' "$size" "$(median "$work/c.json")" "$cpeak" "$(median "$work/w.json")" "$wpeak"
+done
