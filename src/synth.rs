@@ -54,6 +54,20 @@ impl Shape {
     }
 }
 
+/// The metric that item `k` reads: metric `k` when there is one, else one of the same
+/// kind (`k mod 3`: counter, histogram, gauge) among the others.
+fn metric_for(k: usize, metrics: usize) -> usize {
+    if k < metrics {
+        return k;
+    }
+    let (kind, base) = (k % 3, (k % metrics.max(1)) / 3 * 3);
+    if base + kind < metrics {
+        base + kind
+    } else {
+        kind
+    }
+}
+
 /// The files of a synthetic spec of size `n` (N of everything): (file name, YAML text).
 pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
     generate_shape(Shape::uniform(n), seed)
@@ -82,10 +96,7 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
     for k in 0..n {
         let route = rng.pick(&["10", "20", "50"]);
         let objective = rng.pick(&["99.9%", "99.5%", "99%", "95%"]);
-        // Item k reads metric i (the same kind of metric: i ≡ k mod 3).
-        let i = k % shape.metrics.max(1);
-        let i = i - i % 3 + k % 3;
-        let i = if i >= shape.metrics.max(1) { k % 3 } else { i };
+        let i = metric_for(k, shape.metrics);
         if k < shape.metrics {
             let i = k;
             match i % 3 {
