@@ -127,10 +127,7 @@ pub fn compile(
     let (sources, refused) = stage("load", || source::load(paths))?;
     let mut c = compile_sources(sources, spec_name, opts);
     if !refused.is_empty() {
-        // A file that was not read may hold the missing section: don't report it twice.
-        c.diagnostics
-            .items
-            .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
+        drop_missing_service(&mut c.diagnostics);
     }
     for r in refused {
         let id = c
@@ -156,6 +153,13 @@ pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
         sources.add(source::SourceFile::new(*name, *text));
     }
     compile_sources(sources, "spec", opts)
+}
+
+/// Forgets "no `service:` section" (P010) when a file was not read or did not parse:
+/// that file may hold the section, and its own error is already reported.
+fn drop_missing_service(d: &mut Diagnostics) {
+    d.items
+        .retain(|x| x.code.code != rules::parse::MISSING_SERVICE.code);
 }
 
 /// Parses every file (the largest first, on as many threads as allowed); the results
@@ -194,10 +198,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         )
     });
     if parse_failed {
-        // A file that did not parse may hold the missing section: don't report it twice.
-        diagnostics
-            .items
-            .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
+        drop_missing_service(&mut diagnostics);
     }
     if let Some(m) = &model {
         stage("check", || {
