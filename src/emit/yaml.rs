@@ -113,9 +113,10 @@ pub fn scalar_str(s: &str, out: &mut String) {
     if plain_ok(s) {
         out.push_str(s);
     } else if !s.is_empty()
-        && s.chars().all(|c| !c.is_control() && c != '\u{feff}')
         && !s.starts_with(' ')
         && !s.ends_with(' ')
+        && (s.bytes().all(|b| (b' '..=b'~').contains(&b))
+            || s.chars().all(|c| !c.is_control() && c != '\u{feff}'))
     {
         out.push('\'');
         let mut rest = s;

@@ -244,7 +244,18 @@ impl fmt::Display for Expr {
 /// A double-quoted string literal with `\` and `"` escaped (valid in PromQL too).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
+    quote_into(s, &mut out);
+    out
+}
+
+/// [`quote`], appended to `out`.
+pub fn quote_into(s: &str, out: &mut String) {
     out.push('"');
+    if !s.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t')) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -256,5 +267,4 @@ pub fn quote(s: &str) -> String {
         }
     }
     out.push('"');
-    out
 }

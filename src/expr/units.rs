@@ -1,6 +1,7 @@
 //! Condition language: units and literals — durations, percentages, byte sizes — and
 //! the canonical number format used in every output.
 
+use std::fmt;
 use super::ast::{Duration, LitUnit};
 
 /// Parses a Prometheus-style duration: `500ms`, `5m`, `1h30m`, `30d`, `2w`.
@@ -109,17 +110,80 @@ pub fn fmt_num(x: f64) -> String {
             "-Inf".into()
         };
     }
-    let plain = format!("{x}");
-    if plain.len() <= 12 {
-        return if plain == "-0" { "0".into() } else { plain };
-    }
-    let rounded: f64 = format!("{x:.11e}").parse().unwrap_or(x);
-    let s = format!("{rounded}");
+    let s = format!("{}", round12(x));
     if s == "-0" { "0".into() } else { s }
+}
+
+/// `x` rounded to 12 significant digits (binary noise such as `0.30000000000000004`
+/// goes). A number whose shortest text has at most 12 digits is already that, and is
+/// returned as it is: only noisy numbers pay for the exact decimal rounding.
+pub fn round12(x: f64) -> f64 {
+    if !x.is_finite() || shortest_digits(x) <= 12 {
+        return x;
+    }
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+/// Significant digits of the shortest text that reads back as `x` (counted as it is
+/// formatted, without allocating).
+fn shortest_digits(x: f64) -> usize {
+    struct Count {
+        digits: usize,
+        exponent: bool,
+    }
+    impl fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            for b in s.bytes() {
+                if b == b'e' {
+                    self.exponent = true;
+                } else if b.is_ascii_digit() && !self.exponent {
+                    self.digits += 1;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut count = Count {
+        digits: 0,
+        exponent: false,
+    };
+    let _ = fmt::Write::write_fmt(&mut count, format_args!("{x:e}"));
+    count.digits
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// The definition the fast paths must agree with: format to 12 significant digits
+    /// and read back, for every number.
+    fn round12_reference(x: f64) -> f64 {
+        format!("{x:.11e}").parse().unwrap_or(x)
+    }
+
+    proptest! {
+        #[test]
+        fn round12_is_the_decimal_rounding(bits in any::<u64>(), small in -1.0e6f64..1.0e6, k in 1u32..40) {
+            for x in [f64::from_bits(bits), small, small / f64::from(k), 1.0 - small / 1.0e6 / f64::from(k)] {
+                let (fast, slow) = (round12(x), round12_reference(x));
+                prop_assert!(fast.to_bits() == slow.to_bits() || (fast.is_nan() && slow.is_nan()), "{x:e}: {fast:e} vs {slow:e}");
+            }
+        }
+    }
+
+    #[test]
+    fn noise_goes_and_short_numbers_stay() {
+        assert_eq!(fmt_num(0.1 + 0.2), "0.3");
+        assert_eq!(fmt_num(1.0 - 0.999), "0.001");
+        assert_eq!(fmt_num(14.4 * (1.0 - 0.995)), "0.072");
+        assert_eq!(fmt_num(-0.0), "0");
+        assert_eq!(fmt_num(1.0 / 3.0), "0.333333333333");
+        assert_eq!(fmt_num(123_456_789_012_345.0), "123456789012000");
+        assert_eq!(fmt_num(f64::INFINITY), "+Inf");
+        assert_eq!(shortest_digits(0.072), 2);
+        assert_eq!(shortest_digits(1e-300), 1);
+    }
+
     use super::*;
 
     /// Durations read Prometheus syntax and print canonically.

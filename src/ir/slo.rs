@@ -57,7 +57,7 @@ pub fn recorded_windows(period: Duration) -> Vec<Duration> {
 
 /// Rounds away binary noise (12 significant digits).
 pub fn round(x: f64) -> f64 {
-    format!("{x:.11e}").parse().unwrap_or(x)
+    crate::expr::units::round12(x)
 }
 
 /// The error-ratio threshold of a window pair: factor × (1 − objective).

@@ -91,11 +91,19 @@ fn series_labels(m: &Model, sel: &Selector) -> Option<BTreeMap<String, String>> 
 }
 
 pub fn series_text(name: &str, labels: &BTreeMap<String, String>) -> String {
-    let inner: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}={}", crate::expr::ast::quote(v)))
-        .collect();
-    format!("{name}{{{}}}", inner.join(", "))
+    let mut out = String::with_capacity(name.len() + 2 + labels.len() * 24);
+    out.push_str(name);
+    out.push('{');
+    for (i, (k, v)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(k);
+        out.push('=');
+        crate::expr::ast::quote_into(v, &mut out);
+    }
+    out.push('}');
+    out
 }
 
 fn gauge_like(m: &Model, e: &Expr, v: f64) -> Option<Witness> {
