@@ -22,6 +22,7 @@ pub fn resolve(
     for f in files {
         m.add(f, out);
     }
+    let logs = m.logs();
     let Some(service) = m.service.take() else {
         let span = sources
             .ids()
@@ -59,6 +60,7 @@ pub fn resolve(
 
     let targets: Vec<Target> = m
         .targets
+        .items
         .into_iter()
         .map(|(name, t)| Target {
             name,
@@ -70,6 +72,7 @@ pub fn resolve(
         .collect();
     let metrics: Vec<Metric> = m
         .metrics
+        .items
         .into_iter()
         .filter_map(|(name, mt)| r.metric(name, mt))
         .collect();
@@ -102,26 +105,27 @@ pub fn resolve(
         default_range,
     };
     let slos: Vec<Slo> = r
-        .par(m.slos, |w, (name, sl)| w.slo(name, sl, &catalog))
+        .par(m.slos.items, |w, (name, sl)| w.slo(name, sl, &catalog))
         .into_iter()
         .flatten()
         .collect();
     catalog.recorded = crate::emit::prometheus::recorded_names();
-    let receiver_names: Vec<String> = m.receivers.iter().map(|(k, _)| k.value.clone()).collect();
+    let receiver_names: Vec<String> = m.receivers.items.iter().map(|(k, _)| k.value.clone()).collect();
     let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
     let dashboards: Vec<Dashboard> =
-        r.par(m.dashboards, |w, (uid, d)| w.dashboard(uid, d, &catalog));
+        r.par(m.dashboards.items, |w, (uid, d)| w.dashboard(uid, d, &catalog));
     let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
-    let alerts: Vec<Alert> = r.par(m.alerts, |w, (name, a)| {
+    let alerts: Vec<Alert> = r.par(m.alerts.items, |w, (name, a)| {
         w.alert(name, a, &catalog, &slo_names, &dashboards)
     });
     let receivers = m
         .receivers
+        .items
         .into_iter()
         .map(|(name, spec)| Receiver { name, spec })
         .collect();
-    let logs = m.logs.map(|l| r.logs(l)).unwrap_or_default();
-    for (key, sev) in m.lints {
+    let logs = logs.map(|l| r.logs(l)).unwrap_or_default();
+    for (key, sev) in m.lints.items {
         r.lint(&key, &sev);
     }
     let (lints, allows) = (r.lints, r.allows);
@@ -164,48 +168,67 @@ struct Merged {
     routing: Option<syntax::Routing>,
     routing_span: Option<Span>,
     logs: Option<syntax::Logs>,
-    targets: Vec<(S, syntax::Target)>,
-    metrics: Vec<(S, syntax::Metric)>,
-    slos: Vec<(S, syntax::Slo)>,
-    alerts: Vec<(S, syntax::Alert)>,
-    receivers: Vec<(S, syntax::Receiver)>,
-    dashboards: Vec<(S, syntax::Dashboard)>,
-    lints: Vec<(S, S)>,
+    log_events: Defs<syntax::LogEvent>,
+    targets: Defs<syntax::Target>,
+    metrics: Defs<syntax::Metric>,
+    slos: Defs<syntax::Slo>,
+    alerts: Defs<syntax::Alert>,
+    receivers: Defs<syntax::Receiver>,
+    dashboards: Defs<syntax::Dashboard>,
+    lints: Defs<S>,
 }
 
-fn merge<V>(what: &str, into: &mut Vec<(S, V)>, from: Map<V>, out: &mut Diagnostics) {
-    // Names seen so far, case-folded, to their position in `into`.
-    let mut seen: std::collections::HashMap<String, usize> = into
-        .iter()
-        .enumerate()
-        .map(|(i, (k, _))| (k.value.to_lowercase(), i))
-        .collect();
-    for (k, v) in from.0 {
-        if let Some((first, _)) = seen.get(&k.value.to_lowercase()).and_then(|i| into.get(*i)) {
-            let same = first.value == k.value;
-            out.push(
-                Diagnostic::new(
-                    &n::DUPLICATE_DEFINITION,
-                    k.span,
-                    if same {
-                        format!("{what} `{}` is defined twice", k.value)
-                    } else {
-                        format!(
-                            "{what} `{}` differs from `{}` only in case",
-                            k.value, first.value
-                        )
-                    },
-                )
-                .label("defined again here")
-                .secondary(first.span, "first defined here")
-                .help(format!(
-                    "give each {what} one definition; rename or remove one of them"
-                )),
-            );
-            continue;
+/// The definitions of one kind from every file, in file order, with their case-folded
+/// names (to the position of the first definition) kept across files, so that adding a
+/// file costs its own size, whatever came before.
+struct Defs<V> {
+    items: Vec<(S, V)>,
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl<V> Default for Defs<V> {
+    fn default() -> Self {
+        Defs {
+            items: Vec::new(),
+            seen: std::collections::HashMap::new(),
         }
-        seen.insert(k.value.to_lowercase(), into.len());
-        into.push((k, v));
+    }
+}
+
+impl<V> Defs<V> {
+    /// Adds a file's definitions; a name defined before (in any case) is reported and
+    /// the later definition dropped.
+    fn add(&mut self, what: &str, from: Map<V>, out: &mut Diagnostics) {
+        self.items.reserve(from.0.len());
+        self.seen.reserve(from.0.len());
+        for (k, v) in from.0 {
+            let folded = k.value.to_lowercase();
+            if let Some((first, _)) = self.seen.get(&folded).and_then(|i| self.items.get(*i)) {
+                let same = first.value == k.value;
+                out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        k.span,
+                        if same {
+                            format!("{what} `{}` is defined twice", k.value)
+                        } else {
+                            format!(
+                                "{what} `{}` differs from `{}` only in case",
+                                k.value, first.value
+                            )
+                        },
+                    )
+                    .label("defined again here")
+                    .secondary(first.span, "first defined here")
+                    .help(format!(
+                        "give each {what} one definition; rename or remove one of them"
+                    )),
+                );
+                continue;
+            }
+            self.seen.insert(folded, self.items.len());
+            self.items.push((k, v));
+        }
     }
 }
 
@@ -263,23 +286,27 @@ impl Merged {
                 }
             }
         }
-        if let Some(l) = f.logs {
-            match &mut self.logs {
-                Some(existing) => {
-                    let mut ev = std::mem::take(&mut existing.events.0);
-                    merge("log event", &mut ev, l.events, out);
-                    existing.events.0 = ev;
-                }
-                None => self.logs = Some(l),
+        if let Some(mut l) = f.logs {
+            let events = std::mem::take(&mut l.events);
+            if self.logs.is_none() {
+                self.logs = Some(l);
             }
+            self.log_events.add("log event", events, out);
         }
-        merge("target", &mut self.targets, f.targets, out);
-        merge("metric", &mut self.metrics, f.metrics, out);
-        merge("SLO", &mut self.slos, f.slos, out);
-        merge("alert", &mut self.alerts, f.alerts, out);
-        merge("receiver", &mut self.receivers, f.receivers, out);
-        merge("dashboard", &mut self.dashboards, f.dashboards, out);
-        merge("lint", &mut self.lints, f.lints, out);
+        self.targets.add("target", f.targets, out);
+        self.metrics.add("metric", f.metrics, out);
+        self.slos.add("SLO", f.slos, out);
+        self.alerts.add("alert", f.alerts, out);
+        self.receivers.add("receiver", f.receivers, out);
+        self.dashboards.add("dashboard", f.dashboards, out);
+        self.lints.add("lint", f.lints, out);
+    }
+
+    /// The logs section with the events of every file.
+    fn logs(&mut self) -> Option<syntax::Logs> {
+        let mut logs = self.logs.take()?;
+        logs.events = Map(std::mem::take(&mut self.log_events.items));
+        Some(logs)
     }
 }
 
