@@ -90,33 +90,36 @@ fn inline(v: &Value, out: &mut String) {
     }
 }
 
-fn plain_ok(s: &str) -> bool {
-    let Some(&first) = s.as_bytes().first() else {
-        return false;
-    };
-    if !(first.is_ascii_alphabetic() || matches!(first, b'_' | b'/' | b'$')) {
-        return false;
+/// Byte classes for [`scalar_str`]: may appear in a plain scalar, printable ASCII.
+const PLAIN: u8 = 1;
+const PRINTABLE: u8 = 2;
+const CLASSES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = b' ';
+    while c <= b'~' {
+        t[c as usize] = PRINTABLE;
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b'$') {
+            t[c as usize] |= PLAIN;
+        }
+        c += 1;
     }
-    const WORDS: [&str; 10] = [
-        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
-    ];
-    if s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)) {
-        return false;
-    }
-    s.bytes()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.' | b'/' | b'$'))
-}
+    t
+};
 
 /// Writes one string scalar, quoted as needed: plain when unambiguous, single-quoted
-/// when printable, double-quoted (JSON escapes) otherwise.
+/// when printable, double-quoted (JSON escapes) otherwise. One pass over the bytes
+/// classifies the string (the writer sees every byte of the large outputs).
 pub fn scalar_str(s: &str, out: &mut String) {
-    if plain_ok(s) {
+    let mut all = PLAIN | PRINTABLE;
+    for &b in s.as_bytes() {
+        all &= CLASSES[b as usize];
+    }
+    if all & PLAIN != 0 && plain_ok(s) {
         out.push_str(s);
     } else if !s.is_empty()
         && !s.starts_with(' ')
         && !s.ends_with(' ')
-        && (s.bytes().all(|b| (b' '..=b'~').contains(&b))
-            || s.chars().all(|c| !c.is_control() && c != '\u{feff}'))
+        && (all & PRINTABLE != 0 || s.chars().all(|c| !c.is_control() && c != '\u{feff}'))
     {
         out.push('\'');
         let mut rest = s;
@@ -132,10 +135,40 @@ pub fn scalar_str(s: &str, out: &mut String) {
     }
 }
 
+/// A string of plain-scalar characters that reads back as itself: it starts with a
+/// letter, `_`, `/` or `$`, and is not one of YAML 1.1's boolean or null words.
+fn plain_ok(s: &str) -> bool {
+    let Some(&first) = s.as_bytes().first() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || matches!(first, b'_' | b'/' | b'$')) {
+        return false;
+    }
+    const WORDS: [&str; 10] = [
+        "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
+    ];
+    !(s.len() <= 5 && WORDS.iter().any(|w| w.eq_ignore_ascii_case(s)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    proptest! {
+        /// Any string, as a key and as a value, reads back as itself; the second
+        /// generator stays near YAML's indicators, where quoting matters.
+        #[test]
+        fn any_string_reads_back(s in any::<String>(), t in "[a-z0-9:#&*!|>'\"%@`{}, .~-]{1,6}") {
+            for s in [s, t] {
+                let v = json!({ s.clone(): [s.clone()], "k": s });
+                let text = to_string(&v);
+                let back: Value = serde_saphyr::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+                prop_assert_eq!(back, v, "{}", text);
+            }
+        }
+    }
 
     /// Nested maps and lists come out as block YAML that reads back to the same value,
     /// whatever the strings hold.
