@@ -168,7 +168,7 @@ impl Duration {
             return "0s".into();
         }
         let mut ms = self.ms;
-        let mut out = String::new();
+        let mut out = String::with_capacity(8);
         for (unit, size) in [
             ("d", 86_400_000),
             ("h", 3_600_000),
@@ -177,7 +177,8 @@ impl Duration {
             ("ms", 1),
         ] {
             if ms >= size {
-                out.push_str(&format!("{}{unit}", ms / size));
+                let _ = fmt::Write::write_fmt(&mut out, format_args!("{}", ms / size));
+                out.push_str(unit);
                 ms %= size;
             }
         }

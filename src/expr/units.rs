@@ -110,7 +110,19 @@ pub fn fmt_num(x: f64) -> String {
             "-Inf".into()
         };
     }
-    let s = format!("{}", round12(x));
+    // The shortest text of `x` is the answer when it has at most 12 digits (then `x`
+    // is its own 12-digit rounding); only longer texts are rounded first.
+    let plain = format!("{x}");
+    let digits = plain
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .skip_while(|d| *d == b'0')
+        .count();
+    let s = if digits <= 12 {
+        plain
+    } else {
+        format!("{}", round12(x))
+    };
     if s == "-0" { "0".into() } else { s }
 }
 
@@ -167,6 +179,11 @@ mod tests {
             for x in [f64::from_bits(bits), small, small / f64::from(k), 1.0 - small / 1.0e6 / f64::from(k)] {
                 let (fast, slow) = (round12(x), round12_reference(x));
                 prop_assert!(fast.to_bits() == slow.to_bits() || (fast.is_nan() && slow.is_nan()), "{x:e}: {fast:e} vs {slow:e}");
+                if x.is_finite() {
+                    let reference = format!("{}", round12_reference(x));
+                    let reference = if reference == "-0" { "0".to_string() } else { reference };
+                    prop_assert_eq!(fmt_num(x), reference);
+                }
             }
         }
     }
