@@ -205,27 +205,27 @@ fn sli_series(
                 labels.insert(mt.label.clone(), mt.value.clone());
             }
             let n = 100.0;
-            let counter = |name: String, l: &BTreeMap<String, String>, per_min: f64| {
+            let counter = |name: &str, l: &BTreeMap<String, String>, per_min: f64| {
                 (
-                    series_text(&name, l),
+                    series_text(name, l),
                     format!("1000+{}x{steps}", fmt_num(per_min)),
                 )
             };
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(info.buckets.len() + 3);
+            let bucket = format!("{}_bucket", sel.metric);
+            let mut l = labels.clone();
             for b in &info.buckets {
-                let mut l = labels.clone();
                 l.insert("le".into(), fmt_num(*b));
                 out.push(counter(
-                    format!("{}_bucket", sel.metric),
+                    &bucket,
                     &l,
                     if b >= below { (1.0 - r) * n } else { 0.0 },
                 ));
             }
-            let mut l = labels.clone();
             l.insert("le".into(), "+Inf".into());
-            out.push(counter(format!("{}_bucket", sel.metric), &l, n));
-            out.push(counter(format!("{}_count", sel.metric), &labels, n));
-            out.push(counter(format!("{}_sum", sel.metric), &labels, n * below));
+            out.push(counter(&bucket, &l, n));
+            out.push(counter(&format!("{}_count", sel.metric), &labels, n));
+            out.push(counter(&format!("{}_sum", sel.metric), &labels, n * below));
             Some(out)
         }
         Sli::Uptime { target } => {

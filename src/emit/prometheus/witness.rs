@@ -288,20 +288,12 @@ fn quantile(m: &Model, c: &Call, q: f64, sel: &Selector, want: Want) -> Option<W
     };
     let labels = series_labels(m, sel)?;
     let n = 60.0;
-    let mut series = Vec::new();
-    for bound in b.iter().map(|v| fmt_num(*v)).chain(["+Inf".to_string()]) {
-        let bv: f64 = if bound == "+Inf" {
-            f64::INFINITY
-        } else {
-            bound.parse().ok()?
-        };
-        let mut l = labels.clone();
-        l.insert("le".into(), bound);
-        series.push(counter(
-            &format!("{}_bucket", sel.metric),
-            &l,
-            if bv >= hi { n } else { 0.0 },
-        ));
+    let mut series = Vec::with_capacity(b.len() + 3);
+    let bucket = format!("{}_bucket", sel.metric);
+    let mut l = labels.clone();
+    for bv in b.iter().copied().chain([f64::INFINITY]) {
+        l.insert("le".into(), fmt_num(bv));
+        series.push(counter(&bucket, &l, if bv >= hi { n } else { 0.0 }));
     }
     series.push(counter(&format!("{}_count", sel.metric), &labels, n));
     series.push(counter(
