@@ -225,37 +225,65 @@ pub fn describe(route: &Route) -> String {
         .join(", ")
 }
 
+/// What sends alerts to Alertmanager: an explicit alert, or an SLO with alerting (its
+/// page and ticket alerts).
+#[derive(Clone, Copy)]
+pub enum Sender<'a> {
+    Alert(&'a crate::ir::Alert),
+    Slo(&'a crate::ir::Slo),
+}
+
+/// Every sender of the model: explicit alerts, then SLOs with alerting.
+pub fn senders(m: &Model) -> Vec<Sender<'_>> {
+    m.alerts
+        .iter()
+        .map(Sender::Alert)
+        .chain(
+            m.slos
+                .iter()
+                .filter(|s| !s.alerting_disabled)
+                .map(Sender::Slo),
+        )
+        .collect()
+}
+
+/// The alerts one sender fires, with the labels they reach Alertmanager with.
+pub fn sender_alerts(m: &Model, sender: Sender<'_>, v: &mut Vec<(String, crate::source::Span, Labels)>) {
+    let svc = &m.service.name.value;
+    match sender {
+        Sender::Alert(a) => {
+            let mut l = Labels::new();
+            l.insert("alertname".into(), a.name.value.clone());
+            l.insert("severity".into(), a.severity.value.clone());
+            l.insert("service".into(), svc.clone());
+            if let Some(s) = &a.slo {
+                l.insert("slo".into(), s.value.clone());
+            }
+            for (k, val) in &a.labels {
+                l.insert(k.value.clone(), val.value.clone());
+            }
+            v.push((a.name.value.clone(), a.name.span, l));
+        }
+        Sender::Slo(s) => {
+            let (page, ticket) = crate::emit::prometheus::slo_alert_names(s);
+            for (name, sev) in [(page, &s.page_severity), (ticket, &s.ticket_severity)] {
+                let mut l = Labels::new();
+                l.insert("alertname".into(), name.clone());
+                l.insert("severity".into(), sev.clone());
+                l.insert("service".into(), svc.clone());
+                l.insert("slo".into(), s.name.value.clone());
+                v.push((name, s.name.span, l));
+            }
+        }
+    }
+}
+
 /// Every alert the spec produces (explicit and SLO burn-rate ones) with the labels it
 /// carries when it reaches Alertmanager (rule labels; series labels are not known).
 pub fn alert_labels(m: &Model) -> Vec<(String, crate::source::Span, Labels)> {
-    let svc = m.service.name.value.clone();
     let mut v = Vec::new();
-    for a in &m.alerts {
-        let mut l = Labels::new();
-        l.insert("alertname".into(), a.name.value.clone());
-        l.insert("severity".into(), a.severity.value.clone());
-        l.insert("service".into(), svc.clone());
-        if let Some(s) = &a.slo {
-            l.insert("slo".into(), s.value.clone());
-        }
-        for (k, val) in &a.labels {
-            l.insert(k.value.clone(), val.value.clone());
-        }
-        v.push((a.name.value.clone(), a.name.span, l));
-    }
-    for s in &m.slos {
-        if s.alerting_disabled {
-            continue;
-        }
-        let (page, ticket) = crate::emit::prometheus::slo_alert_names(s);
-        for (name, sev) in [(page, &s.page_severity), (ticket, &s.ticket_severity)] {
-            let mut l = Labels::new();
-            l.insert("alertname".into(), name.clone());
-            l.insert("severity".into(), sev.clone());
-            l.insert("service".into(), svc.clone());
-            l.insert("slo".into(), s.name.value.clone());
-            v.push((name, s.name.span, l));
-        }
+    for sender in senders(m) {
+        sender_alerts(m, sender, &mut v);
     }
     v
 }

@@ -53,7 +53,7 @@ use crate::diag::Diagnostic;
 use crate::ir::Model;
 
 use crate::ir::Route;
-use crate::ir::routing::{Simulator, alert_labels};
+use crate::ir::routing::{self, Simulator};
 
 fn routes_on_severity(r: &Route) -> bool {
     r.matchers.iter().any(|m| m.label.value == "severity")
@@ -68,12 +68,17 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let default = root.receiver.as_ref().map_or("", |r| r.value.as_str());
     let sim = Simulator::new(root);
     let by_severity = routes_on_severity(root);
-    let alerts = alert_labels(m);
-    // Every alert is simulated through the whole tree: chunks of them on all cores.
-    let chunks: Vec<_> = alerts.chunks(256).collect();
+    // Every alert is simulated through the whole tree: chunks of senders on all cores,
+    // each building its alerts' labels.
+    let senders = routing::senders(m);
+    let chunks: Vec<_> = senders.chunks(128).collect();
     let found = crate::par::map(&chunks, |chunk| {
         let mut found = Vec::new();
-        for (name, span, labels) in *chunk {
+        let mut alerts = Vec::new();
+        for sender in *chunk {
+            routing::sender_alerts(m, *sender, &mut alerts);
+        }
+        for (name, span, labels) in &alerts {
             let severity = labels.get("severity").cloned().unwrap_or_default();
             let got: Vec<String> = sim
                 .simulate(labels)
