@@ -83,18 +83,25 @@ pub fn run(
     out: &mut Diagnostics,
 ) {
     let cx = Ctx { model, sources };
-    let checks: Vec<CheckFn> = all_checks()
+    let mut checks: Vec<(usize, &Code, CheckFn)> = all_checks()
         .into_iter()
         .filter(|(code, _)| only.is_none_or(|o| o == code.code))
-        .map(|(_, check)| check)
+        .enumerate()
+        .map(|(i, (code, check))| (i, code, check))
         .collect();
-    // Checks are independent: they run on as many threads as allowed, and their
-    // findings are added in catalogue order (then sorted with the rest).
-    for found in crate::par::map(&checks, |check| {
+    // Checks are independent: they run on as many threads as allowed, the route checks
+    // first (simulating every alert through the tree is the costliest work, so it must
+    // not be the last to start), and their findings are added in catalogue order (then
+    // sorted with the rest).
+    let route = |code: &Code| routes::CHECKS.iter().any(|(c, _)| c.code == code.code);
+    checks.sort_by_key(|(i, code, _)| (!route(code), *i));
+    let mut found = crate::par::map(&checks, |(i, _, check)| {
         let mut found = Vec::new();
         check(&cx, &mut found);
-        found
-    }) {
+        (*i, found)
+    });
+    found.sort_by_key(|(i, _)| *i);
+    for (_, found) in found {
         out.extend(found);
     }
 }
