@@ -9,7 +9,9 @@
 # the end: ext4 passes over recently deleted inodes when it allocates new ones, so
 # removing 1,000 files right before a build makes each file the build creates cost
 # ~0.85 ms of kernel time on this project's machines — that would time the benchmark's
-# own `rm`, not the build (a fresh checkout has no such deletions behind it).
+# own `rm`, not the build (a fresh checkout has no such deletions behind it). The page
+# cache is flushed (`sync`) before each cold run, so that no run is throttled by the
+# writeback of the previous runs' output.
 # Needs the Debian packages `hyperfine` and `time`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,10 +36,10 @@ for size in shipped 10 100 mixin 1000 10000; do
     runs=30; [ "$size" = 1000 ] && runs=10; [ "$size" = 10000 ] && runs=5
     out=$work/out-$size
     cmd="$bin build $spec --out $out"
-    aside="sh -c 'if [ -e $out ]; then mv $out \$(mktemp -d -p $work/aside); fi'"
+    aside="sh -c 'if [ -e $out ]; then mv $out \$(mktemp -d -p $work/aside); fi; sync'"
     hyperfine -N -w 2 -r "$runs" --prepare "$aside" --export-json "$work/c.json" "$cmd" >/dev/null 2>&1
     if [ -e "$out" ]; then mv "$out" "$(mktemp -d -p "$work/aside")"; fi
-    cpeak=$(peak $cmd)
+    sync; cpeak=$(peak $cmd)
     hyperfine -N -w 2 -r "$runs" --export-json "$work/w.json" "$cmd" >/dev/null 2>&1
     wpeak=$(peak $cmd)
     printf '%-8s %12s %9s %12s %9s\n' "$size" "$(median "$work/c.json")" "$cpeak" "$(median "$work/w.json")" "$wpeak"
