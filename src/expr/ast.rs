@@ -252,7 +252,10 @@ pub fn quote(s: &str) -> String {
 /// [`quote`], appended to `out`.
 pub fn quote_into(s: &str, out: &mut String) {
     out.push('"');
-    if !s.bytes().any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t')) {
+    if !s
+        .bytes()
+        .any(|b| matches!(b, b'"' | b'\\' | b'\n' | b'\r' | b'\t'))
+    {
         out.push_str(s);
         out.push('"');
         return;

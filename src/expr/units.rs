@@ -1,8 +1,8 @@
 //! Condition language: units and literals — durations, percentages, byte sizes — and
 //! the canonical number format used in every output.
 
-use std::fmt;
 use super::ast::{Duration, LitUnit};
+use std::fmt;
 
 /// Parses a Prometheus-style duration: `500ms`, `5m`, `1h30m`, `30d`, `2w`.
 pub fn parse_duration(s: &str) -> Option<Duration> {

@@ -110,10 +110,16 @@ pub fn resolve(
         .flatten()
         .collect();
     catalog.recorded = crate::emit::prometheus::recorded_names();
-    let receiver_names: Vec<String> = m.receivers.items.iter().map(|(k, _)| k.value.clone()).collect();
+    let receiver_names: Vec<String> = m
+        .receivers
+        .items
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
     let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
-    let dashboards: Vec<Dashboard> =
-        r.par(m.dashboards.items, |w, (uid, d)| w.dashboard(uid, d, &catalog));
+    let dashboards: Vec<Dashboard> = r.par(m.dashboards.items, |w, (uid, d)| {
+        w.dashboard(uid, d, &catalog)
+    });
     let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
     let alerts: Vec<Alert> = r.par(m.alerts.items, |w, (name, a)| {
         w.alert(name, a, &catalog, &slo_names, &dashboards)

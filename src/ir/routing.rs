@@ -248,7 +248,11 @@ pub fn senders(m: &Model) -> Vec<Sender<'_>> {
 }
 
 /// The alerts one sender fires, with the labels they reach Alertmanager with.
-pub fn sender_alerts(m: &Model, sender: Sender<'_>, v: &mut Vec<(String, crate::source::Span, Labels)>) {
+pub fn sender_alerts(
+    m: &Model,
+    sender: Sender<'_>,
+    v: &mut Vec<(String, crate::source::Span, Labels)>,
+) {
     let svc = &m.service.name.value;
     match sender {
         Sender::Alert(a) => {
