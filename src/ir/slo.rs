@@ -2,6 +2,7 @@
 //! of the Google SRE workbook, as Sloth implements them.
 
 use crate::expr::Duration;
+use crate::expr::units::round12;
 
 /// Whether a burn-rate alert pages or opens a ticket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,7 +34,7 @@ pub fn burn_windows(period: Duration) -> [BurnWindow; 4] {
         long: Duration { ms: long_ms },
         short: Duration { ms: short_ms },
         budget,
-        factor: round(budget * period.ms as f64 / long_ms as f64),
+        factor: round12(budget * period.ms as f64 / long_ms as f64),
     };
     [
         w(Urgency::Page, H, 5 * M, 0.02),
@@ -55,14 +56,9 @@ pub fn recorded_windows(period: Duration) -> Vec<Duration> {
     v
 }
 
-/// Rounds away binary noise (12 significant digits).
-pub fn round(x: f64) -> f64 {
-    crate::expr::units::round12(x)
-}
-
 /// The error-ratio threshold of a window pair: factor × (1 − objective).
 pub fn threshold(w: &BurnWindow, objective: f64) -> f64 {
-    round(w.factor * round(1.0 - objective))
+    round12(w.factor * round12(1.0 - objective))
 }
 
 #[cfg(test)]

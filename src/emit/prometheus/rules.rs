@@ -256,7 +256,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             name,
         );
     }
-    let budget = fmt_num(crate::ir::slo::round(1.0 - s.objective));
+    let budget = fmt_num(crate::expr::units::round12(1.0 - s.objective));
     head(o, "meta");
     for (record, expr) in [
         (

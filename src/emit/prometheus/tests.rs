@@ -8,7 +8,8 @@ use super::rules::{Rule, slo_alert_names};
 use super::witness::{self, STEPS, Witness, series_text};
 use crate::emit::yaml::scalar_str as q;
 use crate::expr::units::fmt_num;
-use crate::ir::slo::{Urgency, burn_windows, round};
+use crate::expr::units::round12;
+use crate::ir::slo::{Urgency, burn_windows};
 use crate::ir::{Model, Sli, Slo};
 use std::collections::BTreeMap;
 
@@ -254,7 +255,7 @@ pub fn slo_tests(
     ticket_rule: &Rule,
 ) -> Option<Vec<TestGroup>> {
     let (page, ticket) = slo_alert_names(s);
-    let budget = round(1.0 - s.objective);
+    let budget = round12(1.0 - s.objective);
     let windows = burn_windows(s.period);
     let top = |u| {
         windows

@@ -120,7 +120,7 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 *below_span,
             )),
             (Sli::Ratio { .. }, "ratio") => {
-                let budget = crate::ir::slo::round(1.0 - slo.objective);
+                let budget = crate::expr::units::round12(1.0 - slo.objective);
                 Some((
                     budget,
                     format!("{}%", fmt_num(budget * 100.0)),
