@@ -121,7 +121,7 @@ pub fn fmt_num(x: f64) -> String {
     let s = if digits <= 12 {
         plain
     } else {
-        format!("{}", round12(x))
+        format!("{}", round_exact(x))
     };
     if s == "-0" { "0".into() } else { s }
 }
@@ -133,6 +133,11 @@ pub fn round12(x: f64) -> f64 {
     if !x.is_finite() || shortest_digits(x) <= 12 {
         return x;
     }
+    round_exact(x)
+}
+
+/// The exact decimal rounding of `x` to 12 significant digits (bignum formatting).
+fn round_exact(x: f64) -> f64 {
     format!("{x:.11e}").parse().unwrap_or(x)
 }
 
