@@ -131,16 +131,17 @@ fn main() {
             o.files.len()
         });
         row.push(t);
-        let output = emit::emit(&model);
+        let mut output = emit::emit(&model);
+        output.seal("bench");
         let out_dir = work.join(format!("out{n}"));
         let (t, _) = time(runs, || {
-            emit::write_atomic(&output, &out_dir).expect("write")
+            emit::write_atomic(&output, &emit::Target::new(&out_dir)).expect("write")
         });
         row.push(t);
         let (t, _) = time(runs, || {
             let mut c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
             let out = forge_spec::emit_checked(&mut c).expect("no secret in the output");
-            emit::write_atomic(&out, &out_dir).expect("write");
+            emit::write_atomic(&out, &emit::Target::new(&out_dir)).expect("write");
         });
         row.push(t);
         print!("{n:>7}");

@@ -12,6 +12,7 @@ pub mod expr;
 pub mod ir;
 pub mod par;
 pub mod rules;
+pub mod secrets;
 pub mod source;
 pub mod syntax;
 pub mod synth;
@@ -68,7 +69,8 @@ pub struct Options {
 /// the generated file, masked), when a secret would be written.
 pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
     let model = c.model.as_ref()?;
-    let output = stage("emit", || emit::emit(model));
+    let mut output = stage("emit", || emit::emit(model));
+    output.seal(&c.sources.digest());
     // The rule reference is forge-spec's own text (its examples show fake secrets on
     // purpose); every other file derives from the spec and is scanned, largest first.
     let mut texts: Vec<(&String, &str)> = output
@@ -92,21 +94,14 @@ pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
         // Shown with the secrets masked (same length, so spans stay right).
         let mut masked = text.to_string();
         for (range, _) in &hits {
-            let stars: String = text[range.clone()]
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if i < 4 { c } else { '*' })
-                .collect();
-            if stars.len() == range.len() {
-                masked.replace_range(range.clone(), &stars);
-            }
+            secrets::mask_range(&mut masked, range.clone());
         }
         let id = c.sources.add(source::SourceFile::new(
             format!("<generated>/{path}"),
             masked,
         ));
         for (range, kind) in hits {
-            let shown = rules::logs::literal_secret::mask(&text[range.clone()]);
+            let shown = secrets::mask(&text[range.clone()]);
             c.diagnostics.push(
                 Diagnostic::new(&rules::logs::SECRET_IN_OUTPUT, Span::new(id, range.start, range.end), format!("generated file {path} would contain {kind} (`{shown}`)"))
                     .label("secret-shaped value in the output")
@@ -139,7 +134,7 @@ pub fn compile(
                 Span::new(id, 0, 0),
                 format!("{} was not read: {}", r.name, r.reason),
             )
-            .help("specs are hand-written UTF-8 YAML files under 16 MiB, with lines under 64 KiB"),
+            .help(r.help),
         );
         c.diagnostics.sort();
     }

@@ -72,6 +72,11 @@ enum Command {
         /// Write nothing; exit 1 with a unified diff when the output directory is stale.
         #[arg(long)]
         check: bool,
+        /// Replace the output directory even when it holds files forge-spec did not
+        /// write (everything in it is deleted). Never the spec's directory, a parent of
+        /// it, the current directory or a repository root.
+        #[arg(long)]
+        force: bool,
         /// Divide every duration (for, rate windows, SLO windows, scrape and rule
         /// intervals, Alertmanager timers, test steps) by N: a fast variant for
         /// end-to-end tests. Thresholds are unchanged.
@@ -120,8 +125,9 @@ fn main() -> ExitCode {
             common,
             out,
             check,
+            force,
             time_scale,
-        } => run(&common, Some((out, check)), time_scale),
+        } => run(&common, Some((out, check, force)), time_scale),
         Command::Schema => {
             stdout(&emit::schema::render());
             ExitCode::SUCCESS
@@ -288,7 +294,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
     }
 }
 
-fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode {
+fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> ExitCode {
     let paths = if c.spec.is_empty() {
         vec![PathBuf::from("spec")]
     } else {
@@ -325,7 +331,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         stdout(&text);
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
-    let (Some((out, check)), Some(_)) = (build, comp.model.as_ref()) else {
+    let (Some((out, check, force)), Some(_)) = (build, comp.model.as_ref()) else {
         return if failed || comp.model.is_none() {
             ExitCode::from(1)
         } else {
@@ -364,7 +370,12 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
         );
         return ExitCode::from(1);
     }
-    let written = forge_spec::stage("write", || emit::write_atomic(&output, &out));
+    let target = emit::Target {
+        out: out.clone(),
+        specs: paths.clone(),
+        force,
+    };
+    let written = forge_spec::stage("write", || emit::write_atomic(&output, &target));
     let count = output.files.len();
     // The process ends here: letting the OS take back the model and the output at exit
     // is much cheaper than freeing them piece by piece (a tenth of the run at scale).
@@ -378,7 +389,8 @@ fn run(c: &Common, build: Option<(PathBuf, bool)>, time_scale: u64) -> ExitCode 
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", out.display());
+            eprintln!("error: {e}");
+            eprintln!("nothing written");
             ExitCode::from(2)
         }
     }

@@ -124,6 +124,19 @@ impl SourceSet {
         self.get(span.file).map_or("", |f| f.slice(span))
     }
 
+    /// A digest of every file's name and text (64-bit FNV-1a, hex): identifies the spec
+    /// an output was built from. Not a security hash.
+    pub fn digest(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for f in &self.files {
+            for b in f.name.bytes().chain([0]).chain(f.text.bytes()).chain([0]) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        format!("{h:016x}")
+    }
+
     /// `file:line:col` of the start of a span.
     pub fn position(&self, span: Span) -> Position<'_> {
         match self.get(span.file) {
@@ -177,40 +190,99 @@ pub enum LoadError {
     Empty { path: String },
 }
 
-/// A file that was found but refused before parsing (too large, not UTF-8).
+/// A file that was found but refused before parsing (too large, not UTF-8, not a
+/// regular file, a link leading out of the spec directory).
 #[derive(Debug)]
 pub struct Refused {
     pub name: String,
     pub reason: String,
+    pub help: &'static str,
+}
+
+const HELP_SIZE: &str =
+    "specs are hand-written UTF-8 YAML files under 16 MiB, with lines under 64 KiB";
+const HELP_KIND: &str = "a spec file must be a regular file; remove this entry or rename it so it does not end in .yaml";
+const HELP_LINK: &str = "links are followed only inside the spec directory: copy the file in, or name it on the command line";
+
+/// Whether a path names a spec file by its extension.
+fn is_yaml(p: &Path) -> bool {
+    matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
+}
+
+/// Identity of a file or directory on disk (device, inode), to visit each once.
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// What discovery found: the spec files in merge order, and entries refused.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    refused: Vec<Refused>,
+    seen_dirs: std::collections::HashSet<(u64, u64)>,
 }
 
 /// Lists the spec files named by `paths`: files as given, directories searched
-/// recursively for `*.yaml` / `*.yml`, sorted so the merge order is stable.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
-    let mut out = Vec::new();
+/// recursively for `*.yaml` / `*.yml`, sorted so the merge order is stable. Each real
+/// directory is walked once (a link loop cannot make the walk run away); links are
+/// followed only when they lead inside the directory given; each file is read once
+/// however many links lead to it. Entries that cannot be spec files (FIFOs, devices,
+/// links out of the spec directory or to nothing) are returned as refused.
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Refused>), LoadError> {
+    let mut w = Walk::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| LoadError::Io {
             path: path.display().to_string(),
             source,
         })?;
         if meta.is_dir() {
-            let before = out.len();
-            walk(path, &mut out)?;
-            if out.len() == before {
+            let before = w.files.len() + w.refused.len();
+            let root = std::fs::canonicalize(path).map_err(|source| LoadError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+            walk(&root, path, &meta, &mut w)?;
+            if w.files.len() + w.refused.len() == before {
                 return Err(LoadError::Empty {
                     path: path.display().to_string(),
                 });
             }
+        } else if meta.is_file() {
+            w.files.push(path.clone());
         } else {
-            out.push(path.clone());
+            w.refused.push(not_regular(path));
         }
     }
-    out.sort();
-    out.dedup();
-    Ok(out)
+    w.files.sort();
+    w.files.dedup();
+    // The same file reached twice (through a link inside the spec): read it once.
+    let mut seen = std::collections::HashSet::new();
+    w.files
+        .retain(|p| std::fs::metadata(p).map_or(true, |m| seen.insert(identity(&m))));
+    w.refused.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok((w.files, w.refused))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
+fn not_regular(path: &Path) -> Refused {
+    Refused {
+        name: display_name(path),
+        reason: "it is not a regular file (a FIFO, a device or a socket), so it was not read"
+            .into(),
+        help: HELP_KIND,
+    }
+}
+
+fn walk(root: &Path, dir: &Path, meta: &std::fs::Metadata, w: &mut Walk) -> Result<(), LoadError> {
+    if !w.seen_dirs.insert(identity(meta)) {
+        return Ok(());
+    }
     let io = |source| LoadError::Io {
         path: dir.display().to_string(),
         source,
@@ -222,35 +294,97 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), LoadError> {
         .collect();
     entries.sort();
     for p in entries {
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
-            out.push(p);
+        let Ok(own) = std::fs::symlink_metadata(&p) else {
+            continue;
+        };
+        let target_meta = if own.file_type().is_symlink() {
+            let inside = std::fs::canonicalize(&p)
+                .ok()
+                .filter(|t| t.starts_with(root));
+            match (inside, std::fs::metadata(&p)) {
+                (Some(_), Ok(m)) => m,
+                (None, Ok(m)) if m.is_dir() || is_yaml(&p) => {
+                    w.refused.push(Refused {
+                        name: display_name(&p),
+                        reason: "it is a symbolic link leading out of the spec directory, so it was not followed".into(),
+                        help: HELP_LINK,
+                    });
+                    continue;
+                }
+                (_, Err(_)) if is_yaml(&p) => {
+                    w.refused.push(Refused {
+                        name: display_name(&p),
+                        reason: "it is a symbolic link to nothing".into(),
+                        help: HELP_LINK,
+                    });
+                    continue;
+                }
+                _ => continue,
+            }
+        } else {
+            own
+        };
+        if target_meta.is_dir() {
+            walk(root, &p, &target_meta, w)?;
+        } else if is_yaml(&p) {
+            if target_meta.is_file() {
+                w.files.push(p);
+            } else {
+                w.refused.push(not_regular(&p));
+            }
         }
     }
     Ok(())
 }
 
-/// Reads the files into a `SourceSet`; files over the size budget or not UTF-8 are
-/// returned as `Refused` so the caller can report them as diagnostics.
+/// Opens a spec file for reading without blocking (a FIFO would wait for a writer for
+/// ever) and only if what was opened is a regular file.
+fn open_spec(path: &Path) -> std::io::Result<Option<std::fs::File>> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path)?;
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
+/// Reads the files into a `SourceSet`; files over the size budget, not UTF-8 or not
+/// regular files are returned as `Refused` so the caller can report them as
+/// diagnostics. Reading stops at the budget whatever size the file system reports.
 pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
+    use std::io::Read as _;
     let mut set = SourceSet::default();
-    let mut refused = Vec::new();
-    for path in discover(paths)? {
+    let (files, mut refused) = discover(paths)?;
+    for path in files {
         let name = display_name(&path);
         let io = |source| LoadError::Io {
             path: name.clone(),
             source,
         };
-        let size = std::fs::metadata(&path).map_err(io)?.len();
-        if size > MAX_FILE_BYTES {
+        let Some(file) = open_spec(&path).map_err(io)? else {
+            refused.push(not_regular(&path));
+            continue;
+        };
+        let mut bytes = Vec::new();
+        file.take(MAX_FILE_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|source| LoadError::Io {
+                path: name.clone(),
+                source,
+            })?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
             refused.push(Refused {
                 name,
-                reason: format!("the file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes"),
+                reason: format!(
+                    "the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"
+                ),
+                help: HELP_SIZE,
             });
             continue;
         }
-        let bytes = std::fs::read(&path).map_err(io)?;
         match String::from_utf8(bytes) {
             Ok(text) => match long_line(&text) {
                 Some((line, len)) => refused.push(Refused {
@@ -258,6 +392,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
                     reason: format!(
                         "line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"
                     ),
+                    help: HELP_SIZE,
                 }),
                 None => {
                     set.add(SourceFile::new(name, text));
@@ -266,6 +401,7 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
             Err(_) => refused.push(Refused {
                 name,
                 reason: "the file is not valid UTF-8".into(),
+                help: HELP_SIZE,
             }),
         }
     }

@@ -151,7 +151,8 @@ fn builds_do_not_depend_on_threads() {
 }
 
 /// A rebuild over existing output (where unchanged files are linked, not rewritten)
-/// gives exactly what a fresh build gives, even after hand edits of the old output.
+/// gives exactly what a fresh build gives, even after hand edits of the old output;
+/// a file forge-spec did not write there stops the build (exit 2) until `--force`.
 #[test]
 fn rebuild_over_edited_output_equals_fresh_build() {
     let dir = tempfile::tempdir().unwrap();
@@ -175,6 +176,13 @@ fn rebuild_over_edited_output_equals_fresh_build() {
     std::fs::write(reused.join("stray.txt"), b"not generated").unwrap();
     assert_eq!(
         forge(&["build", "--out", reused.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(reused.join("stray.txt").exists());
+    assert_eq!(
+        forge(&["build", "--out", reused.to_str().unwrap(), "--force"])
             .status
             .code(),
         Some(0)

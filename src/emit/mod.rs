@@ -12,7 +12,7 @@ pub mod schema;
 mod write;
 pub mod yaml;
 
-pub use write::{Stale, check, write_atomic};
+pub use write::{MANIFEST, Stale, Target, WriteError, check, write_atomic};
 
 use crate::ir::Model;
 use std::collections::BTreeMap;

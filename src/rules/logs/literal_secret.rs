@@ -61,11 +61,7 @@ pub fn literal_fields(r: &crate::syntax::Receiver) -> Vec<(&'static str, &S, &'s
     v
 }
 
-/// A secret shown safely: its first four characters, then an ellipsis.
-pub fn mask(s: &str) -> String {
-    let head: String = s.chars().take(4).collect();
-    format!("{head}…")
-}
+pub use crate::secrets::mask;
 
 /// Detection: any literal secret field is set.
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -30,80 +30,10 @@ crate::declare_code! {
 use crate::diag::Diagnostic;
 use crate::ir::Model;
 
-use regex::Regex;
-use std::sync::OnceLock;
-
-/// A kind of secret: what it is, its pattern, and the words one of which must come
-/// just before a match (joined by an optional `_`; empty: none needed).
-struct Pattern {
-    kind: &'static str,
-    re: Regex,
-    after: &'static [&'static str],
-}
-
-/// Kinds of secret the scanner knows, with their patterns. Word boundaries are ASCII
-/// (`(?-u:\b)`): Unicode ones would stop the fast engines at the first non-ASCII byte.
-/// A PagerDuty key is searched from its `key` and its leading word checked after the
-/// match: a case-insensitive search for the three words is many times slower.
-fn patterns() -> &'static [Pattern] {
-    static P: OnceLock<Vec<Pattern>> = OnceLock::new();
-    const PD_WORDS: &[&str] = &["routing", "service", "integration"];
-    P.get_or_init(|| {
-        [
-            ("a Slack webhook URL", r"https://hooks\.slack\.com/(services|workflows)/[A-Za-z0-9/_-]{8,}", &[][..]),
-            ("a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}", &[]),
-            ("a PagerDuty integration key", r"(?i)key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b", PD_WORDS),
-            ("a bearer token", r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*", &[]),
-            ("a credential in a URL", r"[a-zA-Z][a-zA-Z0-9+.-]*://[^/\s:@'\x22]+:[^/\s@'\x22]{3,}@", &[]),
-            ("a JWT", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", &[]),
-            ("a private key", r"-----BEGIN [A-Z ]*PRIVATE KEY-----", &[]),
-            ("an AWS access key", r"\bAKIA[0-9A-Z]{16}\b", &[]),
-            ("a password or token assignment", r"(?i)\b(password|passwd|secret|token|api_?key)\s*[=:]\s*['\x22]?[A-Za-z0-9+/_.-]{12,}", &[]),
-        ]
-        .into_iter()
-        .filter_map(|(kind, p, after)| {
-            let re = Regex::new(&p.replace(r"\b", r"(?-u:\b)")).ok()?;
-            Some(Pattern { kind, re, after })
-        })
-        .collect()
-    })
-}
-
-/// Where the required word before `at` starts, if `text` has one there.
-fn word_before(text: &str, at: usize, words: &[&str]) -> Option<usize> {
-    let head = text.get(..at)?;
-    let head = head.strip_suffix('_').unwrap_or(head);
-    words.iter().find_map(|w| {
-        let start = head.len().checked_sub(w.len())?;
-        head.get(start..)
-            .filter(|tail| tail.eq_ignore_ascii_case(w))
-            .map(|_| start)
-    })
-}
-
-/// Every secret-looking match in a text: byte range and kind.
+/// Every secret-looking match in a text (see [`crate::secrets`]), also those a
+/// template would assemble from literal pieces.
 pub fn scan(text: &str) -> Vec<(std::ops::Range<usize>, &'static str)> {
-    let mut found: Vec<(std::ops::Range<usize>, &'static str)> = Vec::new();
-    for p in patterns() {
-        for m in p.re.find_iter(text) {
-            let start = if p.after.is_empty() {
-                m.start()
-            } else {
-                match word_before(text, m.start(), p.after) {
-                    Some(start) => start,
-                    None => continue,
-                }
-            };
-            if !found
-                .iter()
-                .any(|(r, _)| r.start < m.end() && start < r.end)
-            {
-                found.push((start..m.end(), p.kind));
-            }
-        }
-    }
-    found.sort_by_key(|(r, _)| r.start);
-    found
+    crate::secrets::scan_all(text)
 }
 
 /// Detection: scan every spec file's text, except values already reported by
