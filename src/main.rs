@@ -319,6 +319,13 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
     let color = c.format == Format::Human
         && std::io::stderr().is_terminal()
         && std::env::var_os("NO_COLOR").is_none();
+    // `check` and `build` run the same stages: a spec without errors is emitted, and
+    // the output scanned for secrets (L006), so `check` passes only what `build` writes.
+    let output = if comp.diagnostics.has_errors() {
+        None
+    } else {
+        forge_spec::emit_checked(&mut comp)
+    };
     let text = render(c.format, &comp.diagnostics.items, &comp.sources, color);
     let errors = comp.diagnostics.count(Severity::Error);
     let warnings = comp.diagnostics.count(Severity::Warning);
@@ -331,8 +338,12 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         stdout(&text);
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
-    let (Some((out, check, force)), Some(_)) = (build, comp.model.as_ref()) else {
+    let wants_output = build.is_some();
+    let (Some((out, check, force)), Some(output)) = (build, output) else {
         return if failed || comp.model.is_none() {
+            if wants_output {
+                eprintln!("nothing written: fix the errors above");
+            }
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
@@ -342,18 +353,6 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         eprintln!("nothing written: fix the errors above");
         return ExitCode::from(1);
     }
-    let Some(output) = forge_spec::emit_checked(&mut comp) else {
-        let found: Vec<_> = comp
-            .diagnostics
-            .items
-            .iter()
-            .filter(|d| d.code.code == "L006")
-            .cloned()
-            .collect();
-        eprint!("{}", render(c.format, &found, &comp.sources, color));
-        eprintln!("nothing written: a generated file would contain a secret");
-        return ExitCode::from(1);
-    };
     if check {
         let stale = emit::check(&output, &out);
         if stale.is_empty() {
@@ -361,7 +360,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         }
         let mut so = std::io::stdout().lock();
         for s in &stale {
-            let _ = so.write_all(s.render().as_bytes());
+            let _ = so.write_all(forge_spec::secrets::redact(&s.render()).as_bytes());
         }
         eprintln!(
             "{} is stale: {} file(s) differ; run `forge-spec build`",

@@ -26,75 +26,360 @@ struct Pattern {
 /// first non-ASCII byte.
 const SHAPES: &[(&str, &str, &[&str], bool)] = &[
     // Chat and incident tools.
-    ("a Slack webhook URL", r"(?i)(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}", &[], false),
-    ("a Slack token", r"(?i)xox[abposrce]-[A-Za-z0-9-]{10,}", &[], false),
-    ("a Slack app token", r"(?i)xapp-\d-[A-Za-z0-9-]{10,}", &[], false),
-    ("a Slack configuration token", r"(?i)xoxe\.xox[bp]-\d-[A-Za-z0-9]{10,}", &[], false),
-    ("a Discord webhook URL", r"(?i)(?:https?://)?(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}", &[], false),
-    ("a Discord bot token", r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b", &[], false),
-    ("a Microsoft Teams webhook URL", r"(?i)(?:https?://)?[a-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{20,}", &[], false),
-    ("a Microsoft Teams webhook URL", r"(?i)(?:https?://)?outlook\.office\.com/webhook/[A-Za-z0-9@/_-]{20,}", &[], false),
-    ("a Telegram bot token", r"\b\d{8,10}:AA[0-9A-Za-z_-]{32,33}\b", &[], false),
-    ("a PagerDuty events URL with its integration key", r"(?i)events\.(?:eu\.)?pagerduty\.com/(?:integration|x-ere)/[a-z0-9]{32}", &[], false),
-    ("a PagerDuty integration key", r"(?i)key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b", &["routing", "service", "integration"], false),
-    ("a 32-character hex key (the shape of PagerDuty integration keys)", r"(?i)\b[0-9a-f]{32}\b", &[], true),
-    ("an Opsgenie API key", r"(?i)(?:genie\s*key|opsgenie[a-z_]*\s*[:=]\s*['\x22]?)\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", &[], false),
-    ("a Splunk HEC token", r"(?i)\bsplunk\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", &[], false),
+    (
+        "a Slack webhook URL",
+        r"(?i)(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}",
+        &[],
+        false,
+    ),
+    (
+        "a Slack token",
+        r"(?i)xox[abposrce]-[A-Za-z0-9-]{10,}",
+        &[],
+        false,
+    ),
+    (
+        "a Slack app token",
+        r"(?i)xapp-\d-[A-Za-z0-9-]{10,}",
+        &[],
+        false,
+    ),
+    (
+        "a Slack configuration token",
+        r"(?i)xoxe\.xox[bp]-\d-[A-Za-z0-9]{10,}",
+        &[],
+        false,
+    ),
+    (
+        "a Discord webhook URL",
+        r"(?i)(?:https?://)?(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "a Discord bot token",
+        r"\b[MNO][A-Za-z\d_-]{23,25}\.[A-Za-z\d_-]{6}\.[A-Za-z\d_-]{27,38}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Microsoft Teams webhook URL",
+        r"(?i)(?:https?://)?[a-z0-9-]+\.webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "a Microsoft Teams webhook URL",
+        r"(?i)(?:https?://)?outlook\.office\.com/webhook/[A-Za-z0-9@/_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "a Telegram bot token",
+        r"\b\d{8,10}:AA[0-9A-Za-z_-]{32,33}\b",
+        &[],
+        false,
+    ),
+    (
+        "a PagerDuty events URL with its integration key",
+        r"(?i)events\.(?:eu\.)?pagerduty\.com/(?:integration|x-ere)/[a-z0-9]{32}",
+        &[],
+        false,
+    ),
+    (
+        "a PagerDuty integration key",
+        r"(?i)key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b",
+        &["routing", "service", "integration"],
+        false,
+    ),
+    (
+        "a 32-character hex key (the shape of PagerDuty integration keys)",
+        r"(?i)\b([0-9a-f]{32})\b",
+        &[],
+        true,
+    ),
+    (
+        "an Opsgenie API key",
+        r"(?i)(?:genie\s*key|opsgenie[a-z_]*\s*[:=]\s*['\x22]?)\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        &[],
+        false,
+    ),
+    (
+        "a Splunk HEC token",
+        r"(?i)\bsplunk\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        &[],
+        false,
+    ),
     // Code hosts and package registries.
-    ("a GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{36,255}", &[], false),
-    ("a GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{22,255}", &[], false),
-    ("a GitLab token", r"\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|agent)-[A-Za-z0-9_-]{20,}", &[], false),
-    ("a GitLab runner token", r"\bGR1348941[A-Za-z0-9_-]{20,}", &[], false),
+    (
+        "a GitHub token",
+        r"\bgh[pousr]_[A-Za-z0-9]{36,255}",
+        &[],
+        false,
+    ),
+    (
+        "a GitHub fine-grained token",
+        r"github_pat_[A-Za-z0-9_]{22,255}",
+        &[],
+        false,
+    ),
+    (
+        "a GitLab token",
+        r"\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|agent)-[A-Za-z0-9_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "a GitLab runner token",
+        r"\bGR1348941[A-Za-z0-9_-]{20,}",
+        &[],
+        false,
+    ),
     ("an npm token", r"\bnpm_[A-Za-z0-9]{36}\b", &[], false),
-    ("a PyPI token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", &[], false),
-    ("an Atlassian API token", r"\bATATT3[A-Za-z0-9_=-]{40,}", &[], false),
-    ("a Bitbucket app password", r"\bATBB[A-Za-z0-9_=.-]{28,}", &[], false),
+    (
+        "a PyPI token",
+        r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+        &[],
+        false,
+    ),
+    (
+        "an Atlassian API token",
+        r"\bATATT3[A-Za-z0-9_=-]{40,}",
+        &[],
+        false,
+    ),
+    (
+        "a Bitbucket app password",
+        r"\bATBB[A-Za-z0-9_=.-]{28,}",
+        &[],
+        false,
+    ),
     // Clouds.
-    ("an AWS access key", r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[0-9A-Z]{16}\b", &[], false),
-    ("an AWS secret key", r"(?i)aws[a-z0-9_ .-]{0,20}(?:secret|key)[a-z0-9_ .-]{0,20}\s*[=:]\s*['\x22]?[A-Za-z0-9/+=]{40}", &[], false),
+    (
+        "an AWS access key",
+        r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[0-9A-Z]{16}\b",
+        &[],
+        false,
+    ),
+    (
+        "an AWS secret key",
+        r"(?i)aws[a-z0-9_ .-]{0,20}(?:secret|key)[a-z0-9_ .-]{0,20}\s*[=:]\s*['\x22]?[A-Za-z0-9/+=]{40}",
+        &[],
+        false,
+    ),
     ("a Google API key", r"\bAIza[0-9A-Za-z_-]{35}", &[], false),
-    ("a Google OAuth client secret", r"\bGOCSPX-[A-Za-z0-9_-]{28}", &[], false),
-    ("a Google OAuth access token", r"\bya29\.[0-9A-Za-z_-]{20,}", &[], false),
-    ("an Azure storage key", r"(?i)AccountKey\s*=\s*[A-Za-z0-9+/]{86,88}={0,2}", &[], false),
-    ("an Azure SAS signature", r"(?i)[?&]sig=[A-Za-z0-9%+/]{30,}", &[], false),
-    ("a DigitalOcean token", r"\bdo[opr]_v1_[a-f0-9]{64}\b", &[], false),
-    ("a HashiCorp Vault token", r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}", &[], false),
-    ("a Terraform Cloud token", r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,}", &[], false),
-    ("a Doppler token", r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}", &[], false),
-    ("a Heroku API key", r"(?i)heroku[a-z_ .-]{0,20}[=:]\s*['\x22]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", &[], false),
+    (
+        "a Google OAuth client secret",
+        r"\bGOCSPX-[A-Za-z0-9_-]{28}",
+        &[],
+        false,
+    ),
+    (
+        "a Google OAuth access token",
+        r"\bya29\.[0-9A-Za-z_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "an Azure storage key",
+        r"(?i)AccountKey\s*=\s*[A-Za-z0-9+/]{86,88}={0,2}",
+        &[],
+        false,
+    ),
+    (
+        "an Azure SAS signature",
+        r"(?i)[?&]sig=[A-Za-z0-9%+/]{30,}",
+        &[],
+        false,
+    ),
+    (
+        "a DigitalOcean token",
+        r"\bdo[opr]_v1_[a-f0-9]{64}\b",
+        &[],
+        false,
+    ),
+    (
+        "a HashiCorp Vault token",
+        r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}",
+        &[],
+        false,
+    ),
+    (
+        "a Terraform Cloud token",
+        r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,}",
+        &[],
+        false,
+    ),
+    (
+        "a Doppler token",
+        r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",
+        &[],
+        false,
+    ),
+    (
+        "a Heroku API key",
+        r"(?i)heroku[a-z_ .-]{0,20}[=:]\s*['\x22]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        &[],
+        false,
+    ),
     // Observability vendors.
-    ("a Grafana Cloud token", r"\bglc_[A-Za-z0-9+/]{32,}={0,2}", &[], false),
-    ("a Grafana service account token", r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b", &[], false),
-    ("a Grafana API key", r"\beyJrIjoi[A-Za-z0-9+/]{60,}={0,2}", &[], false),
-    ("a New Relic key", r"\bNR(?:AK|JS|II|AA)-[A-Z0-9]{27}\b", &[], false),
-    ("a Datadog key", r"(?i)(?:datadog|dd)[a-z_ .-]{0,20}(?:api|app)[a-z_ .-]{0,5}key\s*[=:]\s*['\x22]?[a-f0-9]{32,40}\b", &[], false),
-    ("a Dynatrace token", r"\bdt0[a-zA-Z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b", &[], false),
-    ("a Sentry token", r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}", &[], false),
-    ("a Honeycomb key", r"(?i)honeycomb[a-z_ .-]{0,20}[=:]\s*['\x22]?[A-Za-z0-9]{22,32}\b", &[], false),
+    (
+        "a Grafana Cloud token",
+        r"\bglc_[A-Za-z0-9+/]{32,}={0,2}",
+        &[],
+        false,
+    ),
+    (
+        "a Grafana service account token",
+        r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Grafana API key",
+        r"\beyJrIjoi[A-Za-z0-9+/]{60,}={0,2}",
+        &[],
+        false,
+    ),
+    (
+        "a New Relic key",
+        r"\bNR(?:AK|JS|II|AA)-[A-Z0-9]{27}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Datadog key",
+        r"(?i)(?:datadog|dd)[a-z_ .-]{0,20}(?:api|app)[a-z_ .-]{0,5}key\s*[=:]\s*['\x22]?[a-f0-9]{32,40}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Dynatrace token",
+        r"\bdt0[a-zA-Z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Sentry token",
+        r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}",
+        &[],
+        false,
+    ),
+    (
+        "a Honeycomb key",
+        r"(?i)honeycomb[a-z_ .-]{0,20}[=:]\s*['\x22]?[A-Za-z0-9]{22,32}\b",
+        &[],
+        false,
+    ),
     // Payments, mail, messaging.
-    ("a Stripe key", r"\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{20,}", &[], false),
-    ("a SendGrid key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b", &[], false),
+    (
+        "a Stripe key",
+        r"\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "a SendGrid key",
+        r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b",
+        &[],
+        false,
+    ),
     ("a Mailgun key", r"\bkey-[0-9a-z]{32}\b", &[], false),
     ("a Mailchimp key", r"\b[0-9a-f]{32}-us\d{1,2}\b", &[], false),
     ("a Twilio key", r"\bSK[0-9a-fA-F]{32}\b", &[], false),
-    ("a Shopify token", r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b", &[], false),
-    ("a Linear API key", r"\blin_api_[A-Za-z0-9]{40}\b", &[], false),
+    (
+        "a Shopify token",
+        r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
+        &[],
+        false,
+    ),
+    (
+        "a Linear API key",
+        r"\blin_api_[A-Za-z0-9]{40}\b",
+        &[],
+        false,
+    ),
     // AI providers.
-    ("an OpenAI key", r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}", &[], false),
-    ("an OpenAI project key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}", &[], false),
-    ("an Anthropic key", r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}", &[], false),
+    (
+        "an OpenAI key",
+        r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}",
+        &[],
+        false,
+    ),
+    (
+        "an OpenAI project key",
+        r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
+        &[],
+        false,
+    ),
+    (
+        "an Anthropic key",
+        r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}",
+        &[],
+        false,
+    ),
     ("a Hugging Face token", r"\bhf_[A-Za-z]{34}\b", &[], false),
     // Generic shapes.
-    ("a JWT", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}", &[], false),
-    ("a private key", r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----", &[], false),
-    ("a bearer token", r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*", &[], false),
-    ("a Basic authorization header", r"(?i)authorization\W{0,5}basic\s+[A-Za-z0-9+/]{8,}={0,2}", &[], false),
-    ("a Basic authorization header", r"\bBasic\s+[A-Za-z0-9+/]{12,}={1,2}", &[], false),
-    ("a credential in a URL", r"(?i)[a-z][a-z0-9+.-]*://[^/\s:@'\x22]*:[^/\s@'\x22]{3,}@", &[], false),
-    ("a credential in a URL", r"(?i)[a-z][a-z0-9+.-]*://[^/\s:@'\x22{}]{8,}@", &[], true),
-    ("a token in a URL query", r"(?i)[?&](?:access_token|token|api_key|apikey|key|auth|secret|password|sig|signature|code)=[^&\s'\x22#]{8,}", &[], true),
-    ("a credential before a host", r"(?-u:\b)[A-Za-z0-9._%-]+:[^\s/@'\x22:]{3,}@[A-Za-z0-9.-]+:\d+", &[], false),
-    ("a password or token assignment", r"(?i)\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|credentials?)\s*[=:]\s*['\x22]?[^\s'\x22,;{}()\[\]]{8,}", &[], true),
+    (
+        "a JWT",
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        &[],
+        false,
+    ),
+    (
+        "a private key",
+        r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----",
+        &[],
+        false,
+    ),
+    (
+        "a bearer token",
+        r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*",
+        &[],
+        false,
+    ),
+    (
+        "a Basic authorization header",
+        r"(?i)authorization\W{0,5}basic\s+[A-Za-z0-9+/]{8,}={0,2}",
+        &[],
+        false,
+    ),
+    (
+        "a Basic authorization header",
+        r"\bBasic\s+[A-Za-z0-9+/]{12,}={1,2}",
+        &[],
+        false,
+    ),
+    (
+        "a credential in a URL",
+        r"(?i)[a-z][a-z0-9+.-]*://[^/\s:@'\x22]*:[^/\s@'\x22]{3,}@",
+        &[],
+        false,
+    ),
+    (
+        "a credential in a URL",
+        r"(?i)[a-z][a-z0-9+.-]*://([^/\s:@'\x22{}]{8,})@",
+        &[],
+        true,
+    ),
+    (
+        "a token in a URL query",
+        r"(?i)[?&](?:access_token|token|api_key|apikey|key|auth|secret|password|sig|signature|code)=([^&\s'\x22#]{8,})",
+        &[],
+        true,
+    ),
+    (
+        "a credential before a host",
+        r"(?-u:\b)[A-Za-z0-9._%-]+:[^\s/@'\x22:]{3,}@[A-Za-z0-9.-]+:\d+",
+        &[],
+        false,
+    ),
+    (
+        "a password or token assignment",
+        r"(?i)\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|credentials?)\s*[=:]\s*['\x22]?([^\s'\x22,;{}()\[\]]{8,})",
+        &[],
+        true,
+    ),
 ];
 
 fn patterns() -> &'static [Pattern] {
@@ -149,36 +434,31 @@ fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-/// Whether the value of a generic assignment looks like a secret rather than a
-/// reference, a placeholder or a word: not a path, a template, an environment
-/// reference or a plain lowercase word, and random enough.
-fn looks_random(m: &str) -> bool {
-    // The value is what follows the last `=` / `:` / `@`-free separator.
-    let value = m
-        .rsplit(['=', ':', '/'])
-        .next()
-        .unwrap_or(m)
-        .trim_matches(|c: char| c == '\'' || c == '"' || c.is_whitespace());
-    let full_value = m
-        .split_once(['=', ':'])
-        .map_or(m, |(_, v)| v)
-        .trim_start()
-        .trim_start_matches(['\'', '"']);
-    if full_value.starts_with(['/', '$', '<', '%', '*'])
-        || full_value.starts_with("{{")
-        || full_value.starts_with("file:")
+/// Whether the value of a generic shape (an assignment, a URL's user, a query
+/// parameter, a hex string) looks like a secret rather than a reference, a placeholder
+/// or a word: not a path, a template, an environment reference or a plain word, and
+/// random enough.
+fn looks_random(v: &str) -> bool {
+    // Paths, environment references, templates, and types in generated code
+    // (`token: &Redacted<String>`).
+    if v.starts_with(['/', '$', '<', '%', '*', '.', '~', '&'])
+        || v.starts_with("{{")
+        || v.starts_with("file:")
+        || v.contains('<')
     {
         return false;
     }
-    let v = if value.len() >= 8 { value } else { full_value };
     if v.len() < 8 {
         return false;
     }
     let has_digit = v.bytes().any(|b| b.is_ascii_digit());
     let has_lower = v.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = v.bytes().any(|b| b.is_ascii_uppercase());
-    let plain_word = !has_digit && !(has_lower && has_upper) && v.len() < 16
-        && v.bytes().all(|b| b.is_ascii_alphabetic() || b == '_' as u8 || b == '-' as u8);
+    let plain_word = !has_digit
+        && !(has_lower && has_upper)
+        && v.len() < 16
+        && v.bytes()
+            .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-');
     if plain_word {
         return false;
     }
@@ -202,8 +482,14 @@ pub fn scan(text: &str) -> Vec<(Range<usize>, &'static str)> {
                     None => continue,
                 }
             };
-            if p.random && !looks_random(m.as_str()) {
-                continue;
+            if p.random {
+                let value =
+                    p.re.captures_at(text, m.start())
+                        .and_then(|c| c.get(1))
+                        .map_or(m.as_str(), |v| v.as_str());
+                if !looks_random(value) {
+                    continue;
+                }
             }
             if !found
                 .iter()
@@ -349,7 +635,11 @@ pub fn mask_range(text: &mut String, range: Range<usize>) {
         .chars()
         .enumerate()
         .flat_map(|(i, c)| {
-            let n = if i < 4 && c.is_ascii() { 0 } else { c.len_utf8() };
+            let n = if i < 4 && c.is_ascii() {
+                0
+            } else {
+                c.len_utf8()
+            };
             std::iter::repeat_n('*', n).chain((i < 4 && c.is_ascii()).then_some(c))
         })
         .collect();
@@ -414,8 +704,8 @@ mod tests {
     #[test]
     fn masking_keeps_length() {
         let mut s = "x xoxb-1234567890abc y".to_string();
-        mask_range(&mut s, 2..19);
-        assert_eq!(s, "x xoxb************* y");
+        mask_range(&mut s, 2..20);
+        assert_eq!(s, "x xoxb************** y");
         let mut s = "é:éééééé".to_string();
         let n = s.len();
         mask_range(&mut s, 0..n);
@@ -425,7 +715,27 @@ mod tests {
     /// Controls are replaced one byte for one byte.
     #[test]
     fn controls_are_neutralised() {
-        assert_eq!(neutralise_controls("a\u{1b}[31mb\u{7}\tc\n"), "a?[31mb?\tc\n");
+        assert_eq!(
+            neutralise_controls("a\u{1b}[31mb\u{7}\tc\n"),
+            "a?[31mb?\tc\n"
+        );
         assert_eq!(neutralise_controls("\u{85}").len(), "\u{85}".len());
+    }
+}
+
+#[cfg(test)]
+mod compile_tests {
+    /// Every shape compiles (a pattern that does not would be skipped silently).
+    #[test]
+    fn every_shape_compiles() {
+        for (kind, p, _, _) in super::SHAPES {
+            let p = p.replace(r"\b", r"(?-u:\b)");
+            assert!(
+                regex::Regex::new(&p).is_ok(),
+                "{kind}: {:?}",
+                regex::Regex::new(&p).err()
+            );
+        }
+        assert_eq!(super::shape_count(), super::SHAPES.len());
     }
 }

@@ -50,6 +50,9 @@ pub struct Code {
     pub name: &'static str,
     pub severity: Severity,
     pub doc: &'static str,
+    /// Cannot be silenced or made a warning (`lints:`, `allow:`): what it guards
+    /// against would otherwise be written out (a literal secret, a broken config).
+    pub fixed: bool,
 }
 
 impl Code {
@@ -85,6 +88,17 @@ macro_rules! declare_code {
             name: $name,
             severity: $crate::diag::Severity::$sev,
             doc: concat!($($doc, "\n"),*),
+            fixed: false,
+        };
+    };
+    ($(#[doc = $doc:literal])* $vis:vis $ident:ident = ($code:literal, $name:literal, $sev:ident, fixed);) => {
+        $(#[doc = $doc])*
+        $vis static $ident: $crate::diag::Code = $crate::diag::Code {
+            code: $code,
+            name: $name,
+            severity: $crate::diag::Severity::$sev,
+            doc: concat!($($doc, "\n"),*),
+            fixed: true,
         };
     };
 }
@@ -107,6 +121,8 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub note: Option<String>,
+    /// The primary span is a secret: renderers mask all of it in source snippets.
+    pub masks_span: bool,
 }
 
 impl Diagnostic {
@@ -122,7 +138,14 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             note: None,
+            masks_span: false,
         }
+    }
+
+    /// Marks the primary span as a secret, masked wherever the source is shown.
+    pub fn secret(mut self) -> Self {
+        self.masks_span = true;
+        self
     }
 
     /// The text under the caret.

@@ -15,8 +15,12 @@ pub enum Format {
 }
 
 /// Renders all diagnostics in one format. Human output has no colours when
-/// `color` is false (tests, pipes).
+/// `color` is false (tests, pipes). Whatever is printed is redacted first, in every
+/// format: secrets masked (messages, labels, help, and the source snippets; the whole
+/// span of a diagnostic that reports a secret), control characters neutralised.
 pub fn render(format: Format, diags: &[Diagnostic], sources: &SourceSet, color: bool) -> String {
+    let (diags, sources) = redacted(diags, sources);
+    let (diags, sources) = (diags.as_slice(), &sources);
     match format {
         Format::Human => human(diags, sources, color),
         Format::Json => {
@@ -34,6 +38,53 @@ pub fn render(format: Format, diags: &[Diagnostic], sources: &SourceSet, color: 
         }
         Format::Github => github(diags, sources),
     }
+}
+
+/// The diagnostics and the source files they show, made safe to print: see
+/// [`render`]. Files no diagnostic points at are left empty (never shown).
+fn redacted(diags: &[Diagnostic], sources: &SourceSet) -> (Vec<Diagnostic>, SourceSet) {
+    use crate::secrets::{mask_range, redact};
+    let shown: std::collections::BTreeSet<u32> = diags
+        .iter()
+        .flat_map(|d| std::iter::once(&d.primary).chain(&d.secondary))
+        .map(|l| l.span.file.0)
+        .collect();
+    let mut set = SourceSet::default();
+    for id in sources.ids() {
+        let Some(f) = sources.get(id) else { continue };
+        let name = redact(&f.name).into_owned();
+        if !shown.contains(&id.0) {
+            set.add(crate::source::SourceFile::new(name, ""));
+            continue;
+        }
+        let mut text = redact(&f.text).into_owned();
+        for d in diags
+            .iter()
+            .filter(|d| d.masks_span && d.primary.span.file == id)
+        {
+            let (start, end) = (d.primary.span.start as usize, d.primary.span.end as usize);
+            if text.is_char_boundary(start) && text.is_char_boundary(end) && start <= end {
+                mask_range(&mut text, start..end);
+            }
+        }
+        set.add(crate::source::SourceFile::new(name, text));
+    }
+    let clean = |s: &str| redact(s).into_owned();
+    let diags = diags
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            d.message = clean(&d.message);
+            d.primary.message = clean(&d.primary.message);
+            for l in &mut d.secondary {
+                l.message = clean(&l.message);
+            }
+            d.help = d.help.as_deref().map(clean);
+            d.note = d.note.as_deref().map(clean);
+            d
+        })
+        .collect();
+    (diags, set)
 }
 
 fn json_object(d: &Diagnostic, sources: &SourceSet) -> Value {

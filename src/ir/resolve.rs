@@ -364,23 +364,48 @@ impl Resolver<'_> {
         );
     }
 
+    /// A positive duration no longer than Prometheus reads.
     fn duration(&mut self, d: &S) -> Option<Spanned<Duration>> {
-        match units::parse_duration(&d.value) {
-            Some(v) => Some(Spanned::new(v, d.span)),
-            None => {
+        self.duration_from(d, false)
+    }
+
+    fn duration_from(&mut self, d: &S, zero_ok: bool) -> Option<Spanned<Duration>> {
+        match units::read_duration(&d.value, zero_ok) {
+            Ok(v) => Some(Spanned::new(v, d.span)),
+            Err(msg) => {
                 self.invalid(
                     d.span,
-                    format!("`{}` is not a duration", d.value),
-                    "write a Prometheus duration: 30s, 5m, 1h30m, 30d",
+                    msg,
+                    "write a positive Prometheus duration up to 292 years: 30s, 5m, 1h30m, 30d",
                 );
                 None
             }
         }
     }
 
+    /// Reports a `lints:` or `allow:` entry that would silence a fixed code.
+    fn refuse_silencing(&mut self, code: &'static crate::diag::Code, at: &S) {
+        self.out.push(
+            Diagnostic::new(
+                &p::INVALID_VALUE,
+                at.span,
+                format!(
+                    "`{}` ({}) cannot be silenced or made a warning",
+                    code.name, code.code
+                ),
+            )
+            .label("refused")
+            .help(format!(
+                "fix what {} reports instead; `forge-spec explain {}` says why it is fixed",
+                code.code, code.code
+            )),
+        );
+    }
+
     fn allow(&mut self, item: &S, allows: &[syntax::Allow]) {
         for a in allows {
             match rules::find(&a.rule.value) {
+                Some(code) if code.fixed => self.refuse_silencing(code, &a.rule),
                 Some(code) => self.allows.push(Allowed {
                     item: item.clone(),
                     code: code.code,
@@ -409,6 +434,7 @@ impl Resolver<'_> {
             return;
         };
         match Severity::parse(&sev.value) {
+            Some(s) if code.fixed && s != Severity::Error => self.refuse_silencing(code, key),
             Some(s) => {
                 self.lints.insert(code.code, s);
             }
@@ -905,7 +931,9 @@ impl Resolver<'_> {
         Route {
             span,
             matchers,
-            group_wait: r.group_wait.as_ref().and_then(|d| self.duration(d)),
+            // `group_wait: 0s` sends a group's first notification at once; the others
+            // must be positive (Alertmanager refuses a zero interval).
+            group_wait: r.group_wait.as_ref().and_then(|d| self.duration_from(d, true)),
             group_interval: r.group_interval.as_ref().and_then(|d| self.duration(d)),
             repeat_interval: r.repeat_interval.as_ref().and_then(|d| self.duration(d)),
             receiver: r.receiver,

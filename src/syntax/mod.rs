@@ -40,6 +40,17 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Box<Diagnos
     if file.text.trim().is_empty() {
         return Ok(SpecFile::default());
     }
+    if let Some((range, shown)) = crate::rules::parse::control_character::find(&file.text) {
+        return Err(Box::new(
+            Diagnostic::new(
+                &p::CONTROL_CHARACTER,
+                Span::new(id, range.start, range.end),
+                format!("a control character ({shown}) in the spec"),
+            )
+            .label("control character")
+            .help("remove it: names and texts of the spec reach terminals, chats and dashboards, where control characters rewrite what is shown"),
+        ));
+    }
     spanned::with_file(id, || {
         serde_saphyr::from_str_with_options::<SpecFile>(&file.text, options())
     })

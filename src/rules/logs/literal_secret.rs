@@ -24,7 +24,11 @@ crate::declare_code! {
     /// receivers:
     ///   slack: {slack: {api_url_file: /etc/alertmanager/secrets/slack, channel: '#alerts'}}
     /// ```
-    pub LITERAL_SECRET = ("L001", "literal-secret", Error);
+    ///
+    /// This rule cannot be turned off (`lints:` or `allow:`): Alertmanager has no place for
+    /// the secret but the spec's literal, so the configuration would have to carry it or
+    /// lose the field.
+    pub LITERAL_SECRET = ("L001", "literal-secret", Error, fixed);
 }
 
 use crate::diag::Diagnostic;
@@ -71,6 +75,7 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&LITERAL_SECRET, value.span, format!("receiver `{}` has its secret `{field}` written in the spec (`{}`)", r.name.value, mask(&value.value)))
                     .label("a literal secret")
+                    .secret()
                     .help(format!("put the value in a file Alertmanager can read and use `{file_field}: /etc/alertmanager/secrets/{}`", r.name.value)),
             );
         }

@@ -19,5 +19,5 @@ crate::declare_code! {
     /// ```yaml
     /// service: {name: shop}
     /// ```
-    pub SECRET_IN_OUTPUT = ("L006", "secret-in-output", Error);
+    pub SECRET_IN_OUTPUT = ("L006", "secret-in-output", Error, fixed);
 }

@@ -118,12 +118,22 @@ mod tests {
         }
     }
 
-    /// A 32-character value after another word ending in `key` is not a PagerDuty key.
+    /// A 32-character value after another word ending in `key` is not named a
+    /// PagerDuty key (it is still found, as a bare 32-hex key); a 32-character value
+    /// that is not random (one repeated digit, a word) is not found at all.
     #[test]
     fn pagerduty_needs_its_word() {
         let key = "0123456789abcdef0123456789abcdef";
-        assert!(scan(&format!("monkey: {key}")).is_empty());
-        assert!(scan(&format!("key: {key}")).is_empty());
-        assert!(scan(&format!("routing key: {key}")).is_empty());
+        for text in [
+            format!("monkey: {key}"),
+            format!("key: {key}"),
+            format!("routing key: {key}"),
+        ] {
+            let got = kinds(&text);
+            assert_eq!(got.len(), 1, "{text}");
+            assert_ne!(got[0].1, "a PagerDuty integration key", "{text}");
+        }
+        assert!(scan(&format!("key: {}", "0".repeat(32))).is_empty());
+        assert!(scan(&format!("key: {}", "a".repeat(32))).is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! Codes of the parse stage (declarations and docs; detection lives in the stage).
 
+pub mod control_character;
 mod duplicate_key;
 mod input_budget_exceeded;
 mod invalid_value;
@@ -11,6 +12,7 @@ mod unsupported_version;
 mod wrong_type;
 mod yaml_syntax;
 
+pub use control_character::CONTROL_CHARACTER;
 pub use duplicate_key::DUPLICATE_KEY;
 pub use input_budget_exceeded::INPUT_BUDGET_EXCEEDED;
 pub use invalid_value::INVALID_VALUE;
@@ -23,6 +25,7 @@ pub use wrong_type::WRONG_TYPE;
 pub use yaml_syntax::YAML_SYNTAX;
 
 pub static CODES: &[&crate::diag::Code] = &[
+    &CONTROL_CHARACTER,
     &DUPLICATE_KEY,
     &INPUT_BUDGET_EXCEEDED,
     &INVALID_VALUE,
