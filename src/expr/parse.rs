@@ -1,7 +1,7 @@
 //! Condition language: the pest parser (`grammar/condition.pest`) and the AST builder.
 
 use super::ast::*;
-use super::units::{parse_duration, parse_quantity};
+use super::units::{parse_quantity, read_duration};
 use pest::Parser as _;
 use pest::iterators::Pair;
 
@@ -166,10 +166,11 @@ fn pos(p: &Pair<'_, Rule>) -> Pos {
     }
 }
 
+/// A range or `for` duration: positive, and no longer than Prometheus reads.
 fn duration(p: &Pair<'_, Rule>) -> Result<Duration, ParseError> {
-    parse_duration(p.as_str()).ok_or_else(|| ParseError {
+    read_duration(p.as_str(), false).map_err(|message| ParseError {
         pos: pos(p),
-        message: format!("`{}` is not a valid duration", p.as_str()),
+        message,
     })
 }
 

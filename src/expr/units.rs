@@ -4,6 +4,29 @@
 use super::ast::{Duration, LitUnit};
 use std::fmt;
 
+/// The longest duration Prometheus and Alertmanager read: they keep durations as
+/// nanoseconds in a signed 64-bit integer (about 292 years); anything longer is refused
+/// by them with "duration out of range".
+pub const MAX_DURATION_MS: u64 = (i64::MAX / 1_000_000) as u64;
+
+/// Reads a duration for a place where zero is allowed (`zero_ok`) or not, with the
+/// message to show when it cannot be used: not a duration, zero, or longer than
+/// Prometheus reads.
+pub fn read_duration(s: &str, zero_ok: bool) -> Result<Duration, String> {
+    let Some(d) = parse_duration(s) else {
+        return Err(format!("`{s}` is not a valid duration"));
+    };
+    if d.ms > MAX_DURATION_MS {
+        return Err(format!(
+            "`{s}` is longer than Prometheus and Alertmanager can read (292 years)"
+        ));
+    }
+    if d.ms == 0 && !zero_ok {
+        return Err(format!("`{s}` is zero, and this duration must be positive"));
+    }
+    Ok(d)
+}
+
 /// Parses a Prometheus-style duration: `500ms`, `5m`, `1h30m`, `30d`, `2w`.
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();

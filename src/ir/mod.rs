@@ -339,10 +339,11 @@ impl Model {
 }
 
 impl Model {
-    /// A duration as emitted: divided by the time scale, at least 1 ms.
+    /// A duration as emitted: divided by the time scale, at least 1 ms (zero stays
+    /// zero: `group_wait: 0s`).
     pub fn scaled(&self, d: Duration) -> Duration {
         Duration {
-            ms: (d.ms / self.time_scale.max(1)).max(1),
+            ms: (d.ms / self.time_scale.max(1)).max(u64::from(d.ms > 0)),
         }
     }
 

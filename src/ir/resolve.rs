@@ -933,7 +933,10 @@ impl Resolver<'_> {
             matchers,
             // `group_wait: 0s` sends a group's first notification at once; the others
             // must be positive (Alertmanager refuses a zero interval).
-            group_wait: r.group_wait.as_ref().and_then(|d| self.duration_from(d, true)),
+            group_wait: r
+                .group_wait
+                .as_ref()
+                .and_then(|d| self.duration_from(d, true)),
             group_interval: r.group_interval.as_ref().and_then(|d| self.duration(d)),
             repeat_interval: r.repeat_interval.as_ref().and_then(|d| self.duration(d)),
             receiver: r.receiver,

@@ -131,6 +131,24 @@ fn expected(rule: &Rule, w: &Witness) -> Option<ExpAlert> {
     })
 }
 
+/// Longest `for` plus range (in minutes) that an explicit alert's tests are generated
+/// for: the series hold one sample a minute.
+const MAX_TEST_MINUTES: u64 = 2 * 24 * 60;
+
+/// The witness with every series lasting `steps` minutes instead of [`STEPS`].
+fn extend(mut w: Witness, steps: u64) -> Witness {
+    if steps == STEPS {
+        return w;
+    }
+    let from = format!("x{STEPS}");
+    for (_, values) in &mut w.series {
+        if let Some(head) = values.strip_suffix(&from) {
+            *values = format!("{head}x{steps}");
+        }
+    }
+    w
+}
+
 /// An explicit alert's two tests: it fires, it stays silent (`None`: shape not driven).
 pub fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
     let cond = a.when.as_ref()?.condition.as_ref()?;
@@ -138,7 +156,17 @@ pub fn explicit_tests(m: &Model, a: &crate::ir::Alert, rule: &Rule) -> Option<Ve
     let quiet = witness::condition(m, &cond.expr, false)?;
     let for_min = a.for_.as_ref().map_or(0, |f| f.value.ms.div_ceil(60_000));
     let range_min = m.default_range.ms.div_ceil(60_000);
-    let eval = minutes(m, (for_min + range_min + 5).min(STEPS - 1));
+    // The series last past the evaluation, however long the `for` (a `for 3h` alert is
+    // evaluated at 3h10m, not cut at the witnesses' two hours). Beyond two days a
+    // minute-by-minute test is too large to be worth generating.
+    let eval_min = for_min + range_min + 5;
+    if eval_min > MAX_TEST_MINUTES {
+        return None;
+    }
+    let steps = STEPS.max(eval_min + 5);
+    let lengthen = |w: Witness| extend(w, steps);
+    let (fire, quiet) = (lengthen(fire), lengthen(quiet));
+    let eval = minutes(m, eval_min);
     let exp = expected(rule, &fire)?;
     let name = &a.name.value;
     let group = |title: String, w: &Witness, exp_alerts: Vec<ExpAlert>| TestGroup {
