@@ -178,6 +178,20 @@ impl Ctx<'_> {
 
     fn selector(&mut self, s: &Selector) -> Ty {
         self.out.metrics.push((s.metric.clone(), s.metric_pos));
+        for m in &s.matchers {
+            if matches!(m.op, MatchOp::Re | MatchOp::NotRe)
+                && let Some(why) = super::re2::refusal(&m.value)
+            {
+                let d = Diagnostic::new(
+                    &x::INVALID_REGEX,
+                    self.span(m.value_pos),
+                    format!("Prometheus would refuse the regex of `{}`: {why}", m.label),
+                )
+                .label("not an RE2 regex")
+                .help("write it in RE2 syntax (Go's `regexp`): no look-around or back-references, repetitions up to 1000");
+                self.push(d);
+            }
+        }
         let Some((_, info, series)) = self.cat.resolve(&s.metric) else {
             if self.cat.recorded.contains(&s.metric) {
                 return Ty::unknown();

@@ -7,6 +7,7 @@ mod check;
 mod lower;
 mod parse;
 pub mod promql;
+pub mod re2;
 pub mod units;
 
 pub use ast::{Condition, Duration, Expr};

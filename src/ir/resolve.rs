@@ -62,6 +62,10 @@ pub fn resolve(
         .targets
         .items
         .into_iter()
+        .map(|(name, t)| {
+            r.address(&t.address);
+            (name, t)
+        })
         .map(|(name, t)| Target {
             name,
             address: t.address,
@@ -362,6 +366,61 @@ impl Resolver<'_> {
                 .label("cannot be read")
                 .help(help.to_string()),
         );
+    }
+
+    /// Reports a target address Prometheus would refuse or misread: only `host` or
+    /// `host:port` (no scheme, path, query or credentials).
+    fn address(&mut self, a: &S) {
+        let v = a.value.as_str();
+        let (host, port) = match v.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') && !h.contains('[') => (h, Some(p)),
+            _ => (v, None),
+        };
+        let (host, port) = match v.strip_prefix('[').and_then(|x| x.split_once(']')) {
+            Some((h, rest)) => (h, rest.strip_prefix(':')),
+            None => (host, port),
+        };
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+        let port_ok = port.is_none_or(|p| {
+            !p.is_empty()
+                && p.len() <= 5
+                && p.chars().all(|c| c.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+        });
+        if !(host_ok && port_ok) {
+            let why = if v.contains("://") {
+                "it has a scheme; Prometheus adds it (`scheme:`)"
+            } else if v.contains('@') {
+                "it has credentials, which would be written into prometheus.yml"
+            } else if v.contains('/') {
+                "it has a path; set the target's `metrics_path:` instead"
+            } else {
+                "an address is `host` or `host:port` (port 1–65535)"
+            };
+            self.invalid(
+                a.span,
+                format!("`{v}` is not a scrape address: {why}"),
+                "write `host:port`, e.g. `ai-forge:8000`",
+            );
+        }
+    }
+
+    /// Reports a label name Prometheus or Alertmanager would refuse (N007).
+    fn label_name(&mut self, label: &S, what: &str) {
+        if let Some(why) = rules::names::invalid_label_name::refusal(&label.value) {
+            self.out.push(
+                Diagnostic::new(
+                    &n::INVALID_LABEL_NAME,
+                    label.span,
+                    format!("`{}` cannot be a {what}'s name", label.value),
+                )
+                .label("not a label name")
+                .help(format!("{why}; e.g. `{}`", suggest_label(&label.value))),
+            );
+        }
     }
 
     /// A positive duration no longer than Prometheus reads.
@@ -872,6 +931,38 @@ impl Resolver<'_> {
                 }
             }
         }
+        for (label, value) in &a.labels.0 {
+            self.label_name(label, "alert label");
+            let conflict = match label.value.as_str() {
+                "severity" => (a.severity.value != value.value).then_some(&a.severity),
+                "alertname" => Some(&name),
+                _ => None,
+            };
+            if let Some(other) = conflict {
+                self.out.push(
+                    Diagnostic::new(
+                        &n::INVALID_LABEL_NAME,
+                        label.span,
+                        format!(
+                            "label `{}` of alert `{}` conflicts with its `{}`",
+                            label.value,
+                            name.value,
+                            if label.value == "severity" {
+                                "severity:"
+                            } else {
+                                "name"
+                            }
+                        ),
+                    )
+                    .label("set twice")
+                    .secondary(other.span, "already set here")
+                    .help(format!(
+                        "remove `{}` from `labels:`; forge-spec sets it",
+                        label.value
+                    )),
+                );
+            }
+        }
         Alert {
             name,
             severity: a.severity,
@@ -923,6 +1014,27 @@ impl Resolver<'_> {
             value,
             regex: true,
         }));
+        for m in &matchers {
+            self.label_name(&m.label, "route matcher");
+            if m.regex
+                && let Some(why) = expr::re2::refusal(&m.value.value)
+            {
+                self.out.push(
+                    Diagnostic::new(
+                        &x::INVALID_REGEX,
+                        m.value.span,
+                        format!("Alertmanager would refuse the regex of `{}`: {why}", m.label.value),
+                    )
+                    .label("not an RE2 regex")
+                    .help("write it in RE2 syntax (Go's `regexp`): no look-around or back-references, repetitions up to 1000"),
+                );
+            }
+        }
+        for g in r.group_by.iter().flatten() {
+            if g.value != "..." {
+                self.label_name(g, "`group_by` label");
+            }
+        }
         let span = matchers
             .first()
             .map_or(r.receiver.as_ref().map_or(span, |x| x.span), |m| {
@@ -980,6 +1092,14 @@ impl Resolver<'_> {
                 None,
             ),
         };
+        for i in &rt.inhibit {
+            for (label, _) in i.source.0.iter().chain(&i.target.0) {
+                self.label_name(label, "inhibit matcher");
+            }
+            for e in &i.equal {
+                self.label_name(e, "inhibit `equal` label");
+            }
+        }
         Routing {
             root,
             inhibit: rt
@@ -1139,3 +1259,16 @@ pub fn camel(s: &str) -> String {
 }
 
 use std::collections::BTreeSet;
+
+/// A label name close to `name` that Prometheus accepts.
+fn suggest_label(name: &str) -> String {
+    let s: String = name
+        .trim_start_matches('_')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    match s.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => s,
+        _ => format!("l_{s}"),
+    }
+}

@@ -3,6 +3,7 @@
 mod bare_number_comparison;
 mod expression_syntax;
 mod invalid_promql;
+mod invalid_regex;
 mod label_value_outside_set;
 mod scalar_operand;
 mod unit_mismatch;
@@ -15,6 +16,7 @@ mod wrong_metric_type;
 pub use bare_number_comparison::BARE_NUMBER_COMPARISON;
 pub use expression_syntax::EXPRESSION_SYNTAX;
 pub use invalid_promql::INVALID_PROMQL;
+pub use invalid_regex::INVALID_REGEX;
 pub use label_value_outside_set::LABEL_VALUE_OUTSIDE_SET;
 pub use scalar_operand::SCALAR_OPERAND;
 pub use unit_mismatch::UNIT_MISMATCH;
@@ -28,6 +30,7 @@ pub static CODES: &[&crate::diag::Code] = &[
     &BARE_NUMBER_COMPARISON,
     &EXPRESSION_SYNTAX,
     &INVALID_PROMQL,
+    &INVALID_REGEX,
     &LABEL_VALUE_OUTSIDE_SET,
     &SCALAR_OPERAND,
     &UNIT_MISMATCH,

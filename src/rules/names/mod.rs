@@ -1,6 +1,7 @@
 //! Codes of the names stage (declarations and docs; detection lives in the stage).
 
 mod duplicate_definition;
+pub mod invalid_label_name;
 mod unknown_dashboard;
 mod unknown_receiver;
 mod unknown_rule;
@@ -8,6 +9,7 @@ mod unknown_slo;
 mod unknown_target;
 
 pub use duplicate_definition::DUPLICATE_DEFINITION;
+pub use invalid_label_name::INVALID_LABEL_NAME;
 pub use unknown_dashboard::UNKNOWN_DASHBOARD;
 pub use unknown_receiver::UNKNOWN_RECEIVER;
 pub use unknown_rule::UNKNOWN_RULE;
@@ -16,6 +18,7 @@ pub use unknown_target::UNKNOWN_TARGET;
 
 pub static CODES: &[&crate::diag::Code] = &[
     &DUPLICATE_DEFINITION,
+    &INVALID_LABEL_NAME,
     &UNKNOWN_DASHBOARD,
     &UNKNOWN_RECEIVER,
     &UNKNOWN_RULE,
