@@ -42,21 +42,7 @@ pub fn yaml<T: serde::Serialize>(model: &Model, value: &T) -> String {
     format!("{}{}", header(model, "#"), yaml::to_string(value))
 }
 
-/// A name made safe for a file name: ASCII letters, digits, `-` and `_` only.
-pub fn file_stem(name: &str) -> String {
-    let s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let s = s.trim_matches(|c| c == '_' || c == '-').to_string();
-    if s.is_empty() { "service".into() } else { s }
-}
+pub use crate::ir::names::file_stem;
 
 /// One backend's share of the output.
 type Backend = fn(&Model, &mut Output);

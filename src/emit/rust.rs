@@ -657,7 +657,8 @@ fn logs_rs(m: &Model) -> String {
             let _ = writeln!(s, ") {{");
         }
         let mut args = fields.clone();
-        args.push(lit(&message));
+        // The message is the macro's format string: braces in it are text.
+        args.push(lit(&message.replace('{', "{{").replace('}', "}}")));
         let text = call(4, &format!("tracing::{macro_}!"), &args, ";");
         // rustfmt puts no trailing comma after a macro's last argument.
         let text = match text.rfind(",\n    );") {

@@ -1,6 +1,7 @@
 //! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
+pub mod names;
 mod resolve;
 pub mod routing;
 pub mod slo;

@@ -54,6 +54,7 @@ fn collect_codes() -> Vec<&'static Code> {
 pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
     let mut v = Vec::new();
     for family in [
+        names::CHECKS,
         metrics::CHECKS,
         slos::CHECKS,
         alerts::CHECKS,

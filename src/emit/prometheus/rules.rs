@@ -369,7 +369,4 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     alerts
 }
 
-/// The uid of the generated SLO dashboard.
-pub fn slo_dashboard_uid(m: &Model) -> String {
-    format!("{}-slos", crate::emit::file_stem(&m.service.name.value))
-}
+pub use crate::ir::names::slo_dashboard_uid;

@@ -38,7 +38,6 @@ crate::declare_code! {
 }
 
 use crate::diag::Diagnostic;
-use crate::expr::Unit;
 use crate::expr::ast::{BinOp, Expr, ExprKind};
 use crate::ir::Model;
 
@@ -76,22 +75,23 @@ fn constant(e: &Expr) -> Option<&'static str> {
     if !op.is_comparison() {
         return None;
     }
-    let num = |x: &Expr| match &x.kind {
-        ExprKind::Number(q) => Some(q.value),
-        _ => None,
+    let holds = |a: f64, b: f64| match op {
+        BinOp::Gt => a > b,
+        BinOp::Ge => a >= b,
+        BinOp::Lt => a < b,
+        BinOp::Le => a <= b,
+        BinOp::Eq => a == b,
+        _ => a != b,
     };
-    if let (Some(a), Some(b)) = (num(l), num(r)) {
-        let t = match op {
-            BinOp::Gt => a > b,
-            BinOp::Ge => a >= b,
-            BinOp::Lt => a < b,
-            BinOp::Le => a <= b,
-            BinOp::Eq => a == b,
-            _ => a != b,
-        };
-        return Some(if t { "true" } else { "false" });
+    let verdict = |t: bool| Some(if t { "true" } else { "false" });
+    if let (Some(a), Some(b)) = (fold(l), fold(r)) {
+        return verdict(holds(a, b));
     }
-    let t = num(r)?;
+    let t = fold(r)?;
+    // Nothing compares with NaN (`x > 0/0`), except `!=`, which always holds.
+    if t.is_nan() {
+        return verdict(*op == BinOp::Ne);
+    }
     let (lo, hi) = range(l);
     match op {
         BinOp::Lt if t <= lo => Some("false"),
@@ -104,7 +104,27 @@ fn constant(e: &Expr) -> Option<&'static str> {
     }
 }
 
-/// Bounds a value can take.
+/// The value of an expression made of numbers only (`1GB / 0` is +Inf, `0 / 0` NaN).
+fn fold(e: &Expr) -> Option<f64> {
+    match &e.kind {
+        ExprKind::Number(q) => Some(q.value),
+        ExprKind::Paren(x) => fold(x),
+        ExprKind::Binary(op, l, r) => {
+            let (a, b) = (fold(l)?, fold(r)?);
+            match op {
+                BinOp::Add => Some(a + b),
+                BinOp::Sub => Some(a - b),
+                BinOp::Mul => Some(a * b),
+                BinOp::Div => Some(a / b),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Bounds a value can take. A comparison without `bool` filters: what passes
+/// `x == 0` is 0, what passes `x > 5` is above 5 (so `up == 0 == 1` never holds).
 fn range(e: &Expr) -> (f64, f64) {
     match &e.kind {
         ExprKind::Up { .. } => (0.0, 1.0),
@@ -115,9 +135,18 @@ fn range(e: &Expr) -> (f64, f64) {
             _ => (f64::NEG_INFINITY, f64::INFINITY),
         },
         ExprKind::Paren(x) => range(x),
-        _ => {
-            let _ = Unit::None;
-            (f64::NEG_INFINITY, f64::INFINITY)
+        ExprKind::Binary(op, l, r) if op.is_comparison() => {
+            let (lo, hi) = range(l);
+            let Some(t) = fold(r).filter(|t| !t.is_nan()) else {
+                return (lo, hi);
+            };
+            match op {
+                BinOp::Eq => (t, t),
+                BinOp::Gt | BinOp::Ge => (lo.max(t), hi),
+                BinOp::Lt | BinOp::Le => (lo, hi.min(t)),
+                _ => (lo, hi),
+            }
         }
+        _ => (f64::NEG_INFINITY, f64::INFINITY),
     }
 }
