@@ -1030,9 +1030,31 @@ impl Resolver<'_> {
                 );
             }
         }
-        for g in r.group_by.iter().flatten() {
+        let group_by = r.group_by.as_deref().unwrap_or(&[]);
+        for (i, g) in group_by.iter().enumerate() {
             if g.value != "..." {
                 self.label_name(g, "`group_by` label");
+            } else if group_by.len() > 1 {
+                self.invalid(
+                    g.span,
+                    "`...` (group by every label) cannot be listed with other labels".into(),
+                    "keep `...` alone, or list the labels",
+                );
+            }
+            if let Some(first) = group_by[..i].iter().find(|x| x.value == g.value) {
+                self.out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        g.span,
+                        format!(
+                            "`{}` is listed twice in `group_by`; Alertmanager refuses that",
+                            g.value
+                        ),
+                    )
+                    .label("second time")
+                    .secondary(first.span, "first time")
+                    .help("list each label once"),
+                );
             }
         }
         let span = matchers
