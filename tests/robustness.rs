@@ -70,3 +70,22 @@ proptest! {
         check_all(&parts.concat());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The text-level checkers added for hostile input — Go templates, RE2 regexes,
+    /// control characters, the secret scanner and its masking — never panic on any
+    /// string, and masking keeps the byte length (spans stay right).
+    #[test]
+    fn text_checkers_never_panic(s in "(\\{\\{|\\}\\}|-|\\$|\\\\|\"|'|`|\\(|\\)|\\||[a-z]{1,3}|[ -~]|é|\u{1b}|\u{85}|xox|b-|/\\*|\\*/){0,40}") {
+        use forge_spec::expr::gotmpl::{Engine, check};
+        let _ = check(&s, Engine::PROMETHEUS);
+        let _ = check(&s, Engine::ALERTMANAGER);
+        let _ = forge_spec::expr::re2::refusal(&s);
+        let _ = forge_spec::rules::parse::control_character::find(&s);
+        let _ = forge_spec::secrets::scan_all(&s);
+        let redacted = forge_spec::secrets::redact(&s);
+        prop_assert_eq!(redacted.len(), s.len());
+    }
+}

@@ -81,26 +81,18 @@ impl Code {
 /// `forge-spec explain` and `generated/docs/rules.md` print it.
 #[macro_export]
 macro_rules! declare_code {
-    ($(#[doc = $doc:literal])* $vis:vis $ident:ident = ($code:literal, $name:literal, $sev:ident);) => {
+    ($(#[doc = $doc:literal])* $vis:vis $ident:ident = ($code:literal, $name:literal, $sev:ident $(, $fixed:ident)?);) => {
         $(#[doc = $doc])*
         $vis static $ident: $crate::diag::Code = $crate::diag::Code {
             code: $code,
             name: $name,
             severity: $crate::diag::Severity::$sev,
             doc: concat!($($doc, "\n"),*),
-            fixed: false,
+            fixed: $crate::declare_code!(@fixed $($fixed)?),
         };
     };
-    ($(#[doc = $doc:literal])* $vis:vis $ident:ident = ($code:literal, $name:literal, $sev:ident, fixed);) => {
-        $(#[doc = $doc])*
-        $vis static $ident: $crate::diag::Code = $crate::diag::Code {
-            code: $code,
-            name: $name,
-            severity: $crate::diag::Severity::$sev,
-            doc: concat!($($doc, "\n"),*),
-            fixed: true,
-        };
-    };
+    (@fixed) => { false };
+    (@fixed fixed) => { true };
 }
 
 /// A span with a message: the primary one points at the problem, secondary ones at

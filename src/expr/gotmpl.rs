@@ -231,20 +231,7 @@ fn lex(s: &str, base: usize) -> Result<Vec<(Tok, Range<usize>)>, TemplateError> 
                 Tok::Assign
             }
             b'"' => {
-                i += 1;
-                loop {
-                    match b.get(i) {
-                        None | Some(b'\n') => {
-                            return err(base + start..base + i, "unterminated string");
-                        }
-                        Some(b'\\') => i += 2,
-                        Some(b'"') => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
+                i = quoted(b, i, base, "unterminated string")?;
                 Tok::Str
             }
             b'`' => {
@@ -255,20 +242,7 @@ fn lex(s: &str, base: usize) -> Result<Vec<(Tok, Range<usize>)>, TemplateError> 
                 Tok::Str
             }
             b'\'' => {
-                i += 1;
-                loop {
-                    match b.get(i) {
-                        None | Some(b'\n') => {
-                            return err(base + start..base + i, "unterminated character constant");
-                        }
-                        Some(b'\\') => i += 2,
-                        Some(b'\'') => {
-                            i += 1;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
+                i = quoted(b, i, base, "unterminated character constant")?;
                 Tok::Literal
             }
             b'.' => {
@@ -325,6 +299,20 @@ fn lex(s: &str, base: usize) -> Result<Vec<(Tok, Range<usize>)>, TemplateError> 
         out.push((tok, base + start..base + i));
     }
     Ok(out)
+}
+
+/// The end of a quoted literal starting at `start` (its quote), escapes skipped.
+fn quoted(b: &[u8], start: usize, base: usize, unterminated: &str) -> Result<usize, TemplateError> {
+    let q = b[start];
+    let mut i = start + 1;
+    loop {
+        match b.get(i) {
+            None | Some(b'\n') => return err(base + start..base + i.min(b.len()), unterminated),
+            Some(b'\\') => i += 2,
+            Some(c) if *c == q => return Ok(i + 1),
+            _ => i += 1,
+        }
+    }
 }
 
 const KEYWORDS: &[&str] = &[
