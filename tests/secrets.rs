@@ -430,6 +430,44 @@ fn cli_refuses_and_masks() {
     }
 }
 
+/// `check` runs the output scan as `build` does: a secret that only the generated files
+/// show (the spec-level rule silenced) fails `check` too, with L006, masked.
+#[test]
+fn check_scans_the_output_like_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    let secret = "hunter2hunter2XyZ";
+    std::fs::write(
+        &spec,
+        format!("lints: {{secret-in-spec: allow}}\n{}", BASE.replace(
+            "service: {name: shop, metric_prefix: shop_}",
+            &format!("service: {{name: shop, metric_prefix: shop_, runbook_base_url: \"https://deploy:{secret}@git.example.com/\"}}"),
+        )),
+    )
+    .unwrap();
+    for cmd in ["check", "build"] {
+        let o = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .args(
+                [cmd, "--out"]
+                    .into_iter()
+                    .take(if cmd == "build" { 2 } else { 1 }),
+            )
+            .args(if cmd == "build" {
+                vec![dir.path().join("out")]
+            } else {
+                vec![]
+            })
+            .arg(&spec)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {err}");
+        assert!(err.contains("L006"), "{cmd}: {err}");
+        assert!(!err.contains(secret), "{cmd}: {err}");
+    }
+    assert!(!dir.path().join("out").exists());
+}
+
 /// Silencing `literal-secret` is refused (the field would be dropped and amtool refuse
 /// the config): through `lints:` and through an item's `allow:`.
 #[test]
