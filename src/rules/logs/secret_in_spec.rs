@@ -49,11 +49,16 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .map(|(_, v, _)| v.span)
         })
         .collect();
-    for id in cx.sources.ids() {
+    // Files are scanned on as many threads as allowed; findings come back in file order.
+    let ids: Vec<_> = cx.sources.ids().collect();
+    let hits = crate::par::map(&ids, |id| {
+        cx.sources.get(*id).map_or_else(Vec::new, |f| scan(&f.text))
+    });
+    for (id, hits) in ids.into_iter().zip(hits) {
         let Some(file) = cx.sources.get(id) else {
             continue;
         };
-        for (range, kind) in scan(&file.text) {
+        for (range, kind) in hits {
             let span = crate::source::Span::new(id, range.start, range.end);
             if literal
                 .iter()
