@@ -620,7 +620,12 @@ fn chunks(text: &str) -> Vec<(usize, &str)> {
     while start < text.len() {
         let mut end = (start + CHUNK).min(text.len());
         if end < text.len() {
-            end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+            // Searched as bytes: `end` may fall inside a character; after a newline is
+            // always a character boundary.
+            end = text.as_bytes()[end..]
+                .iter()
+                .position(|b| *b == b'\n')
+                .map_or(text.len(), |i| end + i + 1);
         }
         out.push((start, &text[start..end]));
         start = end;
@@ -1044,9 +1049,22 @@ mod tests {
         assert!(flatten_templates("{{ $value }}").is_none());
     }
 
-    /// Secrets are found at their place in any chunk of a large text, with mixed case.
+    /// Secrets are found at their place in any chunk of a large text, with mixed case;
+    /// chunks are cut whatever characters fall on the cut (a multi-byte one did panic).
     #[test]
     fn finds_secrets_across_chunks() {
+        for shift in 0..4 {
+            let line = format!(
+                "{}≤ description: nothing to see here, move along\n",
+                "x".repeat(shift)
+            );
+            let text = line.repeat(2 * super::CHUNK / line.len() + 1);
+            assert_eq!(
+                chunks(&text).iter().map(|(_, c)| c.len()).sum::<usize>(),
+                text.len()
+            );
+            assert!(scan(&text).is_empty());
+        }
         let line = "description: nothing to see here, move along\n";
         let mut text = line.repeat(3 * super::CHUNK / line.len());
         let at = text.len() / 2 + 7;
