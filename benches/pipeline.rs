@@ -135,13 +135,15 @@ fn main() {
         output.seal("bench");
         let out_dir = work.join(format!("out{n}"));
         let (t, _) = time(runs, || {
-            emit::write_atomic(&output, &emit::Target::new(&out_dir)).expect("write")
+            forge_spec::write::write_atomic(&output, &forge_spec::write::Target::new(&out_dir))
+                .expect("write")
         });
         row.push(t);
         let (t, _) = time(runs, || {
             let mut c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
             let out = forge_spec::emit_checked(&mut c).expect("no secret in the output");
-            emit::write_atomic(&out, &emit::Target::new(&out_dir)).expect("write");
+            forge_spec::write::write_atomic(&out, &forge_spec::write::Target::new(&out_dir))
+                .expect("write");
         });
         row.push(t);
         print!("{n:>7}");

@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod source;
 pub mod syntax;
 pub mod synth;
+pub mod write;
 
 use diag::{Diagnostic, Diagnostics};
 use source::{LoadError, SourceSet, Span};

@@ -354,7 +354,7 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         return ExitCode::from(1);
     }
     if check {
-        let stale = emit::check(&output, &out);
+        let stale = forge_spec::write::check(&output, &out);
         if stale.is_empty() {
             return ExitCode::SUCCESS;
         }
@@ -369,12 +369,14 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         );
         return ExitCode::from(1);
     }
-    let target = emit::Target {
+    let target = forge_spec::write::Target {
         out: out.clone(),
         specs: paths.clone(),
         force,
     };
-    let written = forge_spec::stage("write", || emit::write_atomic(&output, &target));
+    let written = forge_spec::stage("write", || {
+        forge_spec::write::write_atomic(&output, &target)
+    });
     let count = output.files.len();
     // The process ends here: letting the OS take back the model and the output at exit
     // is much cheaper than freeing them piece by piece (a tenth of the run at scale).

@@ -9,7 +9,7 @@ fn committed_output_is_fresh() {
         "the shipped spec has errors"
     );
     let output = forge_spec::emit_checked(&mut comp).expect("no secret in the output");
-    let stale = forge_spec::emit::check(&output, std::path::Path::new("generated"));
+    let stale = forge_spec::write::check(&output, std::path::Path::new("generated"));
     let report: String = stale.iter().map(|s| s.render()).collect();
     assert!(
         stale.is_empty(),

@@ -284,7 +284,7 @@ fn panel_conventions() {
 fn panel_queries_parse_and_resolve() {
     let comp = forge_spec::compile(&["spec".into()], "spec", &Default::default()).unwrap();
     let model = comp.model.unwrap();
-    let recorded = forge_spec::emit::prometheus::recorded_names();
+    let recorded = forge_spec::ir::slo::recorded_names();
     for (path, d) in generated() {
         for p in d["panels"].as_array().unwrap() {
             for t in p["targets"].as_array().unwrap() {

@@ -234,7 +234,7 @@ fn accepted_means_accepted(k: &Knobs) -> Result<bool, String> {
     };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let out = dir.path().join("out");
-    forge_spec::emit::write_atomic(&output, &forge_spec::emit::Target::new(&out))
+    forge_spec::write::write_atomic(&output, &forge_spec::write::Target::new(&out))
         .map_err(|e| e.to_string())?;
     let prom = out.join("prometheus");
     let fail = |e: String| format!("{e}\nspec:\n{text}");

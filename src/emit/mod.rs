@@ -1,6 +1,6 @@
 //! Stage 4, emit: one module per backend, each turning the `Model` into files;
-//! `Output` collects them (sorted paths, bytes) and is written atomically or compared
-//! against what is on disk (`build --check`).
+//! `Output` collects them (sorted paths, bytes); `crate::write` writes it atomically or
+//! compares it with what is on disk (`build --check`).
 
 pub mod alertmanager;
 pub mod compose;
@@ -9,10 +9,7 @@ pub mod grafana;
 pub mod prometheus;
 pub mod rust;
 pub mod schema;
-mod write;
 pub mod yaml;
-
-pub use write::{MANIFEST, Stale, Target, WriteError, check, write_atomic};
 
 use crate::ir::Model;
 use std::collections::BTreeMap;

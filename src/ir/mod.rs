@@ -2,6 +2,9 @@
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
 pub mod names;
+
+/// The alert severities allowed when `routing.severities` does not say.
+pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
 mod resolve;
 pub mod routing;
 pub mod slo;

@@ -113,7 +113,7 @@ pub fn resolve(
         .into_iter()
         .flatten()
         .collect();
-    catalog.recorded = crate::emit::prometheus::recorded_names();
+    catalog.recorded = super::slo::recorded_names();
     let receiver_names: Vec<String> = m
         .receivers
         .items
@@ -1110,7 +1110,10 @@ impl Resolver<'_> {
         let (severities, severities_span) = match rt.severities {
             Some(s) => (s.value.into_iter().map(|v| v.value).collect(), Some(s.span)),
             None => (
-                vec!["critical".into(), "warning".into(), "info".into()],
+                DEFAULT_SEVERITIES
+                    .iter()
+                    .map(|s| (*s).to_string())
+                    .collect(),
                 None,
             ),
         };

@@ -16,18 +16,6 @@ pub struct Delivery {
     pub path: Vec<usize>,
 }
 
-/// Whether a route's own matchers accept the labels (a missing label is "").
-pub fn matches(route: &Route, labels: &Labels) -> bool {
-    route.matchers.iter().all(|m| {
-        let v = labels.get(&m.label.value).map_or("", String::as_str);
-        if m.regex {
-            regex::Regex::new(&format!("^(?:{})$", m.value.value)).is_ok_and(|re| re.is_match(v))
-        } else {
-            v == m.value.value
-        }
-    })
-}
-
 /// The receivers an alert with these labels reaches, in order, with their paths.
 pub fn simulate(root: &Route, labels: &Labels) -> Vec<Delivery> {
     Simulator::new(root).simulate(labels)
@@ -269,7 +257,7 @@ pub fn sender_alerts(
             v.push((a.name.value.clone(), a.name.span, l));
         }
         Sender::Slo(s) => {
-            let (page, ticket) = crate::emit::prometheus::slo_alert_names(s);
+            let (page, ticket) = super::slo::slo_alert_names(s);
             for (name, sev) in [(page, &s.page_severity), (ticket, &s.ticket_severity)] {
                 let mut l = Labels::new();
                 l.insert("alertname".into(), name.clone());

@@ -2,30 +2,15 @@
 //! rules, metadata rules and multi-window multi-burn-rate alerts), its generated
 //! `promtool test rules` file, and the scrape config.
 
+mod promtool_tests;
 mod rules;
 mod scrape;
-mod tests;
 mod witness;
 
 pub use rules::{slo_alert_names, slo_dashboard_uid};
 
 use super::Output;
-use crate::ir::{Alert, Model, Slo, slo};
-use std::collections::BTreeSet;
-
-/// Names of the recording rules the SLO rules define (raw PromQL may read them).
-pub fn recorded_names() -> BTreeSet<String> {
-    let mut v = BTreeSet::new();
-    for w in slo::recorded_windows(crate::expr::Duration {
-        ms: 30 * 86_400_000,
-    }) {
-        v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
-    }
-    for n in rules::META_RULES {
-        v.insert((*n).to_string());
-    }
-    v
-}
+use crate::ir::{Alert, Model, Slo};
 
 /// File name of the rule file: `<service>.rules.yml`.
 pub fn rules_file(model: &Model) -> String {
@@ -63,7 +48,7 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
                     continue;
                 };
                 rules::render_rule(&rule, &mut p.alert_rules);
-                match tests::explicit_tests(m, a, &rule) {
+                match promtool_tests::explicit_tests(m, a, &rule) {
                     Some(t) => tests.extend(t),
                     None => p.skipped.push(a.name.value.clone()),
                 }
@@ -78,7 +63,7 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
                 let (page, ticket) = slo_alert_names(s);
                 let find = |name: &str| alerts.iter().find(|r| r.alert.as_deref() == Some(name));
                 let found = match (find(&page), find(&ticket)) {
-                    (Some(pr), Some(tr)) => tests::slo_tests(m, s, pr, tr),
+                    (Some(pr), Some(tr)) => promtool_tests::slo_tests(m, s, pr, tr),
                     _ => None,
                 };
                 match found {
@@ -88,7 +73,7 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
             }
         }
     }
-    tests::render_groups(&tests, &mut p.tests);
+    promtool_tests::render_groups(&tests, &mut p.tests);
     p
 }
 
@@ -104,7 +89,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         .collect();
     let mut rules = super::header(model, "#");
     rules.push_str("groups:\n");
-    let mut tests = tests::head(model, &rules_file(model));
+    let mut tests = promtool_tests::head(model, &rules_file(model));
     let mut skipped = Vec::new();
     let mut alerts_head = false;
     for batch in units.chunks(4 * crate::par::jobs()) {
@@ -127,7 +112,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
             skipped.extend(p.skipped);
         }
     }
-    tests.push_str(&tests::tail(&skipped));
+    tests.push_str(&promtool_tests::tail(&skipped));
     (rules, tests)
 }
 

@@ -7,15 +7,6 @@ use crate::ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
 use crate::ir::{Alert, Model, Sli, Slo};
 use std::collections::BTreeMap;
 
-pub const META_RULES: &[&str] = &[
-    "slo:objective:ratio",
-    "slo:error_budget:ratio",
-    "slo:time_period:days",
-    "slo:current_burn_rate:ratio",
-    "slo:period_burn_rate:ratio",
-    "slo:period_error_budget_remaining:ratio",
-];
-
 #[derive(Debug, Default)]
 pub struct Rule {
     pub record: Option<String>,
@@ -206,13 +197,7 @@ fn rate_sum(sel: &str, window: &str) -> String {
     format!("sum(rate({}[{window}]))", sel.trim())
 }
 
-/// Names of an SLO's page and ticket alerts.
-pub fn slo_alert_names(s: &Slo) -> (String, String) {
-    (
-        format!("{}ErrorBudgetFastBurn", s.alert_name),
-        format!("{}ErrorBudgetSlowBurn", s.alert_name),
-    )
-}
+pub use crate::ir::slo::slo_alert_names;
 
 /// Appends a recording rule with the labels every SLO rule carries.
 fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, slo: &str) {

@@ -41,7 +41,10 @@ use crate::ir::Model;
 /// Detection: severities outside `routing.severities` (default critical, warning, info).
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    let default = ["critical".to_string(), "warning".into(), "info".into()];
+    let default: Vec<String> = crate::ir::DEFAULT_SEVERITIES
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
     let allowed: &[String] = m
         .routing
         .as_ref()

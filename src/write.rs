@@ -1,4 +1,5 @@
-//! Stage 5, write: the output directory replaced in one atomic step, or compared with it.
+//! Stage 5, write (beside the pipeline, not a backend): the output directory replaced in
+//! one atomic step, or compared with it.
 //!
 //! What the writer promises:
 //! - it only ever replaces a directory that is missing, empty, or carries forge-spec's
@@ -14,7 +15,7 @@
 //!   output or the new one, whole; the temporaries of a killed build are removed by the
 //!   next build of the same directory.
 
-use super::Output;
+use crate::emit::Output;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
