@@ -71,6 +71,7 @@ pub struct Options {
 pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
     let model = c.model.as_ref()?;
     let mut output = stage("emit", || emit::emit(model));
+    output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));
     output.seal(&c.sources.digest());
     // The rule reference is forge-spec's own text (its examples show fake secrets on
     // purpose); every other file derives from the spec and is scanned, largest first.
@@ -200,10 +201,10 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         stage("check", || {
             rules::run(m, &sources, opts.only.as_deref(), &mut diagnostics)
         });
+        rules::apply_config(m, &mut diagnostics, &sources);
         if let Some(only) = &opts.only {
             diagnostics.items.retain(|d| d.code.code == only);
         }
-        rules::apply_config(m, &mut diagnostics, &sources);
     }
     diagnostics.sort();
     Compilation {

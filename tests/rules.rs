@@ -34,7 +34,7 @@ fn codes_and_names_are_unique() {
     names.dedup();
     assert_eq!(codes.len(), n, "duplicate code");
     assert_eq!(names.len(), n, "duplicate name");
-    for c in &all {
+    for c in all {
         let b = c.code.as_bytes();
         assert!(
             b.len() == 4 && b"PXNMSARLDG".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit),

@@ -1,6 +1,7 @@
 //! Diagnostics: the one `Diagnostic` type every stage produces, the code registry's
 //! metadata type, and the renderers (human via miette, json, sarif, github).
 
+pub mod codes;
 mod render;
 
 pub use render::{Format, render};

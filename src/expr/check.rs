@@ -4,8 +4,8 @@
 
 use super::ast::*;
 use super::{Catalog, MetricKind, Series, SourceMap, Unit};
+use crate::diag::codes::exprs as x;
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::rules::exprs as x;
 
 /// The type of an expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,7 +155,7 @@ impl Ctx<'_> {
                 self.out.targets.push((target.clone(), *target_pos));
                 if !self.cat.targets.contains(target) {
                     let d = Diagnostic::new(
-                        &crate::rules::names::UNKNOWN_TARGET,
+                        &crate::diag::codes::names::UNKNOWN_TARGET,
                         self.span(*target_pos),
                         format!("unknown scrape target `{target}`"),
                     )

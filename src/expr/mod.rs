@@ -16,8 +16,8 @@ pub use check::{Checked, Ty, check, check_selector};
 pub use lower::{Lowering, RangeMode, lower, lower_selector};
 pub use parse::{ParseError, parse_condition, parse_query, parse_selector};
 
+use crate::diag::codes::exprs as x;
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::rules::exprs as x;
 use crate::source::{SourceSet, Span};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;

@@ -4,7 +4,7 @@
 
 use super::{Catalog, SourceMap};
 use crate::diag::Diagnostic;
-use crate::rules::exprs as x;
+use crate::diag::codes::exprs as x;
 use promql_parser::parser::{self, Expr};
 
 /// A series selector found in a PromQL expression.

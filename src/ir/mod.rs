@@ -11,11 +11,9 @@ pub mod slo;
 
 pub use resolve::{camel, resolve};
 
-use crate::diag::Severity;
 use crate::expr::{self, Catalog, Condition, Duration, MetricKind, SourceMap, Ty, Unit};
 use crate::source::Span;
 use crate::syntax::{self, Spanned};
-use std::collections::BTreeMap;
 
 pub type S = Spanned<String>;
 
@@ -36,8 +34,8 @@ pub struct Model {
     pub receivers: Vec<Receiver>,
     pub dashboards: Vec<Dashboard>,
     pub logs: Logs,
-    /// Severity overrides from `lints:`, by code.
-    pub lints: BTreeMap<&'static str, Severity>,
+    /// `lints:` as written: rule code or name, severity (resolved by the rule catalogue).
+    pub lints: Vec<(S, S)>,
     /// Per-item silences from `allow:`: the item's span, the code, the reason.
     pub allows: Vec<Allowed>,
     /// Every emitted duration is divided by this (`build --time-scale`); 1 normally.
@@ -94,7 +92,8 @@ impl Index {
 pub struct Allowed {
     /// The whole item the allow belongs to (diagnostics inside it are silenced).
     pub item: S,
-    pub code: &'static str,
+    /// The rule code or name as written (resolved by the rule catalogue).
+    pub rule: S,
 }
 
 #[derive(Debug)]

@@ -2,10 +2,10 @@
 //! parses, checks and lowers every expression, and builds the `Model`.
 
 use super::*;
+use crate::diag::codes::{exprs as x, names as n, parse as p, slos as s};
 use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::expr::ast::LitUnit;
 use crate::expr::{MetricInfo, RangeMode, units};
-use crate::rules::{self, exprs as x, names as n, parse as p, slos as s};
 use crate::source::SourceSet;
 use crate::syntax::{Map, Quantity, SpecFile};
 
@@ -41,7 +41,6 @@ pub fn resolve(
     let mut r = Resolver {
         sources,
         out,
-        lints: BTreeMap::new(),
         allows: Vec::new(),
         time_scale: time_scale.max(1),
     };
@@ -135,10 +134,9 @@ pub fn resolve(
         .map(|(name, spec)| Receiver { name, spec })
         .collect();
     let logs = logs.map(|l| r.logs(l)).unwrap_or_default();
-    for (key, sev) in m.lints.items {
-        r.lint(&key, &sev);
-    }
-    let (lints, allows) = (r.lints, r.allows);
+    // `lints:` entries are kept as written; the rule catalogue resolves and applies them.
+    let lints = m.lints.items;
+    let allows = r.allows;
     let index = Index::build(&metrics, &slos, &dashboards);
     Some(Model {
         index,
@@ -324,7 +322,6 @@ struct Resolver<'a> {
     time_scale: u64,
     sources: &'a SourceSet,
     out: &'a mut Diagnostics,
-    lints: BTreeMap<&'static str, Severity>,
     allows: Vec<Allowed>,
 }
 
@@ -344,7 +341,6 @@ impl Resolver<'_> {
                 time_scale,
                 sources,
                 out: &mut out,
-                lints: BTreeMap::new(),
                 allows: Vec::new(),
             };
             let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
@@ -410,7 +406,7 @@ impl Resolver<'_> {
 
     /// Reports a label name Prometheus or Alertmanager would refuse (N007).
     fn label_name(&mut self, label: &S, what: &str) {
-        if let Some(why) = rules::names::invalid_label_name::refusal(&label.value) {
+        if let Some(why) = n::invalid_label_name::refusal(&label.value) {
             self.out.push(
                 Diagnostic::new(
                     &n::INVALID_LABEL_NAME,
@@ -442,70 +438,13 @@ impl Resolver<'_> {
         }
     }
 
-    /// Reports a `lints:` or `allow:` entry that would silence a fixed code.
-    fn refuse_silencing(&mut self, code: &'static crate::diag::Code, at: &S) {
-        self.out.push(
-            Diagnostic::new(
-                &p::INVALID_VALUE,
-                at.span,
-                format!(
-                    "`{}` ({}) cannot be silenced or made a warning",
-                    code.name, code.code
-                ),
-            )
-            .label("refused")
-            .help(format!(
-                "fix what {} reports instead; `forge-spec explain {}` says why it is fixed",
-                code.code, code.code
-            )),
-        );
-    }
-
+    /// `allow:` entries are kept as written; the rule catalogue resolves and applies them.
     fn allow(&mut self, item: &S, allows: &[syntax::Allow]) {
         for a in allows {
-            match rules::find(&a.rule.value) {
-                Some(code) if code.fixed => self.refuse_silencing(code, &a.rule),
-                Some(code) => self.allows.push(Allowed {
-                    item: item.clone(),
-                    code: code.code,
-                }),
-                None => self.unknown_rule(&a.rule),
-            }
-        }
-    }
-
-    fn unknown_rule(&mut self, name: &S) {
-        let all = rules::all_codes();
-        let known = all.iter().flat_map(|c| [c.code, c.name]);
-        let d = Diagnostic::new(
-            &n::UNKNOWN_RULE,
-            name.span,
-            format!("no rule is called `{}`", name.value),
-        )
-        .label("not a rule code or name");
-        let d = d.suggest(&name.value, known, "`forge-spec explain` lists the rules");
-        self.out.push(d);
-    }
-
-    fn lint(&mut self, key: &S, sev: &S) {
-        let Some(code) = rules::find(&key.value) else {
-            self.unknown_rule(key);
-            return;
-        };
-        match Severity::parse(&sev.value) {
-            Some(s) if code.fixed && s != Severity::Error => self.refuse_silencing(code, key),
-            Some(s) => {
-                self.lints.insert(code.code, s);
-            }
-            None => self.out.push(
-                Diagnostic::new(
-                    &n::UNKNOWN_RULE,
-                    sev.span,
-                    format!("`{}` is not a severity", sev.value),
-                )
-                .label("not a severity")
-                .help("use `error`, `warning` or `allow`"),
-            ),
+            self.allows.push(Allowed {
+                item: item.clone(),
+                rule: a.rule.clone(),
+            });
         }
     }
 

@@ -4,13 +4,15 @@
 
 pub mod alerts;
 pub mod dashboards;
-pub mod exprs;
 pub mod logs;
 pub mod metrics;
 pub mod names;
-pub mod parse;
 pub mod routes;
 pub mod slos;
+
+/// The codes of the parse stage and of the condition language, declared in the bottom
+/// layer (`diag::codes`).
+pub use crate::diag::codes::{exprs, parse};
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity};
 use crate::ir::Model;
@@ -24,30 +26,16 @@ pub struct Ctx<'a> {
 /// A check over the resolved model.
 pub type CheckFn = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
 
-/// Every code, in code order. Codes are unique (tested) and never reused.
-pub fn all_codes() -> Vec<&'static Code> {
+/// Every code — the bottom layer's and the model checks' — in code order. Codes are
+/// unique (tested) and never reused.
+pub fn all_codes() -> &'static [&'static Code] {
     static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
-    ALL.get_or_init(collect_codes).clone()
-}
-
-fn collect_codes() -> Vec<&'static Code> {
-    let mut v: Vec<&'static Code> = Vec::new();
-    v.extend(parse::CODES);
-    v.extend(names::CODES);
-    v.extend(exprs::CODES);
-    for codes in [
-        metrics::CODES,
-        slos::CODES,
-        alerts::CODES,
-        logs::CODES,
-        dashboards::CODES,
-        routes::CODES,
-    ] {
-        v.extend(codes);
-    }
-    v.extend(all_checks().into_iter().map(|c| c.0));
-    v.sort_by_key(|c| c.code);
-    v
+    ALL.get_or_init(|| {
+        let mut v: Vec<&'static Code> = crate::diag::codes::all().collect();
+        v.extend(all_checks().into_iter().map(|c| c.0));
+        v.sort_by_key(|c| c.code);
+        v
+    })
 }
 
 /// Every model check, with the code it reports.
@@ -69,8 +57,7 @@ pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
 
 /// Finds a code by its code (`A004`) or its name (`missing-runbook`).
 pub fn find(key: &str) -> Option<&'static Code> {
-    static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
-    ALL.get_or_init(collect_codes)
+    all_codes()
         .iter()
         .copied()
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
@@ -107,23 +94,78 @@ pub fn run(
     }
 }
 
-/// Applies `lints:` severity overrides and `allow:` silences; drops allowed findings.
+/// Resolves `lints:` and `allow:` against the catalogue — unknown rules (N006), unknown
+/// severities, and attempts to silence a fixed code (P009) are reported — then applies
+/// them: severity overrides, and silences; allowed findings are dropped.
 ///
 /// An `allow:` silences a diagnostic of its code whose primary span is the item's name,
 /// or lies after it in the same file and names the item (in backticks, or as the
 /// spanned text).
 pub fn apply_config(model: &Model, out: &mut Diagnostics, sources: &crate::source::SourceSet) {
+    use crate::diag::codes::{names::UNKNOWN_RULE, parse::INVALID_VALUE};
+    let mut config = Vec::new();
+    let unknown = |name: &crate::ir::S| {
+        let known = all_codes().iter().flat_map(|c| [c.code, c.name]);
+        Diagnostic::new(
+            &UNKNOWN_RULE,
+            name.span,
+            format!("no rule is called `{}`", name.value),
+        )
+        .label("not a rule code or name")
+        .suggest(&name.value, known, "`forge-spec explain` lists the rules")
+    };
+    let fixed = |code: &Code, at: &crate::ir::S| {
+        Diagnostic::new(
+            &INVALID_VALUE,
+            at.span,
+            format!(
+                "`{}` ({}) cannot be silenced or made a warning",
+                code.name, code.code
+            ),
+        )
+        .label("refused")
+        .help(format!(
+            "fix what {} reports instead; `forge-spec explain {}` says why it is fixed",
+            code.code, code.code
+        ))
+    };
+    let mut lints: std::collections::HashMap<&str, Severity> = std::collections::HashMap::new();
+    for (key, sev) in &model.lints {
+        let Some(code) = find(&key.value) else {
+            config.push(unknown(key));
+            continue;
+        };
+        match Severity::parse(&sev.value) {
+            Some(s) if code.fixed && s != Severity::Error => config.push(fixed(code, key)),
+            Some(s) => {
+                lints.insert(code.code, s);
+            }
+            None => config.push(
+                Diagnostic::new(
+                    &UNKNOWN_RULE,
+                    sev.span,
+                    format!("`{}` is not a severity", sev.value),
+                )
+                .label("not a severity")
+                .help("use `error`, `warning` or `allow`"),
+            ),
+        }
+    }
     // (code, item name) → item spans: each diagnostic looks up only the names it mentions.
     let mut allows: std::collections::HashMap<(&str, &str), Vec<crate::source::Span>> =
         std::collections::HashMap::new();
     for a in &model.allows {
-        allows
-            .entry((a.code, a.item.value.as_str()))
-            .or_default()
-            .push(a.item.span);
+        match find(&a.rule.value) {
+            Some(code) if code.fixed => config.push(fixed(code, &a.rule)),
+            Some(code) => allows
+                .entry((code.code, a.item.value.as_str()))
+                .or_default()
+                .push(a.item.span),
+            None => config.push(unknown(&a.rule)),
+        }
     }
     for d in &mut out.items {
-        if let Some(sev) = model.lints.get(d.code.code) {
+        if let Some(sev) = lints.get(d.code.code) {
             d.severity = *sev;
         }
         if allows.is_empty() {
@@ -144,4 +186,5 @@ pub fn apply_config(model: &Model, out: &mut Diagnostics, sources: &crate::sourc
         }
     }
     out.items.retain(|d| d.severity != Severity::Allow);
+    out.extend(config);
 }

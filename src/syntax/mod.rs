@@ -8,7 +8,7 @@ pub use model::*;
 pub use spanned::{Map, Quantity, Spanned};
 
 use crate::diag::Diagnostic;
-use crate::rules::parse as p;
+use crate::diag::codes::parse as p;
 use crate::source::{FileId, SourceFile, Span};
 use serde_saphyr::{Budget, DuplicateKeyPolicy, Error, Options};
 
@@ -40,7 +40,7 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Box<Diagnos
     if file.text.trim().is_empty() {
         return Ok(SpecFile::default());
     }
-    if let Some((range, shown)) = crate::rules::parse::control_character::find(&file.text) {
+    if let Some((range, shown)) = crate::diag::codes::parse::control_character::find(&file.text) {
         return Err(Box::new(
             Diagnostic::new(
                 &p::CONTROL_CHARACTER,

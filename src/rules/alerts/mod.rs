@@ -16,9 +16,6 @@ pub use missing_for::MISSING_FOR;
 pub use missing_runbook::MISSING_RUNBOOK;
 pub use unknown_severity::UNKNOWN_SEVERITY;
 
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[];
-
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
     (&ALERT_NAME_NOT_CAMEL_CASE, alert_name_not_camel_case::check),

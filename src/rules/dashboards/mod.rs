@@ -14,9 +14,6 @@ pub use panel_without_title::PANEL_WITHOUT_TITLE;
 pub use raw_counter_in_panel::RAW_COUNTER_IN_PANEL;
 pub use unknown_panel_type::UNKNOWN_PANEL_TYPE;
 
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[];
-
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
     (&DUPLICATE_PANEL_TITLE, duplicate_panel_title::check),

@@ -3,19 +3,15 @@
 mod invalid_log_event;
 pub mod literal_secret;
 mod request_dump_log_field;
-mod secret_in_output;
 pub mod secret_in_spec;
 mod secret_log_field;
 
+pub use crate::diag::codes::logs::SECRET_IN_OUTPUT;
 pub use invalid_log_event::INVALID_LOG_EVENT;
 pub use literal_secret::LITERAL_SECRET;
 pub use request_dump_log_field::REQUEST_DUMP_LOG_FIELD;
-pub use secret_in_output::SECRET_IN_OUTPUT;
 pub use secret_in_spec::SECRET_IN_SPEC;
 pub use secret_log_field::SECRET_LOG_FIELD;
-
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[&SECRET_IN_OUTPUT];
 
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[

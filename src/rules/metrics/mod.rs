@@ -34,9 +34,6 @@ pub use type_in_name::TYPE_IN_NAME;
 pub use unbounded_label::UNBOUNDED_LABEL;
 pub use unit_suffix_mismatch::UNIT_SUFFIX_MISMATCH;
 
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[];
-
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
     (&ABBREVIATED_UNIT, abbreviated_unit::check),

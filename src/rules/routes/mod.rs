@@ -20,9 +20,6 @@ pub use shadowed_route::SHADOWED_ROUTE;
 pub use unknown_group_by_label::UNKNOWN_GROUP_BY_LABEL;
 pub use unused_receiver::UNUSED_RECEIVER;
 
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[];
-
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
     (&ALERT_MISROUTED, alert_misrouted::check),

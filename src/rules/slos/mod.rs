@@ -4,22 +4,18 @@ mod alert_without_slo;
 mod errors_equal_total;
 mod latency_threshold_not_bucket;
 mod objective_out_of_range;
-mod sli_kind_count;
 mod slo_without_alerting;
 mod threshold_differs_from_slo;
 mod unsupported_window;
 
+pub use crate::diag::codes::slos::SLI_KIND_COUNT;
 pub use alert_without_slo::ALERT_WITHOUT_SLO;
 pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
 pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
 pub use objective_out_of_range::OBJECTIVE_OUT_OF_RANGE;
-pub use sli_kind_count::SLI_KIND_COUNT;
 pub use slo_without_alerting::SLO_WITHOUT_ALERTING;
 pub use threshold_differs_from_slo::THRESHOLD_DIFFERS_FROM_SLO;
 pub use unsupported_window::UNSUPPORTED_WINDOW;
-
-/// Codes declared here but detected in an earlier stage.
-pub static CODES: &[&crate::diag::Code] = &[&SLI_KIND_COUNT];
 
 /// The checks of this family, each with its code.
 pub static CHECKS: &[(&crate::diag::Code, super::CheckFn)] = &[
