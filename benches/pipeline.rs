@@ -127,7 +127,7 @@ fn main() {
         }
         let (t, _) = time(runs, || {
             let mut o = Output::default();
-            emit::schema::emit(&mut o);
+            emit::schema::emit(&forge_spec::syntax::json_schema(), &mut o);
             o.files.len()
         });
         row.push(t);

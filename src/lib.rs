@@ -71,7 +71,10 @@ pub struct Options {
 pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
     let model = c.model.as_ref()?;
     let mut output = stage("emit", || emit::emit(model));
+    // What backends are handed as data from the layers that own it: the code table
+    // (rule catalogue) and the spec's JSON Schema (syntax).
     output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));
+    emit::schema::emit(&syntax::json_schema(), &mut output);
     output.seal(&c.sources.digest());
     // The rule reference is forge-spec's own text (its examples show fake secrets on
     // purpose); every other file derives from the spec and is scanned, largest first.

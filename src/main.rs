@@ -129,7 +129,7 @@ fn main() -> ExitCode {
             time_scale,
         } => run(&common, Some((out, check, force)), time_scale),
         Command::Schema => {
-            stdout(&emit::schema::render());
+            stdout(&emit::schema::render(&forge_spec::syntax::json_schema()));
             ExitCode::SUCCESS
         }
         Command::Explain { rule } => explain(rule.as_deref()),

@@ -2,8 +2,10 @@
 //! unknown keys (checked with the `jsonschema` crate).
 
 fn validator() -> jsonschema::Validator {
-    let schema: serde_json::Value =
-        serde_json::from_str(&forge_spec::emit::schema::render()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&forge_spec::emit::schema::render(
+        &forge_spec::syntax::json_schema(),
+    ))
+    .unwrap();
     jsonschema::draft7::new(&schema).expect("valid draft-07 schema")
 }
 

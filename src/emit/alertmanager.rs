@@ -168,7 +168,7 @@ fn value(s: &Option<crate::ir::S>) -> Option<String> {
 fn receiver(r: &crate::ir::Receiver) -> AmReceiver {
     let spec = &r.spec;
     let sent =
-        |b: &Option<crate::syntax::Spanned<bool>>, d: bool| b.as_ref().map_or(d, |x| x.value);
+        |b: &Option<crate::source::Spanned<bool>>, d: bool| b.as_ref().map_or(d, |x| x.value);
     AmReceiver {
         name: r.name.value.clone(),
         slack_configs: spec

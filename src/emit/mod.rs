@@ -48,14 +48,13 @@ type Backend = fn(&Model, &mut Output);
 /// Prometheus and Grafana backends split their own work further). The result does not
 /// depend on the threads: files are keyed by path.
 pub fn emit(model: &Model) -> Output {
-    let backends: [Backend; 7] = [
+    let backends: [Backend; 6] = [
         prometheus::emit,
         grafana::emit,
         rust::emit,
         docs::emit,
         alertmanager::emit,
         compose::emit,
-        |_, o| schema::emit(o),
     ];
     let parts = crate::par::map(&backends, |backend| {
         let mut o = Output::default();

@@ -13,7 +13,8 @@ pub use resolve::{camel, resolve};
 
 use crate::expr::{self, Catalog, Condition, Duration, MetricKind, SourceMap, Ty, Unit};
 use crate::source::Span;
-use crate::syntax::{self, Spanned};
+use crate::source::Spanned;
+use crate::syntax;
 
 pub type S = Spanned<String>;
 

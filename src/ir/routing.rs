@@ -333,7 +333,7 @@ mod tests {
     use super::*;
     use crate::ir::RouteMatcher;
     use crate::source::Span;
-    use crate::syntax::Spanned;
+    use crate::source::Spanned;
 
     fn s(v: &str) -> Spanned<String> {
         Spanned::new(v.to_string(), Span::default())

@@ -1,91 +1,11 @@
-//! Stage 1, parse: `Spanned<T>` and `Map<V>`, the span-keeping building blocks of the
-//! spec structs. Spans come from serde-saphyr's locations and are tagged with the file
-//! being parsed.
+//! Stage 1, parse: `Map<V>` and `Quantity`, span-keeping building blocks of the spec
+//! structs (`Spanned<T>` itself sits at the bottom layer, in `source::spanned`).
 
-use crate::source::{FileId, Span};
+pub use crate::source::spanned::{Spanned, span_of, with_file};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
-
-thread_local! {
-    static CURRENT_FILE: Cell<FileId> = const { Cell::new(FileId(0)) };
-}
-
-/// Runs `f` with `file` as the file that new spans belong to.
-pub(crate) fn with_file<R>(file: FileId, f: impl FnOnce() -> R) -> R {
-    let prev = CURRENT_FILE.with(|c| c.replace(file));
-    let r = f();
-    CURRENT_FILE.with(|c| c.set(prev));
-    r
-}
-
-pub(crate) fn span_of(loc: &serde_saphyr::Location) -> Span {
-    let file = CURRENT_FILE.with(Cell::get);
-    let s = loc.span();
-    match (s.byte_offset(), s.byte_len()) {
-        (Some(o), Some(l)) => Span::new(file, o as usize, (o + l) as usize),
-        _ => Span::new(file, 0, 0),
-    }
-}
-
-/// A value with the span of the YAML node it came from.
-#[derive(Clone, Debug)]
-pub struct Spanned<T> {
-    pub value: T,
-    pub span: Span,
-}
-
-impl<T> Spanned<T> {
-    pub fn new(value: T, span: Span) -> Self {
-        Spanned { value, span }
-    }
-}
-
-impl<T: PartialEq> PartialEq for Spanned<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.value == other.value
-    }
-}
-
-impl<T> std::ops::Deref for Spanned<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.value
-    }
-}
-
-impl<T: fmt::Display> fmt::Display for Spanned<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.value.fmt(f)
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Spanned<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = serde_saphyr::Spanned::<T>::deserialize(d)?;
-        Ok(Spanned {
-            span: span_of(&s.referenced),
-            value: s.value,
-        })
-    }
-}
-
-impl<T: JsonSchema> JsonSchema for Spanned<T> {
-    fn inline_schema() -> bool {
-        T::inline_schema()
-    }
-    fn schema_name() -> Cow<'static, str> {
-        T::schema_name()
-    }
-    fn schema_id() -> Cow<'static, str> {
-        T::schema_id()
-    }
-    fn json_schema(g: &mut SchemaGenerator) -> Schema {
-        T::json_schema(g)
-    }
-}
 
 /// A YAML mapping from names to values, in source order, keys with their spans.
 /// Duplicate keys are refused by the YAML reader (P004).

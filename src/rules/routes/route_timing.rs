@@ -64,7 +64,7 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
 
 fn walk(r: &Route, inherited: (u64, u64, u64), out: &mut Vec<Diagnostic>) {
     let pick =
-        |t: &Option<crate::syntax::Spanned<Duration>>, d: u64| t.as_ref().map_or(d, |x| x.value.ms);
+        |t: &Option<crate::source::Spanned<Duration>>, d: u64| t.as_ref().map_or(d, |x| x.value.ms);
     let (wait, interval, repeat) = (
         pick(&r.group_wait, inherited.0),
         pick(&r.group_interval, inherited.1),

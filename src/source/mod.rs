@@ -1,6 +1,10 @@
 //! Stage 0, load: spec files on disk become a `SourceSet` of texts with line indexes,
 //! and `Span`s (file + byte range) that every later stage carries.
 
+pub mod spanned;
+
+pub use spanned::Spanned;
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
