@@ -166,7 +166,7 @@ fn value(s: &Option<crate::ir::S>) -> Option<String> {
 }
 
 fn receiver(r: &crate::ir::Receiver) -> AmReceiver {
-    let spec = &r.spec;
+    let spec = r;
     let sent =
         |b: &Option<crate::source::Spanned<bool>>, d: bool| b.as_ref().map_or(d, |x| x.value);
     AmReceiver {

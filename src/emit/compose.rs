@@ -10,7 +10,7 @@ use serde_json::json;
 fn secret_files(m: &Model) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for r in &m.receivers {
-        let s = &r.spec;
+        let s = r;
         let fields = [
             s.slack.as_ref().and_then(|x| x.api_url_file.as_ref()),
             s.pagerduty

@@ -2,6 +2,9 @@
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
 pub mod names;
+mod receiver;
+
+pub use receiver::{Email, Opsgenie, PagerDuty, Receiver, Slack, Webhook};
 
 /// The alert severities allowed when `routing.severities` does not say.
 pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
@@ -14,7 +17,6 @@ pub use resolve::{camel, resolve};
 use crate::expr::{self, Catalog, Condition, Duration, MetricKind, SourceMap, Ty, Unit};
 use crate::source::Span;
 use crate::source::Spanned;
-use crate::syntax;
 
 pub type S = Spanned<String>;
 
@@ -259,12 +261,6 @@ pub struct Inhibit {
 pub struct RouteTest {
     pub labels: Vec<(S, S)>,
     pub expect: Vec<S>,
-}
-
-#[derive(Debug)]
-pub struct Receiver {
-    pub name: S,
-    pub spec: syntax::Receiver,
 }
 
 #[derive(Debug)]

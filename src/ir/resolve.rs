@@ -7,6 +7,7 @@ use crate::diag::{Diagnostic, Diagnostics, did_you_mean};
 use crate::expr::ast::LitUnit;
 use crate::expr::{MetricInfo, RangeMode, units};
 use crate::source::SourceSet;
+use crate::syntax;
 use crate::syntax::{Map, Quantity, SpecFile};
 
 /// Merges and resolves parsed files into a `Model`. Returns `None` only when no
@@ -131,7 +132,7 @@ pub fn resolve(
         .receivers
         .items
         .into_iter()
-        .map(|(name, spec)| Receiver { name, spec })
+        .map(|(name, spec)| Receiver::resolve(name, spec))
         .collect();
     let logs = logs.map(|l| r.logs(l)).unwrap_or_default();
     // `lints:` entries are kept as written; the rule catalogue resolves and applies them.

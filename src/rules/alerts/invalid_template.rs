@@ -101,7 +101,7 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let am = Engine::ALERTMANAGER;
     for r in &cx.model.receivers {
         let name = &r.name.value;
-        let spec = &r.spec;
+        let spec = r;
         let mut fields: Vec<(&str, &Option<S>)> = Vec::new();
         if let Some(s) = &spec.slack {
             fields.extend([

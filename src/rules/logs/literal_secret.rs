@@ -37,7 +37,7 @@ use crate::ir::Model;
 use crate::ir::S;
 
 /// The secret-bearing literal fields of a receiver: (field, value, `*_file` to use).
-pub fn literal_fields(r: &crate::syntax::Receiver) -> Vec<(&'static str, &S, &'static str)> {
+pub fn literal_fields(r: &crate::ir::Receiver) -> Vec<(&'static str, &S, &'static str)> {
     let mut v = Vec::new();
     if let Some(s) = &r.slack
         && let Some(x) = &s.api_url
@@ -71,7 +71,7 @@ pub use crate::secrets::mask;
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     for r in &m.receivers {
-        for (field, value, file_field) in literal_fields(&r.spec) {
+        for (field, value, file_field) in literal_fields(r) {
             out.push(
                 Diagnostic::new(&LITERAL_SECRET, value.span, format!("receiver `{}` has its secret `{field}` written in the spec (`{}`)", r.name.value, mask(&value.value)))
                     .label("a literal secret")

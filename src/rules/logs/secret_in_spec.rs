@@ -44,7 +44,7 @@ pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         .receivers
         .iter()
         .flat_map(|r| {
-            super::literal_secret::literal_fields(&r.spec)
+            super::literal_secret::literal_fields(r)
                 .into_iter()
                 .map(|(_, v, _)| v.span)
         })

@@ -37,7 +37,7 @@ use crate::ir::Model;
 pub fn check(cx: &crate::rules::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     for r in &m.receivers {
-        let s = &r.spec;
+        let s = r;
         let mut missing: Vec<String> = Vec::new();
         if s.slack.is_none()
             && s.pagerduty.is_none()
