@@ -201,34 +201,27 @@ fn lex(s: &str, base: usize) -> Result<Vec<(Tok, Range<usize>)>, TemplateError> 
     while i < b.len() {
         let c = b[i];
         let start = i;
+        let single = match c {
+            b'(' => Some(Tok::LParen),
+            b')' => Some(Tok::RParen),
+            b'|' => Some(Tok::Pipe),
+            b',' => Some(Tok::Comma),
+            b'=' => Some(Tok::Assign),
+            _ => None,
+        };
+        if let Some(tok) = single {
+            out.push((tok, base + i..base + i + 1));
+            i += 1;
+            continue;
+        }
         let tok = match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
                 continue;
             }
-            b'(' => {
-                i += 1;
-                Tok::LParen
-            }
-            b')' => {
-                i += 1;
-                Tok::RParen
-            }
-            b'|' => {
-                i += 1;
-                Tok::Pipe
-            }
-            b',' => {
-                i += 1;
-                Tok::Comma
-            }
             b':' if b.get(i + 1) == Some(&b'=') => {
                 i += 2;
                 Tok::Declare
-            }
-            b'=' => {
-                i += 1;
-                Tok::Assign
             }
             b'"' => {
                 i = quoted(b, i, base, "unterminated string")?;
