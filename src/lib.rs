@@ -1,22 +1,22 @@
 //! forge-spec: one observability spec in, validated Prometheus rules, Alertmanager
 //! routes, Grafana dashboards and Rust metric bindings out.
 //!
-//! The pipeline, one module per stage:
+//! The pipeline, one crate per stage (`crates/`), in the order this file runs them:
 //! `source` (load) → `syntax` (parse, spans) → `ir` (resolve, lower; `expr` for the
-//! condition language) → `rules` (check) → `emit` (one backend per target) → write.
+//! condition language) → `rules` (check) → `emit` (one backend per target) → `write`.
 //! `diag` holds the one diagnostic type every stage reports with.
 
-pub mod diag;
-pub mod emit;
-pub mod expr;
-pub mod ir;
-pub mod par;
-pub mod rules;
-pub mod secrets;
-pub mod source;
-pub mod syntax;
 pub mod synth;
 pub mod write;
+
+/// The layers, one crate each (`crates/`): a crate uses only the crates below it, so
+/// an import across a wall of `../shared/ARCHITECTURE.md` does not build.
+pub use forge_spec_base::{diag, par, secrets, source};
+pub use forge_spec_emit as emit;
+pub use forge_spec_expr as expr;
+pub use forge_spec_ir as ir;
+pub use forge_spec_rules as rules;
+pub use forge_spec_syntax as syntax;
 
 use diag::{Diagnostic, Diagnostics};
 use source::{LoadError, SourceSet, Span};

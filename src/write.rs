@@ -20,28 +20,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-/// The manifest forge-spec writes into every output directory: the spec's digest and
-/// every file it wrote. Its presence is what allows a later build to replace the
-/// directory.
-pub const MANIFEST: &str = ".forge-spec-manifest";
-
-impl Output {
-    /// Adds the manifest: the digest of the spec it was built from and every path of
-    /// the output, one a line.
-    pub fn seal(&mut self, spec_digest: &str) {
-        self.files.remove(MANIFEST);
-        let mut text = format!(
-            "# forge-spec output manifest. forge-spec replaces this directory only while this\n\
-             # file is here and every file in the directory is listed below. DO NOT EDIT.\n\
-             spec-digest: {spec_digest}\n"
-        );
-        for path in self.files.keys() {
-            text.push_str(path);
-            text.push('\n');
-        }
-        self.files.insert(MANIFEST.to_string(), text.into_bytes());
-    }
-}
+pub use crate::emit::MANIFEST;
 
 /// Where a build writes: the output directory, the spec paths it must never overwrite,
 /// and whether a non-empty directory without forge-spec's manifest may be replaced.

@@ -1,125 +1,99 @@
-//! The walls of `../shared/ARCHITECTURE.md`, held by a test while the layers are modules
-//! of one crate: every `crate::<module>` path in `src/` must name a layer at or below
-//! the one the file belongs to. A forbidden import (the IR naming the rule catalogue, a
-//! backend naming a syntax type) fails here with the file and line.
+//! The walls of `../shared/ARCHITECTURE.md` are the crates' dependency lists: each layer
+//! is a crate (`crates/`), and a crate can only name the crates it depends on, so a
+//! forbidden import does not compile. This test holds the lists themselves to the walls:
+//! a new dependency that crosses one (the IR on the rule catalogue, a backend on the
+//! syntax) fails here with the crate and the dependency.
 
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
 
-/// The layer a module or top-level file belongs to.
-fn layer_of(module: &str) -> Option<&'static str> {
-    Some(match module {
-        "diag" | "source" | "secrets" | "par" | "declare_code" => "bottom",
-        "syntax" => "syntax",
-        "expr" => "expr",
-        "ir" => "ir",
-        "rules" => "rules",
-        "emit" => "emit",
-        "write" => "write",
-        "lib" | "synth" => "pipeline",
-        "main" => "cli",
-        _ => return None,
-    })
-}
-
-/// What each layer may name (itself included).
-fn allowed(layer: &str) -> &'static [&'static str] {
-    match layer {
-        "bottom" => &["bottom"],
-        "syntax" => &["bottom", "syntax"],
-        "expr" => &["bottom", "expr"],
-        "ir" => &["bottom", "syntax", "expr", "ir"],
-        "rules" => &["bottom", "expr", "ir", "rules"],
-        "emit" => &["bottom", "expr", "ir", "emit"],
-        "write" => &["bottom", "emit", "write"],
-        _ => &[
-            "bottom", "syntax", "expr", "ir", "rules", "emit", "write", "pipeline",
-        ],
+/// What each layer's crate may depend on, of forge-spec's own crates.
+fn allowed(krate: &str) -> &'static [&'static str] {
+    match krate {
+        "forge-spec-base" => &[],
+        "forge-spec-syntax" => &["forge-spec-base"],
+        "forge-spec-expr" => &["forge-spec-base"],
+        "forge-spec-ir" => &["forge-spec-base", "forge-spec-syntax", "forge-spec-expr"],
+        "forge-spec-rules" => &["forge-spec-base", "forge-spec-expr", "forge-spec-ir"],
+        "forge-spec-emit" => &["forge-spec-base", "forge-spec-expr", "forge-spec-ir"],
+        _ => &[],
     }
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("src/").filter_map(Result::ok) {
-        let p = e.path();
-        if p.is_dir() {
-            files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
+/// The forge-spec crates a Cargo.toml's `[dependencies]` (and target-specific ones)
+/// name.
+fn own_dependencies(manifest: &str) -> Vec<String> {
+    let mut in_deps = false;
+    let mut out = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line.ends_with("dependencies]") && !line.contains("dev-dependencies");
+            continue;
         }
-    }
-}
-
-/// The layer of a source file: its top-level module (`src/ir/resolve.rs` → `ir`).
-fn file_layer(path: &Path) -> &'static str {
-    let rel = path.strip_prefix("src").expect("under src/");
-    let first = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let module = first
-        .as_deref()
-        .map(|f| f.trim_end_matches(".rs"))
-        .unwrap_or("");
-    layer_of(module).unwrap_or_else(|| panic!("{}: a module of no known layer", path.display()))
-}
-
-/// Every forbidden `crate::<module>` reference in `text` (comments skipped): line and
-/// the module named.
-fn violations(layer: &str, text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        for (at, _) in code.match_indices("crate::") {
-            if code[..at].ends_with('$') {
-                continue; // `$crate::` in a macro: the macro's own crate.
-            }
-            let module: String = code[at + 7..]
+        if in_deps && line.starts_with("forge-spec") {
+            let name: String = line
                 .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
                 .collect();
-            let Some(target) = layer_of(&module) else {
-                found.push((i + 1, format!("{module} (a module of no known layer)")));
-                continue;
-            };
-            if !allowed(layer).contains(&target) {
-                found.push((i + 1, format!("{module} ({target})")));
-            }
+            out.push(name);
         }
     }
-    found
+    out
 }
 
-/// No file reaches a layer above or beside its own.
+fn crates() -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    for e in std::fs::read_dir("crates")
+        .expect("crates/")
+        .filter_map(Result::ok)
+    {
+        let manifest = std::fs::read_to_string(e.path().join("Cargo.toml")).expect("Cargo.toml");
+        let name = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = "))
+            .map(|n| n.trim_matches('"').to_string())
+            .expect("package name");
+        m.insert(name, manifest);
+    }
+    m
+}
+
+/// Every layer crate depends only on the layers below it.
 #[test]
 fn layers_only_look_down() {
-    let mut all = Vec::new();
-    files(Path::new("src"), &mut all);
-    all.sort();
+    let all = crates();
+    assert_eq!(all.len(), 6, "{:?}", all.keys().collect::<Vec<_>>());
     let mut bad = Vec::new();
-    for f in &all {
-        let layer = file_layer(f);
-        let text = std::fs::read_to_string(f).expect("readable source");
-        for (line, what) in violations(layer, &text) {
-            bad.push(format!(
-                "{}:{line}: the {layer} layer names {what}",
-                f.display()
-            ));
+    for (name, manifest) in &all {
+        for dep in own_dependencies(manifest) {
+            if !allowed(name).contains(&dep.as_str()) {
+                bad.push(format!("{name} depends on {dep}"));
+            }
         }
     }
-    assert!(bad.is_empty(), "forbidden imports:\n{}", bad.join("\n"));
-    assert!(all.len() > 50, "only {} source files found", all.len());
+    assert!(
+        bad.is_empty(),
+        "dependencies across a wall:\n{}",
+        bad.join("\n")
+    );
 }
 
-/// The check itself catches what it must: the IR naming the rule catalogue, a backend
-/// naming a syntax type, the bottom layer naming the IR.
+/// The check catches what it must: the IR on the rule catalogue, a backend on the
+/// syntax, the bottom on anything.
 #[test]
-fn the_check_catches_forbidden_imports() {
-    assert_eq!(violations("ir", "use crate::rules::find;").len(), 1);
-    assert_eq!(
-        violations("emit", "let x: crate::syntax::Receiver;").len(),
-        1
+fn the_check_catches_forbidden_dependencies() {
+    let ir =
+        "[dependencies]\nforge-spec-base.workspace = true\nforge-spec-rules.workspace = true\n";
+    let deps = own_dependencies(ir);
+    assert!(
+        deps.iter()
+            .any(|d| !allowed("forge-spec-ir").contains(&d.as_str()))
     );
-    assert_eq!(violations("bottom", "use crate::ir::Model;").len(), 1);
-    assert_eq!(violations("expr", "use crate::ir::Model;").len(), 1);
-    assert!(violations("ir", "use crate::syntax::SpecFile; // crate::rules").is_empty());
-    assert!(violations("bottom", "$crate::diag::Code").is_empty());
+    let emit = "[dependencies]\nforge-spec-syntax = { path = \"../syntax\" }\n[dev-dependencies]\nforge-spec-rules.workspace = true\n";
+    assert_eq!(
+        own_dependencies(emit),
+        vec!["forge-spec-syntax".to_string()]
+    );
+    assert!(!allowed("forge-spec-emit").contains(&"forge-spec-syntax"));
+    assert!(allowed("forge-spec-base").is_empty());
 }

@@ -1,0 +1,132 @@
+//! Backend: Prometheus. The rule file (explicit alerts; per SLO, Sloth-style recording
+//! rules, metadata rules and multi-window multi-burn-rate alerts), its generated
+//! `promtool test rules` file, and the scrape config.
+
+mod promtool_tests;
+mod rules;
+mod scrape;
+mod witness;
+
+pub use rules::{slo_alert_names, slo_dashboard_uid};
+
+use super::Output;
+use forge_spec_ir::{Alert, Model, Slo};
+
+/// File name of the rule file: `<service>.rules.yml`.
+pub fn rules_file(model: &Model) -> String {
+    format!("{}.rules.yml", super::file_stem(&model.service.name.value))
+}
+
+/// A run of explicit alerts or of SLOs: the unit of work of the parallel emitter.
+enum Unit<'a> {
+    Alerts(&'a [Alert]),
+    Slos(&'a [Slo]),
+}
+
+/// What one unit adds to the rule file and to its tests.
+#[derive(Default)]
+struct Piece {
+    /// Rules of the explicit-alerts group.
+    alert_rules: String,
+    /// Whole groups (the SLOs').
+    groups: String,
+    tests: String,
+    /// Alerts and SLOs without a generated test.
+    skipped: Vec<String>,
+}
+
+/// Items per unit: large enough to amortise the hand-off, small enough to balance.
+const CHUNK: usize = 128;
+
+fn piece(m: &Model, unit: &Unit) -> Piece {
+    let mut p = Piece::default();
+    let mut tests = Vec::new();
+    match unit {
+        Unit::Alerts(alerts) => {
+            for a in *alerts {
+                let Some(rule) = rules::explicit(m, a) else {
+                    continue;
+                };
+                rules::render_rule(&rule, &mut p.alert_rules);
+                match promtool_tests::explicit_tests(m, a, &rule) {
+                    Some(t) => tests.extend(t),
+                    None => p.skipped.push(a.name.value.clone()),
+                }
+            }
+        }
+        Unit::Slos(slos) => {
+            for s in *slos {
+                let alerts = rules::slo_groups(m, s, &mut p.groups);
+                if s.alerting_disabled {
+                    continue;
+                }
+                let (page, ticket) = slo_alert_names(s);
+                let find = |name: &str| alerts.iter().find(|r| r.alert.as_deref() == Some(name));
+                let found = match (find(&page), find(&ticket)) {
+                    (Some(pr), Some(tr)) => promtool_tests::slo_tests(m, s, pr, tr),
+                    _ => None,
+                };
+                match found {
+                    Some(t) => tests.extend(t),
+                    None => p.skipped.push(s.name.value.clone()),
+                }
+            }
+        }
+    }
+    promtool_tests::render_groups(&tests, &mut p.tests);
+    p
+}
+
+/// The rule file and its `promtool test rules` file, built a chunk of alerts or SLOs
+/// at a time on as many threads as allowed, and joined in spec order. Chunks go a few
+/// per thread at a time, so that only the text of those is held besides the two files.
+fn rules_and_tests(model: &Model) -> (String, String) {
+    let units: Vec<Unit> = model
+        .alerts
+        .chunks(CHUNK)
+        .map(Unit::Alerts)
+        .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
+        .collect();
+    let mut rules = super::header(model, "#");
+    rules.push_str("groups:\n");
+    let mut tests = promtool_tests::head(model, &rules_file(model));
+    let mut skipped = Vec::new();
+    let mut alerts_head = false;
+    for batch in units.chunks(4 * forge_spec_base::par::jobs()) {
+        let pieces = forge_spec_base::par::map(batch, |u| piece(model, u));
+        if rules.capacity() < 4096 {
+            // Room for the whole files, estimated from the first batch.
+            let per_unit = |n: usize| n / batch.len() * units.len() * 11 / 10;
+            let sum = |f: fn(&Piece) -> usize| per_unit(pieces.iter().map(f).sum());
+            rules.reserve(sum(|p| p.alert_rules.len() + p.groups.len()));
+            tests.reserve(sum(|p| p.tests.len()));
+        }
+        for p in pieces {
+            if !p.alert_rules.is_empty() && !alerts_head {
+                rules::render_group_head(&rules::alerts_group_name(model), &mut rules);
+                alerts_head = true;
+            }
+            rules.push_str(&p.alert_rules);
+            rules.push_str(&p.groups);
+            tests.push_str(&p.tests);
+            skipped.extend(p.skipped);
+        }
+    }
+    tests.push_str(&promtool_tests::tail(&skipped));
+    (rules, tests)
+}
+
+/// The whole backend: rule file, rule tests and scrape config.
+pub fn emit(model: &Model, out: &mut Output) {
+    let name = rules_file(model);
+    let (rules, tests) = rules_and_tests(model);
+    out.add(format!("prometheus/{name}"), rules);
+    out.add(
+        format!(
+            "prometheus/{}",
+            name.replace(".rules.yml", ".rules.test.yml")
+        ),
+        tests,
+    );
+    out.add("prometheus/prometheus.yml", scrape::render(model, &name));
+}

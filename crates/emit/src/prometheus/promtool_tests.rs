@@ -1,0 +1,498 @@
+//! Backend: the generated `promtool test rules` file. For every explicit alert, input
+//! series that make its condition true for longer than its `for` (it must fire with
+//! exactly its labels and rendered annotations) and series that keep it false; for
+//! every SLO, an error rate far above budget (the page alert fires) and one slightly
+//! above it (the ticket alert fires, the page alert does not).
+
+use super::rules::{Rule, slo_alert_names};
+use super::witness::{self, STEPS, Witness, series_text};
+use crate::yaml::scalar_str as q;
+use forge_spec_expr::units::fmt_num;
+use forge_spec_expr::units::round12;
+use forge_spec_ir::slo::{Urgency, burn_windows};
+use forge_spec_ir::{Model, Sli, Slo};
+use std::collections::BTreeMap;
+
+pub struct TestGroup {
+    name: String,
+    interval: String,
+    input_series: Vec<Series>,
+    alert_rule_test: Vec<AlertTest>,
+}
+
+pub struct Series {
+    series: String,
+    values: String,
+}
+
+pub struct AlertTest {
+    eval_time: String,
+    alertname: String,
+    exp_alerts: Vec<ExpAlert>,
+}
+
+pub struct ExpAlert {
+    exp_labels: BTreeMap<String, String>,
+    exp_annotations: BTreeMap<String, String>,
+}
+
+/// The file's first lines, up to `tests:` (the test groups follow, [`render_groups`]).
+pub fn head(m: &Model, rules_file: &str) -> String {
+    let mut o = crate::header(m, "#");
+    o.push_str("rule_files:\n- ");
+    q(rules_file, &mut o);
+    o.push_str("\nevaluation_interval: ");
+    q(&minutes(m, 1), &mut o);
+    o.push_str("\ntests:\n");
+    o
+}
+
+/// The file's last line: the alerts and SLOs without a generated test.
+pub fn tail(skipped: &[String]) -> String {
+    if skipped.is_empty() {
+        return String::new();
+    }
+    format!(
+        "# No generated test for: {} (condition shape or annotation template the generator cannot drive).\n",
+        skipped.join(", ")
+    )
+}
+
+/// Appends test groups as items of the `tests:` list, written directly (the file grows
+/// with every alert and SLO).
+pub fn render_groups(tests: &[TestGroup], o: &mut String) {
+    let map = |o: &mut String, prefix: &str, key: &str, m: &BTreeMap<String, String>| {
+        o.push_str(prefix);
+        o.push_str(key);
+        if m.is_empty() {
+            o.push_str(": {}\n");
+            return;
+        }
+        o.push_str(":\n");
+        for (k, v) in m {
+            o.push_str("        ");
+            q(k, o);
+            o.push_str(": ");
+            q(v, o);
+            o.push('\n');
+        }
+    };
+    for t in tests {
+        o.push_str("- name: ");
+        q(&t.name, o);
+        o.push_str("\n  interval: ");
+        q(&t.interval, o);
+        o.push_str("\n  input_series:\n");
+        for s in &t.input_series {
+            o.push_str("  - series: ");
+            q(&s.series, o);
+            o.push_str("\n    values: ");
+            q(&s.values, o);
+            o.push('\n');
+        }
+        o.push_str("  alert_rule_test:\n");
+        for a in &t.alert_rule_test {
+            o.push_str("  - eval_time: ");
+            q(&a.eval_time, o);
+            o.push_str("\n    alertname: ");
+            q(&a.alertname, o);
+            if a.exp_alerts.is_empty() {
+                o.push_str("\n    exp_alerts: []\n");
+                continue;
+            }
+            o.push_str("\n    exp_alerts:\n");
+            for e in &a.exp_alerts {
+                map(o, "    - ", "exp_labels", &e.exp_labels);
+                map(o, "      ", "exp_annotations", &e.exp_annotations);
+            }
+        }
+    }
+}
+
+/// `n` test steps (a minute each, divided by the time scale).
+fn minutes(m: &Model, n: u64) -> String {
+    m.scaled(forge_spec_expr::Duration { ms: n * 60_000 })
+        .to_prometheus()
+}
+
+fn expected(rule: &Rule, w: &Witness) -> Option<ExpAlert> {
+    let mut labels = w.labels.clone();
+    labels.remove("__name__");
+    for (k, v) in &rule.labels {
+        labels.insert(k.clone(), v.clone());
+    }
+    let mut annotations = BTreeMap::new();
+    for (k, v) in &rule.annotations {
+        annotations.insert(k.clone(), render(v, w, &labels)?);
+    }
+    Some(ExpAlert {
+        exp_labels: labels,
+        exp_annotations: annotations,
+    })
+}
+
+/// Longest `for` plus range (in minutes) that an explicit alert's tests are generated
+/// for: the series hold one sample a minute.
+const MAX_TEST_MINUTES: u64 = 2 * 24 * 60;
+
+/// The witness with every series lasting `steps` minutes instead of [`STEPS`].
+fn extend(mut w: Witness, steps: u64) -> Witness {
+    if steps == STEPS {
+        return w;
+    }
+    let from = format!("x{STEPS}");
+    for (_, values) in &mut w.series {
+        if let Some(head) = values.strip_suffix(&from) {
+            *values = format!("{head}x{steps}");
+        }
+    }
+    w
+}
+
+/// An explicit alert's two tests: it fires, it stays silent (`None`: shape not driven).
+pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
+    let cond = a.when.as_ref()?.condition.as_ref()?;
+    let fire = witness::condition(m, &cond.expr, true)?;
+    let quiet = witness::condition(m, &cond.expr, false)?;
+    let for_min = a.for_.as_ref().map_or(0, |f| f.value.ms.div_ceil(60_000));
+    let range_min = m.default_range.ms.div_ceil(60_000);
+    // The series last past the evaluation, however long the `for` (a `for 3h` alert is
+    // evaluated at 3h10m, not cut at the witnesses' two hours). Beyond two days a
+    // minute-by-minute test is too large to be worth generating.
+    let eval_min = for_min + range_min + 5;
+    if eval_min > MAX_TEST_MINUTES {
+        return None;
+    }
+    let steps = STEPS.max(eval_min + 5);
+    let lengthen = |w: Witness| extend(w, steps);
+    let (fire, quiet) = (lengthen(fire), lengthen(quiet));
+    let eval = minutes(m, eval_min);
+    let exp = expected(rule, &fire)?;
+    let name = &a.name.value;
+    let group = |title: String, w: &Witness, exp_alerts: Vec<ExpAlert>| TestGroup {
+        name: title,
+        interval: minutes(m, 1),
+        input_series: w
+            .series
+            .iter()
+            .map(|(s, v)| Series {
+                series: s.clone(),
+                values: v.clone(),
+            })
+            .collect(),
+        alert_rule_test: vec![AlertTest {
+            eval_time: eval.clone(),
+            alertname: name.clone(),
+            exp_alerts,
+        }],
+    };
+    Some(vec![
+        group(
+            format!("{name} fires when its condition holds for longer than its `for`"),
+            &fire,
+            vec![exp],
+        ),
+        group(
+            format!("{name} stays silent when its condition does not hold"),
+            &quiet,
+            Vec::new(),
+        ),
+    ])
+}
+
+/// Input series for an SLO's indicator at error ratio `r`, over `steps` minutes.
+/// Uptime indicators put their downtime at minutes 20.. so that short windows at the
+/// evaluation time see none of it.
+fn sli_series(
+    m: &Model,
+    s: &Slo,
+    r: f64,
+    steps: u64,
+    burst: bool,
+) -> Option<Vec<(String, String)>> {
+    match &s.sli {
+        Sli::Ratio {
+            errors,
+            total,
+            good,
+        } => {
+            let (e, t) = (errors.selector.as_ref()?, total.selector.as_ref()?);
+            let ratio = if *good { 1.0 - r } else { r };
+            witness::ratio_series(m, e, t, ratio, steps).map(|(series, _)| series)
+        }
+        Sli::Latency { metric, below, .. } => {
+            let sel = metric.selector.as_ref()?;
+            let info = m.catalog.metrics.get(&sel.metric)?;
+            if !info.buckets.iter().any(|b| b == below) {
+                return None;
+            }
+            let mut labels: BTreeMap<String, String> = BTreeMap::new();
+            for mt in &sel.matchers {
+                if mt.op != forge_spec_expr::ast::MatchOp::Eq {
+                    return None;
+                }
+                labels.insert(mt.label.clone(), mt.value.clone());
+            }
+            let n = 100.0;
+            let counter = |name: &str, l: &BTreeMap<String, String>, per_min: f64| {
+                (
+                    series_text(name, l),
+                    format!("1000+{}x{steps}", fmt_num(per_min)),
+                )
+            };
+            let mut out = Vec::with_capacity(info.buckets.len() + 3);
+            let bucket = format!("{}_bucket", sel.metric);
+            let mut l = labels.clone();
+            for b in &info.buckets {
+                l.insert("le".into(), fmt_num(*b));
+                out.push(counter(
+                    &bucket,
+                    &l,
+                    if b >= below { (1.0 - r) * n } else { 0.0 },
+                ));
+            }
+            l.insert("le".into(), "+Inf".into());
+            out.push(counter(&bucket, &l, n));
+            out.push(counter(&format!("{}_count", sel.metric), &labels, n));
+            out.push(counter(&format!("{}_sum", sel.metric), &labels, n * below));
+            Some(out)
+        }
+        Sli::Uptime { target } => {
+            let t = m.targets.iter().find(|t| t.name.value == target.value)?;
+            let mut l = BTreeMap::new();
+            l.insert("job".to_string(), target.value.clone());
+            l.insert("instance".to_string(), t.address.value.clone());
+            let values = if burst {
+                let k = ((r * (steps as f64 - 20.0)).ceil() as u64).max(1);
+                format!("1x19 0x{} 1x{}", k - 1, steps.saturating_sub(20 + k))
+            } else if r >= 1.0 {
+                format!("0x{steps}")
+            } else {
+                return None;
+            };
+            Some(vec![(series_text("up", &l), values)])
+        }
+    }
+}
+
+/// An SLO's tests: far above budget it pages; slightly above, a ticket and no page.
+pub fn slo_tests(
+    m: &Model,
+    s: &Slo,
+    page_rule: &Rule,
+    ticket_rule: &Rule,
+) -> Option<Vec<TestGroup>> {
+    let (page, ticket) = slo_alert_names(s);
+    let budget = round12(1.0 - s.objective);
+    let windows = burn_windows(s.period);
+    let top = |u| {
+        windows
+            .iter()
+            .filter(|w| w.urgency == u)
+            .map(|w| w.factor)
+            .fold(0.0, f64::max)
+    };
+    let static_exp = |rule: &Rule| ExpAlert {
+        exp_labels: rule.labels.clone(),
+        exp_annotations: rule.annotations.clone(),
+    };
+    let mut out = Vec::new();
+    // Far above budget: every page window burns faster than its factor.
+    let page_ratio = if matches!(s.sli, Sli::Uptime { .. }) {
+        1.0
+    } else {
+        (top(Urgency::Page) * budget * 1.25).min(1.0)
+    };
+    if page_ratio > top(Urgency::Page) * budget {
+        let steps = 90;
+        out.push(TestGroup {
+            name: format!("SLO {}: an error rate far above budget pages", s.name.value),
+            interval: minutes(m, 1),
+            input_series: sli_series(m, s, page_ratio, steps, false)?
+                .into_iter()
+                .map(|(a, b)| Series {
+                    series: a,
+                    values: b,
+                })
+                .collect(),
+            alert_rule_test: vec![AlertTest {
+                eval_time: minutes(m, 70),
+                alertname: page.clone(),
+                exp_alerts: vec![static_exp(page_rule)],
+            }],
+        });
+    }
+    // Slightly above budget: the slow-burn ticket fires after 6h, the page does not.
+    let ticket_ratio = 2.0 * budget;
+    let min_page = windows
+        .iter()
+        .filter(|w| w.urgency == Urgency::Page)
+        .map(|w| w.factor)
+        .fold(f64::INFINITY, f64::min);
+    if ticket_ratio < 1.0 && ticket_ratio < min_page * budget {
+        let steps = 400;
+        let eval = minutes(m, 370);
+        out.push(TestGroup {
+            name: format!(
+                "SLO {}: an error rate slightly above budget opens a ticket, and does not page",
+                s.name.value
+            ),
+            interval: minutes(m, 1),
+            input_series: sli_series(m, s, ticket_ratio, steps, true)?
+                .into_iter()
+                .map(|(a, b)| Series {
+                    series: a,
+                    values: b,
+                })
+                .collect(),
+            alert_rule_test: vec![
+                AlertTest {
+                    eval_time: eval.clone(),
+                    alertname: ticket.clone(),
+                    exp_alerts: vec![static_exp(ticket_rule)],
+                },
+                AlertTest {
+                    eval_time: eval,
+                    alertname: page,
+                    exp_alerts: Vec::new(),
+                },
+            ],
+        });
+    }
+    Some(out)
+}
+
+/// Renders the subset of Prometheus' annotation templates whose result the generator
+/// can predict: `$labels.x`, `$value` (exact values only) and the `humanize`,
+/// `humanizePercentage` and `humanizeDuration` of `$value`.
+fn render(text: &str, w: &Witness, labels: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let j = after.find("}}")?;
+        let inner = after[..j]
+            .trim()
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        let parts: Vec<&str> = inner.split('|').map(str::trim).collect();
+        let piece = match parts.as_slice() {
+            [v] if v.starts_with("$labels.") => labels
+                .get(&v["$labels.".len()..])
+                .cloned()
+                .unwrap_or_default(),
+            ["$value"] if w.exact => go_float(w.value),
+            ["$value", "humanize"] => humanize(w.value),
+            ["$value", "humanizePercentage"] => format!("{}%", go_g4(w.value * 100.0)),
+            ["$value", "humanizeDuration"] => humanize_duration(w.value),
+            _ => return None,
+        };
+        out.push_str(&piece);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// Go's `%v` of a float64: shortest representation, exponent outside [1e-4, 1e21).
+fn go_float(v: f64) -> String {
+    let a = v.abs();
+    if v == 0.0 || (1e-4..1e21).contains(&a) {
+        fmt_num(v)
+    } else {
+        let s = format!("{v:e}");
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let e: i32 = e.parse().unwrap_or(0);
+        format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs())
+    }
+}
+
+/// Go's `%.4g`.
+fn go_g4(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let exp = v.abs().log10().floor() as i32;
+    if !(-4..4).contains(&exp) {
+        let s = format!("{:.3e}", v);
+        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+        let m = m.trim_end_matches('0').trim_end_matches('.');
+        let e: i32 = e.parse().unwrap_or(0);
+        return format!("{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    }
+    let decimals = (3 - exp).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// Prometheus' `humanize`: SI prefixes, four significant digits.
+fn humanize(mut v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return go_g4(v);
+    }
+    let mut prefix = "";
+    if v.abs() >= 1.0 {
+        for p in ["k", "M", "G", "T", "P", "E", "Z", "Y"] {
+            if v.abs() < 1000.0 {
+                break;
+            }
+            prefix = p;
+            v /= 1000.0;
+        }
+    } else {
+        for p in ["m", "u", "n", "p", "f", "a", "z", "y"] {
+            if v.abs() >= 1.0 {
+                break;
+            }
+            prefix = p;
+            v *= 1000.0;
+        }
+    }
+    format!("{}{prefix}", go_g4(v))
+}
+
+/// Prometheus' `humanizeDuration` for values of a second or more.
+fn humanize_duration(v: f64) -> String {
+    if v.abs() < 1.0 {
+        return format!("{}s", go_g4(v));
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    let t = v.abs() as i64;
+    let (s, mi, h, d) = (t % 60, (t / 60) % 60, (t / 3600) % 24, t / 86400);
+    if d != 0 {
+        format!("{sign}{d}d {h}h {mi}m {s}s")
+    } else if h != 0 {
+        format!("{sign}{h}h {mi}m {s}s")
+    } else if mi != 0 {
+        format!("{sign}{mi}m {s}s")
+    } else {
+        format!("{sign}{}s", go_g4(v.abs()))
+    }
+}
+
+#[cfg(test)]
+mod formatting {
+    use super::*;
+
+    /// The formatters match Go's and Prometheus' output on known values.
+    #[test]
+    fn go_formatting() {
+        assert_eq!(go_float(24e9), "24000000000");
+        assert_eq!(go_float(1e21), "1e+21");
+        assert_eq!(go_float(0.00001), "1e-05");
+        assert_eq!(humanize(24e9), "24G");
+        assert_eq!(humanize(2.425), "2.425");
+        assert_eq!(humanize(0.1), "100m");
+        assert_eq!(humanize(1234567.0), "1.235M");
+        assert_eq!(go_g4(10.0), "10");
+        assert_eq!(format!("{}%", go_g4(0.1 * 100.0)), "10%");
+        assert_eq!(humanize_duration(14400.0), "4h 0m 0s");
+        assert_eq!(humanize_duration(90.0), "1m 30s");
+    }
+}

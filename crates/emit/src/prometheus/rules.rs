@@ -1,0 +1,357 @@
+//! Backend: the Prometheus rule file — explicit alerts and, per SLO, the error-ratio
+//! recording rules over every window, metadata rules and burn-rate alerts.
+
+use crate::yaml::scalar_str as q;
+use forge_spec_expr::units::fmt_num;
+use forge_spec_ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
+use forge_spec_ir::{Alert, Model, Sli, Slo};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default)]
+pub struct Rule {
+    pub record: Option<String>,
+    pub alert: Option<String>,
+    pub expr: String,
+    pub for_: Option<String>,
+    pub labels: BTreeMap<String, String>,
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// Appends a group's `- name:` and `rules:` lines (its rules follow, [`render_rule`]).
+pub fn render_group_head(name: &str, o: &mut String) {
+    o.push_str("- name: ");
+    q(name, o);
+    o.push_str("\n  rules:\n");
+}
+
+/// Appends one rule as an item of a group's `rules:` list, written directly (the rule
+/// file is the largest output at scale).
+pub fn render_rule(r: &Rule, o: &mut String) {
+    let mut first = true;
+    let mut field = |o: &mut String, key: &str, value: &str| {
+        o.push_str(if first { "  - " } else { "    " });
+        first = false;
+        o.push_str(key);
+        o.push_str(": ");
+        q(value, o);
+        o.push('\n');
+    };
+    if let Some(x) = &r.record {
+        field(o, "record", x);
+    }
+    if let Some(x) = &r.alert {
+        field(o, "alert", x);
+    }
+    field(o, "expr", &r.expr);
+    if let Some(x) = &r.for_ {
+        field(o, "for", x);
+    }
+    for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
+        if map.is_empty() {
+            continue;
+        }
+        o.push_str("    ");
+        o.push_str(key);
+        o.push_str(":\n");
+        for (k, v) in map {
+            o.push_str("      ");
+            q(k, o);
+            o.push_str(": ");
+            q(v, o);
+            o.push('\n');
+        }
+    }
+}
+
+/// The name of the group of explicit alerts.
+pub fn alerts_group_name(m: &Model) -> String {
+    format!("{}-alerts", m.service.name.value)
+}
+
+fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String, String> {
+    let mut l = BTreeMap::new();
+    l.insert("severity".to_string(), severity.to_string());
+    l.insert("service".to_string(), m.service.name.value.clone());
+    if let Some(s) = slo {
+        l.insert("slo".to_string(), s.to_string());
+    }
+    l
+}
+
+/// The rule of an explicit alert (`None` when it has no condition).
+pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
+    let when = a.when.as_ref()?;
+    let mut labels = base_labels(
+        m,
+        &a.severity.value,
+        a.slo.as_ref().map(|s| s.value.as_str()),
+    );
+    for (k, v) in &a.labels {
+        labels.insert(k.value.clone(), v.value.clone());
+    }
+    let mut annotations = BTreeMap::new();
+    if let Some(s) = &a.summary {
+        annotations.insert("summary".to_string(), s.value.clone());
+    }
+    annotations.insert(
+        "description".to_string(),
+        a.description.as_ref().map_or_else(
+            || {
+                a.summary
+                    .as_ref()
+                    .map_or_else(String::new, |s| s.value.clone())
+            },
+            |d| d.value.clone(),
+        ),
+    );
+    if let Some(r) = &a.runbook {
+        annotations.insert("runbook_url".to_string(), m.runbook_url(&r.value));
+    }
+    let linked = a
+        .dashboard
+        .as_ref()
+        .map(|d| d.value.clone())
+        .or_else(|| m.panel_showing(&when.metrics));
+    if let Some(url) = linked.and_then(|d| m.dashboard_url(&d)) {
+        annotations.insert("dashboard_url".to_string(), url);
+    }
+    annotations.retain(|_, v| !v.is_empty());
+    Some(Rule {
+        alert: Some(a.name.value.clone()),
+        expr: when.promql.clone(),
+        for_: a.for_.as_ref().map(|f| m.scaled(f.value).to_prometheus()),
+        labels,
+        annotations,
+        ..Rule::default()
+    })
+}
+
+fn slo_selector(m: &Model, s: &Slo) -> String {
+    format!(
+        "{{slo={}, service={}}}",
+        forge_spec_expr::ast::quote(&s.name.value),
+        forge_spec_expr::ast::quote(&m.service.name.value)
+    )
+}
+
+/// The error ratio of an SLO's indicator over a window, in PromQL.
+pub fn error_ratio(s: &Slo, window: &str) -> String {
+    match &s.sli {
+        Sli::Ratio {
+            errors,
+            total,
+            good,
+        } => {
+            let e = rate_sum(&errors.text.value, window);
+            let t = rate_sum(&total.text.value, window);
+            if *good {
+                format!("1 - ({e} / {t})")
+            } else {
+                format!("{e} / {t}")
+            }
+        }
+        Sli::Latency { metric, below, .. } => {
+            let (name, matchers) = split_selector(&metric.text.value);
+            let le = le_matcher(*below);
+            let sep = if matchers.is_empty() { "" } else { ", " };
+            format!(
+                "1 - (sum(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}])) / sum(rate({name}_count{}[{window}])))",
+                if matchers.is_empty() {
+                    String::new()
+                } else {
+                    format!("{{{matchers}}}")
+                }
+            )
+        }
+        Sli::Uptime { target } => {
+            format!(
+                "1 - avg(avg_over_time(up{{job={}}}[{window}]))",
+                forge_spec_expr::ast::quote(&target.value)
+            )
+        }
+    }
+}
+
+/// `le` as clients write it: `1` may appear as `1` or `1.0`.
+fn le_matcher(v: f64) -> String {
+    let s = fmt_num(v);
+    if s.contains('.') || s.contains('e') {
+        format!("le=\"{s}\"")
+    } else {
+        format!("le=~\"{s}(\\\\.0+)?\"")
+    }
+}
+
+fn split_selector(sel: &str) -> (&str, &str) {
+    let sel = sel.trim();
+    match sel.find('{') {
+        Some(i) => (
+            sel[..i].trim(),
+            sel[i + 1..].trim_end().trim_end_matches('}').trim(),
+        ),
+        None => (sel, ""),
+    }
+}
+
+fn rate_sum(sel: &str, window: &str) -> String {
+    format!("sum(rate({}[{window}]))", sel.trim())
+}
+
+pub use forge_spec_ir::slo::slo_alert_names;
+
+/// Appends a recording rule with the labels every SLO rule carries.
+fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, slo: &str) {
+    o.push_str("  - record: ");
+    q(record, o);
+    o.push_str("\n    expr: ");
+    q(expr, o);
+    o.push_str("\n    labels:\n      service: ");
+    q(svc, o);
+    o.push_str("\n      slo: ");
+    q(slo, o);
+    o.push('\n');
+}
+
+/// Appends an SLO's groups — recording rules per window, metadata rules, burn-rate
+/// alerts — and returns the alert rules (page, then ticket; none when alerting is
+/// off). Recording rules are written straight out: nothing else reads them.
+pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
+    let svc = &m.service.name.value;
+    let name = &s.name.value;
+    let sel = slo_selector(m, s);
+    let head = |o: &mut String, part: &str| {
+        render_group_head(&format!("{svc}-slo-{name}-{part}"), o);
+    };
+    let period = s.period.to_prometheus();
+    head(o, "sli");
+    for w in recorded_windows(s.period) {
+        // Rules are named after the window as written; the range is scaled.
+        let wt = w.to_prometheus();
+        let range = m.scaled(w).to_prometheus();
+        let expr = if w == s.period {
+            format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{range}])")
+        } else {
+            error_ratio(s, &range)
+        };
+        render_record(
+            o,
+            &format!("slo:sli_error:ratio_rate{wt}"),
+            &expr,
+            svc,
+            name,
+        );
+    }
+    let budget = fmt_num(forge_spec_expr::units::round12(1.0 - s.objective));
+    head(o, "meta");
+    for (record, expr) in [
+        (
+            "slo:objective:ratio",
+            format!("vector({})", fmt_num(s.objective)),
+        ),
+        ("slo:error_budget:ratio", format!("vector({budget})")),
+        (
+            "slo:time_period:days",
+            format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
+        ),
+        (
+            "slo:current_burn_rate:ratio",
+            format!(
+                "slo:sli_error:ratio_rate5m{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+            ),
+        ),
+        (
+            "slo:period_burn_rate:ratio",
+            format!(
+                "slo:sli_error:ratio_rate{period}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+            ),
+        ),
+        (
+            "slo:period_error_budget_remaining:ratio",
+            format!("1 - slo:period_burn_rate:ratio{sel}"),
+        ),
+    ] {
+        render_record(o, record, &expr, svc, name);
+    }
+    if s.alerting_disabled {
+        return Vec::new();
+    }
+    let (page_name, ticket_name) = slo_alert_names(s);
+    let mut alerts = Vec::new();
+    for (urgency, alert, severity) in [
+        (Urgency::Page, page_name, &s.page_severity),
+        (Urgency::Ticket, ticket_name, &s.ticket_severity),
+    ] {
+        let pairs: Vec<_> = burn_windows(s.period)
+            .into_iter()
+            .filter(|w| w.urgency == urgency)
+            .collect();
+        let expr = pairs
+            .iter()
+            .map(|w| {
+                let t = fmt_num(threshold(w, s.objective));
+                format!(
+                    "(slo:sli_error:ratio_rate{}{sel} > {t} and slo:sli_error:ratio_rate{}{sel} > {t})",
+                    w.short.to_prometheus(),
+                    w.long.to_prometheus()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let speed = pairs
+            .iter()
+            .map(|w| {
+                format!(
+                    "{}× over {} and {}",
+                    fmt_num(w.factor),
+                    w.long.to_prometheus(),
+                    w.short.to_prometheus()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", or ");
+        let mut annotations = BTreeMap::new();
+        let kind = if urgency == Urgency::Page {
+            "fast"
+        } else {
+            "slowly but steadily"
+        };
+        annotations.insert(
+            "summary".to_string(),
+            format!("The {name} SLO of {svc} is burning its error budget {kind}."),
+        );
+        annotations.insert(
+            "description".to_string(),
+            format!(
+                "The {name} SLO ({}% over {period}) is spending its error budget {speed} faster than sustainable.",
+                fmt_num(s.objective * 100.0)
+            ),
+        );
+        if let Some(r) = &s.runbook {
+            annotations.insert("runbook_url".to_string(), m.runbook_url(&r.value));
+        }
+        if let Some(g) = &m.service.grafana_url {
+            annotations.insert(
+                "dashboard_url".to_string(),
+                format!(
+                    "{}/d/{}",
+                    g.value.trim_end_matches('/'),
+                    slo_dashboard_uid(m)
+                ),
+            );
+        }
+        alerts.push(Rule {
+            alert: Some(alert),
+            expr,
+            labels: base_labels(m, severity, Some(name)),
+            annotations,
+            ..Rule::default()
+        });
+    }
+    head(o, "alerts");
+    for r in &alerts {
+        render_rule(r, o);
+    }
+    alerts
+}
+
+pub use forge_spec_ir::names::slo_dashboard_uid;

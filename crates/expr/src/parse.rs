@@ -1,0 +1,391 @@
+//! Condition language: the pest parser (`grammar/condition.pest`) and the AST builder.
+
+use super::ast::*;
+use super::units::{parse_quantity, read_duration};
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../../../grammar/condition.pest"]
+struct Grammar;
+
+/// Longest expression accepted, in bytes; longer ones are refused (input budget).
+pub const MAX_EXPR_LEN: usize = 8 * 1024;
+/// Deepest nesting of parentheses and calls accepted.
+pub const MAX_EXPR_DEPTH: usize = 64;
+
+/// A syntax error at a position in the expression text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parses an alert condition: an expression with an optional `for <duration>`.
+pub fn parse_condition(text: &str) -> Result<Condition, ParseError> {
+    let pair = run(Rule::condition, text)?;
+    let mut expr = None;
+    let mut for_ = None;
+    for p in pair.into_inner() {
+        match p.as_rule() {
+            Rule::expr => expr = Some(build_expr(p)?),
+            Rule::for_clause => {
+                let d = p.into_inner().find(|p| p.as_rule() == Rule::duration);
+                if let Some(d) = d {
+                    for_ = Some((duration(&d)?, pos(&d)));
+                }
+            }
+            _ => {}
+        }
+    }
+    match expr {
+        Some(expr) => Ok(Condition { expr, for_ }),
+        None => Err(ParseError {
+            pos: Pos::default(),
+            message: "empty condition".into(),
+        }),
+    }
+}
+
+/// Parses a dashboard query or an indicator: an expression without `for`.
+pub fn parse_query(text: &str) -> Result<Expr, ParseError> {
+    let pair = run(Rule::query, text)?;
+    pair.into_inner()
+        .find(|p| p.as_rule() == Rule::expr)
+        .map(build_expr)
+        .unwrap_or_else(|| {
+            Err(ParseError {
+                pos: Pos::default(),
+                message: "empty expression".into(),
+            })
+        })
+}
+
+/// Parses a bare selector `metric{label="v"}` (SLI `errors:`/`total:`/`metric:`).
+pub fn parse_selector(text: &str) -> Result<Selector, ParseError> {
+    let pair = run(Rule::selector_only, text)?;
+    match pair.into_inner().find(|p| p.as_rule() == Rule::selector) {
+        Some(p) => selector(p),
+        None => Err(ParseError {
+            pos: Pos::default(),
+            message: "expected a metric selector".into(),
+        }),
+    }
+}
+
+fn run(rule: Rule, text: &str) -> Result<Pair<'_, Rule>, ParseError> {
+    if text.len() > MAX_EXPR_LEN {
+        return Err(ParseError {
+            pos: Pos {
+                start: 0,
+                end: text.len(),
+            },
+            message: format!("expression longer than {MAX_EXPR_LEN} bytes"),
+        });
+    }
+    let depth = text
+        .chars()
+        .filter(|c| matches!(c, '(' | '{' | '['))
+        .count();
+    if depth > MAX_EXPR_DEPTH {
+        return Err(ParseError {
+            pos: Pos {
+                start: 0,
+                end: text.len(),
+            },
+            message: format!("expression nests deeper than {MAX_EXPR_DEPTH} levels"),
+        });
+    }
+    let mut pairs = Grammar::parse(rule, text).map_err(|e| syntax_error(text, e))?;
+    pairs.next().ok_or_else(|| ParseError {
+        pos: Pos::default(),
+        message: "empty expression".into(),
+    })
+}
+
+fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> ParseError {
+    let at = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let end = text[at.min(text.len())..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| at + i)
+        .max(at);
+    let found = text[at.min(text.len())..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .filter(|s| !s.is_empty());
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().map(|r| rule_name(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.join(", ")
+        }
+        pest::error::ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let message = match (found, expected.is_empty()) {
+        (Some(f), false) => format!("unexpected `{f}`; expected {expected}"),
+        (None, false) => format!("unexpected end of expression; expected {expected}"),
+        (Some(f), true) => format!("unexpected `{f}`"),
+        (None, true) => "unexpected end of expression".into(),
+    };
+    ParseError {
+        pos: Pos { start: at, end },
+        message,
+    }
+}
+
+fn rule_name(r: Rule) -> &'static str {
+    match r {
+        Rule::EOI => "end of expression",
+        Rule::cmp_op => "a comparison (> >= < <= == !=)",
+        Rule::add_op | Rule::mul_op => "an operator",
+        Rule::set_op => "`and`, `or` or `unless`",
+        Rule::for_clause | Rule::kw_for => "`for <duration>`",
+        Rule::duration => "a duration (30s, 5m, 1h)",
+        Rule::string => "a quoted string",
+        Rule::match_op => "a matcher operator (= != =~ !~)",
+        Rule::label_name => "a label name",
+        Rule::matcher => "a label matcher",
+        Rule::grouping => "`by (...)` or `without (...)`",
+        Rule::range => "a range `[5m]`",
+        Rule::matchers => "label matchers `{...}`",
+        Rule::target_name => "a target name",
+        _ => "an expression",
+    }
+}
+
+fn pos(p: &Pair<'_, Rule>) -> Pos {
+    let s = p.as_span();
+    Pos {
+        start: s.start(),
+        end: s.end(),
+    }
+}
+
+/// A range or `for` duration: positive, and no longer than Prometheus reads.
+fn duration(p: &Pair<'_, Rule>) -> Result<Duration, ParseError> {
+    read_duration(p.as_str(), false).map_err(|message| ParseError {
+        pos: pos(p),
+        message,
+    })
+}
+
+fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+    let at = pos(&p);
+    match p.as_rule() {
+        Rule::expr | Rule::comparison | Rule::sum | Rule::product => {
+            let mut inner = p.into_inner();
+            let first = inner.next().ok_or_else(|| err(at, "empty expression"))?;
+            let mut lhs = build_expr(first)?;
+            while let Some(op) = inner.next() {
+                let rhs = inner
+                    .next()
+                    .ok_or_else(|| err(at, "missing right operand"))?;
+                let op = binop(op.as_str());
+                let rhs = build_expr(rhs)?;
+                let pos = Pos {
+                    start: lhs.pos.start,
+                    end: rhs.pos.end,
+                };
+                lhs = Expr {
+                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                    pos,
+                };
+            }
+            Ok(lhs)
+        }
+        Rule::unary => {
+            let mut inner = p.into_inner().peekable();
+            let negated = inner.peek().is_some_and(|p| p.as_rule() == Rule::neg);
+            if negated {
+                inner.next();
+            }
+            let prim = inner.next().ok_or_else(|| err(at, "missing operand"))?;
+            let e = build_expr(prim)?;
+            Ok(if negated {
+                Expr {
+                    kind: ExprKind::Neg(Box::new(e)),
+                    pos: at,
+                }
+            } else {
+                e
+            })
+        }
+        Rule::primary => {
+            let inner = p
+                .into_inner()
+                .next()
+                .ok_or_else(|| err(at, "empty expression"))?;
+            if inner.as_rule() == Rule::expr {
+                Ok(Expr {
+                    kind: ExprKind::Paren(Box::new(build_expr(inner)?)),
+                    pos: at,
+                })
+            } else {
+                build_expr(inner)
+            }
+        }
+        Rule::up_call => {
+            let arg = p
+                .into_inner()
+                .find(|p| matches!(p.as_rule(), Rule::string | Rule::target_name))
+                .ok_or_else(|| err(at, "up() needs a target name"))?;
+            let target_pos = pos(&arg);
+            let target = if arg.as_rule() == Rule::string {
+                string(arg)
+            } else {
+                arg.as_str().to_string()
+            };
+            Ok(Expr {
+                kind: ExprKind::Up { target, target_pos },
+                pos: at,
+            })
+        }
+        Rule::call => {
+            let mut func = String::new();
+            let mut func_pos = at;
+            let mut args = Vec::new();
+            let mut grouping = None;
+            for q in p.into_inner() {
+                match q.as_rule() {
+                    Rule::ident => {
+                        func_pos = pos(&q);
+                        func = q.as_str().to_string();
+                    }
+                    Rule::expr => args.push(build_expr(q)?),
+                    Rule::grouping => {
+                        let mut without = false;
+                        let mut labels = Vec::new();
+                        for g in q.into_inner() {
+                            match g.as_rule() {
+                                Rule::kw_without => without = true,
+                                Rule::label_name => labels.push((g.as_str().to_string(), pos(&g))),
+                                _ => {}
+                            }
+                        }
+                        grouping = Some(Grouping { without, labels });
+                    }
+                    _ => {}
+                }
+            }
+            Ok(Expr {
+                kind: ExprKind::Call(Call {
+                    func,
+                    func_pos,
+                    args,
+                    grouping,
+                }),
+                pos: at,
+            })
+        }
+        Rule::quantity => {
+            let text = p.as_str().to_string();
+            let (value, unit) = parse_quantity(&text)
+                .ok_or_else(|| err(at, &format!("`{text}` is not a number")))?;
+            Ok(Expr {
+                kind: ExprKind::Number(Quantity { text, value, unit }),
+                pos: at,
+            })
+        }
+        Rule::selector => Ok(Expr {
+            kind: ExprKind::Selector(selector(p)?),
+            pos: at,
+        }),
+        _ => Err(err(at, "unexpected token")),
+    }
+}
+
+fn selector(p: Pair<'_, Rule>) -> Result<Selector, ParseError> {
+    let mut sel = Selector {
+        metric: String::new(),
+        metric_pos: pos(&p),
+        matchers: Vec::new(),
+        range: None,
+    };
+    for q in p.into_inner() {
+        match q.as_rule() {
+            Rule::metric_name => {
+                sel.metric_pos = pos(&q);
+                sel.metric = q.as_str().to_string();
+            }
+            Rule::matchers => {
+                for m in q.into_inner() {
+                    let mut it = m.into_inner();
+                    let (Some(l), Some(op), Some(v)) = (it.next(), it.next(), it.next()) else {
+                        continue;
+                    };
+                    let op = match op.as_str() {
+                        "=" => MatchOp::Eq,
+                        "!=" => MatchOp::Ne,
+                        "=~" => MatchOp::Re,
+                        _ => MatchOp::NotRe,
+                    };
+                    sel.matchers.push(Matcher {
+                        label: l.as_str().to_string(),
+                        label_pos: pos(&l),
+                        op,
+                        value_pos: pos(&v),
+                        value: string(v),
+                    });
+                }
+            }
+            Rule::range => {
+                if let Some(d) = q.into_inner().next() {
+                    sel.range = Some((duration(&d)?, pos(&d)));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(sel)
+}
+
+/// The value of a quoted string, escapes resolved.
+fn string(p: Pair<'_, Rule>) -> String {
+    let raw = p.into_inner().next().map_or("", |i| i.as_str());
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn binop(s: &str) -> BinOp {
+    match s {
+        "+" => BinOp::Add,
+        "-" => BinOp::Sub,
+        "*" => BinOp::Mul,
+        "/" => BinOp::Div,
+        ">" => BinOp::Gt,
+        ">=" => BinOp::Ge,
+        "<" => BinOp::Lt,
+        "<=" => BinOp::Le,
+        "==" => BinOp::Eq,
+        "!=" => BinOp::Ne,
+        "and" => BinOp::And,
+        "or" => BinOp::Or,
+        _ => BinOp::Unless,
+    }
+}
+
+fn err(pos: Pos, message: &str) -> ParseError {
+    ParseError {
+        pos,
+        message: message.to_string(),
+    }
+}

@@ -1,0 +1,401 @@
+//! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
+//! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
+
+pub mod names;
+mod receiver;
+
+pub use receiver::{Email, Opsgenie, PagerDuty, Receiver, Slack, Webhook};
+
+/// The alert severities allowed when `routing.severities` does not say.
+pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
+mod resolve;
+pub mod routing;
+pub mod slo;
+
+pub use resolve::{camel, resolve};
+
+use forge_spec_base::source::Span;
+use forge_spec_base::source::Spanned;
+use forge_spec_expr::{
+    self as expr, Catalog, Condition, Duration, MetricKind, SourceMap, Ty, Unit,
+};
+
+pub type S = Spanned<String>;
+
+/// The whole resolved spec.
+#[derive(Debug)]
+pub struct Model {
+    /// How the spec was named on the command line (`spec`), for generated headers.
+    pub spec_name: String,
+    pub service: Service,
+    pub default_range: Duration,
+    pub scrape_interval: Duration,
+    pub catalog: Catalog,
+    pub targets: Vec<Target>,
+    pub metrics: Vec<Metric>,
+    pub slos: Vec<Slo>,
+    pub alerts: Vec<Alert>,
+    pub routing: Option<Routing>,
+    pub receivers: Vec<Receiver>,
+    pub dashboards: Vec<Dashboard>,
+    pub logs: Logs,
+    /// `lints:` as written: rule code or name, severity (resolved by the rule catalogue).
+    pub lints: Vec<(S, S)>,
+    /// Per-item silences from `allow:`: the item's span, the code, the reason.
+    pub allows: Vec<Allowed>,
+    /// Every emitted duration is divided by this (`build --time-scale`); 1 normally.
+    pub time_scale: u64,
+    /// Name → position lookups, so checks and backends stay linear at scale.
+    pub index: Index,
+}
+
+/// Positions of named items, and the first panel showing each metric.
+#[derive(Debug, Default)]
+pub struct Index {
+    pub metrics: std::collections::HashMap<String, usize>,
+    pub slos: std::collections::HashMap<String, usize>,
+    pub dashboards: std::collections::HashMap<String, usize>,
+    /// Metric → `uid#title` of the first panel reading it.
+    pub panels: std::collections::HashMap<String, String>,
+}
+
+impl Index {
+    pub fn build(metrics: &[Metric], slos: &[Slo], dashboards: &[Dashboard]) -> Index {
+        let mut panels = std::collections::HashMap::new();
+        for d in dashboards {
+            for p in &d.panels {
+                let Some(title) = &p.title else { continue };
+                for metric in p.queries.iter().flat_map(|q| &q.metrics) {
+                    panels
+                        .entry(metric.clone())
+                        .or_insert_with(|| format!("{}#{}", d.uid.value, title.value));
+                }
+            }
+        }
+        Index {
+            metrics: metrics
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (m.name.value.clone(), i))
+                .collect(),
+            slos: slos
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.value.clone(), i))
+                .collect(),
+            dashboards: dashboards
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.uid.value.clone(), i))
+                .collect(),
+            panels,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Allowed {
+    /// The whole item the allow belongs to (diagnostics inside it are silenced).
+    pub item: S,
+    /// The rule code or name as written (resolved by the rule catalogue).
+    pub rule: S,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub name: S,
+    pub metric_prefix: Option<S>,
+    pub grafana_url: Option<S>,
+    pub runbook_base_url: Option<S>,
+    pub alertmanager: String,
+}
+
+#[derive(Debug)]
+pub struct Target {
+    pub name: S,
+    pub address: S,
+    pub metrics_path: String,
+}
+
+#[derive(Debug)]
+pub struct Metric {
+    pub name: S,
+    pub kind: MetricKind,
+    pub kind_span: Span,
+    pub help: Option<S>,
+    pub unit: Unit,
+    pub unit_text: Option<S>,
+    pub labels: Vec<Label>,
+    pub buckets: Vec<Spanned<f64>>,
+    pub buckets_span: Option<Span>,
+    pub standard: bool,
+    pub provided_by: Option<S>,
+}
+
+impl Metric {
+    /// Exported by the service's own code (not a client collector or an exporter).
+    pub fn own(&self) -> bool {
+        self.provided_by.is_none()
+    }
+}
+
+#[derive(Debug)]
+pub struct Label {
+    pub name: S,
+    pub values: Option<Vec<S>>,
+    pub max_values: Option<Spanned<u64>>,
+}
+
+#[derive(Debug)]
+pub struct Slo {
+    pub name: S,
+    /// Target as a fraction, e.g. 0.999.
+    pub objective: f64,
+    pub objective_span: Span,
+    pub period: Duration,
+    pub period_span: Option<Span>,
+    pub description: Option<S>,
+    pub sli: Sli,
+    pub page_severity: String,
+    pub ticket_severity: String,
+    pub alerting_disabled: bool,
+    /// CamelCase prefix of the generated burn-rate alerts.
+    pub alert_name: String,
+    pub runbook: Option<S>,
+}
+
+#[derive(Debug)]
+pub enum Sli {
+    /// Error ratio = errors / total (both counter selectors, PromQL text).
+    Ratio {
+        errors: SliSelector,
+        total: SliSelector,
+        /// True when written as `good:`; then errors = total − good.
+        good: bool,
+    },
+    /// Share of requests slower than `below`.
+    Latency {
+        metric: SliSelector,
+        below: f64,
+        below_span: Span,
+    },
+    /// Share of scrapes where the target was down.
+    Uptime { target: S },
+}
+
+#[derive(Debug)]
+pub struct SliSelector {
+    pub text: S,
+    pub selector: Option<expr::ast::Selector>,
+}
+
+impl SliSelector {
+    pub fn metric(&self) -> Option<&str> {
+        self.selector.as_ref().map(|s| s.metric.as_str())
+    }
+}
+
+#[derive(Debug)]
+pub struct Alert {
+    pub name: S,
+    pub severity: S,
+    pub when: Option<AlertExpr>,
+    pub for_: Option<Spanned<Duration>>,
+    pub slo: Option<S>,
+    pub summary: Option<S>,
+    pub description: Option<S>,
+    pub runbook: Option<S>,
+    pub dashboard: Option<S>,
+    pub labels: Vec<(S, S)>,
+}
+
+/// An alert condition, parsed and lowered.
+#[derive(Debug)]
+pub struct AlertExpr {
+    pub text: S,
+    pub map: SourceMap,
+    /// Parsed condition (None for raw PromQL).
+    pub condition: Option<Condition>,
+    pub ty: Option<Ty>,
+    pub promql: String,
+    pub metrics: Vec<String>,
+    pub targets: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Routing {
+    pub root: Route,
+    pub inhibit: Vec<Inhibit>,
+    pub tests: Vec<RouteTest>,
+    pub severities: Vec<String>,
+    pub severities_span: Option<Span>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub span: Span,
+    pub matchers: Vec<RouteMatcher>,
+    pub receiver: Option<S>,
+    pub continue_: bool,
+    pub group_by: Option<Vec<S>>,
+    pub group_wait: Option<Spanned<Duration>>,
+    pub group_interval: Option<Spanned<Duration>>,
+    pub repeat_interval: Option<Spanned<Duration>>,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteMatcher {
+    pub label: S,
+    pub value: S,
+    pub regex: bool,
+}
+
+#[derive(Debug)]
+pub struct Inhibit {
+    pub span: Span,
+    pub source: Vec<(S, S)>,
+    pub target: Vec<(S, S)>,
+    pub equal: Vec<S>,
+}
+
+#[derive(Debug)]
+pub struct RouteTest {
+    pub labels: Vec<(S, S)>,
+    pub expect: Vec<S>,
+}
+
+#[derive(Debug)]
+pub struct Dashboard {
+    pub uid: S,
+    pub title: S,
+    pub description: Option<S>,
+    pub tags: Vec<S>,
+    pub panels: Vec<Panel>,
+}
+
+#[derive(Debug)]
+pub struct Panel {
+    pub span: Span,
+    pub title: Option<S>,
+    pub description: Option<S>,
+    pub queries: Vec<Query>,
+    pub unit: Option<S>,
+    pub kind: Option<S>,
+}
+
+#[derive(Debug)]
+pub struct Query {
+    pub text: S,
+    pub raw: bool,
+    pub expr: Option<expr::Expr>,
+    pub ty: Option<Ty>,
+    /// PromQL with Grafana's `$__rate_interval`.
+    pub promql: String,
+    pub metrics: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Logs {
+    pub level: Option<S>,
+    pub format: Option<S>,
+    pub handlers: Vec<S>,
+    pub events: Vec<LogEvent>,
+}
+
+#[derive(Debug)]
+pub struct LogEvent {
+    pub name: S,
+    pub level: S,
+    pub message: Option<S>,
+    pub fields: Vec<LogField>,
+}
+
+#[derive(Debug)]
+pub struct LogField {
+    pub name: S,
+    pub kind: String,
+    pub kind_span: Span,
+    pub redacted: bool,
+}
+
+impl Model {
+    pub fn metric(&self, name: &str) -> Option<&Metric> {
+        self.index
+            .metrics
+            .get(name)
+            .and_then(|i| self.metrics.get(*i))
+    }
+    pub fn slo(&self, name: &str) -> Option<&Slo> {
+        self.index.slos.get(name).and_then(|i| self.slos.get(*i))
+    }
+    pub fn receiver(&self, name: &str) -> Option<&Receiver> {
+        self.receivers.iter().find(|r| r.name.value == name)
+    }
+    pub fn dashboard(&self, uid: &str) -> Option<&Dashboard> {
+        self.index
+            .dashboards
+            .get(uid)
+            .and_then(|i| self.dashboards.get(*i))
+    }
+}
+
+impl Model {
+    /// A duration as emitted: divided by the time scale, at least 1 ms (zero stays
+    /// zero: `group_wait: 0s`).
+    pub fn scaled(&self, d: Duration) -> Duration {
+        Duration {
+            ms: (d.ms / self.time_scale.max(1)).max(u64::from(d.ms > 0)),
+        }
+    }
+
+    /// A runbook as a URL: URLs as written, repository paths joined to `runbook_base_url`.
+    pub fn runbook_url(&self, runbook: &str) -> String {
+        if runbook.contains("://") {
+            return runbook.to_string();
+        }
+        match &self.service.runbook_base_url {
+            Some(base) => format!(
+                "{}/{}",
+                base.value.trim_end_matches('/'),
+                runbook.trim_start_matches("./").trim_start_matches('/')
+            ),
+            None => runbook.to_string(),
+        }
+    }
+
+    /// The Grafana id of a panel: its position in the dashboard, from 1.
+    pub fn panel_id(dashboard: &Dashboard, title: &str) -> Option<usize> {
+        dashboard
+            .panels
+            .iter()
+            .position(|p| p.title.as_ref().is_some_and(|t| t.value == title))
+            .map(|i| i + 1)
+    }
+
+    /// The first panel (as `uid#title`) whose queries read one of these metrics: where an
+    /// alert without `dashboard:` links to.
+    pub fn panel_showing(&self, metrics: &[String]) -> Option<String> {
+        metrics
+            .iter()
+            .find_map(|m| self.index.panels.get(m).cloned())
+    }
+
+    /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`).
+    pub fn dashboard_url(&self, reference: &str) -> Option<String> {
+        let (uid, panel) = reference
+            .split_once('#')
+            .map_or((reference, None), |(u, p)| (u, Some(p)));
+        let d = self.dashboard(uid)?;
+        let base = self
+            .service
+            .grafana_url
+            .as_ref()
+            .map_or("", |g| g.value.trim_end_matches('/'));
+        let mut url = format!("{base}/d/{}", d.uid.value);
+        if let Some(p) = panel {
+            url.push_str(&format!("?viewPanel={}", Self::panel_id(d, p)?));
+        }
+        Some(url)
+    }
+}

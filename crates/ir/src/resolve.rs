@@ -1,0 +1,1239 @@
+//! Stage 2, resolve: merges the parsed files, resolves names (with "did you mean"),
+//! parses, checks and lowers every expression, and builds the `Model`.
+
+use super::*;
+use forge_spec_base::diag::codes::{exprs as x, names as n, parse as p, slos as s};
+use forge_spec_base::diag::{Diagnostic, Diagnostics, did_you_mean};
+use forge_spec_base::source::SourceSet;
+use forge_spec_expr::ast::LitUnit;
+use forge_spec_expr::{MetricInfo, RangeMode, units};
+use forge_spec_syntax as syntax;
+use forge_spec_syntax::{Map, Quantity, SpecFile};
+
+/// Merges and resolves parsed files into a `Model`. Returns `None` only when no
+/// `service:` exists; every other problem is a diagnostic and resolution goes on.
+pub fn resolve(
+    spec_name: &str,
+    sources: &SourceSet,
+    files: Vec<SpecFile>,
+    time_scale: u64,
+    out: &mut Diagnostics,
+) -> Option<Model> {
+    let mut m = Merged::default();
+    for f in files {
+        m.add(f, out);
+    }
+    let logs = m.logs();
+    let Some(service) = m.service.take() else {
+        let span = sources
+            .ids()
+            .next()
+            .map_or_else(Span::default, |f| Span::new(f, 0, 0));
+        out.push(
+            Diagnostic::new(
+                &p::MISSING_SERVICE,
+                span,
+                "no file of the spec has a `service:` section",
+            )
+            .help("add `service: {name: my-service, metric_prefix: my_service_}` to one file"),
+        );
+        return None;
+    };
+    let mut r = Resolver {
+        sources,
+        out,
+        allows: Vec::new(),
+        time_scale: time_scale.max(1),
+    };
+    let default_range = m
+        .defaults
+        .as_ref()
+        .and_then(|d| d.range.as_ref())
+        .and_then(|d| r.duration(d))
+        .map_or(Duration { ms: 300_000 }, |d| d.value);
+    let scrape_interval = m
+        .defaults
+        .as_ref()
+        .and_then(|d| d.scrape_interval.as_ref())
+        .and_then(|d| r.duration(d))
+        .map_or(Duration { ms: 15_000 }, |d| d.value);
+
+    let targets: Vec<Target> = m
+        .targets
+        .items
+        .into_iter()
+        .map(|(name, t)| {
+            r.address(&t.address);
+            (name, t)
+        })
+        .map(|(name, t)| Target {
+            name,
+            address: t.address,
+            metrics_path: t
+                .metrics_path
+                .map_or_else(|| "/metrics".into(), |p| p.value),
+        })
+        .collect();
+    let metrics: Vec<Metric> = m
+        .metrics
+        .items
+        .into_iter()
+        .filter_map(|(name, mt)| r.metric(name, mt))
+        .collect();
+    let mut catalog = Catalog {
+        metrics: metrics
+            .iter()
+            .map(|mt| {
+                let info = MetricInfo {
+                    kind: mt.kind,
+                    unit: mt.unit.clone(),
+                    labels: mt
+                        .labels
+                        .iter()
+                        .map(|l| {
+                            (
+                                l.name.value.clone(),
+                                l.values
+                                    .as_ref()
+                                    .map(|v| v.iter().map(|s| s.value.clone()).collect()),
+                            )
+                        })
+                        .collect(),
+                    buckets: mt.buckets.iter().map(|b| b.value).collect(),
+                };
+                (mt.name.value.clone(), info)
+            })
+            .collect(),
+        targets: targets.iter().map(|t| t.name.value.clone()).collect(),
+        recorded: BTreeSet::new(),
+        default_range,
+    };
+    let slos: Vec<Slo> = r
+        .par(m.slos.items, |w, (name, sl)| w.slo(name, sl, &catalog))
+        .into_iter()
+        .flatten()
+        .collect();
+    catalog.recorded = super::slo::recorded_names();
+    let receiver_names: Vec<String> = m
+        .receivers
+        .items
+        .iter()
+        .map(|(k, _)| k.value.clone())
+        .collect();
+    let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
+    let dashboards: Vec<Dashboard> = r.par(m.dashboards.items, |w, (uid, d)| {
+        w.dashboard(uid, d, &catalog)
+    });
+    let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
+    let alerts: Vec<Alert> = r.par(m.alerts.items, |w, (name, a)| {
+        w.alert(name, a, &catalog, &slo_names, &dashboards)
+    });
+    let receivers = m
+        .receivers
+        .items
+        .into_iter()
+        .map(|(name, spec)| Receiver::resolve(name, spec))
+        .collect();
+    let logs = logs.map(|l| r.logs(l)).unwrap_or_default();
+    // `lints:` entries are kept as written; the rule catalogue resolves and applies them.
+    let lints = m.lints.items;
+    let allows = r.allows;
+    let index = Index::build(&metrics, &slos, &dashboards);
+    Some(Model {
+        index,
+        spec_name: spec_name.to_string(),
+        service: Service {
+            alertmanager: service
+                .alertmanager
+                .map_or_else(|| "alertmanager:9093".into(), |a| a.value),
+            name: service.name,
+            metric_prefix: service.metric_prefix,
+            grafana_url: service.grafana_url,
+            runbook_base_url: service.runbook_base_url,
+        },
+        default_range,
+        scrape_interval,
+        catalog,
+        targets,
+        metrics,
+        slos,
+        alerts,
+        routing,
+        receivers,
+        dashboards,
+        logs,
+        lints,
+        allows,
+        time_scale: time_scale.max(1),
+    })
+}
+
+/// All files' sections merged; a name defined twice is reported at both places.
+#[derive(Default)]
+struct Merged {
+    service: Option<syntax::Service>,
+    service_span: Option<Span>,
+    defaults: Option<syntax::Defaults>,
+    routing: Option<syntax::Routing>,
+    routing_span: Option<Span>,
+    logs: Option<syntax::Logs>,
+    log_events: Defs<syntax::LogEvent>,
+    targets: Defs<syntax::Target>,
+    metrics: Defs<syntax::Metric>,
+    slos: Defs<syntax::Slo>,
+    alerts: Defs<syntax::Alert>,
+    receivers: Defs<syntax::Receiver>,
+    dashboards: Defs<syntax::Dashboard>,
+    lints: Defs<S>,
+}
+
+/// The definitions of one kind from every file, in file order, with their case-folded
+/// names (to the position of the first definition) kept across files, so that adding a
+/// file costs its own size, whatever came before.
+struct Defs<V> {
+    items: Vec<(S, V)>,
+    seen: std::collections::HashMap<String, usize>,
+}
+
+impl<V> Default for Defs<V> {
+    fn default() -> Self {
+        Defs {
+            items: Vec::new(),
+            seen: std::collections::HashMap::new(),
+        }
+    }
+}
+
+impl<V> Defs<V> {
+    /// Adds a file's definitions; a name defined before (in any case) is reported and
+    /// the later definition dropped.
+    fn add(&mut self, what: &str, from: Map<V>, out: &mut Diagnostics) {
+        self.items.reserve(from.0.len());
+        self.seen.reserve(from.0.len());
+        for (k, v) in from.0 {
+            let folded = k.value.to_lowercase();
+            if let Some((first, _)) = self.seen.get(&folded).and_then(|i| self.items.get(*i)) {
+                let same = first.value == k.value;
+                out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        k.span,
+                        if same {
+                            format!("{what} `{}` is defined twice", k.value)
+                        } else {
+                            format!(
+                                "{what} `{}` differs from `{}` only in case",
+                                k.value, first.value
+                            )
+                        },
+                    )
+                    .label("defined again here")
+                    .secondary(first.span, "first defined here")
+                    .help(format!(
+                        "give each {what} one definition; rename or remove one of them"
+                    )),
+                );
+                continue;
+            }
+            self.seen.insert(folded, self.items.len());
+            self.items.push((k, v));
+        }
+    }
+}
+
+impl Merged {
+    fn add(&mut self, f: SpecFile, out: &mut Diagnostics) {
+        if let Some(v) = &f.version
+            && v.value != 1
+        {
+            out.push(
+                Diagnostic::new(
+                    &p::UNSUPPORTED_VERSION,
+                    v.span,
+                    format!("spec version {} is not supported", v.value),
+                )
+                .label("only version 1 exists")
+                .help("set `version: 1`"),
+            );
+        }
+        if let Some(svc) = f.service {
+            match self.service_span {
+                Some(first) => out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        svc.name.span,
+                        "`service:` is defined in two places",
+                    )
+                    .label("defined again here")
+                    .secondary(first, "first defined here")
+                    .help("keep one `service:` section"),
+                ),
+                None => {
+                    self.service_span = Some(svc.name.span);
+                    self.service = Some(svc);
+                }
+            }
+        }
+        if f.defaults.is_some() {
+            self.defaults = self.defaults.take().or(f.defaults);
+        }
+        if let Some(rt) = f.routing {
+            match self.routing_span {
+                Some(first) => out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        rt.receiver.span,
+                        "`routing:` is defined in two places",
+                    )
+                    .label("defined again here")
+                    .secondary(first, "first defined here")
+                    .help("keep one route tree"),
+                ),
+                None => {
+                    self.routing_span = Some(rt.receiver.span);
+                    self.routing = Some(rt);
+                }
+            }
+        }
+        if let Some(mut l) = f.logs {
+            let events = std::mem::take(&mut l.events);
+            if self.logs.is_none() {
+                self.logs = Some(l);
+            }
+            self.log_events.add("log event", events, out);
+        }
+        self.targets.add("target", f.targets, out);
+        self.metrics.add("metric", f.metrics, out);
+        self.slos.add("SLO", f.slos, out);
+        self.alerts.add("alert", f.alerts, out);
+        self.receivers.add("receiver", f.receivers, out);
+        self.dashboards.add("dashboard", f.dashboards, out);
+        self.lints.add("lint", f.lints, out);
+    }
+
+    /// The logs section with the events of every file.
+    fn logs(&mut self) -> Option<syntax::Logs> {
+        let mut logs = self.logs.take()?;
+        logs.events = Map(std::mem::take(&mut self.log_events.items));
+        Some(logs)
+    }
+}
+
+struct Resolver<'a> {
+    time_scale: u64,
+    sources: &'a SourceSet,
+    out: &'a mut Diagnostics,
+    allows: Vec<Allowed>,
+}
+
+impl Resolver<'_> {
+    /// `f` over owned items on as many threads as allowed, a chunk at a time, each
+    /// worker with a resolver of its own; results, diagnostics and allows come back
+    /// in item order.
+    fn par<T: Send, R: Send>(
+        &mut self,
+        items: Vec<T>,
+        f: impl Fn(&mut Resolver<'_>, T) -> R + Sync,
+    ) -> Vec<R> {
+        let (sources, time_scale) = (self.sources, self.time_scale);
+        let parts = forge_spec_base::par::map_chunks(items, 256, |chunk| {
+            let mut out = Diagnostics::default();
+            let mut w = Resolver {
+                time_scale,
+                sources,
+                out: &mut out,
+                allows: Vec::new(),
+            };
+            let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
+            let allows = w.allows;
+            (done, out, allows)
+        });
+        let mut all = Vec::new();
+        for (done, out, allows) in parts {
+            all.extend(done);
+            self.out.extend(out.items);
+            self.allows.extend(allows);
+        }
+        all
+    }
+
+    fn invalid(&mut self, span: Span, msg: String, help: &str) {
+        self.out.push(
+            Diagnostic::new(&p::INVALID_VALUE, span, msg)
+                .label("cannot be read")
+                .help(help.to_string()),
+        );
+    }
+
+    /// Reports a target address Prometheus would refuse or misread: only `host` or
+    /// `host:port` (no scheme, path, query or credentials).
+    fn address(&mut self, a: &S) {
+        let v = a.value.as_str();
+        let (host, port) = match v.rsplit_once(':') {
+            Some((h, p)) if !h.ends_with(':') && !h.contains('[') => (h, Some(p)),
+            _ => (v, None),
+        };
+        let (host, port) = match v.strip_prefix('[').and_then(|x| x.split_once(']')) {
+            Some((h, rest)) => (h, rest.strip_prefix(':')),
+            None => (host, port),
+        };
+        let host_ok = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'));
+        let port_ok = port.is_none_or(|p| {
+            !p.is_empty()
+                && p.len() <= 5
+                && p.chars().all(|c| c.is_ascii_digit())
+                && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+        });
+        if !(host_ok && port_ok) {
+            let why = if v.contains("://") {
+                "it has a scheme; Prometheus adds it (`scheme:`)"
+            } else if v.contains('@') {
+                "it has credentials, which would be written into prometheus.yml"
+            } else if v.contains('/') {
+                "it has a path; set the target's `metrics_path:` instead"
+            } else {
+                "an address is `host` or `host:port` (port 1–65535)"
+            };
+            self.invalid(
+                a.span,
+                format!("`{v}` is not a scrape address: {why}"),
+                "write `host:port`, e.g. `ai-forge:8000`",
+            );
+        }
+    }
+
+    /// Reports a label name Prometheus or Alertmanager would refuse (N007).
+    fn label_name(&mut self, label: &S, what: &str) {
+        if let Some(why) = n::invalid_label_name::refusal(&label.value) {
+            self.out.push(
+                Diagnostic::new(
+                    &n::INVALID_LABEL_NAME,
+                    label.span,
+                    format!("`{}` cannot be a {what}'s name", label.value),
+                )
+                .label("not a label name")
+                .help(format!("{why}; e.g. `{}`", suggest_label(&label.value))),
+            );
+        }
+    }
+
+    /// A positive duration no longer than Prometheus reads.
+    fn duration(&mut self, d: &S) -> Option<Spanned<Duration>> {
+        self.duration_from(d, false)
+    }
+
+    fn duration_from(&mut self, d: &S, zero_ok: bool) -> Option<Spanned<Duration>> {
+        match units::read_duration(&d.value, zero_ok) {
+            Ok(v) => Some(Spanned::new(v, d.span)),
+            Err(msg) => {
+                self.invalid(
+                    d.span,
+                    msg,
+                    "write a positive Prometheus duration up to 292 years: 30s, 5m, 1h30m, 30d",
+                );
+                None
+            }
+        }
+    }
+
+    /// `allow:` entries are kept as written; the rule catalogue resolves and applies them.
+    fn allow(&mut self, item: &S, allows: &[syntax::Allow]) {
+        for a in allows {
+            self.allows.push(Allowed {
+                item: item.clone(),
+                rule: a.rule.clone(),
+            });
+        }
+    }
+
+    fn metric(&mut self, name: S, mt: syntax::Metric) -> Option<Metric> {
+        self.allow(&name, &mt.allow);
+        let Some(kind) = MetricKind::parse(&mt.kind.value) else {
+            let d = Diagnostic::new(
+                &p::INVALID_VALUE,
+                mt.kind.span,
+                format!("`{}` is not a metric type", mt.kind.value),
+            )
+            .label("unknown type");
+            let d = match did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"])
+            {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("use counter, gauge, histogram or summary"),
+            };
+            self.out.push(d);
+            return None;
+        };
+        let labels = mt
+            .labels
+            .0
+            .into_iter()
+            .map(|(lname, spec)| Label {
+                name: lname,
+                values: spec.values.map(|v| v.value),
+                max_values: spec.max_values,
+            })
+            .collect();
+        let (buckets, buckets_span) = match mt.buckets {
+            Some(b) => (b.value, Some(b.span)),
+            None => (Vec::new(), None),
+        };
+        Some(Metric {
+            unit: Unit::from_metric(mt.unit.as_ref().map(|u| u.value.as_str())),
+            unit_text: mt.unit,
+            name,
+            kind,
+            kind_span: mt.kind.span,
+            help: mt.help,
+            labels,
+            buckets,
+            buckets_span,
+            standard: mt.standard.is_some_and(|s| s.value),
+            provided_by: mt.provided_by,
+        })
+    }
+
+    fn objective(&mut self, q: &Spanned<Quantity>) -> Option<f64> {
+        let parsed = match &q.value {
+            Quantity::Number(n) if *n > 1.0 => units::scale_decimal(&n.to_string(), -2),
+            Quantity::Number(n) => Some(*n),
+            Quantity::Text(t) => match units::parse_quantity(t) {
+                Some((v, LitUnit::Percent | LitUnit::None)) if t.ends_with('%') || v <= 1.0 => {
+                    Some(v)
+                }
+                Some((_, LitUnit::None)) => units::scale_decimal(t.trim(), -2),
+                _ => None,
+            },
+        };
+        if parsed.is_none() {
+            self.invalid(
+                q.span,
+                format!("`{}` is not an objective", q.value),
+                "write a percentage such as 99.9%",
+            );
+        }
+        parsed
+    }
+
+    fn sli_selector(
+        &mut self,
+        text: S,
+        cat: &Catalog,
+        kinds: &[MetricKind],
+        role: &str,
+    ) -> SliSelector {
+        let map = SourceMap::new(self.sources, text.span, &text.value);
+        let selector = match expr::parse_selector(&text.value) {
+            Ok(sel) => {
+                let checked = expr::check_selector(&sel, cat, map, kinds, role);
+                self.out.extend(checked.diagnostics);
+                Some(sel)
+            }
+            Err(e) => {
+                self.syntax(
+                    map,
+                    &e,
+                    "a metric selector such as `http_requests_total{code=\"5xx\"}`",
+                );
+                None
+            }
+        };
+        SliSelector { text, selector }
+    }
+
+    fn syntax(&mut self, map: SourceMap, e: &expr::ParseError, what: &str) {
+        let d = Diagnostic::new(&x::EXPRESSION_SYNTAX, map.span(e.pos), e.message.clone())
+            .label("here")
+            .help(format!("expected {what}"));
+        let d = if map.exact {
+            d
+        } else {
+            d.note("the YAML string uses escapes or folding, so the whole value is marked")
+        };
+        self.out.push(d);
+    }
+
+    fn slo(&mut self, name: S, sl: syntax::Slo, cat: &Catalog) -> Option<Slo> {
+        self.allow(&name, &sl.allow);
+        let objective = self.objective(&sl.objective)?;
+        let (period, period_span) = match &sl.window {
+            Some(w) => (
+                self.duration(w).map_or(
+                    Duration {
+                        ms: 30 * 86_400_000,
+                    },
+                    |d| d.value,
+                ),
+                Some(w.span),
+            ),
+            None => (
+                Duration {
+                    ms: 30 * 86_400_000,
+                },
+                None,
+            ),
+        };
+        let i = &sl.sli;
+        let given: Vec<(&str, Span)> = [
+            i.errors.as_ref().map(|v| ("errors", v.span)),
+            i.good.as_ref().map(|v| ("good", v.span)),
+            i.latency.as_ref().map(|v| ("latency", v.span)),
+            i.uptime.as_ref().map(|v| ("uptime", v.span)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if given.len() != 1 {
+            let span = given.get(1).map_or(name.span, |g| g.1);
+            let d = Diagnostic::new(
+                &s::SLI_KIND_COUNT,
+                span,
+                format!(
+                    "SLO `{}` must have exactly one indicator kind, found {}",
+                    name.value,
+                    given.len()
+                ),
+            )
+            .label(if given.is_empty() {
+                "no indicator"
+            } else {
+                "second indicator"
+            })
+            .help("use one of `errors`+`total`, `good`+`total`, `latency` or `uptime`");
+            self.out.push(d);
+            if given.is_empty() {
+                return None;
+            }
+        }
+        let counters = [MetricKind::Counter];
+        let sli = match given[0].0 {
+            "errors" | "good" => {
+                let good = given[0].0 == "good";
+                let part = if good { sl.sli.good } else { sl.sli.errors }?;
+                let Some(total) = sl.sli.total else {
+                    self.out.push(
+                        Diagnostic::new(
+                            &p::MISSING_KEY,
+                            part.span,
+                            "a ratio indicator needs `total:`",
+                        )
+                        .label("no `total` beside this")
+                        .help("add `total: <counter of all events>`"),
+                    );
+                    return None;
+                };
+                Sli::Ratio {
+                    errors: self.sli_selector(part, cat, &counters, "an SLI's events"),
+                    total: self.sli_selector(total, cat, &counters, "an SLI's total"),
+                    good,
+                }
+            }
+            "latency" => {
+                let l = sl.sli.latency?.value;
+                let below = match units::parse_quantity(&l.below.value) {
+                    Some((v, LitUnit::Seconds | LitUnit::None)) => v,
+                    _ => {
+                        self.invalid(
+                            l.below.span,
+                            format!("`{}` is not a latency", l.below.value),
+                            "write a duration such as 500ms",
+                        );
+                        return None;
+                    }
+                };
+                Sli::Latency {
+                    metric: self.sli_selector(
+                        l.metric,
+                        cat,
+                        &[MetricKind::Histogram],
+                        "a latency SLI",
+                    ),
+                    below,
+                    below_span: l.below.span,
+                }
+            }
+            _ => {
+                let t = sl.sli.uptime?;
+                if !cat.targets.contains(&t.value) {
+                    let d = Diagnostic::new(
+                        &n::UNKNOWN_TARGET,
+                        t.span,
+                        format!("unknown scrape target `{}`", t.value),
+                    )
+                    .label("not in `targets:`");
+                    let d = d.suggest(
+                        &t.value,
+                        cat.targets.iter().map(String::as_str),
+                        "declare it under `targets:`",
+                    );
+                    self.out.push(d);
+                }
+                Sli::Uptime { target: t }
+            }
+        };
+        let al = sl.alerting;
+        let sev = |v: Option<&S>, d: &str| v.map_or_else(|| d.to_string(), |s| s.value.clone());
+        Some(Slo {
+            alert_name: al
+                .as_ref()
+                .and_then(|a| a.name.as_ref())
+                .map_or_else(|| camel(&name.value), |n| n.value.clone()),
+            page_severity: sev(al.as_ref().and_then(|a| a.page.as_ref()), "critical"),
+            ticket_severity: sev(al.as_ref().and_then(|a| a.ticket.as_ref()), "warning"),
+            alerting_disabled: al
+                .as_ref()
+                .and_then(|a| a.disabled.as_ref())
+                .is_some_and(|d| d.value),
+            runbook: al.and_then(|a| a.runbook),
+            name,
+            objective,
+            objective_span: sl.objective.span,
+            period,
+            period_span,
+            description: sl.description,
+            sli,
+        })
+    }
+
+    fn condition(
+        &mut self,
+        text: S,
+        cat: &Catalog,
+        raw: bool,
+    ) -> (Option<AlertExpr>, Option<Duration>) {
+        let map = SourceMap::new(self.sources, text.span, &text.value);
+        if raw {
+            let mut diags = Vec::new();
+            let metrics = expr::promql::check(&text.value, cat, map, &mut diags);
+            self.out.extend(diags);
+            let promql = text.value.trim().to_string();
+            return (
+                Some(AlertExpr {
+                    text,
+                    map,
+                    condition: None,
+                    ty: None,
+                    promql,
+                    metrics,
+                    targets: Vec::new(),
+                }),
+                None,
+            );
+        }
+        match expr::parse_condition(&text.value) {
+            Ok(cond) => {
+                let checked = expr::check(&cond.expr, cat, map);
+                self.out.extend(checked.diagnostics);
+                let promql = expr::lower(
+                    &cond.expr,
+                    &expr::Lowering {
+                        catalog: cat,
+                        range: RangeMode::Fixed(cat.default_range),
+                        scale: self.time_scale,
+                    },
+                );
+                let for_ = cond.for_.map(|(d, _)| d);
+                (
+                    Some(AlertExpr {
+                        text,
+                        map,
+                        ty: checked.ty,
+                        promql,
+                        metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
+                        targets: checked.targets.into_iter().map(|t| t.0).collect(),
+                        condition: Some(cond),
+                    }),
+                    for_,
+                )
+            }
+            Err(e) => {
+                self.syntax(
+                    map,
+                    &e,
+                    "a condition such as `p95(http_request_duration_seconds) > 1s for 5m`",
+                );
+                (None, None)
+            }
+        }
+    }
+
+    fn alert(
+        &mut self,
+        name: S,
+        a: syntax::Alert,
+        cat: &Catalog,
+        slos: &BTreeSet<&str>,
+        dashboards: &[Dashboard],
+    ) -> Alert {
+        self.allow(&name, &a.allow);
+        let (when, mut for_) = match (a.condition, a.expr) {
+            (Some(c), None) => {
+                let (w, f) = self.condition(c.clone(), cat, false);
+                (w, f.map(|d| Spanned::new(d, c.span)))
+            }
+            (None, Some(e)) => (self.condition(e, cat, true).0, None),
+            (Some(c), Some(e)) => {
+                self.out.push(
+                    Diagnostic::new(&p::INVALID_VALUE, e.span, format!("alert `{}` has both `condition:` and `expr:`", name.value))
+                        .label("second condition")
+                        .secondary(c.span, "first condition")
+                        .help("keep one: `condition:` in the condition language, or raw PromQL in `expr:`"),
+                );
+                let (w, f) = self.condition(c.clone(), cat, false);
+                (w, f.map(|d| Spanned::new(d, c.span)))
+            }
+            (None, None) => {
+                self.out.push(
+                    Diagnostic::new(
+                        &p::MISSING_KEY,
+                        name.span,
+                        format!("alert `{}` has no condition", name.value),
+                    )
+                    .label("no `condition:` or `expr:`")
+                    .help("add `condition: <metric expression> > <threshold> for <duration>`"),
+                );
+                (None, None)
+            }
+        };
+        if let Some(f) = &a.for_ {
+            if for_.is_some() {
+                self.invalid(
+                    f.span,
+                    "`for:` given twice (also in the condition)".into(),
+                    "keep the `for` of the condition",
+                );
+            } else {
+                for_ = self.duration(f);
+            }
+        }
+        if let Some(slo) = &a.slo
+            && !slos.contains(slo.value.as_str())
+        {
+            let d = Diagnostic::new(
+                &n::UNKNOWN_SLO,
+                slo.span,
+                format!("unknown SLO `{}`", slo.value),
+            )
+            .label("not in `slos:`");
+            let d = d.suggest(
+                &slo.value,
+                slos.iter().copied(),
+                "define the SLO under `slos:` or remove `slo:`",
+            );
+            self.out.push(d);
+        }
+        if let Some(dash) = &a.dashboard {
+            let (uid, panel) = dash
+                .value
+                .split_once('#')
+                .map_or((dash.value.as_str(), None), |(u, p)| (u, Some(p)));
+            match dashboards.iter().find(|d| d.uid.value == uid) {
+                None => {
+                    let d = Diagnostic::new(
+                        &n::UNKNOWN_DASHBOARD,
+                        dash.span,
+                        format!("unknown dashboard `{uid}`"),
+                    )
+                    .label("not in `dashboards:`");
+                    let d = match did_you_mean(uid, dashboards.iter().map(|d| d.uid.value.as_str()))
+                    {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("name a dashboard uid from `dashboards:`"),
+                    };
+                    self.out.push(d);
+                }
+                Some(db) => {
+                    if let Some(p) = panel
+                        && !db
+                            .panels
+                            .iter()
+                            .any(|pn| pn.title.as_ref().is_some_and(|t| t.value == p))
+                    {
+                        let titles: Vec<&str> = db
+                            .panels
+                            .iter()
+                            .filter_map(|pn| pn.title.as_ref().map(|t| t.value.as_str()))
+                            .collect();
+                        let d = Diagnostic::new(
+                            &n::UNKNOWN_DASHBOARD,
+                            dash.span,
+                            format!("dashboard `{uid}` has no panel `{p}`"),
+                        )
+                        .label("no such panel");
+                        let d = match did_you_mean(p, titles.iter().copied()) {
+                            Some(s) => d.help(format!("did you mean `{uid}#{s}`?")),
+                            None => d.help(format!("its panels: {}", titles.join(", "))),
+                        };
+                        self.out.push(d);
+                    }
+                }
+            }
+        }
+        for (label, value) in &a.labels.0 {
+            self.label_name(label, "alert label");
+            let conflict = match label.value.as_str() {
+                "severity" => (a.severity.value != value.value).then_some(&a.severity),
+                "alertname" => Some(&name),
+                _ => None,
+            };
+            if let Some(other) = conflict {
+                self.out.push(
+                    Diagnostic::new(
+                        &n::INVALID_LABEL_NAME,
+                        label.span,
+                        format!(
+                            "label `{}` of alert `{}` conflicts with its `{}`",
+                            label.value,
+                            name.value,
+                            if label.value == "severity" {
+                                "severity:"
+                            } else {
+                                "name"
+                            }
+                        ),
+                    )
+                    .label("set twice")
+                    .secondary(other.span, "already set here")
+                    .help(format!(
+                        "remove `{}` from `labels:`; forge-spec sets it",
+                        label.value
+                    )),
+                );
+            }
+        }
+        Alert {
+            name,
+            severity: a.severity,
+            when,
+            for_,
+            slo: a.slo,
+            summary: a.summary,
+            description: a.description,
+            runbook: a.runbook,
+            dashboard: a.dashboard,
+            labels: a.labels.0,
+        }
+    }
+
+    fn receiver_ref(&mut self, r: &S, known: &[String]) {
+        if known.contains(&r.value) {
+            return;
+        }
+        let d = Diagnostic::new(
+            &n::UNKNOWN_RECEIVER,
+            r.span,
+            format!("unknown receiver `{}`", r.value),
+        )
+        .label("not in `receivers:`");
+        let d = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None if known.is_empty() => d.help("define it under `receivers:`"),
+            None => d.help(format!("receivers: {}", known.join(", "))),
+        };
+        self.out.push(d);
+    }
+
+    fn route(&mut self, r: syntax::Route, span: Span, known: &[String]) -> Route {
+        if let Some(rc) = &r.receiver {
+            self.receiver_ref(rc, known);
+        }
+        let mut matchers: Vec<RouteMatcher> = r
+            .match_
+            .0
+            .into_iter()
+            .map(|(label, value)| RouteMatcher {
+                label,
+                value,
+                regex: false,
+            })
+            .collect();
+        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher {
+            label,
+            value,
+            regex: true,
+        }));
+        for m in &matchers {
+            self.label_name(&m.label, "route matcher");
+            if m.regex
+                && let Some(why) = expr::re2::refusal(&m.value.value)
+            {
+                self.out.push(
+                    Diagnostic::new(
+                        &x::INVALID_REGEX,
+                        m.value.span,
+                        format!("Alertmanager would refuse the regex of `{}`: {why}", m.label.value),
+                    )
+                    .label("not an RE2 regex")
+                    .help("write it in RE2 syntax (Go's `regexp`): no look-around or back-references, repetitions up to 1000"),
+                );
+            }
+        }
+        let group_by = r.group_by.as_deref().unwrap_or(&[]);
+        for (i, g) in group_by.iter().enumerate() {
+            if g.value != "..." {
+                self.label_name(g, "`group_by` label");
+            } else if group_by.len() > 1 {
+                self.invalid(
+                    g.span,
+                    "`...` (group by every label) cannot be listed with other labels".into(),
+                    "keep `...` alone, or list the labels",
+                );
+            }
+            if let Some(first) = group_by[..i].iter().find(|x| x.value == g.value) {
+                self.out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        g.span,
+                        format!(
+                            "`{}` is listed twice in `group_by`; Alertmanager refuses that",
+                            g.value
+                        ),
+                    )
+                    .label("second time")
+                    .secondary(first.span, "first time")
+                    .help("list each label once"),
+                );
+            }
+        }
+        let span = matchers
+            .first()
+            .map_or(r.receiver.as_ref().map_or(span, |x| x.span), |m| {
+                m.label.span
+            });
+        Route {
+            span,
+            matchers,
+            // `group_wait: 0s` sends a group's first notification at once; the others
+            // must be positive (Alertmanager refuses a zero interval).
+            group_wait: r
+                .group_wait
+                .as_ref()
+                .and_then(|d| self.duration_from(d, true)),
+            group_interval: r.group_interval.as_ref().and_then(|d| self.duration(d)),
+            repeat_interval: r.repeat_interval.as_ref().and_then(|d| self.duration(d)),
+            receiver: r.receiver,
+            continue_: r.continue_.is_some_and(|c| c.value),
+            group_by: r.group_by,
+            routes: r
+                .routes
+                .into_iter()
+                .map(|c| self.route(c, span, known))
+                .collect(),
+        }
+    }
+
+    fn routing(&mut self, rt: syntax::Routing, known: &[String]) -> Routing {
+        self.receiver_ref(&rt.receiver, known);
+        let span = rt.receiver.span;
+        let root = self.route(
+            syntax::Route {
+                match_: Map::default(),
+                match_re: Map::default(),
+                receiver: Some(rt.receiver),
+                continue_: None,
+                group_by: Some(rt.group_by),
+                group_wait: rt.group_wait,
+                group_interval: rt.group_interval,
+                repeat_interval: rt.repeat_interval,
+                routes: rt.routes,
+            },
+            span,
+            known,
+        );
+        for t in &rt.tests {
+            for e in &t.expect {
+                self.receiver_ref(e, known);
+            }
+        }
+        let (severities, severities_span) = match rt.severities {
+            Some(s) => (s.value.into_iter().map(|v| v.value).collect(), Some(s.span)),
+            None => (
+                DEFAULT_SEVERITIES
+                    .iter()
+                    .map(|s| (*s).to_string())
+                    .collect(),
+                None,
+            ),
+        };
+        for i in &rt.inhibit {
+            for (label, _) in i.source.0.iter().chain(&i.target.0) {
+                self.label_name(label, "inhibit matcher");
+            }
+            for e in &i.equal {
+                self.label_name(e, "inhibit `equal` label");
+            }
+        }
+        Routing {
+            root,
+            inhibit: rt
+                .inhibit
+                .into_iter()
+                .map(|i| Inhibit {
+                    span: i.source.0.first().map_or(span, |s| s.0.span),
+                    source: i.source.0,
+                    target: i.target.0,
+                    equal: i.equal,
+                })
+                .collect(),
+            tests: rt
+                .tests
+                .into_iter()
+                .map(|t| RouteTest {
+                    labels: t.labels.0,
+                    expect: t.expect,
+                })
+                .collect(),
+            severities,
+            severities_span,
+        }
+    }
+
+    fn query(&mut self, text: S, raw: bool, cat: &Catalog) -> Query {
+        let map = SourceMap::new(self.sources, text.span, &text.value);
+        if raw {
+            let mut diags = Vec::new();
+            let metrics = expr::promql::check(&text.value, cat, map, &mut diags);
+            self.out.extend(diags);
+            let promql = text.value.trim().to_string();
+            return Query {
+                text,
+                raw,
+                expr: None,
+                ty: None,
+                promql,
+                metrics,
+            };
+        }
+        match expr::parse_query(&text.value) {
+            Ok(e) => {
+                let checked = expr::check(&e, cat, map);
+                self.out.extend(checked.diagnostics);
+                let promql = expr::lower(
+                    &e,
+                    &expr::Lowering {
+                        catalog: cat,
+                        range: RangeMode::Grafana,
+                        scale: 1,
+                    },
+                );
+                Query {
+                    text,
+                    raw,
+                    ty: checked.ty,
+                    expr: Some(e),
+                    promql,
+                    metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
+                }
+            }
+            Err(e) => {
+                self.syntax(map, &e, "a query such as `rate(http_requests_total)`");
+                Query {
+                    text,
+                    raw,
+                    expr: None,
+                    ty: None,
+                    promql: String::new(),
+                    metrics: Vec::new(),
+                }
+            }
+        }
+    }
+
+    fn dashboard(&mut self, uid: S, d: syntax::Dashboard, cat: &Catalog) -> Dashboard {
+        let panels = d
+            .panels
+            .into_iter()
+            .map(|pn| {
+                let span = pn.title.as_ref().map_or(uid.span, |t| t.span);
+                if let Some(t) = &pn.title {
+                    self.allow(t, &pn.allow);
+                }
+                let mut queries: Vec<Query> = Vec::new();
+                for q in pn.query.into_iter().chain(pn.queries) {
+                    queries.push(self.query(q, false, cat));
+                }
+                if let Some(e) = pn.expr {
+                    queries.push(self.query(e, true, cat));
+                }
+                Panel {
+                    span,
+                    title: pn.title,
+                    description: pn.description,
+                    queries,
+                    unit: pn.unit,
+                    kind: pn.kind,
+                }
+            })
+            .collect();
+        Dashboard {
+            uid,
+            title: d.title,
+            description: d.description,
+            tags: d.tags,
+            panels,
+        }
+    }
+
+    fn logs(&mut self, l: syntax::Logs) -> Logs {
+        let events = l
+            .events
+            .0
+            .into_iter()
+            .map(|(name, ev)| {
+                self.allow(&name, &ev.allow);
+                LogEvent {
+                    fields: ev
+                        .fields
+                        .0
+                        .into_iter()
+                        .map(|(fname, spec)| LogField {
+                            kind: spec.value.kind().to_string(),
+                            kind_span: spec.span,
+                            redacted: spec.value.redacted(),
+                            name: fname,
+                        })
+                        .collect(),
+                    name,
+                    level: ev.level,
+                    message: ev.message,
+                }
+            })
+            .collect();
+        Logs {
+            level: l.level,
+            format: l.format,
+            handlers: l.handlers,
+            events,
+        }
+    }
+}
+
+/// `api_latency` → `ApiLatency`.
+pub fn camel(s: &str) -> String {
+    s.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
+        })
+        .collect()
+}
+
+use std::collections::BTreeSet;
+
+/// A label name close to `name` that Prometheus accepts.
+fn suggest_label(name: &str) -> String {
+    let s: String = name
+        .trim_start_matches('_')
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    match s.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => s,
+        _ => format!("l_{s}"),
+    }
+}

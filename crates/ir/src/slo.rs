@@ -1,0 +1,133 @@
+//! Stage 2, lowering of SLOs: the multi-window multi-burn-rate windows and factors
+//! of the Google SRE workbook, as Sloth implements them.
+
+use forge_spec_expr::Duration;
+use forge_spec_expr::units::round12;
+
+/// Whether a burn-rate alert pages or opens a ticket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Urgency {
+    Page,
+    Ticket,
+}
+
+/// One window pair: alert when both the long and the short window burn faster
+/// than `factor` times the sustainable rate.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BurnWindow {
+    pub urgency: Urgency,
+    pub long: Duration,
+    pub short: Duration,
+    /// Share of the period's error budget this window pair spends before alerting.
+    pub budget: f64,
+    pub factor: f64,
+}
+
+const H: u64 = 3_600_000;
+const M: u64 = 60_000;
+
+/// The four window pairs for a compliance period. Windows stay fixed; factors scale
+/// with the period: factor = budget share × period ÷ long window.
+pub fn burn_windows(period: Duration) -> [BurnWindow; 4] {
+    let w = |urgency, long_ms: u64, short_ms: u64, budget: f64| BurnWindow {
+        urgency,
+        long: Duration { ms: long_ms },
+        short: Duration { ms: short_ms },
+        budget,
+        factor: round12(budget * period.ms as f64 / long_ms as f64),
+    };
+    [
+        w(Urgency::Page, H, 5 * M, 0.02),
+        w(Urgency::Page, 6 * H, 30 * M, 0.05),
+        w(Urgency::Ticket, 24 * H, 2 * H, 0.1),
+        w(Urgency::Ticket, 72 * H, 6 * H, 0.1),
+    ]
+}
+
+/// Every window the error ratio is recorded over, shortest first, and the period.
+pub fn recorded_windows(period: Duration) -> Vec<Duration> {
+    let mut v: Vec<Duration> = [5 * M, 30 * M, H, 2 * H, 6 * H, 24 * H, 72 * H]
+        .into_iter()
+        .map(|ms| Duration { ms })
+        .collect();
+    if !v.contains(&period) {
+        v.push(period);
+    }
+    v
+}
+
+/// The error-ratio threshold of a window pair: factor × (1 − objective).
+pub fn threshold(w: &BurnWindow, objective: f64) -> f64 {
+    round12(w.factor * round12(1.0 - objective))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 30-day period gives Sloth's factors 14.4, 6, 3 and 1.
+    #[test]
+    fn thirty_days() {
+        let f: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H })
+            .iter()
+            .map(|w| w.factor)
+            .collect();
+        assert_eq!(f, vec![14.4, 6.0, 3.0, 1.0]);
+    }
+
+    /// A 28-day period scales the factors: 13.44, 5.6, 2.8, 0.9333….
+    #[test]
+    fn twenty_eight_days() {
+        let f: Vec<f64> = burn_windows(Duration { ms: 28 * 24 * H })
+            .iter()
+            .map(|w| w.factor)
+            .collect();
+        assert_eq!(f[0], 13.44);
+        assert_eq!(f[1], 5.6);
+        assert_eq!(f[2], 2.8);
+        assert!((f[3] - 0.933_333_333_333).abs() < 1e-9, "{}", f[3]);
+    }
+
+    /// A 99.9% SLO pages at 0.0144 and 0.006 and tickets at 0.003 and 0.001.
+    #[test]
+    fn thresholds_for_three_nines() {
+        let t: Vec<f64> = burn_windows(Duration { ms: 30 * 24 * H })
+            .iter()
+            .map(|w| threshold(w, 0.999))
+            .collect();
+        assert_eq!(t, vec![0.0144, 0.006, 0.003, 0.001]);
+    }
+}
+
+/// The metadata recording rules every SLO defines (Sloth's names).
+pub const META_RULES: &[&str] = &[
+    "slo:objective:ratio",
+    "slo:error_budget:ratio",
+    "slo:time_period:days",
+    "slo:current_burn_rate:ratio",
+    "slo:period_burn_rate:ratio",
+    "slo:period_error_budget_remaining:ratio",
+];
+
+/// Names of the recording rules the SLO rules define (raw PromQL may read them).
+pub fn recorded_names() -> std::collections::BTreeSet<String> {
+    let mut v = std::collections::BTreeSet::new();
+    for w in recorded_windows(Duration {
+        ms: 30 * 86_400_000,
+    }) {
+        v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
+    }
+    for n in META_RULES {
+        v.insert((*n).to_string());
+    }
+    v
+}
+
+/// Names of an SLO's page and ticket alerts, which the model defines and the backends
+/// and the route checks read.
+pub fn slo_alert_names(s: &super::Slo) -> (String, String) {
+    (
+        format!("{}ErrorBudgetFastBurn", s.alert_name),
+        format!("{}ErrorBudgetSlowBurn", s.alert_name),
+    )
+}

@@ -1,0 +1,92 @@
+//! Rule A005 `missing-for`.
+
+forge_spec_base::declare_code! {
+    /// ## What it does
+    /// Reports an alert over a rate, an increase, a ratio or a quantile that has no `for`.
+    ///
+    /// ## Why is this bad?
+    /// Such values jump between evaluations; without a pending period one spike pages
+    /// someone (the guide: "Avoid alert fatigue").
+    ///
+    /// ## Example
+    /// ```yaml
+    /// service: {name: shop}
+    /// metrics:
+    ///   shop_errors_total: {type: counter, help: Errors.}
+    /// alerts:
+    ///   ManyErrors:
+    ///     severity: warning
+    ///     condition: rate(shop_errors_total) > 1
+    ///     summary: Errors are frequent.
+    ///     runbook: runbooks/errors.md
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// service: {name: shop}
+    /// metrics:
+    ///   shop_errors_total: {type: counter, help: Errors.}
+    /// alerts:
+    ///   ManyErrors:
+    ///     severity: warning
+    ///     condition: rate(shop_errors_total) > 1 for 5m
+    ///     summary: Errors are frequent.
+    ///     runbook: runbooks/errors.md
+    /// ```
+    pub MISSING_FOR = ("A005", "missing-for", Warning);
+}
+
+use forge_spec_base::diag::Diagnostic;
+use forge_spec_expr::ast::{Expr, ExprKind};
+use forge_spec_ir::Model;
+
+/// Detection: conditions over rates, increases or quantiles without `for`.
+pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
+    for a in &m.alerts {
+        let Some(when) = &a.when else { continue };
+        let noisy = match &when.condition {
+            Some(c) => uses_rate(&c.expr),
+            None => ["rate(", "increase(", "histogram_quantile("]
+                .iter()
+                .any(|f| when.promql.contains(f)),
+        };
+        if noisy && a.for_.is_none() {
+            out.push(
+                Diagnostic::new(
+                    &MISSING_FOR,
+                    when.text.span,
+                    format!(
+                        "alert `{}` fires on the first evaluation of a noisy condition",
+                        a.name.value
+                    ),
+                )
+                .label("rates and quantiles jump between evaluations; no `for`")
+                .help("add `for 5m` to the condition so a single spike does not page"),
+            );
+        }
+    }
+}
+
+fn uses_rate(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Call(c) => {
+            matches!(
+                c.func.as_str(),
+                "rate"
+                    | "irate"
+                    | "increase"
+                    | "ratio"
+                    | "quantile"
+                    | "p50"
+                    | "p75"
+                    | "p90"
+                    | "p95"
+                    | "p99"
+            ) || c.args.iter().any(uses_rate)
+        }
+        ExprKind::Binary(_, l, r) => uses_rate(l) || uses_rate(r),
+        ExprKind::Neg(x) | ExprKind::Paren(x) => uses_rate(x),
+        _ => false,
+    }
+}

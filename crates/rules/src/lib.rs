@@ -1,0 +1,194 @@
+//! Stage 3, check: the rule catalogue. One rule per file under `rules/<family>/`,
+//! its doc comment is its documentation. Codes of the parse, resolve and expression
+//! stages are declared here too, so every code has one registry and one doc.
+
+pub mod alerts;
+pub mod dashboards;
+pub mod logs;
+pub mod metrics;
+pub mod names;
+pub mod routes;
+pub mod slos;
+
+/// The codes of the parse stage and of the condition language, declared in the bottom
+/// layer (`diag::codes`).
+pub use forge_spec_base::diag::codes::{exprs, parse};
+
+use forge_spec_base::diag::{Code, Diagnostic, Diagnostics, Severity};
+use forge_spec_ir::Model;
+
+/// What a check sees: the resolved model and the source texts.
+pub struct Ctx<'a> {
+    pub model: &'a Model,
+    pub sources: &'a forge_spec_base::source::SourceSet,
+}
+
+/// A check over the resolved model.
+pub type CheckFn = fn(&Ctx<'_>, &mut Vec<Diagnostic>);
+
+/// Every code — the bottom layer's and the model checks' — in code order. Codes are
+/// unique (tested) and never reused.
+pub fn all_codes() -> &'static [&'static Code] {
+    static ALL: std::sync::OnceLock<Vec<&'static Code>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut v: Vec<&'static Code> = forge_spec_base::diag::codes::all().collect();
+        v.extend(all_checks().into_iter().map(|c| c.0));
+        v.sort_by_key(|c| c.code);
+        v
+    })
+}
+
+/// Every model check, with the code it reports.
+pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
+    let mut v = Vec::new();
+    for family in [
+        names::CHECKS,
+        metrics::CHECKS,
+        slos::CHECKS,
+        alerts::CHECKS,
+        logs::CHECKS,
+        dashboards::CHECKS,
+        routes::CHECKS,
+    ] {
+        v.extend_from_slice(family);
+    }
+    v
+}
+
+/// Finds a code by its code (`A004`) or its name (`missing-runbook`).
+pub fn find(key: &str) -> Option<&'static Code> {
+    all_codes()
+        .iter()
+        .copied()
+        .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
+}
+
+/// Runs every check (or only `only`) over the model.
+pub fn run(
+    model: &Model,
+    sources: &forge_spec_base::source::SourceSet,
+    only: Option<&str>,
+    out: &mut Diagnostics,
+) {
+    let cx = Ctx { model, sources };
+    let mut checks: Vec<(usize, &Code, CheckFn)> = all_checks()
+        .into_iter()
+        .filter(|(code, _)| only.is_none_or(|o| o == code.code))
+        .enumerate()
+        .map(|(i, (code, check))| (i, code, check))
+        .collect();
+    // Checks are independent: they run on as many threads as allowed, the route checks
+    // first (simulating every alert through the tree is the costliest work, so it must
+    // not be the last to start), and their findings are added in catalogue order (then
+    // sorted with the rest).
+    let route = |code: &Code| routes::CHECKS.iter().any(|(c, _)| c.code == code.code);
+    checks.sort_by_key(|(i, code, _)| (!route(code), *i));
+    let mut found = forge_spec_base::par::map(&checks, |(i, _, check)| {
+        let mut found = Vec::new();
+        check(&cx, &mut found);
+        (*i, found)
+    });
+    found.sort_by_key(|(i, _)| *i);
+    for (_, found) in found {
+        out.extend(found);
+    }
+}
+
+/// Resolves `lints:` and `allow:` against the catalogue — unknown rules (N006), unknown
+/// severities, and attempts to silence a fixed code (P009) are reported — then applies
+/// them: severity overrides, and silences; allowed findings are dropped.
+///
+/// An `allow:` silences a diagnostic of its code whose primary span is the item's name,
+/// or lies after it in the same file and names the item (in backticks, or as the
+/// spanned text).
+pub fn apply_config(
+    model: &Model,
+    out: &mut Diagnostics,
+    sources: &forge_spec_base::source::SourceSet,
+) {
+    use forge_spec_base::diag::codes::{names::UNKNOWN_RULE, parse::INVALID_VALUE};
+    let mut config = Vec::new();
+    let unknown = |name: &forge_spec_ir::S| {
+        let known = all_codes().iter().flat_map(|c| [c.code, c.name]);
+        Diagnostic::new(
+            &UNKNOWN_RULE,
+            name.span,
+            format!("no rule is called `{}`", name.value),
+        )
+        .label("not a rule code or name")
+        .suggest(&name.value, known, "`forge-spec explain` lists the rules")
+    };
+    let fixed = |code: &Code, at: &forge_spec_ir::S| {
+        Diagnostic::new(
+            &INVALID_VALUE,
+            at.span,
+            format!(
+                "`{}` ({}) cannot be silenced or made a warning",
+                code.name, code.code
+            ),
+        )
+        .label("refused")
+        .help(format!(
+            "fix what {} reports instead; `forge-spec explain {}` says why it is fixed",
+            code.code, code.code
+        ))
+    };
+    let mut lints: std::collections::HashMap<&str, Severity> = std::collections::HashMap::new();
+    for (key, sev) in &model.lints {
+        let Some(code) = find(&key.value) else {
+            config.push(unknown(key));
+            continue;
+        };
+        match Severity::parse(&sev.value) {
+            Some(s) if code.fixed && s != Severity::Error => config.push(fixed(code, key)),
+            Some(s) => {
+                lints.insert(code.code, s);
+            }
+            None => config.push(
+                Diagnostic::new(
+                    &UNKNOWN_RULE,
+                    sev.span,
+                    format!("`{}` is not a severity", sev.value),
+                )
+                .label("not a severity")
+                .help("use `error`, `warning` or `allow`"),
+            ),
+        }
+    }
+    // (code, item name) → item spans: each diagnostic looks up only the names it mentions.
+    let mut allows: std::collections::HashMap<(&str, &str), Vec<forge_spec_base::source::Span>> =
+        std::collections::HashMap::new();
+    for a in &model.allows {
+        match find(&a.rule.value) {
+            Some(code) if code.fixed => config.push(fixed(code, &a.rule)),
+            Some(code) => allows
+                .entry((code.code, a.item.value.as_str()))
+                .or_default()
+                .push(a.item.span),
+            None => config.push(unknown(&a.rule)),
+        }
+    }
+    for d in &mut out.items {
+        if let Some(sev) = lints.get(d.code.code) {
+            d.severity = *sev;
+        }
+        if allows.is_empty() {
+            continue;
+        }
+        let p = d.primary.span;
+        let mut names: Vec<&str> = d.message.split('`').skip(1).step_by(2).collect();
+        names.push(sources.slice(p));
+        let silenced = names.iter().any(|name| {
+            allows.get(&(d.code.code, *name)).is_some_and(|spans| {
+                spans
+                    .iter()
+                    .any(|s| s.file == p.file && (*s == p || p.start >= s.start))
+            })
+        });
+        if silenced {
+            d.severity = Severity::Allow;
+        }
+    }
+    out.items.retain(|d| d.severity != Severity::Allow);
+    out.extend(config);
+}

@@ -1,0 +1,83 @@
+//! Rule L001 `literal-secret`.
+
+forge_spec_base::declare_code! {
+    /// ## What it does
+    /// Reports a receiver field that holds a secret literally: Slack `api_url`, PagerDuty
+    /// `routing_key` / `service_key`, email `auth_password`, Opsgenie `api_key`. The value is
+    /// masked in the message.
+    ///
+    /// ## Why is this bad?
+    /// The spec is committed and reviewed; a webhook URL or key in it is leaked to everyone
+    /// with read access and to every generated file. Alertmanager reads secrets from files
+    /// (`api_url_file`, `routing_key_file`…), mounted at deploy time.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// service: {name: shop}
+    /// receivers:
+    ///   slack: {slack: {api_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX', channel: '#alerts'}}
+    /// ```
+    ///
+    /// Use instead:
+    /// ```yaml
+    /// service: {name: shop}
+    /// receivers:
+    ///   slack: {slack: {api_url_file: /etc/alertmanager/secrets/slack, channel: '#alerts'}}
+    /// ```
+    ///
+    /// This rule cannot be turned off (`lints:` or `allow:`): Alertmanager has no place for
+    /// the secret but the spec's literal, so the configuration would have to carry it or
+    /// lose the field.
+    pub LITERAL_SECRET = ("L001", "literal-secret", Error, fixed);
+}
+
+use forge_spec_base::diag::Diagnostic;
+use forge_spec_ir::Model;
+
+use forge_spec_ir::S;
+
+/// The secret-bearing literal fields of a receiver: (field, value, `*_file` to use).
+pub fn literal_fields(r: &forge_spec_ir::Receiver) -> Vec<(&'static str, &S, &'static str)> {
+    let mut v = Vec::new();
+    if let Some(s) = &r.slack
+        && let Some(x) = &s.api_url
+    {
+        v.push(("api_url", x, "api_url_file"));
+    }
+    if let Some(p) = &r.pagerduty {
+        if let Some(x) = &p.routing_key {
+            v.push(("routing_key", x, "routing_key_file"));
+        }
+        if let Some(x) = &p.service_key {
+            v.push(("service_key", x, "service_key_file"));
+        }
+    }
+    if let Some(e) = &r.email
+        && let Some(x) = &e.auth_password
+    {
+        v.push(("auth_password", x, "auth_password_file"));
+    }
+    if let Some(o) = &r.opsgenie
+        && let Some(x) = &o.api_key
+    {
+        v.push(("api_key", x, "api_key_file"));
+    }
+    v
+}
+
+pub use forge_spec_base::secrets::mask;
+
+/// Detection: any literal secret field is set.
+pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    let m: &Model = cx.model;
+    for r in &m.receivers {
+        for (field, value, file_field) in literal_fields(r) {
+            out.push(
+                Diagnostic::new(&LITERAL_SECRET, value.span, format!("receiver `{}` has its secret `{field}` written in the spec (`{}`)", r.name.value, mask(&value.value)))
+                    .label("a literal secret")
+                    .secret()
+                    .help(format!("put the value in a file Alertmanager can read and use `{file_field}: /etc/alertmanager/secrets/{}`", r.name.value)),
+            );
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Rules of the `names` family that check the resolved model; the codes the resolver
+//! reports are declared in `diag::codes::names` and re-exported here.
+
+mod output_name_collision;
+
+pub use forge_spec_base::diag::codes::names::*;
+pub use output_name_collision::OUTPUT_NAME_COLLISION;
+
+/// The checks of this family, each with its code.
+pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] =
+    &[(&OUTPUT_NAME_COLLISION, output_name_collision::check)];

@@ -1,0 +1,35 @@
+//! Rules of the `slos` family: one file per rule, the doc comment is its documentation.
+
+mod alert_without_slo;
+mod errors_equal_total;
+mod latency_threshold_not_bucket;
+mod objective_out_of_range;
+mod slo_without_alerting;
+mod threshold_differs_from_slo;
+mod unsupported_window;
+
+pub use alert_without_slo::ALERT_WITHOUT_SLO;
+pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
+pub use forge_spec_base::diag::codes::slos::SLI_KIND_COUNT;
+pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
+pub use objective_out_of_range::OBJECTIVE_OUT_OF_RANGE;
+pub use slo_without_alerting::SLO_WITHOUT_ALERTING;
+pub use threshold_differs_from_slo::THRESHOLD_DIFFERS_FROM_SLO;
+pub use unsupported_window::UNSUPPORTED_WINDOW;
+
+/// The checks of this family, each with its code.
+pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
+    (&ALERT_WITHOUT_SLO, alert_without_slo::check),
+    (&ERRORS_EQUAL_TOTAL, errors_equal_total::check),
+    (
+        &LATENCY_THRESHOLD_NOT_BUCKET,
+        latency_threshold_not_bucket::check,
+    ),
+    (&OBJECTIVE_OUT_OF_RANGE, objective_out_of_range::check),
+    (&SLO_WITHOUT_ALERTING, slo_without_alerting::check),
+    (
+        &THRESHOLD_DIFFERS_FROM_SLO,
+        threshold_differs_from_slo::check,
+    ),
+    (&UNSUPPORTED_WINDOW, unsupported_window::check),
+];
