@@ -47,11 +47,22 @@ fn search_of(kind: &str) -> Search {
     }
 }
 
+/// One shape: what it is, its regex, the words one of which must come just before a
+/// match, whether the value must look random, and its triggers.
+type Shape = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+    &'static [&'static str],
+);
+
 /// The shapes, in the order they are tried (earlier ones win an overlap), each with
 /// its triggers: lowercase strings one of which every match contains (no trigger: the
-/// shape is always searched). They are compiled ASCII-only (`(?-u)`: `\b`, `\d`, `\s`, `(?i)` and classes mean their ASCII
-/// forms), which keeps their automata small and quick to build.
-const SHAPES: &[(&str, &str, &[&str], bool, &[&str])] = &[
+/// shape is always searched). They are compiled ASCII-only (`(?-u)`: `\b`, `\d`, `\s`,
+/// `(?i)` and classes mean their ASCII forms), which keeps their automata small and
+/// quick to build.
+const SHAPES: &[Shape] = &[
     // Chat and incident tools.
     (
         "a Slack webhook URL",
@@ -688,7 +699,7 @@ fn looks_random(v: &str) -> bool {
     let has_lower = v.bytes().any(|b| b.is_ascii_lowercase());
     let has_upper = v.bytes().any(|b| b.is_ascii_uppercase());
     let plain_word = !has_digit
-        && !(has_lower && has_upper)
+        && (!has_lower || !has_upper)
         && v.len() < 16
         && v.bytes()
             .all(|b| b.is_ascii_alphabetic() || b == b'_' || b == b'-');

@@ -94,7 +94,7 @@ fn err<T>(range: Range<usize>, message: impl Into<String>) -> Result<T, Template
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Block {
+enum Opener {
     If,
     Range,
     With,
@@ -104,7 +104,7 @@ enum Block {
 
 /// Checks `text` as a template for `engine`; the first error found.
 pub fn check(text: &str, engine: Engine) -> Result<(), TemplateError> {
-    let mut stack: Vec<(Block, Range<usize>, bool)> = Vec::new();
+    let mut stack: Vec<(Opener, Range<usize>, bool)> = Vec::new();
     let mut vars: Vec<String> = engine.vars.iter().map(|v| (*v).to_string()).collect();
     vars.push("$".into());
     let mut i = 0;
@@ -169,13 +169,13 @@ pub fn check(text: &str, engine: Engine) -> Result<(), TemplateError> {
     Ok(())
 }
 
-fn name(b: Block) -> &'static str {
+fn name(b: Opener) -> &'static str {
     match b {
-        Block::If => "if",
-        Block::Range => "range",
-        Block::With => "with",
-        Block::Define => "define",
-        Block::Block => "block",
+        Opener::If => "if",
+        Opener::Range => "range",
+        Opener::With => "with",
+        Opener::Define => "define",
+        Opener::Block => "block",
     }
 }
 
@@ -316,7 +316,7 @@ fn action(
     toks: &[(Tok, Range<usize>)],
     at: Range<usize>,
     engine: Engine,
-    stack: &mut Vec<(Block, Range<usize>, bool)>,
+    stack: &mut Vec<(Opener, Range<usize>, bool)>,
     vars: &mut Vec<String>,
 ) -> Result<(), TemplateError> {
     let Some((first, _)) = toks.first() else {
@@ -347,7 +347,7 @@ fn action(
             let Some((block, _, seen_else)) = stack.last_mut() else {
                 return err(at, "`{{else}}` outside `if`, `range` or `with`");
             };
-            if !matches!(block, Block::If | Block::Range | Block::With) {
+            if !matches!(block, Opener::If | Opener::Range | Opener::With) {
                 return err(at, "`{{else}}` outside `if`, `range` or `with`");
             }
             match rest.first() {
@@ -369,9 +369,9 @@ fn action(
         }
         Some(k @ ("if" | "range" | "with")) => {
             let block = match k {
-                "if" => Block::If,
-                "range" => Block::Range,
-                _ => Block::With,
+                "if" => Opener::If,
+                "range" => Opener::Range,
+                _ => Opener::With,
             };
             pipeline(rest, at.clone(), engine, vars, true)?;
             stack.push((block, at, false));
@@ -388,9 +388,9 @@ fn action(
             }
             stack.push((
                 if k == "define" {
-                    Block::Define
+                    Opener::Define
                 } else {
-                    Block::Block
+                    Opener::Block
                 },
                 at,
                 false,
@@ -407,7 +407,7 @@ fn action(
             Ok(())
         }
         Some(k @ ("break" | "continue")) => {
-            if !stack.iter().any(|(b, _, _)| *b == Block::Range) {
+            if !stack.iter().any(|(b, _, _)| *b == Opener::Range) {
                 return err(at, format!("`{{{{{k}}}}}` outside `range`"));
             }
             Ok(())
