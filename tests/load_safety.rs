@@ -17,7 +17,7 @@ fn check_with_deadline(dir: &Path) -> (Option<i32>, String) {
         .expect("run forge-spec");
     let start = Instant::now();
     loop {
-        if let Some(_) = child.try_wait().expect("wait") {
+        if child.try_wait().expect("wait").is_some() {
             let out = child.wait_with_output().expect("output");
             return (
                 out.status.code(),

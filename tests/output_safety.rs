@@ -15,8 +15,11 @@ fn forge_in(cwd: &Path, args: &[&str]) -> Output {
         .expect("run forge-spec")
 }
 
+/// Every entry of a directory (not following links): path → contents (or `->target`).
+type Snapshot = BTreeMap<String, Vec<u8>>;
+
 /// Every entry under `dir` (not following links): path → contents (or `->target`).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+fn snapshot(dir: &Path) -> Snapshot {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
@@ -268,14 +271,7 @@ fn check_does_not_follow_planted_symlinks() {
 }
 
 /// Two specs whose outputs differ, and the complete output of each.
-fn two_specs(
-    p: &Path,
-) -> (
-    PathBuf,
-    PathBuf,
-    BTreeMap<String, Vec<u8>>,
-    BTreeMap<String, Vec<u8>>,
-) {
+fn two_specs(p: &Path) -> (PathBuf, PathBuf, Snapshot, Snapshot) {
     let a = p.join("a");
     let b = p.join("b");
     for (dir, size) in [(&a, "60"), (&b, "40")] {

@@ -61,6 +61,39 @@ pub fn threshold(w: &BurnWindow, objective: f64) -> f64 {
     round12(w.factor * round12(1.0 - objective))
 }
 
+/// The metadata recording rules every SLO defines (Sloth's names).
+pub const META_RULES: &[&str] = &[
+    "slo:objective:ratio",
+    "slo:error_budget:ratio",
+    "slo:time_period:days",
+    "slo:current_burn_rate:ratio",
+    "slo:period_burn_rate:ratio",
+    "slo:period_error_budget_remaining:ratio",
+];
+
+/// Names of the recording rules the SLO rules define (raw PromQL may read them).
+pub fn recorded_names() -> std::collections::BTreeSet<String> {
+    let mut v = std::collections::BTreeSet::new();
+    for w in recorded_windows(Duration {
+        ms: 30 * 86_400_000,
+    }) {
+        v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
+    }
+    for n in META_RULES {
+        v.insert((*n).to_string());
+    }
+    v
+}
+
+/// Names of an SLO's page and ticket alerts, which the model defines and the backends
+/// and the route checks read.
+pub fn slo_alert_names(s: &super::Slo) -> (String, String) {
+    (
+        format!("{}ErrorBudgetFastBurn", s.alert_name),
+        format!("{}ErrorBudgetSlowBurn", s.alert_name),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,37 +130,4 @@ mod tests {
             .collect();
         assert_eq!(t, vec![0.0144, 0.006, 0.003, 0.001]);
     }
-}
-
-/// The metadata recording rules every SLO defines (Sloth's names).
-pub const META_RULES: &[&str] = &[
-    "slo:objective:ratio",
-    "slo:error_budget:ratio",
-    "slo:time_period:days",
-    "slo:current_burn_rate:ratio",
-    "slo:period_burn_rate:ratio",
-    "slo:period_error_budget_remaining:ratio",
-];
-
-/// Names of the recording rules the SLO rules define (raw PromQL may read them).
-pub fn recorded_names() -> std::collections::BTreeSet<String> {
-    let mut v = std::collections::BTreeSet::new();
-    for w in recorded_windows(Duration {
-        ms: 30 * 86_400_000,
-    }) {
-        v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
-    }
-    for n in META_RULES {
-        v.insert((*n).to_string());
-    }
-    v
-}
-
-/// Names of an SLO's page and ticket alerts, which the model defines and the backends
-/// and the route checks read.
-pub fn slo_alert_names(s: &super::Slo) -> (String, String) {
-    (
-        format!("{}ErrorBudgetFastBurn", s.alert_name),
-        format!("{}ErrorBudgetSlowBurn", s.alert_name),
-    )
 }
