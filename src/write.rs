@@ -6,7 +6,8 @@
 //!   manifest ([`MANIFEST`]) and no file the manifest does not list; never the spec's
 //!   directory, a parent of it, a directory inside a spec directory, the current
 //!   directory or one of its parents, or a repository root (`--force` lifts the first
-//!   rule only). A refusal touches nothing;
+//!   rule only). A refusal leaves nothing behind (what the directory holds is judged
+//!   under the lock, the lock file removed after);
 //! - a symlinked output directory is followed: the directory it points to is replaced
 //!   and the link kept;
 //! - builds of one output directory take turns (a lock file beside it, removed after);
@@ -128,7 +129,9 @@ fn resolve(out: &Path) -> Result<PathBuf, WriteError> {
 }
 
 /// Checks that `real` (the resolved `target.out`) may be replaced; touches nothing.
-fn guard(target: &Target, real: &Path) -> Result<(), WriteError> {
+/// The place is always checked; the contents (`contents`: empty, or forge-spec's own
+/// files) only under the lock, as another build may be swapping them meanwhile.
+fn guard(target: &Target, real: &Path, contents: bool) -> Result<(), WriteError> {
     let out = target.out.as_path();
     let never = "choose a directory of its own for the output, e.g. `--out generated`";
     match fs::symlink_metadata(real) {
@@ -184,7 +187,7 @@ fn guard(target: &Target, real: &Path) -> Result<(), WriteError> {
             ));
         }
     }
-    if target.force || !real.exists() {
+    if !contents || target.force || !real.exists() {
         return Ok(());
     }
     let mut on_disk = Vec::new();
@@ -230,7 +233,7 @@ fn guard(target: &Target, real: &Path) -> Result<(), WriteError> {
 /// directory already holds exactly the output (the usual rebuild), nothing is touched.
 pub fn write_atomic(output: &Output, target: &Target) -> Result<(), WriteError> {
     let real = resolve(&target.out)?;
-    guard(target, &real)?;
+    guard(target, &real, false)?;
     let (parent, base) = match (real.parent(), real.file_name()) {
         (Some(p), Some(b)) => (p.to_path_buf(), b.to_string_lossy().into_owned()),
         _ => {
@@ -244,8 +247,9 @@ pub fn write_atomic(output: &Output, target: &Target) -> Result<(), WriteError> 
     fs::create_dir_all(&parent).map_err(io_err(&parent))?;
     let lock_path = parent.join(format!(".{base}.forge-lock"));
     let _lock = Lock::take(&lock_path).map_err(io_err(&lock_path))?;
-    // Another build may have changed the directory while this one waited.
-    guard(target, &real)?;
+    // What the directory holds is judged under the lock: another build may have been
+    // swapping it a moment ago (its files and manifest seen half old, half new).
+    guard(target, &real, true)?;
     remove_stale_temporaries(&parent, &base);
     replace(output, &real, &parent, &base).map_err(io_err(&target.out))
 }
