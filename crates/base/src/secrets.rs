@@ -11,23 +11,31 @@ use regex::bytes::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// A kind of secret: what it is, its pattern, the words one of which must come just
-/// before a match (joined by an optional `_`; empty: none needed), and whether the
-/// value must look random (a generic `password=` assignment).
-struct Pattern {
+/// A kind of secret: what it is (`kind`), its regex (`re`), the words one of which must
+/// come just before a match (`after`, joined by an optional `_`; empty: none needed),
+/// whether the value must look random (`random`, a generic `password=` assignment), its
+/// triggers (lowercase strings one of which every match contains; empty: always
+/// searched) and how it is searched.
+struct Shape {
     kind: &'static str,
-    /// The regex, ASCII-only (`(?-u)`: small automata, fast to build), over bytes.
-    source: String,
-    /// Built on first use: most texts hold no secret, and the set alone answers them.
-    re: OnceLock<Option<Regex>>,
+    re: &'static str,
     after: &'static [&'static str],
     random: bool,
+    triggers: &'static [&'static str],
     search: Search,
 }
 
+/// A shape with its regex, ASCII-only (`(?-u)`: small automata, fast to build), over
+/// bytes, built on first use: most texts hold no secret, and the triggers alone answer
+/// them.
+struct Pattern {
+    shape: &'static Shape,
+    re: OnceLock<Option<Regex>>,
+}
+
 /// How a shape is searched. Regexes that begin with a literal are fast (the engine
-/// skips ahead to the literal); the two shapes below have none, and cost 140–160 ms
-/// each over a 45 MB rule file as regexes, so they are searched another way.
+/// skips ahead to the literal); the two shapes that are not searched as a whole have
+/// none, and cost 140–160 ms each over a 45 MB rule file as regexes.
 #[derive(Clone, Copy, PartialEq)]
 enum Search {
     /// The regex over the whole text.
@@ -38,25 +46,6 @@ enum Search {
     Hex32,
 }
 
-/// The search of a shape, by its kind (see [`Search`]).
-fn search_of(kind: &str) -> Search {
-    match kind {
-        "a credential before a host" => Search::LinesWith(b'@'),
-        k if k.starts_with("a 32-character hex key") => Search::Hex32,
-        _ => Search::Whole,
-    }
-}
-
-/// One shape: what it is, its regex, the words one of which must come just before a
-/// match, whether the value must look random, and its triggers.
-type Shape = (
-    &'static str,
-    &'static str,
-    &'static [&'static str],
-    bool,
-    &'static [&'static str],
-);
-
 /// The shapes, in the order they are tried (earlier ones win an overlap), each with
 /// its triggers: lowercase strings one of which every match contains (no trigger: the
 /// shape is always searched). They are compiled ASCII-only (`(?-u)`: `\b`, `\d`, `\s`,
@@ -64,457 +53,519 @@ type Shape = (
 /// quick to build.
 const SHAPES: &[Shape] = &[
     // Chat and incident tools.
-    (
-        "a Slack webhook URL",
-        r"(?i)hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}",
-        &[],
-        false,
-        &["hooks.slack.com"],
-    ),
-    (
-        "a Slack token",
-        r"(?i)xox[abposrce]-[A-Za-z0-9-]{10,}",
-        &[],
-        false,
-        &["xox"],
-    ),
-    (
-        "a Slack app token",
-        r"(?i)xapp-\d-[A-Za-z0-9-]{10,}",
-        &[],
-        false,
-        &["xapp-"],
-    ),
-    (
-        "a Slack configuration token",
-        r"(?i)xoxe\.xox[bp]-\d-[A-Za-z0-9]{10,}",
-        &[],
-        false,
-        &["xoxe."],
-    ),
-    (
-        "a Discord webhook URL",
-        r"(?i)discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}",
-        &[],
-        false,
-        &["discord"],
-    ),
-    (
-        "a Pulumi token",
-        r"\bpul-[a-f0-9]{40}\b",
-        &[],
-        false,
-        &["pul-"],
-    ),
-    (
-        "a Microsoft Teams webhook URL",
-        r"(?i)webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{20,}",
-        &[],
-        false,
-        &["webhook.office.com"],
-    ),
-    (
-        "a Microsoft Teams webhook URL",
-        r"(?i)outlook\.office\.com/webhook/[A-Za-z0-9@/_-]{20,}",
-        &[],
-        false,
-        &["outlook.office.com"],
-    ),
-    (
-        "a Telegram bot token",
-        r"\b\d{8,10}:AA[0-9A-Za-z_-]{32,33}\b",
-        &[],
-        false,
-        &[":aa"],
-    ),
-    (
-        "a PagerDuty events URL with its integration key",
-        r"(?i)events\.(?:eu\.)?pagerduty\.com/(?:integration|x-ere)/[a-z0-9]{32}",
-        &[],
-        false,
-        &["pagerduty.com"],
-    ),
-    (
-        "a PagerDuty integration key",
-        r"(?i)key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b",
-        &["routing", "service", "integration"],
-        false,
-        &["key"],
-    ),
-    (
-        "a 32-character hex key (the shape of PagerDuty integration keys)",
-        r"(?i)\b([0-9a-f]{32})\b",
-        &[],
-        true,
-        &[],
-    ),
-    (
-        "an Opsgenie API key",
-        r"(?i)(?:genie\s*key|opsgenie[a-z_]*\s*[:=]\s*['\x22]?)\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        &[],
-        false,
-        &["genie"],
-    ),
-    (
-        "a Splunk HEC token",
-        r"(?i)\bsplunk\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        &[],
-        false,
-        &["splunk"],
-    ),
+    Shape {
+        kind: "a Slack webhook URL",
+        re: r"(?i)hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]{8,}",
+        after: &[],
+        random: false,
+        triggers: &["hooks.slack.com"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Slack token",
+        re: r"(?i)xox[abposrce]-[A-Za-z0-9-]{10,}",
+        after: &[],
+        random: false,
+        triggers: &["xox"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Slack app token",
+        re: r"(?i)xapp-\d-[A-Za-z0-9-]{10,}",
+        after: &[],
+        random: false,
+        triggers: &["xapp-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Slack configuration token",
+        re: r"(?i)xoxe\.xox[bp]-\d-[A-Za-z0-9]{10,}",
+        after: &[],
+        random: false,
+        triggers: &["xoxe."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Discord webhook URL",
+        re: r"(?i)discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["discord"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Pulumi token",
+        re: r"\bpul-[a-f0-9]{40}\b",
+        after: &[],
+        random: false,
+        triggers: &["pul-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Microsoft Teams webhook URL",
+        re: r"(?i)webhook\.office\.com/webhookb2/[A-Za-z0-9@/_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["webhook.office.com"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Microsoft Teams webhook URL",
+        re: r"(?i)outlook\.office\.com/webhook/[A-Za-z0-9@/_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["outlook.office.com"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Telegram bot token",
+        re: r"\b\d{8,10}:AA[0-9A-Za-z_-]{32,33}\b",
+        after: &[],
+        random: false,
+        triggers: &[":aa"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a PagerDuty events URL with its integration key",
+        re: r"(?i)events\.(?:eu\.)?pagerduty\.com/(?:integration|x-ere)/[a-z0-9]{32}",
+        after: &[],
+        random: false,
+        triggers: &["pagerduty.com"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a PagerDuty integration key",
+        re: r"(?i)key\s*[:=]\s*['\x22]?[a-z0-9]{32}\b",
+        after: &["routing", "service", "integration"],
+        random: false,
+        triggers: &["key"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a 32-character hex key (the shape of PagerDuty integration keys)",
+        re: r"(?i)\b([0-9a-f]{32})\b",
+        after: &[],
+        random: true,
+        triggers: &[],
+        search: Search::Hex32,
+    },
+    Shape {
+        kind: "an Opsgenie API key",
+        re: r"(?i)(?:genie\s*key|opsgenie[a-z_]*\s*[:=]\s*['\x22]?)\s*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        after: &[],
+        random: false,
+        triggers: &["genie"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Splunk HEC token",
+        re: r"(?i)\bsplunk\s+[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        after: &[],
+        random: false,
+        triggers: &["splunk"],
+        search: Search::Whole,
+    },
     // Code hosts and package registries.
-    (
-        "a GitHub token",
-        r"\bgh[pousr]_[A-Za-z0-9]{36,255}",
-        &[],
-        false,
-        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
-    ),
-    (
-        "a GitHub fine-grained token",
-        r"github_pat_[A-Za-z0-9_]{22,255}",
-        &[],
-        false,
-        &["github_pat_"],
-    ),
-    (
-        "a GitLab token",
-        r"\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|agent)-[A-Za-z0-9_-]{20,}",
-        &[],
-        false,
-        &[
+    Shape {
+        kind: "a GitHub token",
+        re: r"\bgh[pousr]_[A-Za-z0-9]{36,255}",
+        after: &[],
+        random: false,
+        triggers: &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a GitHub fine-grained token",
+        re: r"github_pat_[A-Za-z0-9_]{22,255}",
+        after: &[],
+        random: false,
+        triggers: &["github_pat_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a GitLab token",
+        re: r"\bgl(?:pat|ptt|dt|rt|cbt|soat|ffct|imt|agent)-[A-Za-z0-9_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &[
             "glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "glsoat-", "glffct-", "glimt-",
             "glagent-",
         ],
-    ),
-    (
-        "a GitLab runner token",
-        r"\bGR1348941[A-Za-z0-9_-]{20,}",
-        &[],
-        false,
-        &["gr1348941"],
-    ),
-    (
-        "an npm token",
-        r"\bnpm_[A-Za-z0-9]{36}\b",
-        &[],
-        false,
-        &["npm_"],
-    ),
-    (
-        "a PyPI token",
-        r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
-        &[],
-        false,
-        &["pypi-ageichlwas5vcmc"],
-    ),
-    (
-        "an Atlassian API token",
-        r"\bATATT3[A-Za-z0-9_=-]{40,}",
-        &[],
-        false,
-        &["atatt3"],
-    ),
-    (
-        "a Bitbucket app password",
-        r"\bATBB[A-Za-z0-9_=.-]{28,}",
-        &[],
-        false,
-        &["atbb"],
-    ),
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a GitLab runner token",
+        re: r"\bGR1348941[A-Za-z0-9_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["gr1348941"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an npm token",
+        re: r"\bnpm_[A-Za-z0-9]{36}\b",
+        after: &[],
+        random: false,
+        triggers: &["npm_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a PyPI token",
+        re: r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+        after: &[],
+        random: false,
+        triggers: &["pypi-ageichlwas5vcmc"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an Atlassian API token",
+        re: r"\bATATT3[A-Za-z0-9_=-]{40,}",
+        after: &[],
+        random: false,
+        triggers: &["atatt3"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Bitbucket app password",
+        re: r"\bATBB[A-Za-z0-9_=.-]{28,}",
+        after: &[],
+        random: false,
+        triggers: &["atbb"],
+        search: Search::Whole,
+    },
     // Clouds.
-    (
-        "an AWS access key",
-        r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[0-9A-Z]{16}\b",
-        &[],
-        false,
-        &[
+    Shape {
+        kind: "an AWS access key",
+        re: r"\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[0-9A-Z]{16}\b",
+        after: &[],
+        random: false,
+        triggers: &[
             "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva", "apka",
         ],
-    ),
-    (
-        "an AWS secret key",
-        r"(?i)aws[a-z0-9_ .-]{0,20}(?:secret|key)[a-z0-9_ .-]{0,20}\s*[=:]\s*['\x22]?[A-Za-z0-9/+=]{40}",
-        &[],
-        false,
-        &["aws"],
-    ),
-    (
-        "a Google API key",
-        r"\bAIza[0-9A-Za-z_-]{35}",
-        &[],
-        false,
-        &["aiza"],
-    ),
-    (
-        "a Google OAuth client secret",
-        r"\bGOCSPX-[A-Za-z0-9_-]{28}",
-        &[],
-        false,
-        &["gocspx-"],
-    ),
-    (
-        "a Google OAuth access token",
-        r"\bya29\.[0-9A-Za-z_-]{20,}",
-        &[],
-        false,
-        &["ya29."],
-    ),
-    (
-        "an Azure storage key",
-        r"(?i)AccountKey\s*=\s*[A-Za-z0-9+/]{86,88}={0,2}",
-        &[],
-        false,
-        &["accountkey"],
-    ),
-    (
-        "an Azure SAS signature",
-        r"(?i)[?&]sig=[A-Za-z0-9%+/]{30,}",
-        &[],
-        false,
-        &["?", "&"],
-    ),
-    (
-        "a DigitalOcean token",
-        r"\bdo[opr]_v1_[a-f0-9]{64}\b",
-        &[],
-        false,
-        &["dop_v1_", "doo_v1_", "dor_v1_"],
-    ),
-    (
-        "a HashiCorp Vault token",
-        r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}",
-        &[],
-        false,
-        &["hvs.", "hvb.", "hvr."],
-    ),
-    (
-        "a Terraform Cloud token",
-        r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,}",
-        &[],
-        false,
-        &[".atlasv1."],
-    ),
-    (
-        "a Doppler token",
-        r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",
-        &[],
-        false,
-        &["dp."],
-    ),
-    (
-        "a Heroku API key",
-        r"(?i)heroku[a-z_ .-]{0,20}[=:]\s*['\x22]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-        &[],
-        false,
-        &["heroku"],
-    ),
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an AWS secret key",
+        re: r"(?i)aws[a-z0-9_ .-]{0,20}(?:secret|key)[a-z0-9_ .-]{0,20}\s*[=:]\s*['\x22]?[A-Za-z0-9/+=]{40}",
+        after: &[],
+        random: false,
+        triggers: &["aws"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Google API key",
+        re: r"\bAIza[0-9A-Za-z_-]{35}",
+        after: &[],
+        random: false,
+        triggers: &["aiza"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Google OAuth client secret",
+        re: r"\bGOCSPX-[A-Za-z0-9_-]{28}",
+        after: &[],
+        random: false,
+        triggers: &["gocspx-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Google OAuth access token",
+        re: r"\bya29\.[0-9A-Za-z_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["ya29."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an Azure storage key",
+        re: r"(?i)AccountKey\s*=\s*[A-Za-z0-9+/]{86,88}={0,2}",
+        after: &[],
+        random: false,
+        triggers: &["accountkey"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an Azure SAS signature",
+        re: r"(?i)[?&]sig=[A-Za-z0-9%+/]{30,}",
+        after: &[],
+        random: false,
+        triggers: &["?", "&"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a DigitalOcean token",
+        re: r"\bdo[opr]_v1_[a-f0-9]{64}\b",
+        after: &[],
+        random: false,
+        triggers: &["dop_v1_", "doo_v1_", "dor_v1_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a HashiCorp Vault token",
+        re: r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}",
+        after: &[],
+        random: false,
+        triggers: &["hvs.", "hvb.", "hvr."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Terraform Cloud token",
+        re: r"\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,}",
+        after: &[],
+        random: false,
+        triggers: &[".atlasv1."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Doppler token",
+        re: r"\bdp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9]{40,}",
+        after: &[],
+        random: false,
+        triggers: &["dp."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Heroku API key",
+        re: r"(?i)heroku[a-z_ .-]{0,20}[=:]\s*['\x22]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        after: &[],
+        random: false,
+        triggers: &["heroku"],
+        search: Search::Whole,
+    },
     // Observability vendors.
-    (
-        "a Grafana Cloud token",
-        r"\bglc_[A-Za-z0-9+/]{32,}={0,2}",
-        &[],
-        false,
-        &["glc_"],
-    ),
-    (
-        "a Grafana service account token",
-        r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
-        &[],
-        false,
-        &["glsa_"],
-    ),
-    (
-        "a Grafana API key",
-        r"\beyJrIjoi[A-Za-z0-9+/]{60,}={0,2}",
-        &[],
-        false,
-        &["eyjrijoi"],
-    ),
-    (
-        "a New Relic key",
-        r"\bNR(?:AK|JS|II|AA)-[A-Z0-9]{27}\b",
-        &[],
-        false,
-        &["nrak-", "nrjs-", "nrii-", "nraa-"],
-    ),
-    (
-        "a Datadog key",
-        r"(?i)(?:datadog|dd)[a-z_ .-]{0,20}(?:api|app)[a-z_ .-]{0,5}key\s*[=:]\s*['\x22]?[a-f0-9]{32,40}\b",
-        &[],
-        false,
-        &["key"],
-    ),
-    (
-        "a Dynatrace token",
-        r"\bdt0[a-zA-Z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b",
-        &[],
-        false,
-        &["dt0"],
-    ),
-    (
-        "a Sentry token",
-        r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}",
-        &[],
-        false,
-        &["sntrys_", "sntryu_"],
-    ),
-    (
-        "a Honeycomb key",
-        r"(?i)honeycomb[a-z_ .-]{0,20}[=:]\s*['\x22]?[A-Za-z0-9]{22,32}\b",
-        &[],
-        false,
-        &["honeycomb"],
-    ),
+    Shape {
+        kind: "a Grafana Cloud token",
+        re: r"\bglc_[A-Za-z0-9+/]{32,}={0,2}",
+        after: &[],
+        random: false,
+        triggers: &["glc_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Grafana service account token",
+        re: r"\bglsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}\b",
+        after: &[],
+        random: false,
+        triggers: &["glsa_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Grafana API key",
+        re: r"\beyJrIjoi[A-Za-z0-9+/]{60,}={0,2}",
+        after: &[],
+        random: false,
+        triggers: &["eyjrijoi"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a New Relic key",
+        re: r"\bNR(?:AK|JS|II|AA)-[A-Z0-9]{27}\b",
+        after: &[],
+        random: false,
+        triggers: &["nrak-", "nrjs-", "nrii-", "nraa-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Datadog key",
+        re: r"(?i)(?:datadog|dd)[a-z_ .-]{0,20}(?:api|app)[a-z_ .-]{0,5}key\s*[=:]\s*['\x22]?[a-f0-9]{32,40}\b",
+        after: &[],
+        random: false,
+        triggers: &["key"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Dynatrace token",
+        re: r"\bdt0[a-zA-Z]\d{2}\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b",
+        after: &[],
+        random: false,
+        triggers: &["dt0"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Sentry token",
+        re: r"\bsntry[su]_[A-Za-z0-9+/=_]{40,}",
+        after: &[],
+        random: false,
+        triggers: &["sntrys_", "sntryu_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Honeycomb key",
+        re: r"(?i)honeycomb[a-z_ .-]{0,20}[=:]\s*['\x22]?[A-Za-z0-9]{22,32}\b",
+        after: &[],
+        random: false,
+        triggers: &["honeycomb"],
+        search: Search::Whole,
+    },
     // Payments, mail, messaging.
-    (
-        "a Stripe key",
-        r"\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{20,}",
-        &[],
-        false,
-        &["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
-    ),
-    (
-        "a SendGrid key",
-        r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b",
-        &[],
-        false,
-        &["sg."],
-    ),
-    (
-        "a Mailgun key",
-        r"\bkey-[0-9a-z]{32}\b",
-        &[],
-        false,
-        &["key-"],
-    ),
-    (
-        "a Mailchimp key",
-        r"\b[0-9a-f]{32}-us\d{1,2}\b",
-        &[],
-        false,
-        &["-us"],
-    ),
-    (
-        "a Twilio key",
-        r"\bSK[0-9a-fA-F]{32}\b",
-        &[],
-        false,
-        &["sk"],
-    ),
-    (
-        "a Shopify token",
-        r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
-        &[],
-        false,
-        &["shpat_", "shpca_", "shppa_", "shpss_"],
-    ),
-    (
-        "a Linear API key",
-        r"\blin_api_[A-Za-z0-9]{40}\b",
-        &[],
-        false,
-        &["lin_api_"],
-    ),
+    Shape {
+        kind: "a Stripe key",
+        re: r"\b(?:sk|rk)_(?:live|test)_[0-9a-zA-Z]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["sk_live_", "sk_test_", "rk_live_", "rk_test_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a SendGrid key",
+        re: r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b",
+        after: &[],
+        random: false,
+        triggers: &["sg."],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Mailgun key",
+        re: r"\bkey-[0-9a-z]{32}\b",
+        after: &[],
+        random: false,
+        triggers: &["key-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Mailchimp key",
+        re: r"\b[0-9a-f]{32}-us\d{1,2}\b",
+        after: &[],
+        random: false,
+        triggers: &["-us"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Twilio key",
+        re: r"\bSK[0-9a-fA-F]{32}\b",
+        after: &[],
+        random: false,
+        triggers: &["sk"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Shopify token",
+        re: r"\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b",
+        after: &[],
+        random: false,
+        triggers: &["shpat_", "shpca_", "shppa_", "shpss_"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Linear API key",
+        re: r"\blin_api_[A-Za-z0-9]{40}\b",
+        after: &[],
+        random: false,
+        triggers: &["lin_api_"],
+        search: Search::Whole,
+    },
     // AI providers.
-    (
-        "an OpenAI key",
-        r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}",
-        &[],
-        false,
-        &["t3blbkfj"],
-    ),
-    (
-        "an OpenAI project key",
-        r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
-        &[],
-        false,
-        &["sk-proj-", "sk-svcacct-", "sk-admin-"],
-    ),
-    (
-        "an Anthropic key",
-        r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}",
-        &[],
-        false,
-        &["sk-ant-"],
-    ),
-    (
-        "a Hugging Face token",
-        r"\bhf_[A-Za-z]{34}\b",
-        &[],
-        false,
-        &["hf_"],
-    ),
+    Shape {
+        kind: "an OpenAI key",
+        re: r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["t3blbkfj"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an OpenAI project key",
+        re: r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}",
+        after: &[],
+        random: false,
+        triggers: &["sk-proj-", "sk-svcacct-", "sk-admin-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "an Anthropic key",
+        re: r"\bsk-ant-(?:api|admin)\d{2}-[A-Za-z0-9_-]{80,}",
+        after: &[],
+        random: false,
+        triggers: &["sk-ant-"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Hugging Face token",
+        re: r"\bhf_[A-Za-z]{34}\b",
+        after: &[],
+        random: false,
+        triggers: &["hf_"],
+        search: Search::Whole,
+    },
     // Generic shapes.
-    (
-        "a JWT",
-        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
-        &[],
-        false,
-        &["eyj"],
-    ),
-    (
-        "a private key",
-        r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----",
-        &[],
-        false,
-        &["private key"],
-    ),
-    (
-        "a bearer token",
-        r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*",
-        &[],
-        false,
-        &["bearer"],
-    ),
-    (
-        "a Basic authorization header",
-        r"(?i)authorization\W{0,5}basic\s+[A-Za-z0-9+/]{8,}={0,2}",
-        &[],
-        false,
-        &["authorization"],
-    ),
-    (
-        "a Basic authorization header",
-        r"\bBasic\s+[A-Za-z0-9+/]{12,}={1,2}",
-        &[],
-        false,
-        &["basic"],
-    ),
-    (
-        "a credential in a URL",
-        r"(?i)[a-z][a-z0-9+.-]*://[^/\s:@'\x22]*:[^/\s@'\x22]{3,}@",
-        &[],
-        false,
-        &["@"],
-    ),
-    (
-        "a credential in a URL",
-        r"(?i)[a-z][a-z0-9+.-]*://([^/\s:@'\x22{}]{8,})@",
-        &[],
-        true,
-        &["@"],
-    ),
-    (
-        "a token in a URL query",
-        r"(?i)[?&](?:access_token|token|api_key|apikey|key|auth|secret|password|sig|signature|code)=([^&\s'\x22#]{8,})",
-        &[],
-        true,
-        &["?", "&"],
-    ),
-    (
-        "a credential before a host",
-        r"(?-u:\b)[A-Za-z0-9._%-]+:[^\s/@'\x22:]{3,}@[A-Za-z0-9.-]+:\d+",
-        &[],
-        false,
-        &["@"],
-    ),
-    (
-        "a password or token assignment",
-        r"(?i)(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|credentials?)\s*[=:]\s*['\x22]?([^\s'\x22,;{}()\[\]]{8,})",
-        &[],
-        true,
-        &[
+    Shape {
+        kind: "a JWT",
+        re: r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        after: &[],
+        random: false,
+        triggers: &["eyj"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a private key",
+        re: r"-----BEGIN[A-Z ]*PRIVATE KEY(?: BLOCK)?-----",
+        after: &[],
+        random: false,
+        triggers: &["private key"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a bearer token",
+        re: r"(?i)\bbearer\s+[a-z0-9._~+/-]{16,}=*",
+        after: &[],
+        random: false,
+        triggers: &["bearer"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Basic authorization header",
+        re: r"(?i)authorization\W{0,5}basic\s+[A-Za-z0-9+/]{8,}={0,2}",
+        after: &[],
+        random: false,
+        triggers: &["authorization"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Basic authorization header",
+        re: r"\bBasic\s+[A-Za-z0-9+/]{12,}={1,2}",
+        after: &[],
+        random: false,
+        triggers: &["basic"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a credential in a URL",
+        re: r"(?i)[a-z][a-z0-9+.-]*://[^/\s:@'\x22]*:[^/\s@'\x22]{3,}@",
+        after: &[],
+        random: false,
+        triggers: &["@"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a credential in a URL",
+        re: r"(?i)[a-z][a-z0-9+.-]*://([^/\s:@'\x22{}]{8,})@",
+        after: &[],
+        random: true,
+        triggers: &["@"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a token in a URL query",
+        re: r"(?i)[?&](?:access_token|token|api_key|apikey|key|auth|secret|password|sig|signature|code)=([^&\s'\x22#]{8,})",
+        after: &[],
+        random: true,
+        triggers: &["?", "&"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a credential before a host",
+        re: r"(?-u:\b)[A-Za-z0-9._%-]+:[^\s/@'\x22:]{3,}@[A-Za-z0-9.-]+:\d+",
+        after: &[],
+        random: false,
+        triggers: &["@"],
+        search: Search::LinesWith(b'@'),
+    },
+    Shape {
+        kind: "a password or token assignment",
+        re: r"(?i)(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|credentials?)\s*[=:]\s*['\x22]?([^\s'\x22,;{}()\[\]]{8,})",
+        after: &[],
+        random: true,
+        triggers: &[
             "password",
             "passwd",
             "pwd",
@@ -532,7 +583,8 @@ const SHAPES: &[Shape] = &[
             "auth_key",
             "credential",
         ],
-    ),
+        search: Search::Whole,
+    },
 ];
 
 fn patterns() -> &'static [Pattern] {
@@ -540,13 +592,9 @@ fn patterns() -> &'static [Pattern] {
     P.get_or_init(|| {
         SHAPES
             .iter()
-            .map(|(kind, p, after, random, _)| Pattern {
-                kind,
-                source: format!("(?-u){p}"),
+            .map(|shape| Pattern {
+                shape,
                 re: OnceLock::new(),
-                after,
-                random: *random,
-                search: search_of(kind),
             })
             .collect()
     })
@@ -555,7 +603,7 @@ fn patterns() -> &'static [Pattern] {
 impl Pattern {
     fn regex(&self) -> Option<&Regex> {
         self.re
-            .get_or_init(|| Regex::new(&self.source).ok())
+            .get_or_init(|| Regex::new(&format!("(?-u){}", self.shape.re)).ok())
             .as_ref()
     }
 }
@@ -566,7 +614,10 @@ impl Pattern {
 fn triggers() -> &'static Option<(aho_corasick::AhoCorasick, Vec<Vec<usize>>)> {
     static T: OnceLock<Option<(aho_corasick::AhoCorasick, Vec<Vec<usize>>)>> = OnceLock::new();
     T.get_or_init(|| {
-        let mut words: Vec<&str> = SHAPES.iter().flat_map(|s| s.4.iter().copied()).collect();
+        let mut words: Vec<&str> = SHAPES
+            .iter()
+            .flat_map(|s| s.triggers.iter().copied())
+            .collect();
         words.sort_unstable();
         words.dedup();
         // A leftmost-first search reports one word where several start (`key`, `key-`,
@@ -578,7 +629,11 @@ fn triggers() -> &'static Option<(aho_corasick::AhoCorasick, Vec<Vec<usize>>)> {
                 SHAPES
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| s.4.iter().any(|v| v.starts_with(w) || w.starts_with(v)))
+                    .filter(|(_, s)| {
+                        s.triggers
+                            .iter()
+                            .any(|v| v.starts_with(w) || w.starts_with(v))
+                    })
                     .map(|(i, _)| i)
                     .collect()
             })
@@ -594,7 +649,7 @@ fn triggers() -> &'static Option<(aho_corasick::AhoCorasick, Vec<Vec<usize>>)> {
 
 /// The shapes that may occur in `chunk`, in shape order.
 fn present(chunk: &str) -> Vec<usize> {
-    let mut on: Vec<bool> = SHAPES.iter().map(|s| s.4.is_empty()).collect();
+    let mut on: Vec<bool> = SHAPES.iter().map(|s| s.triggers.is_empty()).collect();
     match triggers() {
         Some((ac, shape)) => {
             let lower = chunk.as_bytes().to_ascii_lowercase();
@@ -720,19 +775,19 @@ pub fn scan(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let mut here: Vec<(Range<usize>, &'static str)> = Vec::new();
         for p in present(chunk).into_iter().filter_map(|i| patterns().get(i)) {
             for (m, value) in candidates(p, chunk) {
-                let start = if p.after.is_empty() {
+                let start = if p.shape.after.is_empty() {
                     m.start
                 } else {
-                    match word_before(chunk, m.start, p.after) {
+                    match word_before(chunk, m.start, p.shape.after) {
                         Some(start) => start,
                         None => continue,
                     }
                 };
-                if p.random && !looks_random(&chunk[value]) {
+                if p.shape.random && !looks_random(&chunk[value]) {
                     continue;
                 }
                 if !here.iter().any(|(r, _)| r.start < m.end && start < r.end) {
-                    here.push((start..m.end, p.kind));
+                    here.push((start..m.end, p.shape.kind));
                 }
             }
         }
@@ -775,10 +830,10 @@ fn candidates(p: &Pattern, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
     };
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    match p.search {
+    match p.shape.search {
         Search::Whole => {
             // Captures only where a value is needed: `find_iter` is the fast path.
-            if p.random {
+            if p.shape.random {
                 regex(bytes, 0, &mut out);
             } else {
                 out.extend(re.find_iter(bytes).map(|m| {
@@ -1096,7 +1151,7 @@ mod tests {
         let re = regex::Regex::new(r"(?i)\b[0-9a-f]{32}\b").unwrap();
         let p = patterns()
             .iter()
-            .find(|p| p.search == Search::Hex32)
+            .find(|p| p.shape.search == Search::Hex32)
             .unwrap();
         for pre in 0..70 {
             for len in [1, 31, 32, 33, 64] {
@@ -1147,8 +1202,8 @@ mod compile_tests {
             assert!(
                 p.regex().is_some(),
                 "{}: {:?}",
-                p.kind,
-                regex::bytes::Regex::new(&p.source).err()
+                p.shape.kind,
+                regex::bytes::Regex::new(&format!("(?-u){}", p.shape.re)).err()
             );
         }
         assert!(super::triggers().is_some());

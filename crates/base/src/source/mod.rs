@@ -213,22 +213,30 @@ fn is_yaml(p: &Path) -> bool {
     matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
-/// Identity of a file or directory on disk (device, inode), to visit each once.
+/// Identity of a file or directory on disk, to visit each once: (device, inode).
 #[cfg(unix)]
-fn identity(meta: &std::fs::Metadata) -> (u64, u64) {
+fn identity(_: &Path, meta: &std::fs::Metadata) -> (u64, u64) {
     use std::os::unix::fs::MetadataExt as _;
     (meta.dev(), meta.ino())
 }
 
+/// Identity of a file or directory on disk, to visit each once: elsewhere, a hash of
+/// its canonical path (or of the path as given when it has none).
 #[cfg(not(unix))]
-fn identity(_: &std::fs::Metadata) -> (u64, u64) {
-    (0, 0)
+fn identity(path: &Path, _: &std::fs::Metadata) -> (u64, u64) {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .hash(&mut h);
+    (0, h.finish())
 }
 
 /// What discovery found: the spec files in merge order, and entries refused.
 #[derive(Default)]
 struct Walk {
-    files: Vec<PathBuf>,
+    /// Each file with its identity on disk, taken from the metadata the walk read.
+    files: Vec<(PathBuf, (u64, u64))>,
     refused: Vec<Refused>,
     seen_dirs: std::collections::HashSet<(u64, u64)>,
 }
@@ -259,7 +267,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Refused>), LoadE
                 });
             }
         } else if meta.is_file() {
-            w.files.push(path.clone());
+            w.files.push((path.clone(), identity(path, &meta)));
         } else {
             w.refused.push(not_regular(path));
         }
@@ -268,10 +276,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Refused>), LoadE
     w.files.dedup();
     // The same file reached twice (through a link inside the spec): read it once.
     let mut seen = std::collections::HashSet::new();
-    w.files
-        .retain(|p| std::fs::metadata(p).map_or(true, |m| seen.insert(identity(&m))));
+    w.files.retain(|(_, id)| seen.insert(*id));
     w.refused.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((w.files, w.refused))
+    let files = w.files.into_iter().map(|(p, _)| p).collect();
+    Ok((files, w.refused))
 }
 
 fn not_regular(path: &Path) -> Refused {
@@ -284,7 +292,7 @@ fn not_regular(path: &Path) -> Refused {
 }
 
 fn walk(root: &Path, dir: &Path, meta: &std::fs::Metadata, w: &mut Walk) -> Result<(), LoadError> {
-    if !w.seen_dirs.insert(identity(meta)) {
+    if !w.seen_dirs.insert(identity(dir, meta)) {
         return Ok(());
     }
     let io = |source| LoadError::Io {
@@ -332,7 +340,7 @@ fn walk(root: &Path, dir: &Path, meta: &std::fs::Metadata, w: &mut Walk) -> Resu
             walk(root, &p, &target_meta, w)?;
         } else if is_yaml(&p) {
             if target_meta.is_file() {
-                w.files.push(p);
+                w.files.push((p.clone(), identity(&p, &target_meta)));
             } else {
                 w.refused.push(not_regular(&p));
             }
