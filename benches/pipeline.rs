@@ -105,7 +105,7 @@ fn main() {
         let (t, _) = time(runs, || {
             let mut d = Diagnostics::default();
             rules::run(&model, &sources, None, &mut d);
-            rules::apply_config(&model, &mut d, &sources);
+            rules::apply_config(&model, &mut d);
             d.items.len()
         });
         row.push(t);
@@ -127,11 +127,12 @@ fn main() {
         }
         let (t, _) = time(runs, || {
             let mut o = Output::default();
-            emit::schema::emit(&forge_spec::syntax::json_schema(), &mut o);
+            let schema = forge_spec::syntax::json_schema().expect("the schema serialises");
+            emit::schema::emit(&schema, &mut o).expect("the schema serialises");
             o.files.len()
         });
         row.push(t);
-        let mut output = emit::emit(&model);
+        let mut output = emit::emit(&model).expect("every file serialises");
         output.seal("bench");
         let out_dir = work.join(format!("out{n}"));
         let (t, _) = time(runs, || {
@@ -141,7 +142,9 @@ fn main() {
         row.push(t);
         let (t, _) = time(runs, || {
             let mut c = forge_spec::compile(&paths, "spec", &Default::default()).expect("compile");
-            let out = forge_spec::emit_checked(&mut c).expect("no secret in the output");
+            let out = forge_spec::emit_checked(&mut c)
+                .expect("every file serialises")
+                .expect("no secret in the output");
             forge_spec::write::write_atomic(&out, &forge_spec::write::Target::new(&out_dir))
                 .expect("write");
         });

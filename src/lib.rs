@@ -67,14 +67,21 @@ pub struct Options {
 
 /// Runs every backend and scans what they produced for secrets (L006) before anything
 /// is written. Returns `None`, with the findings added to the diagnostics (each shown in
-/// the generated file, masked), when a secret would be written.
-pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
-    let model = c.model.as_ref()?;
-    let mut output = stage("emit", || emit::emit(model));
+/// the generated file, masked), when a secret would be written, or when there is no
+/// model; an error when a file could not be serialised (a defect of forge-spec).
+pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::EmitError> {
+    let Some(model) = c.model.as_ref() else {
+        return Ok(None);
+    };
+    let mut output = stage("emit", || emit::emit(model))?;
     // What backends are handed as data from the layers that own it: the code table
     // (rule catalogue) and the spec's JSON Schema (syntax).
     output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));
-    emit::schema::emit(&syntax::json_schema(), &mut output);
+    let schema = syntax::json_schema().map_err(|error| emit::EmitError {
+        path: "schema/forge-spec.schema.json".into(),
+        error,
+    })?;
+    emit::schema::emit(&schema, &mut output)?;
     output.seal(&c.sources.digest());
     // The rule reference is forge-spec's own text (its examples show fake secrets on
     // purpose); every other file derives from the spec and is scanned, largest first.
@@ -115,7 +122,7 @@ pub fn emit_checked(c: &mut Compilation) -> Option<emit::Output> {
         }
     }
     c.diagnostics.sort();
-    if found { None } else { Some(output) }
+    Ok(if found { None } else { Some(output) })
 }
 
 /// Loads the files or directories and compiles them.
@@ -204,7 +211,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         stage("check", || {
             rules::run(m, &sources, opts.only.as_deref(), &mut diagnostics)
         });
-        rules::apply_config(m, &mut diagnostics, &sources);
+        rules::apply_config(m, &mut diagnostics);
         if let Some(only) = &opts.only {
             diagnostics.items.retain(|d| d.code.code == only);
         }

@@ -129,8 +129,14 @@ fn main() -> ExitCode {
             time_scale,
         } => run(&common, Some((out, check, force)), time_scale),
         Command::Schema => {
-            stdout(&emit::schema::render(&forge_spec::syntax::json_schema()));
-            ExitCode::SUCCESS
+            let schema = forge_spec::syntax::json_schema().and_then(|s| emit::schema::render(&s));
+            match schema {
+                Ok(text) => {
+                    stdout(&text);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => internal(&e),
+            }
         }
         Command::Explain { rule } => explain(rule.as_deref()),
         Command::Routes { command } => routes(command),
@@ -161,6 +167,13 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// A defect of forge-spec, not of the spec: said plainly, nothing written, exit 2.
+fn internal(e: &dyn std::fmt::Display) -> ExitCode {
+    eprintln!("error: internal error: {e}");
+    eprintln!("nothing written; this is a bug in forge-spec, please report it with the spec");
+    ExitCode::from(2)
 }
 
 /// Loads a spec for `routes`; prints diagnostics and returns None when it has errors.
@@ -324,7 +337,10 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
     let output = if comp.diagnostics.has_errors() {
         None
     } else {
-        forge_spec::emit_checked(&mut comp)
+        match forge_spec::emit_checked(&mut comp) {
+            Ok(output) => output,
+            Err(e) => return internal(&e),
+        }
     };
     let text = render(c.format, &comp.diagnostics.items, &comp.sources, color);
     let errors = comp.diagnostics.count(Severity::Error);

@@ -18,7 +18,7 @@ fn build(path: &Path) -> forge_spec::emit::Output {
         .map(|d| &d.message)
         .collect();
     assert!(errors.is_empty(), "{}: {errors:?}", path.display());
-    forge_spec::emit::emit(&comp.model.unwrap())
+    forge_spec::emit::emit(&comp.model.unwrap()).expect("every file serialises")
 }
 
 fn text<'a>(out: &'a forge_spec::emit::Output, path: &str) -> &'a str {

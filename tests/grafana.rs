@@ -98,7 +98,7 @@ fn validate(d: &Value) -> Vec<String> {
 
 fn generated() -> Vec<(String, Value)> {
     let comp = forge_spec::compile(&["spec".into()], "spec", &Default::default()).unwrap();
-    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap());
+    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap()).expect("every file serialises");
     out.files
         .iter()
         .filter(|(p, _)| p.starts_with("grafana/dashboards/"))
@@ -115,7 +115,8 @@ fn dashboards_pass_grafana_schemas() {
         let p = entry.unwrap().path();
         let comp =
             forge_spec::compile(std::slice::from_ref(&p), "fixture", &Default::default()).unwrap();
-        let out = forge_spec::emit::emit(comp.model.as_ref().unwrap());
+        let out =
+            forge_spec::emit::emit(comp.model.as_ref().unwrap()).expect("every file serialises");
         for (path, bytes) in &out.files {
             if path.starts_with("grafana/dashboards/") {
                 all.push((
@@ -133,7 +134,7 @@ fn dashboards_pass_grafana_schemas() {
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
     let comp = forge_spec::compile_str(&refs, &Default::default());
-    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap());
+    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap()).expect("every file serialises");
     let slo = &out.files["grafana/dashboards/synth-slos.json"];
     let slo: Value = serde_json::from_slice(slo).unwrap();
     assert_eq!(slo["templating"]["list"][1]["name"], "slo");

@@ -229,7 +229,7 @@ fn accepted_means_accepted(k: &Knobs) -> Result<bool, String> {
     if c.diagnostics.has_errors() {
         return Ok(false);
     }
-    let Some(output) = forge_spec::emit_checked(&mut c) else {
+    let Ok(Some(output)) = forge_spec::emit_checked(&mut c) else {
         return Ok(false);
     };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;

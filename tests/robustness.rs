@@ -28,9 +28,12 @@ fn check_all(text: &str) {
         &c.sources,
         false,
     );
-    if !c.diagnostics.has_errors()
-        && let Some(out) = forge_spec::emit_checked(&mut c)
-    {
+    if c.diagnostics.has_errors() {
+        return;
+    }
+    let emitted = forge_spec::emit_checked(&mut c)
+        .unwrap_or_else(|e| panic!("a spec without errors must serialise: {e}"));
+    if let Some(out) = emitted {
         for path in out.files.keys() {
             assert!(
                 !path.contains("..") && !path.starts_with('/') && !path.contains('\\'),

@@ -12,7 +12,7 @@ fn generate(spec: &Path) -> forge_spec::emit::Output {
     )
     .unwrap();
     assert!(!comp.diagnostics.has_errors(), "{}", spec.display());
-    forge_spec::emit::emit(comp.model.as_ref().unwrap())
+    forge_spec::emit::emit(comp.model.as_ref().unwrap()).expect("every file serialises")
 }
 
 fn write_crate(out: &forge_spec::emit::Output, dir: &Path) {

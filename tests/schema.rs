@@ -2,10 +2,9 @@
 //! unknown keys (checked with the `jsonschema` crate).
 
 fn validator() -> jsonschema::Validator {
-    let schema: serde_json::Value = serde_json::from_str(&forge_spec::emit::schema::render(
-        &forge_spec::syntax::json_schema(),
-    ))
-    .unwrap();
+    let schema = forge_spec::syntax::json_schema().expect("the schema serialises");
+    let text = forge_spec::emit::schema::render(&schema).expect("the schema serialises");
+    let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     jsonschema::draft7::new(&schema).expect("valid draft-07 schema")
 }
 

@@ -233,7 +233,7 @@ fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
 }
 
 /// The Alertmanager configuration as YAML.
-pub fn render(m: &Model) -> Option<String> {
+pub fn render(m: &Model) -> Option<Result<String, serde_json::Error>> {
     let routing = m.routing.as_ref()?;
     let cfg = Config {
         global: Global {
@@ -264,6 +264,6 @@ pub fn render(m: &Model) -> Option<String> {
 
 pub fn emit(m: &Model, out: &mut Output) {
     if let Some(text) = render(m) {
-        out.add("alertmanager/alertmanager.yml", text);
+        out.add_text("alertmanager/alertmanager.yml", text);
     }
 }

@@ -86,5 +86,5 @@ pub fn emit(m: &Model, out: &mut Output) {
         "secrets": {"grafana_admin_password": {"file": "./secrets/grafana_admin_password"}},
         "volumes": {"prometheus-data": {}, "grafana-data": {}},
     });
-    out.add("docker-compose.monitoring.yml", super::yaml(m, &compose));
+    out.add_text("docker-compose.monitoring.yml", super::yaml(m, &compose));
 }

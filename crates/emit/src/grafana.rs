@@ -486,28 +486,22 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
     d
 }
 
-fn json_text(v: &impl Serialize) -> String {
-    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
-    s.push('\n');
-    s
-}
-
 pub fn emit(m: &Model, out: &mut Output) {
     let svc = super::file_stem(&m.service.name.value);
-    let texts = forge_spec_base::par::map(&m.dashboards, |d| json_text(&dashboard(m, d)));
+    let texts = forge_spec_base::par::map(&m.dashboards, |d| super::json(&dashboard(m, d)));
     for (d, text) in m.dashboards.iter().zip(texts) {
-        out.add(
+        out.add_text(
             format!("grafana/dashboards/{}.json", super::file_stem(&d.uid.value)),
             text,
         );
     }
     if !m.slos.is_empty() {
-        out.add(
+        out.add_text(
             format!(
                 "grafana/dashboards/{}.json",
                 super::prometheus::slo_dashboard_uid(m)
             ),
-            json_text(&slo_dashboard(m)),
+            super::json(&slo_dashboard(m)),
         );
     }
     let ds = json!({
@@ -517,7 +511,7 @@ pub fn emit(m: &Model, out: &mut Output) {
             "url": "http://prometheus:9090", "isDefault": true, "editable": false,
         }],
     });
-    out.add(
+    out.add_text(
         "grafana/provisioning/datasources/prometheus.yml",
         super::yaml(m, &ds),
     );
@@ -528,7 +522,7 @@ pub fn emit(m: &Model, out: &mut Output) {
             "allowUiUpdates": false, "options": {"path": "/var/lib/grafana/dashboards"},
         }],
     });
-    out.add(
+    out.add_text(
         format!("grafana/provisioning/dashboards/{svc}.yml"),
         super::yaml(m, &dash),
     );

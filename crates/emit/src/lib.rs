@@ -14,15 +14,42 @@ pub mod yaml;
 use forge_spec_ir::Model;
 use std::collections::BTreeMap;
 
-/// All generated files, by path relative to the output directory.
+/// All generated files, by path relative to the output directory, and the files a
+/// backend could not serialise.
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    failed: Vec<EmitError>,
 }
+
+/// A file a backend built but could not serialise (a defect of forge-spec, never of
+/// the spec): nothing is written when there is one.
+#[derive(Debug)]
+pub struct EmitError {
+    pub path: String,
+    pub error: serde_json::Error,
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "could not serialise {}: {}", self.path, self.error)
+    }
+}
+
+impl std::error::Error for EmitError {}
 
 impl Output {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.files.insert(path.into(), bytes.into());
+    }
+
+    /// Adds a serialised file, or keeps why it could not be serialised.
+    pub fn add_text(&mut self, path: impl Into<String>, text: Result<String, serde_json::Error>) {
+        let path = path.into();
+        match text {
+            Ok(text) => self.add(path, text),
+            Err(error) => self.failed.push(EmitError { path, error }),
+        }
     }
 }
 
@@ -58,8 +85,16 @@ pub fn header(model: &Model, comment: &str) -> String {
 }
 
 /// A YAML document with the generated-file header.
-pub fn yaml<T: serde::Serialize>(model: &Model, value: &T) -> String {
-    format!("{}{}", header(model, "#"), yaml::to_string(value))
+pub fn yaml<T: serde::Serialize>(model: &Model, value: &T) -> Result<String, serde_json::Error> {
+    Ok(format!("{}{}", header(model, "#"), yaml::to_string(value)?))
+}
+
+/// The one way generated JSON is written: pretty (two-space indent), ending in a
+/// newline.
+pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_json::Error> {
+    let mut text = serde_json::to_string_pretty(value)?;
+    text.push('\n');
+    Ok(text)
 }
 
 pub use forge_spec_ir::names::file_stem;
@@ -69,8 +104,9 @@ type Backend = fn(&Model, &mut Output);
 
 /// Runs every backend, the costliest first, on as many threads as allowed (the
 /// Prometheus and Grafana backends split their own work further). The result does not
-/// depend on the threads: files are keyed by path.
-pub fn emit(model: &Model) -> Output {
+/// depend on the threads: files are keyed by path. Fails when a file could not be
+/// serialised (the first such file, by path).
+pub fn emit(model: &Model) -> Result<Output, EmitError> {
     let backends: [Backend; 6] = [
         prometheus::emit,
         grafana::emit,
@@ -87,6 +123,38 @@ pub fn emit(model: &Model) -> Output {
     let mut out = Output::default();
     for part in parts {
         out.files.extend(part.files);
+        out.failed.extend(part.failed);
     }
-    out
+    out.failed.sort_by(|a, b| a.path.cmp(&b.path));
+    if out.failed.is_empty() {
+        Ok(out)
+    } else {
+        Err(out.failed.swap_remove(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A value that cannot be serialised (a map keyed by pairs) is an error in YAML and
+    /// JSON alike, and a file added from it is kept as a failure, never written empty.
+    #[test]
+    fn unserialisable_values_are_errors() {
+        let bad: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        assert!(yaml::to_string(&bad).is_err());
+        assert!(json(&bad).is_err());
+        let mut out = Output::default();
+        out.add_text("a.yml", yaml::to_string(&bad));
+        out.add_text("b.json", json(&bad));
+        out.add_text("c.json", json(&[1, 2]));
+        assert_eq!(out.files.keys().collect::<Vec<_>>(), ["c.json"]);
+        let failed: Vec<&str> = out.failed.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(failed, ["a.yml", "b.json"]);
+        assert!(
+            out.failed[0]
+                .to_string()
+                .starts_with("could not serialise a.yml: ")
+        );
+    }
 }

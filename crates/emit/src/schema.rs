@@ -2,14 +2,19 @@
 //! yaml-language-server and for the tests. The schema is data handed over by the
 //! pipeline from the layer that owns the spec's types (`syntax::json_schema`).
 
-use super::Output;
+use super::{EmitError, Output};
 
-/// The schema as pretty JSON with a trailing newline (`{:#}` formats a JSON value
-/// without a way to fail).
-pub fn render(schema: &serde_json::Value) -> String {
-    format!("{schema:#}\n")
+/// The schema as pretty JSON with a trailing newline.
+pub fn render(schema: &serde_json::Value) -> Result<String, serde_json::Error> {
+    super::json(schema)
 }
 
-pub fn emit(schema: &serde_json::Value, out: &mut Output) {
-    out.add("schema/forge-spec.schema.json", render(schema));
+pub fn emit(schema: &serde_json::Value, out: &mut Output) -> Result<(), EmitError> {
+    let path = "schema/forge-spec.schema.json";
+    let text = render(schema).map_err(|error| EmitError {
+        path: path.into(),
+        error,
+    })?;
+    out.add(path, text);
+    Ok(())
 }

@@ -1,19 +1,71 @@
-//! Emit helper: a small, fast YAML writer for the backends' serde structs (through
-//! `serde_json::Value`). Block mappings and sequences; strings plain when unambiguous,
-//! single-quoted when printable, double-quoted (JSON escapes) otherwise — so hostile
-//! text can never change the document's structure.
+//! Emit helper: the one way generated YAML is written. [`to_string`] writes a backend's
+//! serde structs (through `serde_json::Value`); [`key`], [`entry`] and [`map_entry`]
+//! stream the largest outputs (rule files, promtool tests) line by line without
+//! building a value. Both write block mappings and sequences with the same scalars:
+//! plain when unambiguous, single-quoted when printable, double-quoted (escaped)
+//! otherwise — so hostile text can never change the document's structure.
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 
-/// YAML text of a value, ending in a newline.
-pub fn to_string<T: serde::Serialize>(value: &T) -> String {
-    let v = serde_json::to_value(value).unwrap_or(Value::Null);
+/// YAML text of a value, ending in a newline; fails only when the value cannot be
+/// represented (a map with non-string keys, a serializer's own error).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let v = serde_json::to_value(value)?;
     let mut out = String::new();
     block(&v, 0, &mut out);
     if !out.ends_with('\n') {
         out.push('\n');
     }
-    out
+    Ok(out)
+}
+
+/// Starts a mapping entry: `indent` spaces, `- ` when it opens a list item, the key
+/// and `:` (the value follows on this line or on the next ones).
+pub fn key(out: &mut String, indent: usize, item: bool, key: &str) {
+    pad(indent, out);
+    if item {
+        out.push_str("- ");
+    }
+    scalar_str(key, out);
+    out.push(':');
+}
+
+/// A whole `key: value` line with a string value.
+pub fn entry(out: &mut String, indent: usize, item: bool, k: &str, value: &str) {
+    key(out, indent, item, k);
+    out.push(' ');
+    scalar_str(value, out);
+    out.push('\n');
+}
+
+/// A `key:` line followed by the string map's entries two columns right of the key
+/// (`key: {}` when the map is empty).
+pub fn map_entry(
+    out: &mut String,
+    indent: usize,
+    item: bool,
+    k: &str,
+    map: &BTreeMap<String, String>,
+) {
+    key(out, indent, item, k);
+    if map.is_empty() {
+        out.push_str(" {}\n");
+        return;
+    }
+    out.push('\n');
+    let inner = indent + if item { 4 } else { 2 };
+    for (k, v) in map {
+        entry(out, inner, false, k, v);
+    }
+}
+
+/// A list item holding one string scalar: `- value`.
+pub fn item(out: &mut String, indent: usize, value: &str) {
+    pad(indent, out);
+    out.push_str("- ");
+    scalar_str(value, out);
+    out.push('\n');
 }
 
 fn block(v: &Value, indent: usize, out: &mut String) {
@@ -119,7 +171,7 @@ pub fn scalar_str(s: &str, out: &mut String) {
     } else if !s.is_empty()
         && !s.starts_with(' ')
         && !s.ends_with(' ')
-        && (all & PRINTABLE != 0 || s.chars().all(|c| !c.is_control() && c != '\u{feff}'))
+        && (all & PRINTABLE != 0 || s.chars().all(|c| !escaped(c)))
     {
         out.push('\'');
         let mut rest = s;
@@ -131,8 +183,40 @@ pub fn scalar_str(s: &str, out: &mut String) {
         out.push_str(rest);
         out.push('\'');
     } else {
-        out.push_str(&serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into()));
+        double_quoted(s, out);
     }
+}
+
+/// Characters a quoted scalar must not hold raw: controls (C0, DEL, C1 — `U+0085` is a
+/// line break to YAML 1.1 readers), the byte-order mark, and the Unicode line and
+/// paragraph separators (line breaks too, folded into spaces by Go's YAML reader).
+fn escaped(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}')
+}
+
+/// A double-quoted scalar: `"` and `\\` escaped, `\n`, `\t`, `\r`, `\b`, `\f` by name,
+/// every other [`escaped`] character as `\uXXXX` (escapes YAML shares with JSON).
+fn double_quoted(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if escaped(c) => {
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(char::from(b"0123456789abcdef"[(c as usize >> shift) & 0xf]));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// A string of plain-scalar characters that reads back as itself: it starts with a
@@ -163,11 +247,35 @@ mod tests {
         fn any_string_reads_back(s in any::<String>(), t in "[a-z0-9:#&*!|>'\"%@`{}, .~-]{1,6}") {
             for s in [s, t] {
                 let v = json!({ s.clone(): [s.clone()], "k": s });
-                let text = to_string(&v);
+                let text = to_string(&v).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 let back: Value = serde_saphyr::from_str(&text).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
                 prop_assert_eq!(back, v, "{}", text);
             }
         }
+    }
+
+    /// Line and paragraph separators, NEL, DEL and the byte-order mark are written as
+    /// escapes, never raw: Go's YAML reader (Prometheus, Alertmanager) folds the line
+    /// breaks among them into spaces inside quoted scalars.
+    #[test]
+    fn breaks_and_controls_are_escaped() {
+        for (c, esc) in [
+            ('\u{2028}', "\\u2028"),
+            ('\u{2029}', "\\u2029"),
+            ('\u{85}', "\\u0085"),
+            ('\u{7f}', "\\u007f"),
+            ('\u{feff}', "\\ufeff"),
+            ('\u{1}', "\\u0001"),
+        ] {
+            let s = format!("a{c}b");
+            let text = to_string(&json!({ "k": s })).unwrap();
+            assert_eq!(text, format!("k: \"a{esc}b\"\n"));
+            let back: Value = serde_saphyr::from_str(&text).unwrap();
+            assert_eq!(back, json!({ "k": s }));
+        }
+        let mut o = String::new();
+        entry(&mut o, 2, true, "a\u{2028}", "x: y");
+        assert_eq!(o, "  - \"a\\u2028\": 'x: y'\n");
     }
 
     /// Nested maps and lists come out as block YAML that reads back to the same value,
@@ -181,7 +289,7 @@ mod tests {
             "empty": [],
             "nested": [[1, 2], {"k": []}],
         });
-        let text = to_string(&v);
+        let text = to_string(&v).unwrap();
         let back: Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(back, v, "{text}");
         assert!(text.contains("expr: 'up{job=\"a\"} == 0'"), "{text}");
@@ -189,7 +297,7 @@ mod tests {
         assert!(text.contains("s: 'it''s'"), "{text}");
         // YAML 1.1 booleans in any case are quoted; longer words are not.
         assert_eq!(
-            to_string(&json!(["TRUE", "Off", "offs", "It's"])),
+            to_string(&json!(["TRUE", "Off", "offs", "It's"])).unwrap(),
             "- 'TRUE'\n- 'Off'\n- offs\n- 'It''s'\n"
         );
     }

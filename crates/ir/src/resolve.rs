@@ -78,7 +78,10 @@ pub fn resolve(
         .metrics
         .items
         .into_iter()
-        .filter_map(|(name, mt)| r.metric(name, mt))
+        .filter_map(|(name, mt)| {
+            let at = name.span;
+            r.about(at, |r| r.metric(name, mt))
+        })
         .collect();
     let mut catalog = Catalog {
         metrics: metrics
@@ -109,7 +112,10 @@ pub fn resolve(
         default_range,
     };
     let slos: Vec<Slo> = r
-        .par(m.slos.items, |w, (name, sl)| w.slo(name, sl, &catalog))
+        .par(m.slos.items, |w, (name, sl)| {
+            let at = name.span;
+            w.about(at, |w| w.slo(name, sl, &catalog))
+        })
         .into_iter()
         .flatten()
         .collect();
@@ -126,7 +132,8 @@ pub fn resolve(
     });
     let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
     let alerts: Vec<Alert> = r.par(m.alerts.items, |w, (name, a)| {
-        w.alert(name, a, &catalog, &slo_names, &dashboards)
+        let at = name.span;
+        w.about(at, |w| w.alert(name, a, &catalog, &slo_names, &dashboards))
     });
     let receivers = m
         .receivers
@@ -355,6 +362,17 @@ impl Resolver<'_> {
             self.allows.extend(allows);
         }
         all
+    }
+
+    /// Runs `f`, the resolution of the definition named at `name`: what it reports is
+    /// about that definition (so the definition's `allow:` applies to it).
+    fn about<R>(&mut self, name: Span, f: impl FnOnce(&mut Self) -> R) -> R {
+        let mark = self.out.items.len();
+        let done = f(self);
+        for d in &mut self.out.items[mark..] {
+            d.subject = Some(name);
+        }
+        done
     }
 
     fn invalid(&mut self, span: Span, msg: String, help: &str) {
@@ -1150,13 +1168,16 @@ impl Resolver<'_> {
                 if let Some(t) = &pn.title {
                     self.allow(t, &pn.allow);
                 }
-                let mut queries: Vec<Query> = Vec::new();
-                for q in pn.query.into_iter().chain(pn.queries) {
-                    queries.push(self.query(q, false, cat));
-                }
-                if let Some(e) = pn.expr {
-                    queries.push(self.query(e, true, cat));
-                }
+                let queries = self.about(span, |r| {
+                    let mut queries: Vec<Query> = Vec::new();
+                    for q in pn.query.into_iter().chain(pn.queries) {
+                        queries.push(r.query(q, false, cat));
+                    }
+                    if let Some(e) = pn.expr {
+                        queries.push(r.query(e, true, cat));
+                    }
+                    queries
+                });
                 Panel {
                     span,
                     title: pn.title,

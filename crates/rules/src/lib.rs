@@ -98,14 +98,10 @@ pub fn run(
 /// severities, and attempts to silence a fixed code (P009) are reported — then applies
 /// them: severity overrides, and silences; allowed findings are dropped.
 ///
-/// An `allow:` silences a diagnostic of its code whose primary span is the item's name,
-/// or lies after it in the same file and names the item (in backticks, or as the
-/// spanned text).
-pub fn apply_config(
-    model: &Model,
-    out: &mut Diagnostics,
-    sources: &forge_spec_base::source::SourceSet,
-) {
+/// An `allow:` silences the diagnostics of its code about the definition it sits on
+/// (`Diagnostic::subject`: by default the definition named at the primary span; the
+/// check or the resolver says so when the finding points inside the definition).
+pub fn apply_config(model: &Model, out: &mut Diagnostics) {
     use forge_spec_base::diag::codes::{names::UNKNOWN_RULE, parse::INVALID_VALUE};
     let mut config = Vec::new();
     let unknown = |name: &forge_spec_ir::S| {
@@ -155,16 +151,15 @@ pub fn apply_config(
             ),
         }
     }
-    // (code, item name) → item spans: each diagnostic looks up only the names it mentions.
-    let mut allows: std::collections::HashMap<(&str, &str), Vec<forge_spec_base::source::Span>> =
-        std::collections::HashMap::new();
+    // (code, the span of the definition's name): what each `allow:` silences.
+    let mut allows: std::collections::HashSet<(&str, forge_spec_base::source::Span)> =
+        std::collections::HashSet::new();
     for a in &model.allows {
         match find(&a.rule.value) {
             Some(code) if code.fixed => config.push(fixed(code, &a.rule)),
-            Some(code) => allows
-                .entry((code.code, a.item.value.as_str()))
-                .or_default()
-                .push(a.item.span),
+            Some(code) => {
+                allows.insert((code.code, a.item.span));
+            }
             None => config.push(unknown(&a.rule)),
         }
     }
@@ -172,20 +167,9 @@ pub fn apply_config(
         if let Some(sev) = lints.get(d.code.code) {
             d.severity = *sev;
         }
-        if allows.is_empty() {
-            continue;
-        }
-        let p = d.primary.span;
-        let mut names: Vec<&str> = d.message.split('`').skip(1).step_by(2).collect();
-        names.push(sources.slice(p));
-        let silenced = names.iter().any(|name| {
-            allows.get(&(d.code.code, *name)).is_some_and(|spans| {
-                spans
-                    .iter()
-                    .any(|s| s.file == p.file && (*s == p || p.start >= s.start))
-            })
-        });
-        if silenced {
+        if d.subject
+            .is_some_and(|s| allows.contains(&(d.code.code, s)))
+        {
             d.severity = Severity::Allow;
         }
     }

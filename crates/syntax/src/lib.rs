@@ -238,9 +238,9 @@ fn widen(file: &SourceFile, span: Span) -> Span {
 }
 
 /// The JSON Schema of one spec file, as `forge-spec schema` prints it.
-pub fn json_schema() -> serde_json::Value {
+pub fn json_schema() -> Result<serde_json::Value, serde_json::Error> {
     let schema = schemars::generate::SchemaSettings::draft07()
         .into_generator()
         .into_root_schema_for::<SpecFile>();
-    serde_json::to_value(schema).unwrap_or_default()
+    serde_json::to_value(schema)
 }

@@ -116,6 +116,11 @@ pub struct Diagnostic {
     pub note: Option<String>,
     /// The primary span is a secret: renderers mask all of it in source snippets.
     pub masks_span: bool,
+    /// The span of the name of the definition the finding is about (a metric, SLO,
+    /// alert, panel, log event): the primary span unless [`Diagnostic::about`] or
+    /// [`Diagnostic::about_none`] says otherwise. `allow:` on a definition silences
+    /// what is about it, whatever the message says or where it points.
+    pub subject: Option<Span>,
 }
 
 impl Diagnostic {
@@ -132,7 +137,21 @@ impl Diagnostic {
             help: None,
             note: None,
             masks_span: false,
+            subject: Some(span),
         }
+    }
+
+    /// Says which definition the finding is about, by the span of its name.
+    pub fn about(mut self, name: Span) -> Self {
+        self.subject = Some(name);
+        self
+    }
+
+    /// Says the finding is about no one definition (the whole catalogue, a route), so
+    /// no definition's `allow:` silences it.
+    pub fn about_none(mut self) -> Self {
+        self.subject = None;
+        self
     }
 
     /// Marks the primary span as a secret, masked wherever the source is shown.

@@ -88,7 +88,8 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
         .collect();
     let mut rules = super::header(model, "#");
-    rules.push_str("groups:\n");
+    crate::yaml::key(&mut rules, 0, false, "groups");
+    rules.push('\n');
     let mut tests = promtool_tests::head(model, &rules_file(model));
     let mut skipped = Vec::new();
     let mut alerts_head = false;
@@ -128,5 +129,5 @@ pub fn emit(model: &Model, out: &mut Output) {
         ),
         tests,
     );
-    out.add("prometheus/prometheus.yml", scrape::render(model, &name));
+    out.add_text("prometheus/prometheus.yml", scrape::render(model, &name));
 }

@@ -6,7 +6,7 @@
 
 use super::rules::{Rule, slo_alert_names};
 use super::witness::{self, STEPS, Witness, series_text};
-use crate::yaml::scalar_str as q;
+use crate::yaml::{entry, item, key, map_entry};
 use forge_spec_expr::units::fmt_num;
 use forge_spec_expr::units::round12;
 use forge_spec_ir::slo::{Urgency, burn_windows};
@@ -39,11 +39,12 @@ pub struct ExpAlert {
 /// The file's first lines, up to `tests:` (the test groups follow, [`render_groups`]).
 pub fn head(m: &Model, rules_file: &str) -> String {
     let mut o = crate::header(m, "#");
-    o.push_str("rule_files:\n- ");
-    q(rules_file, &mut o);
-    o.push_str("\nevaluation_interval: ");
-    q(&minutes(m, 1), &mut o);
-    o.push_str("\ntests:\n");
+    key(&mut o, 0, false, "rule_files");
+    o.push('\n');
+    item(&mut o, 0, rules_file);
+    entry(&mut o, 0, false, "evaluation_interval", &minutes(m, 1));
+    key(&mut o, 0, false, "tests");
+    o.push('\n');
     o
 }
 
@@ -61,49 +62,29 @@ pub fn tail(skipped: &[String]) -> String {
 /// Appends test groups as items of the `tests:` list, written directly (the file grows
 /// with every alert and SLO).
 pub fn render_groups(tests: &[TestGroup], o: &mut String) {
-    let map = |o: &mut String, prefix: &str, key: &str, m: &BTreeMap<String, String>| {
-        o.push_str(prefix);
-        o.push_str(key);
-        if m.is_empty() {
-            o.push_str(": {}\n");
-            return;
-        }
-        o.push_str(":\n");
-        for (k, v) in m {
-            o.push_str("        ");
-            q(k, o);
-            o.push_str(": ");
-            q(v, o);
-            o.push('\n');
-        }
-    };
     for t in tests {
-        o.push_str("- name: ");
-        q(&t.name, o);
-        o.push_str("\n  interval: ");
-        q(&t.interval, o);
-        o.push_str("\n  input_series:\n");
+        entry(o, 0, true, "name", &t.name);
+        entry(o, 2, false, "interval", &t.interval);
+        key(o, 2, false, "input_series");
+        o.push('\n');
         for s in &t.input_series {
-            o.push_str("  - series: ");
-            q(&s.series, o);
-            o.push_str("\n    values: ");
-            q(&s.values, o);
-            o.push('\n');
+            entry(o, 2, true, "series", &s.series);
+            entry(o, 4, false, "values", &s.values);
         }
-        o.push_str("  alert_rule_test:\n");
+        key(o, 2, false, "alert_rule_test");
+        o.push('\n');
         for a in &t.alert_rule_test {
-            o.push_str("  - eval_time: ");
-            q(&a.eval_time, o);
-            o.push_str("\n    alertname: ");
-            q(&a.alertname, o);
+            entry(o, 2, true, "eval_time", &a.eval_time);
+            entry(o, 4, false, "alertname", &a.alertname);
+            key(o, 4, false, "exp_alerts");
             if a.exp_alerts.is_empty() {
-                o.push_str("\n    exp_alerts: []\n");
+                o.push_str(" []\n");
                 continue;
             }
-            o.push_str("\n    exp_alerts:\n");
+            o.push('\n');
             for e in &a.exp_alerts {
-                map(o, "    - ", "exp_labels", &e.exp_labels);
-                map(o, "      ", "exp_annotations", &e.exp_annotations);
+                map_entry(o, 4, true, "exp_labels", &e.exp_labels);
+                map_entry(o, 6, false, "exp_annotations", &e.exp_annotations);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Backend: the Prometheus rule file — explicit alerts and, per SLO, the error-ratio
 //! recording rules over every window, metadata rules and burn-rate alerts.
 
-use crate::yaml::scalar_str as q;
+use crate::yaml::{entry, key, map_entry};
 use forge_spec_expr::units::fmt_num;
 use forge_spec_ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
 use forge_spec_ir::{Alert, Model, Sli, Slo};
@@ -19,9 +19,9 @@ pub struct Rule {
 
 /// Appends a group's `- name:` and `rules:` lines (its rules follow, [`render_rule`]).
 pub fn render_group_head(name: &str, o: &mut String) {
-    o.push_str("- name: ");
-    q(name, o);
-    o.push_str("\n  rules:\n");
+    entry(o, 0, true, "name", name);
+    key(o, 2, false, "rules");
+    o.push('\n');
 }
 
 /// Appends one rule as an item of a group's `rules:` list, written directly (the rule
@@ -29,12 +29,8 @@ pub fn render_group_head(name: &str, o: &mut String) {
 pub fn render_rule(r: &Rule, o: &mut String) {
     let mut first = true;
     let mut field = |o: &mut String, key: &str, value: &str| {
-        o.push_str(if first { "  - " } else { "    " });
+        entry(o, if first { 2 } else { 4 }, first, key, value);
         first = false;
-        o.push_str(key);
-        o.push_str(": ");
-        q(value, o);
-        o.push('\n');
     };
     if let Some(x) = &r.record {
         field(o, "record", x);
@@ -47,18 +43,8 @@ pub fn render_rule(r: &Rule, o: &mut String) {
         field(o, "for", x);
     }
     for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
-        if map.is_empty() {
-            continue;
-        }
-        o.push_str("    ");
-        o.push_str(key);
-        o.push_str(":\n");
-        for (k, v) in map {
-            o.push_str("      ");
-            q(k, o);
-            o.push_str(": ");
-            q(v, o);
-            o.push('\n');
+        if !map.is_empty() {
+            map_entry(o, 4, false, key, map);
         }
     }
 }
@@ -201,15 +187,12 @@ pub use forge_spec_ir::slo::slo_alert_names;
 
 /// Appends a recording rule with the labels every SLO rule carries.
 fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, slo: &str) {
-    o.push_str("  - record: ");
-    q(record, o);
-    o.push_str("\n    expr: ");
-    q(expr, o);
-    o.push_str("\n    labels:\n      service: ");
-    q(svc, o);
-    o.push_str("\n      slo: ");
-    q(slo, o);
+    entry(o, 2, true, "record", record);
+    entry(o, 4, false, "expr", expr);
+    key(o, 4, false, "labels");
     o.push('\n');
+    entry(o, 6, false, "service", svc);
+    entry(o, 6, false, "slo", slo);
 }
 
 /// Appends an SLO's groups — recording rules per window, metadata rules, burn-rate

@@ -41,7 +41,7 @@ struct ScrapeConfig {
     static_configs: Vec<Targets>,
 }
 
-pub fn render(model: &Model, rules_file: &str) -> String {
+pub fn render(model: &Model, rules_file: &str) -> Result<String, serde_json::Error> {
     let interval = model.scaled(model.scrape_interval).to_prometheus();
     let cfg = Config {
         global: Global {

@@ -52,11 +52,13 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Some(s) if s.value.trim().is_empty() => out.push(
                 Diagnostic::new(&BAD_SUMMARY, s.span, format!("alert `{}` has an empty summary", a.name.value))
                     .label("empty")
+                    .about(a.name.span)
                     .help("write one sentence saying what is wrong"),
             ),
             Some(s) if s.value.contains("{{") => out.push(
                 Diagnostic::new(&BAD_SUMMARY, s.span, format!("the summary of `{}` is templated", a.name.value))
                     .label("contains `{{`")
+                    .about(a.name.span)
                     .help("keep the summary constant so notifications group; put values in `description:`"),
             ),
             Some(_) => {}

@@ -59,6 +59,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("the condition of `{}` is always {verdict}", a.name.value),
             )
             .label(format!("always {verdict}"))
+            .about(a.name.span)
             .help(if verdict == "true" {
                 "this alert would fire forever; fix the threshold"
             } else {

@@ -44,10 +44,11 @@ forge_spec_base::declare_code! {
 }
 
 use forge_spec_base::diag::Diagnostic;
+use forge_spec_base::source::Span;
 use forge_spec_expr::gotmpl::{self, Engine};
 use forge_spec_ir::S;
 
-fn report(field: &str, value: &S, engine: Engine, out: &mut Vec<Diagnostic>) {
+fn report(field: &str, value: &S, about: Span, engine: Engine, out: &mut Vec<Diagnostic>) {
     if !gotmpl::is_template(&value.value) {
         return;
     }
@@ -69,6 +70,7 @@ fn report(field: &str, value: &S, engine: Engine, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label(format!("at `{fragment}`"))
+            .about(about)
             .help(format!(
                 "templates are Go text/template; {} defines: {}",
                 engine.name,
@@ -84,15 +86,16 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for a in &cx.model.alerts {
         let name = &a.name.value;
         if let Some(s) = &a.summary {
-            report(&format!("`{name}`'s summary"), s, p, out);
+            report(&format!("`{name}`'s summary"), s, a.name.span, p, out);
         }
         if let Some(d) = &a.description {
-            report(&format!("`{name}`'s description"), d, p, out);
+            report(&format!("`{name}`'s description"), d, a.name.span, p, out);
         }
         for (label, value) in &a.labels {
             report(
                 &format!("`{name}`'s label `{}`", label.value),
                 value,
+                a.name.span,
                 p,
                 out,
             );
@@ -121,7 +124,13 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         for (field, value) in fields {
             if let Some(v) = value {
-                report(&format!("receiver `{name}`'s {field}"), v, am, out);
+                report(
+                    &format!("receiver `{name}`'s {field}"),
+                    v,
+                    r.name.span,
+                    am,
+                    out,
+                );
             }
         }
     }

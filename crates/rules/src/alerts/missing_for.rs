@@ -62,6 +62,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .label("rates and quantiles jump between evaluations; no `for`")
+                .about(a.name.span)
                 .help("add `for 5m` to the condition so a single spike does not page"),
             );
         }

@@ -60,7 +60,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     s.value
                 ),
             )
-            .label("not allowed");
+            .label("not allowed")
+            .about(a.name.span);
             let d = d.suggest(
                 &s.value,
                 allowed.iter().map(String::as_str),

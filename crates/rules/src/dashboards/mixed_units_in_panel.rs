@@ -63,7 +63,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     )
                     .label(format!("in {}", other.name()))
                     .secondary(fq.text.span, format!("in {}", first.name()))
-                    .help("split the panel: one unit per panel"),
+                    .help("split the panel: one unit per panel")
+                    .about(p.span),
                 );
             }
         }

@@ -56,6 +56,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                             ),
                         )
                         .label("a counter's raw value")
+                        .about(p.span)
                         .help(format!(
                             "show its rate: `rate({})` or `increase(...)`",
                             q.text.value.trim()

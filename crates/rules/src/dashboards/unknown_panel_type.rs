@@ -60,7 +60,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     k.span,
                     format!("`{}` is not a supported panel type", k.value),
                 )
-                .label("unknown type");
+                .label("unknown type")
+                .about(p.span);
                 out.push(match did_you_mean(&k.value, PANEL_TYPES.iter().copied()) {
                     Some(s) => diag.help(format!("did you mean `{s}`?")),
                     None => diag.help(format!(

@@ -37,7 +37,9 @@ pub const TYPES: &[&str] = &["string", "int", "float", "bool", "duration"];
 /// Detection: unknown levels and field types.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    let level = |s: &forge_spec_ir::S, out: &mut Vec<Diagnostic>| {
+    let level = |s: &forge_spec_ir::S,
+                 about: Option<forge_spec_base::source::Span>,
+                 out: &mut Vec<Diagnostic>| {
         if !LEVELS.contains(&s.value.as_str()) {
             let d = Diagnostic::new(
                 &INVALID_LOG_EVENT,
@@ -45,6 +47,10 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("`{}` is not a log level", s.value),
             )
             .label("unknown level");
+            let d = match about {
+                Some(name) => d.about(name),
+                None => d,
+            };
             out.push(d.suggest(
                 &s.value,
                 LEVELS.iter().copied(),
@@ -53,10 +59,10 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     if let Some(l) = &m.logs.level {
-        level(l, out);
+        level(l, None, out);
     }
     for ev in &m.logs.events {
-        level(&ev.level, out);
+        level(&ev.level, Some(ev.name.span), out);
         for f in &ev.fields {
             if !TYPES.contains(&f.kind.as_str()) {
                 let d = Diagnostic::new(
@@ -64,7 +70,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     f.kind_span,
                     format!("`{}` is not a field type", f.kind),
                 )
-                .label("unknown type");
+                .label("unknown type")
+                .about(ev.name.span);
                 out.push(d.suggest(
                     &f.kind,
                     TYPES.iter().copied(),

@@ -52,6 +52,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     Diagnostic::new(&REQUEST_DUMP_LOG_FIELD, f.name.span, format!("log event `{}` dumps a whole `{}`", ev.name.value, f.name.value))
                         .label("a whole request or payload")
+                        .about(ev.name.span)
                         .help("log the specific fields you need (method, route, status, duration), never the whole request"),
                 );
             }

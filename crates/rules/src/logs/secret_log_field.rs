@@ -71,6 +71,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .label("would be written to the logs")
+                    .about(ev.name.span)
                     .help(format!(
                         "declare it `{}: {{type: {}, redacted: true}}`, or do not log it",
                         f.name.value, f.kind

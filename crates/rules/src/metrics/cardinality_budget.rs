@@ -99,6 +99,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 format!("the catalogue may have {total} series (budget {TOTAL})"),
             )
             .label("first metric of the catalogue")
+            .about_none()
             .help("reduce label bounds on the largest metrics"),
         );
     }

@@ -43,6 +43,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{}` is a {} but declares buckets", mt.name.value, mt.kind),
                 )
                 .label("only histograms have buckets")
+                .about(mt.name.span)
                 .help("remove `buckets:` or make the metric a histogram"),
             );
             continue;
@@ -64,7 +65,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(&INVALID_BUCKETS, span, format!("the buckets of `{}` are invalid: {first}", mt.name.value))
                     .label(if problems.len() > 1 { format!("{} problems", problems.len()) } else { "invalid".into() })
-                    .help("list distinct positive upper bounds in ascending order; +Inf is added automatically"),
+                    .help("list distinct positive upper bounds in ascending order; +Inf is added automatically")
+                    .about(mt.name.span),
             );
         }
     }

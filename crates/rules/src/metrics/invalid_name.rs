@@ -59,6 +59,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         format!("`{}` is not a valid label name", l.name.value),
                     )
                     .label("not [a-zA-Z_][a-zA-Z0-9_]*")
+                    .about(mt.name.span)
                     .help("use letters, digits and `_` only, not starting with a digit"),
                 );
             }

@@ -57,6 +57,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         format!("{what} name `{}` is not snake_case", n.value),
                     )
                     .label("capital letters")
+                    .about(mt.name.span)
                     .help(format!("rename it to `{}`", snake(&n.value))),
                 );
             }

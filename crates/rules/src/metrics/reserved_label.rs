@@ -40,6 +40,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         format!("label `{}` starts with `__`", l.name.value),
                     )
                     .label("reserved for Prometheus")
+                    .about(mt.name.span)
                     .help(format!(
                         "rename it to `{}`",
                         l.name.value.trim_start_matches('_')

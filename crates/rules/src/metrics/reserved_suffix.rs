@@ -67,6 +67,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .label("reserved label")
+                    .about(mt.name.span)
                     .help("rename the label"),
                 );
             }

@@ -62,6 +62,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .label("one series per identifier")
+                    .about(mt.name.span)
                     .help("remove the label; log the identifier in a log event instead"),
                 );
             } else if l.values.is_none() && l.max_values.is_none() {
@@ -75,6 +76,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                     )
                     .label("unbounded")
+                    .about(mt.name.span)
                     .help("declare `values: [...]` (a closed set) or `max_values: N`"),
                 );
             }

@@ -62,6 +62,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .label(format!("`{part}`"))
+                .about(s.name.span)
                 .secondary(total.text.span, "`total`")
                 .help(format!(
                     "narrow `{part}` with a label matcher, e.g. `{}{{code=\"5xx\"}}`",

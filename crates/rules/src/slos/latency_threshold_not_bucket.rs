@@ -69,6 +69,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label("no such bucket")
+            .about(s.name.span)
             .help(format!(
                 "use one of its bounds ({}s) or add this one to its buckets",
                 bounds.join("s, ")

@@ -45,6 +45,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .label("not strictly between 0% and 100%")
+                .about(s.name.span)
                 .help("an objective needs an error budget: use e.g. 99.9%"),
             );
         }

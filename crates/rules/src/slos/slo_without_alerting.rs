@@ -71,6 +71,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     ),
                 )
                 .label("the page threshold is above a 100% error ratio")
+                .about(s.name.span)
                 .help("raise the objective, or page from an explicit alert"),
             );
         }

@@ -141,6 +141,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{}` fires at {alert_text}, {} than SLO `{}` ({implied_text})", a.name.value, factor(threshold, implied), slo.name.value),
                 )
                 .label(format!("threshold {alert_text}"))
+                .about(a.name.span)
                 .secondary(slo_span, format!("SLO `{}` implies {implied_text}", slo.name.value))
                 .help(format!("alert at the SLO's threshold ({implied_text}), or rely on the SLO's burn-rate alerts and drop `slo:`")),
             );

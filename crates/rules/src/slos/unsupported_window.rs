@@ -43,6 +43,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!("SLO `{}` has a period of {}", s.name.value, s.period),
                 )
                 .label("not a whole number of days between 7d and 90d")
+                .about(s.name.span)
                 .help("use 30d (the default), 28d or 7d"),
             );
         }
