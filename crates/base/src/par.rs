@@ -3,6 +3,12 @@
 //!
 //! Results always come back in input order, so the output does not depend on the number
 //! of threads or on scheduling; `FORGE_JOBS=1` runs everything on the calling thread.
+//!
+//! Why not rayon: the same API on rayon's pool (`par_iter().map().collect()`,
+//! `into_par_iter().chunks()`, `rayon::join`; tried 2026-11-30, rayon 1.12) built the
+//! 10,000-item synthetic spec in 1.38–1.56 s against 1.28–1.31 s here, and the
+//! 1,000-item one in 147 against 136 ms (hyperfine, 10–30 runs, 2 cores): resolve and
+//! check were 10–35% slower by `FORGE_TIMINGS=1`.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
