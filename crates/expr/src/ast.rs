@@ -32,19 +32,80 @@ pub struct Expr {
 pub enum ExprKind {
     Selector(Selector),
     Number(Quantity),
+    /// A string literal (arguments of `label_replace`, `label_join`, `count_values`).
+    Str(String),
     Call(Call),
-    Up { target: String, target_pos: Pos },
+    Up {
+        target: String,
+        target_pos: Pos,
+    },
     Neg(Box<Expr>),
-    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>, BinMod),
     Paren(Box<Expr>),
+    /// `expr[range:step]`, with its own `offset` and `@`.
+    Subquery(Box<Subquery>),
+}
+
+/// The modifiers of a binary operator: `bool`, and vector matching.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct BinMod {
+    /// `bool`: a comparison returns 0/1 instead of filtering.
+    pub bool_: bool,
+    pub matching: Option<Box<Matching>>,
+}
+
+/// `on(...)`/`ignoring(...)`, optionally with `group_left(...)`/`group_right(...)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matching {
+    /// `on` (else `ignoring`).
+    pub on: bool,
+    pub labels: Vec<(String, Pos)>,
+    pub group: Option<Group>,
+}
+
+/// Many-to-one (`group_left`) or one-to-many (`group_right`) matching, with the labels
+/// copied from the "one" side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// `group_left` (else `group_right`).
+    pub left: bool,
+    pub labels: Vec<(String, Pos)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subquery {
+    pub expr: Expr,
+    pub range: Duration,
+    pub step: Option<Duration>,
+    pub offset: Option<Offset>,
+    pub at: Option<At>,
+}
+
+/// `offset 5m` (or `offset -5m`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Offset {
+    pub negative: bool,
+    pub by: Duration,
+    pub pos: Pos,
+}
+
+/// `@ <unix time>`, `@ start()`, `@ end()`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum At {
+    Time(String),
+    Start,
+    End,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Selector {
+    /// The metric name; empty when the selector names it with `__name__` matchers only.
     pub metric: String,
     pub metric_pos: Pos,
     pub matchers: Vec<Matcher>,
     pub range: Option<(Duration, Pos)>,
+    pub offset: Option<Offset>,
+    pub at: Option<At>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -112,6 +173,9 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    Mod,
+    Pow,
+    Atan2,
     Gt,
     Ge,
     Lt,
@@ -130,6 +194,9 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Mod => "%",
+            BinOp::Pow => "^",
+            BinOp::Atan2 => "atan2",
             BinOp::Gt => ">",
             BinOp::Ge => ">=",
             BinOp::Lt => "<",
@@ -149,13 +216,19 @@ impl BinOp {
         )
     }
 
-    /// Binding strength; higher binds tighter.
+    pub fn is_set(self) -> bool {
+        matches!(self, BinOp::And | BinOp::Or | BinOp::Unless)
+    }
+
+    /// Binding strength, PromQL's; higher binds tighter.
     pub fn precedence(self) -> u8 {
         match self {
-            BinOp::And | BinOp::Or | BinOp::Unless => 1,
-            BinOp::Gt | BinOp::Ge | BinOp::Lt | BinOp::Le | BinOp::Eq | BinOp::Ne => 2,
-            BinOp::Add | BinOp::Sub => 3,
-            BinOp::Mul | BinOp::Div => 4,
+            BinOp::Or => 1,
+            BinOp::And | BinOp::Unless => 2,
+            BinOp::Gt | BinOp::Ge | BinOp::Lt | BinOp::Le | BinOp::Eq | BinOp::Ne => 3,
+            BinOp::Add | BinOp::Sub => 4,
+            BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Atan2 => 5,
+            BinOp::Pow => 6,
         }
     }
 }
@@ -202,7 +275,7 @@ impl fmt::Display for Expr {
         match &self.kind {
             ExprKind::Selector(s) => {
                 f.write_str(&s.metric)?;
-                if !s.matchers.is_empty() {
+                if !s.matchers.is_empty() || s.metric.is_empty() {
                     f.write_str("{")?;
                     for (i, m) in s.matchers.iter().enumerate() {
                         if i > 0 {
@@ -215,9 +288,18 @@ impl fmt::Display for Expr {
                 if let Some((d, _)) = s.range {
                     write!(f, "[{d}]")?;
                 }
-                Ok(())
+                write_mods(f, s.offset.as_ref(), s.at.as_ref())
             }
             ExprKind::Number(q) => f.write_str(&q.text),
+            ExprKind::Str(s) => f.write_str(&quote(s)),
+            ExprKind::Subquery(sq) => {
+                write!(f, "{}[{}:", sq.expr, sq.range)?;
+                if let Some(step) = sq.step {
+                    write!(f, "{step}")?;
+                }
+                f.write_str("]")?;
+                write_mods(f, sq.offset.as_ref(), sq.at.as_ref())
+            }
             ExprKind::Call(c) => {
                 write!(f, "{}(", c.func)?;
                 for (i, a) in c.args.iter().enumerate() {
@@ -236,10 +318,70 @@ impl fmt::Display for Expr {
             }
             ExprKind::Up { target, .. } => write!(f, "up({})", quote(target)),
             ExprKind::Neg(e) => write!(f, "-{e}"),
-            ExprKind::Binary(op, l, r) => write!(f, "{l} {} {r}", op.as_str()),
+            ExprKind::Binary(op, l, r, m) => write!(f, "{l} {}{m} {r}", op.as_str()),
             ExprKind::Paren(e) => write!(f, "({e})"),
         }
     }
+}
+
+fn write_mods(f: &mut fmt::Formatter<'_>, offset: Option<&Offset>, at: Option<&At>) -> fmt::Result {
+    if let Some(o) = offset {
+        write!(f, "{o}")?;
+    }
+    if let Some(at) = at {
+        write!(f, " {at}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.negative { "-" } else { "" };
+        write!(f, " offset {sign}{}", self.by)
+    }
+}
+
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            At::Time(t) => write!(f, "@ {t}"),
+            At::Start => f.write_str("@ start()"),
+            At::End => f.write_str("@ end()"),
+        }
+    }
+}
+
+/// The modifiers after an operator, each with a leading space (PromQL syntax too).
+impl fmt::Display for BinMod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.bool_ {
+            f.write_str(" bool")?;
+        }
+        if let Some(m) = &self.matching {
+            let kw = if m.on { "on" } else { "ignoring" };
+            write!(f, " {kw}({})", names(&m.labels))?;
+            if let Some(g) = &m.group {
+                let kw = if g.left { "group_left" } else { "group_right" };
+                write!(f, " {kw}")?;
+                if !g.labels.is_empty() {
+                    write!(f, "({})", names(&g.labels))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Label names joined with `, `.
+pub fn names(labels: &[(String, Pos)]) -> String {
+    let mut out = String::new();
+    for (i, (l, _)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(l);
+    }
+    out
 }
 
 /// A double-quoted string literal with `\` and `"` escaped (valid in PromQL too).

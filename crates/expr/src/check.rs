@@ -3,9 +3,11 @@
 //! and a unit; misuse becomes an X-family diagnostic at the exact token.
 
 use super::ast::*;
+use super::functions::{self, Aggregation, Arg, Func, Labels, Out};
 use super::{Catalog, MetricKind, Series, SourceMap, Unit};
 use forge_spec_base::diag::codes::exprs as x;
 use forge_spec_base::diag::{Diagnostic, did_you_mean};
+use std::collections::BTreeSet;
 
 /// The type of an expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,6 +18,12 @@ pub struct Ty {
     pub unit: Unit,
     /// A number literal, with the unit it was written in.
     pub literal: Option<LitUnit>,
+    /// The unit of the bucket bounds (`le`) when the series are histogram buckets,
+    /// kept through `rate` and aggregations for `histogram_quantile`.
+    pub le: Option<Unit>,
+    /// The labels every result series may carry; `None` when not known (a metric
+    /// outside the catalogue, a `__name__` regex).
+    pub labels: Option<BTreeSet<String>>,
 }
 
 impl Ty {
@@ -25,6 +33,14 @@ impl Ty {
             raw: None,
             unit,
             literal: Some(lit),
+            le: None,
+            labels: Some(BTreeSet::new()),
+        }
+    }
+    fn number(unit: Unit) -> Ty {
+        Ty {
+            literal: None,
+            ..Ty::scalar(unit, LitUnit::None)
         }
     }
     fn vector(unit: Unit) -> Ty {
@@ -33,15 +49,29 @@ impl Ty {
             raw: None,
             unit,
             literal: None,
+            le: None,
+            labels: None,
         }
     }
     fn unknown() -> Ty {
-        Ty {
-            vector: true,
-            raw: None,
-            unit: Unit::None,
-            literal: None,
-        }
+        Ty::vector(Unit::None)
+    }
+    fn with_labels(mut self, labels: Option<BTreeSet<String>>) -> Ty {
+        self.labels = labels;
+        self
+    }
+}
+
+fn set<'a>(labels: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    labels.into_iter().map(str::to_string).collect()
+}
+
+/// `rate`'s unit for a counter of `unit`.
+fn per_second(unit: &Unit) -> Unit {
+    match unit {
+        Unit::Seconds => Unit::Ratio,
+        Unit::Bytes => Unit::BytesPerSecond,
+        _ => Unit::PerSecond,
     }
 }
 
@@ -53,29 +83,6 @@ pub struct Checked {
     pub targets: Vec<(String, Pos)>,
     pub diagnostics: Vec<Diagnostic>,
 }
-
-const FUNCTIONS: &[&str] = &[
-    "rate",
-    "increase",
-    "irate",
-    "p50",
-    "p75",
-    "p90",
-    "p95",
-    "p99",
-    "quantile",
-    "ratio",
-    "sum",
-    "avg",
-    "min",
-    "max",
-    "count",
-    "absent",
-    "avg_over_time",
-    "max_over_time",
-    "min_over_time",
-    "up",
-];
 
 struct Ctx<'a> {
     cat: &'a Catalog,
@@ -167,13 +174,49 @@ impl Ctx<'_> {
                     };
                     self.push(d);
                 }
-                Ty::vector(Unit::None)
+                Ty::vector(Unit::None).with_labels(Some(set(["job", "instance"])))
             }
-            ExprKind::Neg(inner) => self.expr(inner),
+            ExprKind::Neg(inner) => {
+                let mut ty = self.expr(inner);
+                ty.raw = None;
+                ty
+            }
             ExprKind::Paren(inner) => self.expr(inner),
             ExprKind::Call(c) => self.call(e, c),
-            ExprKind::Binary(op, l, r) => self.binary(*op, l, r),
+            ExprKind::Binary(op, l, r, m) => self.binary(*op, l, r, m),
+            ExprKind::Str(_) => {
+                self.wrong_arg(
+                    e,
+                    "a string is only an argument (of `label_replace`, `label_join`, `count_values`)",
+                    "a string",
+                );
+                Ty::unknown()
+            }
+            ExprKind::Subquery(sq) => {
+                let inner = self.expr(&sq.expr);
+                if !inner.vector {
+                    self.wrong_arg(
+                        &sq.expr,
+                        "a subquery ranges over series, not a number",
+                        "a number",
+                    );
+                }
+                self.wrong_arg(
+                    e,
+                    "a subquery is a range: it is the argument of a range function",
+                    "a range",
+                );
+                inner
+            }
         }
+    }
+
+    /// An X010 finding at `at`.
+    fn wrong_arg(&mut self, at: &Expr, message: &str, label: &str) {
+        let d = Diagnostic::new(&x::WRONG_ARGUMENTS, self.span(at.pos), message.to_string())
+            .label(label.to_string())
+            .help("see `forge-spec explain X010` for the functions and what they take");
+        self.push(d);
     }
 
     fn selector(&mut self, s: &Selector) -> Ty {
@@ -192,11 +235,20 @@ impl Ctx<'_> {
                 self.push(d);
             }
         }
+        if s.metric.is_empty() {
+            // `{__name__=~"..."}`: any metric; nothing is known of it.
+            return Ty::unknown();
+        }
         let Some((_, info, series)) = self.cat.resolve(&s.metric) else {
             if self.cat.recorded.contains(&s.metric) {
                 return Ty::unknown();
             }
-            let d = self.cat.unknown_metric(&s.metric, self.span(s.metric_pos));
+            let mut d = self.cat.unknown_metric(&s.metric, self.span(s.metric_pos));
+            if s.metric == "up" {
+                d.help = Some(
+                    "`up` of a scrape target is written `up(target)`, e.g. `up(api) == 0`".into(),
+                );
+            }
             self.push(d);
             return Ty::unknown();
         };
@@ -248,11 +300,21 @@ impl Ctx<'_> {
             Series::Sum => (MetricKind::Counter, info.unit.clone()),
             Series::Count | Series::Bucket => (MetricKind::Counter, Unit::None),
         };
+        let mut labels: BTreeSet<String> = info.labels.keys().cloned().collect();
+        labels.extend(["job".to_string(), "instance".to_string()]);
+        if series == Series::Bucket {
+            labels.insert("le".into());
+        }
+        if series == Series::Whole && info.kind == MetricKind::Summary {
+            labels.insert("quantile".into());
+        }
         Ty {
             vector: true,
             raw: Some(raw),
             unit,
             literal: None,
+            le: (series == Series::Bucket).then(|| info.unit.clone()),
+            labels: Some(labels),
         }
     }
 
@@ -314,22 +376,6 @@ impl Ctx<'_> {
         false
     }
 
-    /// The one selector argument of a range function (`rate`, `avg_over_time`…), which
-    /// must be a metric of `kind`; its type, or None when the call is malformed.
-    fn range_arg(&mut self, e: &Expr, c: &Call, kind: MetricKind, what: &str) -> Option<Ty> {
-        if !self.arity(c, e, 1) {
-            return None;
-        }
-        let sel = self.selector_arg(&c.func, &c.args[0])?;
-        let ty = self.selector(sel);
-        if let Some(raw) = ty.raw
-            && raw != kind
-        {
-            self.wrong_kind(sel, raw, kind, &format!("`{}` needs {what}", c.func));
-        }
-        Some(ty)
-    }
-
     /// Aggregations and `absent` take series; a number there is refused (X011).
     fn series_arg(&mut self, f: &str, arg: &Expr, ty: &Ty) {
         if !ty.vector {
@@ -347,141 +393,404 @@ impl Ctx<'_> {
     fn call(&mut self, e: &Expr, c: &Call) -> Ty {
         let f = c.func.as_str();
         match f {
-            "rate" | "increase" | "irate" => {
-                let Some(ty) = self.range_arg(e, c, MetricKind::Counter, "a counter") else {
-                    return Ty::unknown();
-                };
-                let unit = if f == "increase" {
-                    ty.unit
-                } else {
-                    match ty.unit {
-                        Unit::Seconds => Unit::Ratio,
-                        Unit::Bytes => Unit::BytesPerSecond,
-                        _ => Unit::PerSecond,
-                    }
-                };
-                Ty::vector(unit)
+            "p50" | "p75" | "p90" | "p95" | "p99" => return self.histogram_quantile(e, c),
+            "quantile" if histogram_shorthand(self.cat, c) => {
+                return self.histogram_quantile(e, c);
             }
-            "p50" | "p75" | "p90" | "p95" | "p99" | "quantile" => {
-                let (n, hist_arg) = if f == "quantile" { (2, 1) } else { (1, 0) };
-                if !self.arity(c, e, n) {
-                    return Ty::unknown();
+            "ratio" => return self.ratio(e, c),
+            _ => {}
+        }
+        if let Some(a) = functions::aggregation(f) {
+            return self.aggregate(e, c, a);
+        }
+        if let Some(g) = &c.grouping {
+            let at = g.labels.first().map_or(c.func_pos, |(_, p)| *p);
+            let d = Diagnostic::new(
+                &x::WRONG_ARGUMENTS,
+                self.span(at),
+                format!("`by`/`without` applies to aggregations, not to `{f}`"),
+            )
+            .label("not an aggregation")
+            .help("aggregate first, e.g. `sum by (job) (rate(x))`");
+            self.push(d);
+        }
+        if let Some(func) = functions::function(f) {
+            return self.function(e, c, func);
+        }
+        let later = functions::LATER.iter().find(|(name, _)| *name == f);
+        let d = Diagnostic::new(
+            &x::UNKNOWN_FUNCTION,
+            self.span(c.func_pos),
+            match later {
+                Some((_, v)) => format!("`{f}` needs Prometheus {v}; the Prometheus this spec targets (2.42) does not have it"),
+                None => format!("unknown function `{f}`"),
+            },
+        )
+        .label("not a function of the condition language");
+        let d = if later.is_some() {
+            d.help("write it with the functions of Prometheus 2.42 (`forge-spec explain X003` lists them)")
+        } else {
+            let names: Vec<&str> = functions::all_names().collect();
+            d.suggest(
+                f,
+                names.iter().copied(),
+                "`forge-spec explain X003` lists the functions",
+            )
+        };
+        self.push(d);
+        for a in &c.args {
+            self.expr(a);
+        }
+        Ty::unknown()
+    }
+
+    /// `p95(h)`, `quantile(0.95, h)`: a quantile of a classic histogram's buckets.
+    fn histogram_quantile(&mut self, e: &Expr, c: &Call) -> Ty {
+        let f = c.func.as_str();
+        let (n, hist_arg) = if f == "quantile" { (2, 1) } else { (1, 0) };
+        if !self.arity(c, e, n) {
+            return Ty::unknown();
+        }
+        if f == "quantile" {
+            match &c.args[0].kind {
+                ExprKind::Number(q) if (0.0..=1.0).contains(&q.value) => {}
+                _ => {
+                    let d = Diagnostic::new(
+                        &x::WRONG_ARGUMENTS,
+                        self.span(c.args[0].pos),
+                        "`quantile` needs a number between 0 and 1 first",
+                    )
+                    .label("not a quantile")
+                    .help("write `quantile(0.95, histogram)` or use `p95(histogram)`");
+                    self.push(d);
                 }
-                if f == "quantile" {
-                    match &c.args[0].kind {
-                        ExprKind::Number(q) if (0.0..=1.0).contains(&q.value) => {}
-                        _ => {
-                            let d = Diagnostic::new(
-                                &x::WRONG_ARGUMENTS,
-                                self.span(c.args[0].pos),
-                                "`quantile` needs a number between 0 and 1 first",
-                            )
-                            .label("not a quantile")
-                            .help("write `quantile(0.95, histogram)` or use `p95(histogram)`");
-                            self.push(d);
-                        }
-                    }
-                }
-                let Some(sel) = self.selector_arg(f, &c.args[hist_arg]) else {
-                    return Ty::unknown();
-                };
+            }
+        }
+        let Some(sel) = self.selector_arg(f, &c.args[hist_arg]) else {
+            return Ty::unknown();
+        };
+        let ty = self.selector(sel);
+        if let Some(raw) = ty.raw
+            && raw != MetricKind::Histogram
+        {
+            self.wrong_kind(
+                sel,
+                raw,
+                MetricKind::Histogram,
+                &format!("`{f}` needs a histogram"),
+            );
+        }
+        let labels = match &c.grouping {
+            Some(g) => self.grouped(g, ty.labels.as_ref()),
+            None => Some(BTreeSet::new()),
+        };
+        Ty::vector(ty.unit).with_labels(labels)
+    }
+
+    /// `ratio(errors, total)`: the ratio of two counters' rates.
+    fn ratio(&mut self, e: &Expr, c: &Call) -> Ty {
+        if !self.arity(c, e, 2) {
+            return Ty::unknown();
+        }
+        let mut labels = None;
+        for arg in &c.args {
+            if let Some(sel) = self.selector_arg("ratio", arg) {
                 let ty = self.selector(sel);
+                labels = labels.or(ty.labels);
                 if let Some(raw) = ty.raw
-                    && raw != MetricKind::Histogram
+                    && raw != MetricKind::Counter
                 {
                     self.wrong_kind(
                         sel,
                         raw,
-                        MetricKind::Histogram,
-                        &format!("`{f}` needs a histogram"),
+                        MetricKind::Counter,
+                        "`ratio` divides rates of counters",
                     );
                 }
-                Ty::vector(ty.unit)
             }
-            "ratio" => {
-                if !self.arity(c, e, 2) {
-                    return Ty::unknown();
+        }
+        let labels = match &c.grouping {
+            Some(g) => self.grouped(g, labels.as_ref()),
+            None => Some(BTreeSet::new()),
+        };
+        Ty::vector(Unit::Ratio).with_labels(labels)
+    }
+
+    /// The labels after `by (...)`/`without (...)` of series carrying `input`.
+    fn grouped(&self, g: &Grouping, input: Option<&BTreeSet<String>>) -> Option<BTreeSet<String>> {
+        if g.without {
+            input.map(|i| {
+                let mut out = i.clone();
+                for (l, _) in &g.labels {
+                    out.remove(l);
                 }
-                for arg in &c.args {
-                    if let Some(sel) = self.selector_arg(f, arg) {
-                        let ty = self.selector(sel);
-                        if let Some(raw) = ty.raw
-                            && raw != MetricKind::Counter
-                        {
-                            self.wrong_kind(
-                                sel,
-                                raw,
-                                MetricKind::Counter,
-                                "`ratio` divides rates of counters",
-                            );
-                        }
+                out
+            })
+        } else {
+            Some(g.labels.iter().map(|(l, _)| l.clone()).collect())
+        }
+    }
+
+    /// An aggregation: `sum by (job) (x)`, `topk(5, x)`, `count_values("v", x)`.
+    fn aggregate(&mut self, e: &Expr, c: &Call, a: &Aggregation) -> Ty {
+        let n = 1 + usize::from(a.param.is_some());
+        if !self.arity(c, e, n) {
+            for arg in &c.args {
+                self.expr(arg);
+            }
+            return Ty::unknown();
+        }
+        let mut extra = None;
+        if let Some(param) = a.param {
+            let p = &c.args[0];
+            match param {
+                Arg::Str => match &p.kind {
+                    ExprKind::Str(label) => extra = Some(label.clone()),
+                    _ => self.wrong_arg(
+                        p,
+                        &format!("`{}` takes a label name first, as a string", a.name),
+                        "not a string",
+                    ),
+                },
+                _ => {
+                    let ty = self.expr(p);
+                    if ty.vector {
+                        self.wrong_arg(
+                            p,
+                            &format!("`{}` takes a number first", a.name),
+                            "not a number",
+                        );
                     }
                 }
-                Ty::vector(Unit::Ratio)
             }
-            "sum" | "avg" | "min" | "max" | "count" => {
-                if !self.arity(c, e, 1) {
-                    return Ty::unknown();
-                }
-                let inner = self.expr(&c.args[0]);
-                self.series_arg(f, &c.args[0], &inner);
-                let unit = if f == "count" { Unit::None } else { inner.unit };
-                Ty {
-                    vector: true,
-                    raw: if f == "sum" {
-                        inner.raw
-                    } else {
-                        inner.raw.filter(|k| *k == MetricKind::Gauge)
-                    },
-                    unit,
-                    literal: None,
-                }
+        }
+        let arg = &c.args[n - 1];
+        let inner = self.expr(arg);
+        self.series_arg(&c.func, arg, &inner);
+        let unit = match a.out {
+            Out::Count => Unit::None,
+            _ => inner.unit.clone(),
+        };
+        let raw = match a.name {
+            "sum" => inner.raw,
+            "avg" | "min" | "max" => inner.raw.filter(|k| *k == MetricKind::Gauge),
+            _ if a.selects => inner.raw,
+            _ => None,
+        };
+        let mut labels = if a.selects {
+            inner.labels.clone()
+        } else {
+            match &c.grouping {
+                Some(g) => self.grouped(g, inner.labels.as_ref()),
+                None => Some(BTreeSet::new()),
             }
-            "absent" => {
-                if self.arity(c, e, 1) {
-                    let inner = self.expr(&c.args[0]);
-                    self.series_arg(f, &c.args[0], &inner);
+        };
+        if let (Some(l), Some(extra)) = (labels.as_mut(), extra) {
+            l.insert(extra);
+        }
+        let le = match a.name {
+            "sum" | "avg" | "min" | "max" => inner.le.clone(),
+            _ => None,
+        };
+        Ty {
+            vector: true,
+            raw,
+            unit,
+            literal: None,
+            le,
+            labels,
+        }
+    }
+
+    /// A range argument: a selector (its range may be left to the default) or a
+    /// subquery.
+    fn range_arg<'e>(&mut self, f: &str, arg: &'e Expr) -> Option<(Ty, Option<&'e Selector>)> {
+        match &arg.kind {
+            ExprKind::Selector(s) => Some((self.selector(s), Some(s))),
+            ExprKind::Subquery(sq) => {
+                let ty = self.expr(&sq.expr);
+                if !ty.vector {
+                    self.wrong_arg(
+                        &sq.expr,
+                        "a subquery ranges over series, not a number",
+                        "a number",
+                    );
                 }
-                Ty::vector(Unit::None)
-            }
-            "avg_over_time" | "max_over_time" | "min_over_time" => {
-                let Some(ty) = self.range_arg(e, c, MetricKind::Gauge, "a gauge") else {
-                    return Ty::unknown();
-                };
-                Ty::vector(ty.unit)
+                Some((ty, None))
             }
             _ => {
                 let d = Diagnostic::new(
-                    &x::UNKNOWN_FUNCTION,
-                    self.span(c.func_pos),
-                    format!("unknown function `{f}`"),
+                    &x::WRONG_ARGUMENTS,
+                    self.span(arg.pos),
+                    format!("`{f}` takes a range: a metric selector or a subquery"),
                 )
-                .label("not a function of the condition language");
-                let d = d.suggest(
-                    f,
-                    FUNCTIONS.iter().copied(),
-                    format!("functions: {}", FUNCTIONS.join(", ")),
-                );
+                .label("not a selector or a subquery")
+                .help(format!(
+                    "write `{f}(metric)`, `{f}(metric[10m])`, or over an expression a subquery `{f}((expr)[1h:1m])`"
+                ));
                 self.push(d);
-                for a in &c.args {
-                    self.expr(a);
-                }
-                Ty::unknown()
+                self.expr(arg);
+                None
             }
         }
     }
 
-    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr) -> Ty {
+    /// A function of the table: arguments checked against its signature, the result
+    /// typed by it.
+    fn function(&mut self, e: &Expr, c: &Call, func: &Func) -> Ty {
+        let max = func.args.len();
+        let min = max - func.optional;
+        let n = c.args.len();
+        if n < min || (n > max && !func.variadic) {
+            let want = if func.variadic {
+                format!("at least {min}")
+            } else if min == max {
+                format!("{min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            let d = Diagnostic::new(
+                &x::WRONG_ARGUMENTS,
+                self.span(e.pos),
+                format!("`{}` takes {want} argument(s), found {n}", func.name),
+            )
+            .label("wrong number of arguments")
+            .help(format!("`{}({})`", func.name, signature(func)));
+            self.push(d);
+            for a in &c.args {
+                self.expr(a);
+            }
+            return Ty::unknown();
+        }
+        let mut tys: Vec<Option<Ty>> = Vec::with_capacity(n);
+        let mut series: Option<Ty> = None;
+        for (i, arg) in c.args.iter().enumerate() {
+            let kind = func.args[i.min(max - 1)];
+            let ty = match kind {
+                Arg::Range => {
+                    let Some((ty, sel)) = self.range_arg(func.name, arg) else {
+                        tys.push(None);
+                        continue;
+                    };
+                    if let (Some(want), Some(raw), Some(sel)) = (func.wants, ty.raw, sel)
+                        && raw != want
+                    {
+                        let what = format!("a {want}");
+                        self.wrong_kind(sel, raw, want, &format!("`{}` needs {what}", func.name));
+                    }
+                    Some(ty)
+                }
+                Arg::Instant => {
+                    let ty = self.expr(arg);
+                    if !ty.vector {
+                        self.wrong_arg(
+                            arg,
+                            &format!("`{}` takes series here, not a number", func.name),
+                            "a number",
+                        );
+                    } else if let (Some(want), Some(raw)) = (func.wants, ty.raw)
+                        && raw != want
+                        && let ExprKind::Selector(sel) = &arg.kind
+                    {
+                        self.wrong_kind(sel, raw, want, &format!("`{}` needs a {want}", func.name));
+                    }
+                    Some(ty)
+                }
+                Arg::Scalar => {
+                    let ty = self.expr(arg);
+                    if ty.vector {
+                        self.wrong_arg(
+                            arg,
+                            &format!("`{}` takes a number here, not series", func.name),
+                            "series",
+                        );
+                    }
+                    Some(ty)
+                }
+                Arg::Str => {
+                    if !matches!(arg.kind, ExprKind::Str(_)) {
+                        self.wrong_arg(
+                            arg,
+                            &format!("`{}` takes a string here", func.name),
+                            "not a string",
+                        );
+                    }
+                    None
+                }
+            };
+            if series.is_none()
+                && matches!(kind, Arg::Instant | Arg::Range)
+                && let Some(t) = &ty
+            {
+                series = Some(t.clone());
+            }
+            tys.push(ty);
+        }
+        let unit_of = |i: usize| tys.get(i).and_then(|t| t.as_ref()).map(|t| t.unit.clone());
+        let unit = match func.out {
+            Out::Same(i) => unit_of(i).unwrap_or(Unit::None),
+            Out::PerSecond(i) => per_second(&unit_of(i).unwrap_or(Unit::None)),
+            Out::Count => Unit::None,
+            Out::Seconds => Unit::Seconds,
+            Out::Ratio => Unit::Ratio,
+            Out::Calendar(part) => Unit::Other(part.to_string()),
+            Out::Bucket(i) => tys
+                .get(i)
+                .and_then(|t| t.as_ref())
+                .map(|t| t.le.clone().unwrap_or_else(|| t.unit.clone()))
+                .unwrap_or(Unit::None),
+        };
+        let input = series.as_ref().and_then(|t| t.labels.clone());
+        let labels = match func.labels {
+            Labels::Keep => input,
+            Labels::DropLe => input.map(|mut l| {
+                l.remove("le");
+                l
+            }),
+            Labels::Add(i) => match c.args.get(i).map(|a| &a.kind) {
+                Some(ExprKind::Str(dst)) => input.map(|mut l| {
+                    l.insert(dst.clone());
+                    l
+                }),
+                _ => None,
+            },
+            Labels::Empty => Some(BTreeSet::new()),
+        };
+        let le = match func.name {
+            "rate" | "increase" | "irate" | "label_replace" | "label_join" => {
+                series.as_ref().and_then(|t| t.le.clone())
+            }
+            _ => None,
+        };
+        let raw = if func.passes_values {
+            series.as_ref().and_then(|t| t.raw)
+        } else {
+            None
+        };
+        if func.scalar {
+            return Ty::number(unit);
+        }
+        Ty {
+            vector: true,
+            raw,
+            unit,
+            literal: None,
+            le,
+            labels,
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, m: &BinMod) -> Ty {
         let lt = self.expr(l);
         let rt = self.expr(r);
-        if matches!(op, BinOp::And | BinOp::Or | BinOp::Unless) && (!lt.vector || !rt.vector) {
+        if op.is_set() && (!lt.vector || !rt.vector) {
             let scalar = if lt.vector { r } else { l };
             let d = Diagnostic::new(&x::SCALAR_OPERAND, self.span(scalar.pos), format!("`{}` combines series, not numbers", op.as_str()))
                 .label("a number")
                 .help("use a metric expression on both sides, e.g. `up(web) == 0 and rate(errors_total) > 1`");
             self.push(d);
         }
-        if op.is_comparison() && !lt.vector && !rt.vector {
+        if op.is_comparison() && !lt.vector && !rt.vector && !m.bool_ {
             let d = Diagnostic::new(
                 &x::SCALAR_OPERAND,
                 self.span(Pos {
@@ -494,23 +803,29 @@ impl Ctx<'_> {
             .help("compare a metric with a threshold, e.g. `metric > 3`");
             self.push(d);
         }
-        match op {
-            BinOp::And | BinOp::Or | BinOp::Unless => Ty::vector(lt.unit),
+        if m.matching.is_some() && (!lt.vector || !rt.vector) {
+            let scalar = if lt.vector { r } else { l };
+            self.wrong_arg(
+                scalar,
+                "`on`/`ignoring` match series with series, not with a number",
+                "a number",
+            );
+        }
+        let labels = self.result_labels(op, &lt, &rt, m);
+        let vector = lt.vector || rt.vector;
+        let mut ty = match op {
+            BinOp::And | BinOp::Unless => Ty {
+                le: lt.le.clone(),
+                ..Ty::vector(lt.unit.clone())
+            },
+            BinOp::Or => Ty::vector(pick_unit(&lt, &rt)),
             BinOp::Add | BinOp::Sub => {
                 self.compatible(op, l, &lt, r, &rt);
-                Ty {
-                    vector: lt.vector || rt.vector,
-                    raw: None,
-                    unit: pick_unit(&lt, &rt),
-                    literal: None,
-                }
+                Ty::vector(pick_unit(&lt, &rt))
             }
-            BinOp::Mul => Ty {
-                vector: lt.vector || rt.vector,
-                raw: None,
-                unit: pick_unit(&lt, &rt),
-                literal: None,
-            },
+            BinOp::Mul => Ty::vector(pick_unit(&lt, &rt)),
+            BinOp::Mod => Ty::vector(lt.unit.clone()),
+            BinOp::Pow | BinOp::Atan2 => Ty::vector(Unit::None),
             BinOp::Div => {
                 let unit = if lt.unit == rt.unit && lt.unit != Unit::None {
                     Unit::Ratio
@@ -519,22 +834,72 @@ impl Ctx<'_> {
                 } else {
                     Unit::None
                 };
-                Ty {
-                    vector: lt.vector || rt.vector,
-                    raw: None,
-                    unit,
-                    literal: None,
-                }
+                Ty::vector(unit)
             }
             _ => {
                 self.compatible(op, l, &lt, r, &rt);
-                Ty {
-                    vector: lt.vector || rt.vector,
-                    raw: lt.raw,
-                    unit: lt.unit,
-                    literal: None,
+                if m.bool_ {
+                    Ty::vector(Unit::None)
+                } else {
+                    Ty {
+                        raw: lt.raw,
+                        ..Ty::vector(lt.unit.clone())
+                    }
                 }
             }
+        };
+        ty.vector = vector;
+        ty.labels = labels;
+        ty
+    }
+
+    /// The labels of a binary operation's result, PromQL's rules: a filter
+    /// (comparison without `bool`, `and`, `unless`) keeps the left side's series;
+    /// `or` returns either side's; arithmetic and `bool` keep the `on(...)` labels, or
+    /// drop the `ignoring(...)` ones, and `group_left`/`group_right` keep the "many"
+    /// side's labels plus those copied from the "one" side.
+    fn result_labels(&self, op: BinOp, lt: &Ty, rt: &Ty, m: &BinMod) -> Option<BTreeSet<String>> {
+        match (lt.vector, rt.vector) {
+            (false, false) => return Some(BTreeSet::new()),
+            (true, false) => return lt.labels.clone(),
+            (false, true) => return rt.labels.clone(),
+            _ => {}
+        }
+        if matches!(op, BinOp::And | BinOp::Unless) || (op.is_comparison() && !m.bool_) {
+            if let Some(g) = m.matching.as_ref().and_then(|mm| mm.group.as_ref())
+                && !g.left
+            {
+                return rt.labels.clone();
+            }
+            return lt.labels.clone();
+        }
+        if op == BinOp::Or {
+            return match (&lt.labels, &rt.labels) {
+                (Some(a), Some(b)) => Some(a.union(b).cloned().collect()),
+                _ => None,
+            };
+        }
+        let Some(mm) = &m.matching else {
+            return lt.labels.clone();
+        };
+        if let Some(g) = &mm.group {
+            let many = if g.left { &lt.labels } else { &rt.labels };
+            return many.as_ref().map(|l| {
+                let mut out = l.clone();
+                out.extend(g.labels.iter().map(|(l, _)| l.clone()));
+                out
+            });
+        }
+        if mm.on {
+            Some(mm.labels.iter().map(|(l, _)| l.clone()).collect())
+        } else {
+            lt.labels.as_ref().map(|l| {
+                let mut out = l.clone();
+                for (x, _) in &mm.labels {
+                    out.remove(x);
+                }
+                out
+            })
         }
     }
 
@@ -623,4 +988,33 @@ fn pick_unit(l: &Ty, r: &Ty) -> Unit {
     } else {
         r.unit.clone()
     }
+}
+
+/// Whether `quantile(q, h)` is the histogram shorthand: its second argument is a
+/// selector of a (classic) histogram of the catalogue.
+pub(crate) fn histogram_shorthand(cat: &Catalog, c: &Call) -> bool {
+    c.func == "quantile"
+        && matches!(c.args.get(1).map(|a| &a.kind), Some(ExprKind::Selector(s))
+        if s.range.is_none()
+            && cat.resolve(&s.metric).is_some_and(|(_, m, series)| {
+                series == Series::Whole && m.kind == MetricKind::Histogram
+            }))
+}
+
+/// A function's arguments as documentation shows them (`v range, scalar`).
+fn signature(func: &Func) -> String {
+    let mut parts: Vec<&str> = func
+        .args
+        .iter()
+        .map(|a| match a {
+            Arg::Instant => "series",
+            Arg::Range => "series[range]",
+            Arg::Scalar => "number",
+            Arg::Str => "\"string\"",
+        })
+        .collect();
+    if func.variadic {
+        parts.push("...");
+    }
+    parts.join(", ")
 }

@@ -4,6 +4,7 @@
 
 pub mod ast;
 mod check;
+pub mod functions;
 pub mod gotmpl;
 mod lower;
 mod parse;

@@ -3,6 +3,7 @@
 
 use super::Catalog;
 use super::ast::*;
+use super::functions::{self, Arg};
 use super::units::fmt_num;
 
 /// Which range window `rate`, `increase` and quantiles use when none is written.
@@ -53,7 +54,7 @@ fn range(sel: &Selector, cx: &Lowering<'_>) -> String {
 
 fn selector(s: &Selector, name: &str, out: &mut String) {
     out.push_str(name);
-    if !s.matchers.is_empty() {
+    if !s.matchers.is_empty() || name.is_empty() {
         out.push('{');
         for (i, m) in s.matchers.iter().enumerate() {
             if i > 0 {
@@ -67,11 +68,37 @@ fn selector(s: &Selector, name: &str, out: &mut String) {
     }
 }
 
+/// `offset` and `@`, after a selector's range or a subquery.
+fn modifiers(offset: Option<&Offset>, at: Option<&At>, cx: &Lowering<'_>, out: &mut String) {
+    if let Some(o) = offset {
+        out.push_str(" offset ");
+        if o.negative {
+            out.push('-');
+        }
+        out.push_str(&scaled(o.by, cx).to_prometheus());
+    }
+    if let Some(at) = at {
+        out.push(' ');
+        out.push_str(&at.to_string());
+    }
+}
+
+/// A written duration, divided by the time scale in fixed mode.
+fn scaled(d: Duration, cx: &Lowering<'_>) -> Duration {
+    match cx.range {
+        RangeMode::Fixed(_) => Duration {
+            ms: (d.ms / cx.scale.max(1)).max(1),
+        },
+        RangeMode::Grafana => d,
+    }
+}
+
 fn ranged(s: &Selector, name: &str, cx: &Lowering<'_>, out: &mut String) {
     selector(s, name, out);
     out.push('[');
     out.push_str(&range(s, cx));
     out.push(']');
+    modifiers(s.offset.as_ref(), s.at.as_ref(), cx, out);
 }
 
 fn grouping(g: Option<&Grouping>, extra: &[&str]) -> String {
@@ -83,13 +110,7 @@ fn grouping(g: Option<&Grouping>, extra: &[&str]) -> String {
     if without {
         format!(
             " without ({})",
-            g.map(|g| g
-                .labels
-                .iter()
-                .map(|(l, _)| l.as_str())
-                .collect::<Vec<_>>()
-                .join(", "))
-                .unwrap_or_default()
+            g.map(|g| names(&g.labels)).unwrap_or_default()
         )
     } else if labels.is_empty() {
         String::new()
@@ -102,9 +123,13 @@ fn expr(e: &Expr, cx: &Lowering<'_>, out: &mut String) {
     match &e.kind {
         ExprKind::Selector(s) => match s.range {
             Some(_) => ranged(s, &s.metric, cx, out),
-            None => selector(s, &s.metric, out),
+            None => {
+                selector(s, &s.metric, out);
+                modifiers(s.offset.as_ref(), s.at.as_ref(), cx, out);
+            }
         },
         ExprKind::Number(q) => out.push_str(&fmt_num(q.value)),
+        ExprKind::Str(s) => out.push_str(&quote(s)),
         ExprKind::Up { target, .. } => {
             out.push_str("up{job=");
             out.push_str(&quote(target));
@@ -119,15 +144,29 @@ fn expr(e: &Expr, cx: &Lowering<'_>, out: &mut String) {
             expr(inner, cx, out);
             out.push(')');
         }
-        ExprKind::Binary(op, l, r) => {
+        ExprKind::Binary(op, l, r, m) => {
             expr(l, cx, out);
             out.push(' ');
             out.push_str(op.as_str());
+            out.push_str(&m.to_string());
             out.push(' ');
             expr(r, cx, out);
         }
+        ExprKind::Subquery(sq) => subquery(sq, cx, out),
         ExprKind::Call(c) => call(c, cx, out),
     }
+}
+
+fn subquery(sq: &Subquery, cx: &Lowering<'_>, out: &mut String) {
+    expr(&sq.expr, cx, out);
+    out.push('[');
+    out.push_str(&scaled(sq.range, cx).to_prometheus());
+    out.push(':');
+    if let Some(step) = sq.step {
+        out.push_str(&scaled(step, cx).to_prometheus());
+    }
+    out.push(']');
+    modifiers(sq.offset.as_ref(), sq.at.as_ref(), cx, out);
 }
 
 fn first_selector(c: &Call, i: usize) -> Option<&Selector> {
@@ -145,10 +184,12 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
         "p90" => Some(0.9),
         "p95" => Some(0.95),
         "p99" => Some(0.99),
-        "quantile" => match c.args.first().map(|a| &a.kind) {
-            Some(ExprKind::Number(n)) => Some(n.value),
-            _ => None,
-        },
+        "quantile" if super::check::histogram_shorthand(cx.catalog, c) => {
+            match c.args.first().map(|a| &a.kind) {
+                Some(ExprKind::Number(n)) => Some(n.value),
+                _ => None,
+            }
+        }
         _ => None,
     };
     if let Some(q) = q {
@@ -165,49 +206,39 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
             return;
         }
     }
-    match f {
-        "rate" | "increase" | "irate" | "avg_over_time" | "max_over_time" | "min_over_time" => {
-            if let Some(s) = first_selector(c, 0) {
-                out.push_str(f);
-                out.push('(');
-                ranged(s, &s.metric, cx, out);
-                out.push(')');
-                return;
-            }
-        }
-        "ratio" => {
-            if let (Some(a), Some(b)) = (first_selector(c, 0), first_selector(c, 1)) {
-                let g = grouping(c.grouping.as_ref(), &[]);
-                let sp = if g.is_empty() { "" } else { " " };
-                out.push_str(&format!("sum{g}{sp}(rate("));
-                ranged(a, &a.metric, cx, out);
-                out.push_str(&format!(")) / sum{g}{sp}(rate("));
-                ranged(b, &b.metric, cx, out);
-                out.push_str("))");
-                return;
-            }
-        }
-        "sum" | "avg" | "min" | "max" | "count" => {
-            out.push_str(f);
-            let g = grouping(c.grouping.as_ref(), &[]);
-            out.push_str(&g);
-            out.push_str(if g.is_empty() { "(" } else { " (" });
-            for a in &c.args {
-                expr(a, cx, out);
-            }
-            out.push(')');
-            return;
-        }
-        _ => {}
+    if f == "ratio"
+        && let (Some(a), Some(b)) = (first_selector(c, 0), first_selector(c, 1))
+    {
+        let g = grouping(c.grouping.as_ref(), &[]);
+        let sp = if g.is_empty() { "" } else { " " };
+        out.push_str(&format!("sum{g}{sp}(rate("));
+        ranged(a, &a.metric, cx, out);
+        out.push_str(&format!(")) / sum{g}{sp}(rate("));
+        ranged(b, &b.metric, cx, out);
+        out.push_str("))");
+        return;
     }
-    // absent() and anything the checker already refused: print as a plain call.
+    let range_args: &[Arg] = functions::function(f).map_or(&[], |func| func.args);
     out.push_str(f);
+    if functions::aggregation(f).is_some() {
+        let g = grouping(c.grouping.as_ref(), &[]);
+        out.push_str(&g);
+        if !g.is_empty() {
+            out.push(' ');
+        }
+    }
     out.push('(');
     for (i, a) in c.args.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        expr(a, cx, out);
+        let is_range =
+            range_args.get(i.min(range_args.len().saturating_sub(1))) == Some(&Arg::Range);
+        match &a.kind {
+            // A range argument written without its range gets the default one.
+            ExprKind::Selector(s) if is_range => ranged(s, &s.metric, cx, out),
+            _ => expr(a, cx, out),
+        }
     }
     out.push(')');
 }

@@ -142,8 +142,16 @@ fn rule_name(r: Rule) -> &'static str {
     match r {
         Rule::EOI => "end of expression",
         Rule::cmp_op => "a comparison (> >= < <= == !=)",
-        Rule::add_op | Rule::mul_op => "an operator",
-        Rule::set_op => "`and`, `or` or `unless`",
+        Rule::add_op | Rule::mul_op | Rule::pow_op | Rule::kw_atan2 => "an operator",
+        Rule::or_op | Rule::and_op | Rule::kw_or | Rule::kw_and | Rule::kw_unless => {
+            "`and`, `or` or `unless`"
+        }
+        Rule::bin_mod | Rule::matching => "`bool`, `on(...)` or `ignoring(...)`",
+        Rule::group_mod => "`group_left` or `group_right`",
+        Rule::label_list => "a list of label names `(a, b)`",
+        Rule::suffix | Rule::subquery | Rule::offset | Rule::at_mod => {
+            "`offset`, `@` or a subquery `[1h:5m]`"
+        }
         Rule::for_clause | Rule::kw_for => "`for <duration>`",
         Rule::duration => "a duration (30s, 5m, 1h)",
         Rule::string => "a quoted string",
@@ -177,36 +185,42 @@ fn duration(p: &Pair<'_, Rule>) -> Result<Duration, ParseError> {
 fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
     let at = pos(&p);
     match p.as_rule() {
-        Rule::expr | Rule::comparison | Rule::sum | Rule::product => {
+        Rule::expr | Rule::and_expr | Rule::comparison | Rule::sum | Rule::product => {
             let mut inner = p.into_inner();
             let first = inner.next().ok_or_else(|| err(at, "empty expression"))?;
             let mut lhs = build_expr(first)?;
             while let Some(op) = inner.next() {
+                let modifier = inner.next().ok_or_else(|| err(at, "missing operand"))?;
                 let rhs = inner
                     .next()
                     .ok_or_else(|| err(at, "missing right operand"))?;
-                let op = binop(op.as_str());
-                let rhs = build_expr(rhs)?;
-                let pos = Pos {
-                    start: lhs.pos.start,
-                    end: rhs.pos.end,
-                };
-                lhs = Expr {
-                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
-                    pos,
-                };
+                lhs = binary(op, modifier, lhs, build_expr(rhs)?)?;
             }
             Ok(lhs)
         }
+        Rule::power => {
+            let mut inner = p.into_inner();
+            let base = inner.next().ok_or_else(|| err(at, "empty expression"))?;
+            let base = build_expr(base)?;
+            match (inner.next(), inner.next(), inner.next()) {
+                (Some(op), Some(modifier), Some(exp)) => {
+                    binary(op, modifier, base, build_expr(exp)?)
+                }
+                _ => Ok(base),
+            }
+        }
         Rule::unary => {
             let mut inner = p.into_inner().peekable();
-            let negated = inner.peek().is_some_and(|p| p.as_rule() == Rule::neg);
-            if negated {
+            let sign = inner
+                .peek()
+                .filter(|p| p.as_rule() == Rule::neg)
+                .map(|p| p.as_str() == "-");
+            if sign.is_some() {
                 inner.next();
             }
             let prim = inner.next().ok_or_else(|| err(at, "missing operand"))?;
             let e = build_expr(prim)?;
-            Ok(if negated {
+            Ok(if sign == Some(true) {
                 Expr {
                     kind: ExprKind::Neg(Box::new(e)),
                     pos: at,
@@ -214,6 +228,15 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
             } else {
                 e
             })
+        }
+        Rule::postfix => {
+            let mut inner = p.into_inner();
+            let prim = inner.next().ok_or_else(|| err(at, "missing operand"))?;
+            let mut e = build_expr(prim)?;
+            for suffix in inner {
+                e = apply_suffix(e, suffix)?;
+            }
+            Ok(e)
         }
         Rule::primary => {
             let inner = p
@@ -258,12 +281,15 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                     }
                     Rule::expr => args.push(build_expr(q)?),
                     Rule::grouping => {
+                        if grouping.is_some() {
+                            return Err(err(pos(&q), "`by`/`without` is given twice"));
+                        }
                         let mut without = false;
                         let mut labels = Vec::new();
                         for g in q.into_inner() {
                             match g.as_rule() {
                                 Rule::kw_without => without = true,
-                                Rule::label_name => labels.push((g.as_str().to_string(), pos(&g))),
+                                Rule::label_list => labels = label_list(g),
                                 _ => {}
                             }
                         }
@@ -291,6 +317,10 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                 pos: at,
             })
         }
+        Rule::string => Ok(Expr {
+            kind: ExprKind::Str(string(p)),
+            pos: at,
+        }),
         Rule::selector => Ok(Expr {
             kind: ExprKind::Selector(selector(p)?),
             pos: at,
@@ -299,12 +329,176 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
     }
 }
 
+/// `lhs op modifiers rhs`, with the modifiers checked against the operator.
+fn binary(
+    op: Pair<'_, Rule>,
+    modifier: Pair<'_, Rule>,
+    lhs: Expr,
+    rhs: Expr,
+) -> Result<Expr, ParseError> {
+    let op_pos = pos(&op);
+    let op = binop(op.as_str());
+    let mut m = BinMod::default();
+    for q in modifier.into_inner() {
+        match q.as_rule() {
+            Rule::kw_bool => {
+                if !op.is_comparison() {
+                    return Err(err(
+                        pos(&q),
+                        &format!("`bool` modifies comparisons, not `{}`", op.as_str()),
+                    ));
+                }
+                m.bool_ = true;
+            }
+            Rule::matching => {
+                let mut matching = Matching {
+                    on: false,
+                    labels: Vec::new(),
+                    group: None,
+                };
+                for r in q.into_inner() {
+                    match r.as_rule() {
+                        Rule::kw_on => matching.on = true,
+                        Rule::label_list => matching.labels = label_list(r),
+                        Rule::group_mod => {
+                            if op.is_set() {
+                                return Err(err(
+                                    pos(&r),
+                                    &format!(
+                                        "`{}` matches many-to-many; `group_left`/`group_right` do not apply",
+                                        op.as_str()
+                                    ),
+                                ));
+                            }
+                            let mut g = Group {
+                                left: false,
+                                labels: Vec::new(),
+                            };
+                            for t in r.into_inner() {
+                                match t.as_rule() {
+                                    Rule::kw_group_left => g.left = true,
+                                    Rule::label_list => g.labels = label_list(t),
+                                    _ => {}
+                                }
+                            }
+                            matching.group = Some(g);
+                        }
+                        _ => {}
+                    }
+                }
+                m.matching = Some(Box::new(matching));
+            }
+            _ => {}
+        }
+    }
+    let _ = op_pos;
+    let pos = Pos {
+        start: lhs.pos.start,
+        end: rhs.pos.end,
+    };
+    Ok(Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs), m),
+        pos,
+    })
+}
+
+/// Applies an `offset`, `@` or subquery suffix to the expression before it.
+fn apply_suffix(mut e: Expr, suffix: Pair<'_, Rule>) -> Result<Expr, ParseError> {
+    let at = pos(&suffix);
+    let s = suffix
+        .into_inner()
+        .next()
+        .ok_or_else(|| err(at, "empty suffix"))?;
+    let span = Pos {
+        start: e.pos.start,
+        end: at.end,
+    };
+    match s.as_rule() {
+        Rule::subquery => {
+            let mut ds = s.into_inner();
+            let range = ds
+                .next()
+                .ok_or_else(|| err(at, "a subquery needs a range"))?;
+            let range = duration(&range)?;
+            let step = ds.next().map(|d| duration(&d)).transpose()?;
+            Ok(Expr {
+                kind: ExprKind::Subquery(Box::new(Subquery {
+                    expr: e,
+                    range,
+                    step,
+                    offset: None,
+                    at: None,
+                })),
+                pos: span,
+            })
+        }
+        Rule::offset => {
+            let negative = s
+                .clone()
+                .into_inner()
+                .any(|q| q.as_rule() == Rule::neg && q.as_str() == "-");
+            let d = s
+                .into_inner()
+                .find(|q| q.as_rule() == Rule::duration)
+                .ok_or_else(|| err(at, "`offset` needs a duration"))?;
+            let o = Offset {
+                negative,
+                by: duration(&d)?,
+                pos: at,
+            };
+            let slot = match &mut e.kind {
+                ExprKind::Selector(sel) => &mut sel.offset,
+                ExprKind::Subquery(sq) => &mut sq.offset,
+                _ => return Err(err(at, "`offset` applies to a selector or a subquery")),
+            };
+            if slot.is_some() {
+                return Err(err(at, "`offset` is given twice"));
+            }
+            *slot = Some(o);
+            e.pos = span;
+            Ok(e)
+        }
+        Rule::at_mod => {
+            let t = s
+                .into_inner()
+                .next()
+                .ok_or_else(|| err(at, "`@` needs a time"))?;
+            let value = match t.as_rule() {
+                Rule::at_fn if t.as_str().starts_with("start") => At::Start,
+                Rule::at_fn => At::End,
+                _ => At::Time(t.as_str().to_string()),
+            };
+            let slot = match &mut e.kind {
+                ExprKind::Selector(sel) => &mut sel.at,
+                ExprKind::Subquery(sq) => &mut sq.at,
+                _ => return Err(err(at, "`@` applies to a selector or a subquery")),
+            };
+            if slot.is_some() {
+                return Err(err(at, "`@` is given twice"));
+            }
+            *slot = Some(value);
+            e.pos = span;
+            Ok(e)
+        }
+        _ => Err(err(at, "unexpected suffix")),
+    }
+}
+
+fn label_list(p: Pair<'_, Rule>) -> Vec<(String, Pos)> {
+    p.into_inner()
+        .filter(|q| q.as_rule() == Rule::label_name)
+        .map(|q| (q.as_str().to_string(), pos(&q)))
+        .collect()
+}
+
 fn selector(p: Pair<'_, Rule>) -> Result<Selector, ParseError> {
     let mut sel = Selector {
         metric: String::new(),
         metric_pos: pos(&p),
         matchers: Vec::new(),
         range: None,
+        offset: None,
+        at: None,
     };
     for q in p.into_inner() {
         match q.as_rule() {
@@ -341,6 +535,17 @@ fn selector(p: Pair<'_, Rule>) -> Result<Selector, ParseError> {
             _ => {}
         }
     }
+    // `{__name__="x"}` names the metric: it is the metric `x` for every check.
+    if sel.metric.is_empty()
+        && let Some(i) = sel
+            .matchers
+            .iter()
+            .position(|m| m.label == "__name__" && m.op == MatchOp::Eq)
+    {
+        let m = sel.matchers.remove(i);
+        sel.metric = m.value;
+        sel.metric_pos = m.value_pos;
+    }
     Ok(sel)
 }
 
@@ -371,6 +576,9 @@ fn binop(s: &str) -> BinOp {
         "-" => BinOp::Sub,
         "*" => BinOp::Mul,
         "/" => BinOp::Div,
+        "%" => BinOp::Mod,
+        "^" => BinOp::Pow,
+        "atan2" => BinOp::Atan2,
         ">" => BinOp::Gt,
         ">=" => BinOp::Ge,
         "<" => BinOp::Lt,

@@ -245,7 +245,7 @@ pub fn did_you_mean<'a>(
     unknown: &str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let mut best: Option<(usize, &str)> = None;
+    let mut best: Option<(usize, bool, &str)> = None;
     let lower = unknown.to_lowercase();
     let len = unknown.chars().count();
     for k in known {
@@ -256,12 +256,15 @@ pub fn did_you_mean<'a>(
         if len.abs_diff(k_len) > limit {
             continue;
         }
-        let d = edit_distance(&lower, &k.to_lowercase());
-        if d <= limit && best.is_none_or(|(bd, bk)| (d, k) < (bd, bk)) {
-            best = Some((d, k));
+        let k_lower = k.to_lowercase();
+        let d = edit_distance(&lower, &k_lower);
+        // Equally close names: one the unknown name begins (`rat` → `rate`) first.
+        let key = (d, !k_lower.starts_with(&lower), k);
+        if d <= limit && best.is_none_or(|b| key < b) {
+            best = Some(key);
         }
     }
-    best.map(|(_, k)| k)
+    best.map(|(_, _, k)| k)
 }
 
 /// Levenshtein distance over characters (the `strsim` crate's).

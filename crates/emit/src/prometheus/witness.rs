@@ -2,7 +2,7 @@
 //! condition above or below its threshold, with the labels and value the alert will
 //! carry. Shapes it cannot drive are reported as `None` (the test file says so).
 
-use forge_spec_expr::ast::{BinOp, Call, Expr, ExprKind, MatchOp, Selector};
+use forge_spec_expr::ast::{BinMod, BinOp, Call, Expr, ExprKind, MatchOp, Selector};
 use forge_spec_expr::units::fmt_num;
 use forge_spec_expr::{Catalog, Duration};
 use forge_spec_ir::Model;
@@ -33,9 +33,12 @@ pub enum Want {
 
 /// Drives `lhs OP threshold` true (`fire`) or false.
 pub fn condition(m: &Model, e: &Expr, fire: bool) -> Option<Witness> {
-    let ExprKind::Binary(op, lhs, rhs) = &e.kind else {
+    let ExprKind::Binary(op, lhs, rhs, modifiers) = &e.kind else {
         return None;
     };
+    if *modifiers != BinMod::default() || !plain(lhs) {
+        return None;
+    }
     let ExprKind::Number(q) = &rhs.kind else {
         return None;
     };
@@ -50,6 +53,18 @@ pub fn condition(m: &Model, e: &Expr, fire: bool) -> Option<Witness> {
         _ => return None,
     };
     drive(m, lhs, want)
+}
+
+/// No time shifts (`offset`, `@`), subqueries or vector matching inside: the series
+/// the witness writes are the ones the expression reads at the evaluation time.
+fn plain(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Selector(s) => s.offset.is_none() && s.at.is_none() && !s.metric.is_empty(),
+        ExprKind::Subquery(_) | ExprKind::Binary(..) => false,
+        ExprKind::Neg(x) | ExprKind::Paren(x) => plain(x),
+        ExprKind::Call(c) => c.args.iter().all(plain),
+        ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Up { .. } => true,
+    }
 }
 
 fn exact_value(m: &Model, lhs: &Expr, v: f64) -> Option<Witness> {

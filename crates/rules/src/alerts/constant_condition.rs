@@ -70,10 +70,10 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn constant(e: &Expr) -> Option<&'static str> {
-    let ExprKind::Binary(op, l, r) = &e.kind else {
+    let ExprKind::Binary(op, l, r, m) = &e.kind else {
         return None;
     };
-    if !op.is_comparison() {
+    if !op.is_comparison() || m.bool_ {
         return None;
     }
     let holds = |a: f64, b: f64| match op {
@@ -110,7 +110,7 @@ fn fold(e: &Expr) -> Option<f64> {
     match &e.kind {
         ExprKind::Number(q) => Some(q.value),
         ExprKind::Paren(x) => fold(x),
-        ExprKind::Binary(op, l, r) => {
+        ExprKind::Binary(op, l, r, _) => {
             let (a, b) = (fold(l)?, fold(r)?);
             match op {
                 BinOp::Add => Some(a + b),
@@ -136,7 +136,7 @@ fn range(e: &Expr) -> (f64, f64) {
             _ => (f64::NEG_INFINITY, f64::INFINITY),
         },
         ExprKind::Paren(x) => range(x),
-        ExprKind::Binary(op, l, r) if op.is_comparison() => {
+        ExprKind::Binary(op, l, r, m) if op.is_comparison() && !m.bool_ => {
             let (lo, hi) = range(l);
             let Some(t) = fold(r).filter(|t| !t.is_nan()) else {
                 return (lo, hi);

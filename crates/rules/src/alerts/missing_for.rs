@@ -63,7 +63,11 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .label("rates and quantiles jump between evaluations; no `for`")
                 .about(a.name.span)
-                .help("add `for 5m` to the condition so a single spike does not page"),
+                .help(if when.condition.is_some() {
+                    "add `for 5m` to the condition so a single spike does not page"
+                } else {
+                    "add `for: 5m` to the alert so a single spike does not page"
+                }),
             );
         }
     }
@@ -76,6 +80,10 @@ fn uses_rate(e: &Expr) -> bool {
                 c.func.as_str(),
                 "rate"
                     | "irate"
+                    | "deriv"
+                    | "delta"
+                    | "idelta"
+                    | "histogram_quantile"
                     | "increase"
                     | "ratio"
                     | "quantile"
@@ -86,8 +94,9 @@ fn uses_rate(e: &Expr) -> bool {
                     | "p99"
             ) || c.args.iter().any(uses_rate)
         }
-        ExprKind::Binary(_, l, r) => uses_rate(l) || uses_rate(r),
+        ExprKind::Binary(_, l, r, _) => uses_rate(l) || uses_rate(r),
         ExprKind::Neg(x) | ExprKind::Paren(x) => uses_rate(x),
+        ExprKind::Subquery(sq) => uses_rate(&sq.expr),
         _ => false,
     }
 }

@@ -59,10 +59,10 @@ use forge_spec_ir::Sli;
 
 /// The threshold an alert compares against and the function on its left side.
 fn shape(e: &Expr) -> Option<(&str, Option<&str>, f64, forge_spec_expr::ast::Pos)> {
-    let ExprKind::Binary(op, l, r) = &e.kind else {
+    let ExprKind::Binary(op, l, r, m) = &e.kind else {
         return None;
     };
-    if !op.is_comparison() {
+    if !op.is_comparison() || m.bool_ {
         return None;
     }
     let ExprKind::Number(q) = &r.kind else {
