@@ -83,6 +83,219 @@ fn stated_lowerings() {
     );
 }
 
+/// The PromQL constructs beyond the shorthands lower as PromQL writes them; a range
+/// function's selector without a range gets the default one.
+#[test]
+fn promql_constructs_lower_as_written() {
+    for (cond, want) in [
+        (
+            "rate(http_requests_total) * on(code) group_left(route) shop_queue_depth > 1",
+            "rate(http_requests_total[5m]) * on(code) group_left(route) shop_queue_depth > 1",
+        ),
+        (
+            "sum by (code) (rate(http_requests_total)) / ignoring(code) group_left sum(rate(http_requests_total)) > 5%",
+            "sum by (code) (rate(http_requests_total[5m])) / ignoring(code) group_left() sum(rate(http_requests_total[5m])) > 0.05",
+        ),
+        ("shop_queue_depth > bool 3", "shop_queue_depth > bool 3"),
+        (
+            "shop_queue_depth offset 1h - shop_queue_depth > 10",
+            "shop_queue_depth offset 1h - shop_queue_depth > 10",
+        ),
+        (
+            "max_over_time(rate(http_requests_total)[1h:5m]) > 2",
+            "max_over_time(rate(http_requests_total[5m])[1h:5m]) > 2",
+        ),
+        (
+            "predict_linear(process_resident_memory_bytes[6h], 4h) > 12GB",
+            "predict_linear(process_resident_memory_bytes[6h], 14400) > 12000000000",
+        ),
+        (
+            "changes(shop_queue_depth) > 3",
+            "changes(shop_queue_depth[5m]) > 3",
+        ),
+        (
+            "topk(3, sum by (route) (rate(http_requests_total)))",
+            "topk(3, sum by (route) (rate(http_requests_total[5m])))",
+        ),
+        (
+            r#"label_replace(up(web), "host", "$1", "instance", "(.*):.*") == 0"#,
+            r#"label_replace(up{job="web"}, "host", "$1", "instance", "(.*):.*") == 0"#,
+        ),
+        (
+            r#"count({__name__=~"shop_.+"}) > 100"#,
+            r#"count({__name__=~"shop_.+"}) > 100"#,
+        ),
+        (
+            "absent_over_time(up(web)[10m:]) == 1",
+            r#"absent_over_time(up{job="web"}[10m:]) == 1"#,
+        ),
+        ("hour() >= 9 and hour() < 17", "hour() >= 9 and hour() < 17"),
+        (
+            "a_total or b_total and c_total",
+            "a_total or b_total and c_total",
+        ),
+        (
+            "2 ^ 3 ^ 2 < shop_queue_depth",
+            "2 ^ 3 ^ 2 < shop_queue_depth",
+        ),
+        (
+            "quantile(0.9, shop_queue_depth) > 3",
+            "quantile(0.9, shop_queue_depth) > 3",
+        ),
+    ] {
+        assert_eq!(lower_condition(cond).0, want, "{cond}");
+        promql_parser::parser::parse(want).unwrap_or_else(|e| panic!("{want}: {e}"));
+    }
+    // `or` binds looser than `and`, as in PromQL.
+    let e = expr::parse_query("a_total or b_total and c_total").unwrap();
+    let expr::ast::ExprKind::Binary(op, _, r, _) = &e.kind else {
+        panic!("{e:?}")
+    };
+    assert_eq!(*op, expr::ast::BinOp::Or);
+    assert!(matches!(
+        &r.kind,
+        expr::ast::ExprKind::Binary(expr::ast::BinOp::And, ..)
+    ));
+}
+
+/// Every function of the table, called with arguments of the kinds its signature
+/// names, type-checks without findings and lowers to PromQL that promql-parser
+/// accepts; called with a number where it takes series (or series where it takes a
+/// number), it is an X010 at that argument.
+#[test]
+fn every_function_signature() {
+    use expr::functions::{AGGREGATIONS, Arg, FUNCTIONS};
+    let cat = catalog();
+    let gauge = "process_resident_memory_bytes";
+    let counter = "http_requests_total";
+    let typed = |text: &str| {
+        let e = expr::parse_query(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        let map = expr::SourceMap {
+            base: forge_spec::source::Span::new(forge_spec::source::FileId(0), 0, text.len()),
+            exact: true,
+        };
+        let checked = expr::check(&e, &cat, map);
+        let lowered = expr::lower(
+            &e,
+            &expr::Lowering {
+                catalog: &cat,
+                range: RangeMode::Fixed(cat.default_range),
+                scale: 1,
+            },
+        );
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code.code).collect();
+        (codes, lowered, checked.ty)
+    };
+    for f in FUNCTIONS {
+        let series = match f.wants {
+            Some(expr::MetricKind::Counter) => counter,
+            _ => gauge,
+        };
+        let args: Vec<String> = f
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Instant => series.to_string(),
+                Arg::Range => format!("{series}[10m]"),
+                Arg::Scalar => "0.5".to_string(),
+                Arg::Str => r#""le""#.to_string(),
+            })
+            .collect();
+        let text = format!("{}({})", f.name, args.join(", "));
+        let (codes, lowered, ty) = typed(&text);
+        assert!(codes.is_empty(), "{text}: {codes:?}");
+        // promql-parser follows Prometheus 3, where `holt_winters` is renamed; the
+        // corpus checks it with promtool 2.42 (tests/corpus.rs).
+        if f.name != "holt_winters" {
+            promql_parser::parser::parse(&lowered)
+                .unwrap_or_else(|e| panic!("{text} → {lowered}: {e}"));
+        }
+        assert_eq!(ty.map(|t| t.vector), Some(!f.scalar), "{text}");
+        if let Some(i) = f
+            .args
+            .iter()
+            .position(|a| matches!(a, Arg::Instant | Arg::Scalar))
+        {
+            let mut wrong = args.clone();
+            wrong[i] = if f.args[i] == Arg::Instant {
+                "3".into()
+            } else {
+                gauge.into()
+            };
+            let text = format!("{}({})", f.name, wrong.join(", "));
+            assert!(typed(&text).0.contains(&"X010"), "{text}");
+        }
+    }
+    for a in AGGREGATIONS {
+        let param = match a.param {
+            Some(Arg::Str) => r#""value", "#,
+            Some(_) => "0.5, ",
+            None => "",
+        };
+        let text = format!("{} by (job) ({param}{gauge})", a.name);
+        let (codes, lowered, ty) = typed(&text);
+        assert!(codes.is_empty(), "{text}: {codes:?}");
+        promql_parser::parser::parse(&lowered)
+            .unwrap_or_else(|e| panic!("{text} → {lowered}: {e}"));
+        let labels = ty.and_then(|t| t.labels).expect("known labels");
+        if a.selects {
+            assert!(labels.contains("instance"), "{text}: {labels:?}");
+        } else {
+            assert!(
+                labels.contains("job") && !labels.contains("instance"),
+                "{text}: {labels:?}"
+            );
+        }
+    }
+}
+
+/// Units flow through functions: `predict_linear` of bytes is bytes, `changes` a
+/// count, `hour()` an hour of the day, `rate` of seconds a ratio, `deriv` of bytes
+/// bytes per second; a mismatch keeps its code.
+#[test]
+fn units_flow_through_functions() {
+    let cat = catalog();
+    let unit = |text: &str| {
+        let e = expr::parse_query(text).unwrap();
+        let map = expr::SourceMap {
+            base: forge_spec::source::Span::new(forge_spec::source::FileId(0), 0, text.len()),
+            exact: true,
+        };
+        let c = expr::check(&e, &cat, map);
+        (
+            c.ty.unwrap().unit.name().to_string(),
+            c.diagnostics
+                .iter()
+                .map(|d| d.code.code)
+                .collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(
+        unit("predict_linear(process_resident_memory_bytes[1h], 3600)").0,
+        "bytes"
+    );
+    assert_eq!(unit("changes(shop_queue_depth[1h])").0, "no unit");
+    assert_eq!(unit("hour()").0, "hour of the day");
+    assert_eq!(unit("rate(http_request_duration_seconds_sum)").0, "a ratio");
+    assert_eq!(
+        unit("deriv(process_resident_memory_bytes[10m])").0,
+        "bytes per second"
+    );
+    assert_eq!(
+        unit("histogram_quantile(0.9, sum by (le) (rate(http_request_duration_seconds_bucket)))").0,
+        "seconds"
+    );
+    assert!(
+        unit("predict_linear(process_resident_memory_bytes[1h], 3600) > 5%")
+            .1
+            .contains(&"X005")
+    );
+    assert!(unit("hour() > 2h").1.contains(&"X005"));
+    assert!(unit("rate(shop_queue_depth)").1.contains(&"X004"));
+    assert!(unit("deriv(http_requests_total[5m])").1.contains(&"X004"));
+    assert!(unit("histogram_avg(shop_queue_depth)").1.contains(&"X003"));
+}
+
 /// Dashboards use Grafana's `$__rate_interval` instead of the fixed window.
 #[test]
 fn grafana_range() {
@@ -170,29 +383,81 @@ fn unit_checks() {
     assert!(run(r#"rate(http_requests_total{cde="5xx"}) > 1 for 5m"#).contains(&("X007", Error)));
 }
 
-/// A strategy for expressions of the condition language, printed as text.
+/// A strategy for well-typed expressions of the condition language (series where
+/// PromQL takes series, numbers where it takes numbers), printed as text.
 fn expr_text() -> impl Strategy<Value = String> {
+    let number = prop_oneof![
+        (0u32..1000).prop_map(|n| n.to_string()),
+        (0u32..100).prop_map(|n| format!("{n}%")),
+        (1u32..100).prop_map(|n| format!("{n}ms")),
+        (1u32..100).prop_map(|n| format!("{n}GiB")),
+        Just("time()".to_string()),
+        Just("scalar(shop_queue_depth)".to_string()),
+    ];
     let leaf = prop_oneof![
         Just("http_requests_total".to_string()),
         Just(r#"http_requests_total{code="5xx"}"#.to_string()),
         Just("rate(http_requests_total[1m])".to_string()),
         Just("p95(http_request_duration_seconds)".to_string()),
         Just("up(web)".to_string()),
-        (0u32..1000).prop_map(|n| n.to_string()),
-        (0u32..100).prop_map(|n| format!("{n}%")),
-        (1u32..100).prop_map(|n| format!("{n}ms")),
-        (1u32..100).prop_map(|n| format!("{n}GiB")),
+        Just("shop_queue_depth offset 5m".to_string()),
+        Just("changes(shop_queue_depth[10m])".to_string()),
+        Just(r#"{__name__=~"shop_.+"}"#.to_string()),
+        Just("hour()".to_string()),
     ];
-    leaf.prop_recursive(4, 24, 3, |inner| {
+    let matching = prop::sample::select(vec![
+        "",
+        " on(code)",
+        " ignoring(route)",
+        " on(code) group_left()",
+        " on(code) group_right(route)",
+    ]);
+    leaf.prop_recursive(4, 24, 3, move |inner| {
         prop_oneof![
             (
                 inner.clone(),
-                prop::sample::select(vec!["+", "-", "*", "/", ">", "<=", "==", "and", "or"]),
+                prop::sample::select(vec!["+", "-", "*", "/", "%", "^", "atan2"]),
+                matching.clone(),
                 inner.clone()
             )
-                .prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+                .prop_map(|(a, op, m, b)| format!("({a} {op}{m} {b})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec![">", "<=", "==", "!=", "> bool", "< bool"]),
+                number.clone()
+            )
+                .prop_map(|(a, op, n)| format!("({a} {op} {n})")),
+            (
+                number.clone(),
+                prop::sample::select(vec!["*", "+", "-"]),
+                inner.clone()
+            )
+                .prop_map(|(n, op, a)| format!("({n} {op} {a})")),
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "and",
+                    "or",
+                    "unless",
+                    "and on(code)",
+                    "unless ignoring(route)"
+                ]),
+                inner.clone()
+            )
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             inner.clone().prop_map(|a| format!("({a})")),
             inner.clone().prop_map(|a| format!("sum({a}) by (code)")),
+            inner
+                .clone()
+                .prop_map(|a| format!("sum without (route) ({a})")),
+            inner.clone().prop_map(|a| format!("topk(3, {a})")),
+            inner.clone().prop_map(|a| format!("clamp_min({a}, 0)")),
+            inner
+                .clone()
+                .prop_map(|a| format!(r#"label_replace({a}, "x", "$1", "code", "(.*)")"#)),
+            inner
+                .clone()
+                .prop_map(|a| format!("max_over_time(({a})[30m:1m])")),
             inner.prop_map(|a| format!("max({a})")),
         ]
     })
@@ -211,10 +476,10 @@ proptest! {
 
     /// Printing a parsed expression and parsing it again gives the same expression
     /// (compared through a second printing, which ignores positions), and its lowering
-    /// is valid PromQL.
+    /// is PromQL that promql-parser accepts.
     #[test]
     fn print_parse_round_trip(text in expr_text()) {
-        let a = expr::parse_query(&text).unwrap();
+        let a = expr::parse_query(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e:?}")))?;
         let printed = a.to_string();
         let b = expr::parse_query(&printed).unwrap();
         prop_assert_eq!(&printed, &b.to_string());
@@ -222,5 +487,57 @@ proptest! {
         let la = expr::lower(&a, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range), scale: 1 });
         let lb = expr::lower(&b, &expr::Lowering { catalog: &cat, range: RangeMode::Fixed(cat.default_range), scale: 1 });
         prop_assert_eq!(&la, &lb);
+        if let Err(e) = promql_parser::parser::parse(&la) {
+            return Err(TestCaseError::fail(format!("{text} → {la}: {e}")));
+        }
     }
+}
+
+/// Raw PromQL (`expr:`) goes through the same checker: unknown metrics and labels,
+/// wrong metric types and closed label sets are found in it; `__name__` selectors,
+/// `up` and `ALERTS` are accepted; an alert's `allow:` silences what its `expr:` reports.
+#[test]
+fn raw_promql_is_typed() {
+    let run = |promql: &str, allow: &str| {
+        let spec = format!(
+            "{SPEC}alerts:\n  A:\n    severity: warning\n    expr: '{promql}'\n    for: 5m\n    summary: A.\n    runbook: r.md\n{allow}"
+        );
+        forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default())
+            .diagnostics
+            .items
+            .iter()
+            .map(|d| d.code.code)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        run("rate(http_requests_total[5m]) > 1", ""),
+        Vec::<&str>::new()
+    );
+    assert!(run("rate(shop_queue_depth[5m]) > 1", "").contains(&"X004"));
+    assert!(run("rate(http_requests_totl[5m]) > 1", "").contains(&"X002"));
+    assert!(run(r#"rate(http_requests_total{cde="5xx"}[5m]) > 1"#, "").contains(&"X007"));
+    assert!(run(r#"rate(http_requests_total{code="6xx"}[5m]) > 1"#, "").contains(&"X008"));
+    assert!(
+        run(
+            r#"sum by (le) (rate(http_request_duration_seconds_bucket[5m])) > 1"#,
+            ""
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        run(r#"count({__name__=~"shop_.+"}) > 100"#, ""),
+        Vec::<&str>::new()
+    );
+    assert_eq!(run(r#"up{job="web"} == 0"#, ""), Vec::<&str>::new());
+    assert_eq!(
+        run(r#"ALERTS{alertstate="firing"} > 0"#, ""),
+        Vec::<&str>::new()
+    );
+    // Raw numbers carry no unit: no bare-number warning.
+    assert_eq!(
+        run("process_resident_memory_bytes > 12e9", ""),
+        Vec::<&str>::new()
+    );
+    let allow = "    allow: [{rule: wrong-metric-type, reason: test}]\n";
+    assert!(!run("rate(shop_queue_depth[5m]) > 1", allow).contains(&"X004"));
 }

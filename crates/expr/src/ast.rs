@@ -362,10 +362,9 @@ impl fmt::Display for BinMod {
             write!(f, " {kw}({})", names(&m.labels))?;
             if let Some(g) = &m.group {
                 let kw = if g.left { "group_left" } else { "group_right" };
-                write!(f, " {kw}")?;
-                if !g.labels.is_empty() {
-                    write!(f, "({})", names(&g.labels))?;
-                }
+                // Always with its list, empty or not: `group_left (x)` would read `(x)`
+                // as the list, in PromQL as here.
+                write!(f, " {kw}({})", names(&g.labels))?;
             }
         }
         Ok(())

@@ -88,14 +88,27 @@ struct Ctx<'a> {
     cat: &'a Catalog,
     map: SourceMap,
     out: Checked,
+    /// Raw PromQL (`expr:`): no shorthands, numbers carry no units, and the series
+    /// Prometheus makes itself (`up`, `ALERTS`) may be read.
+    raw: bool,
 }
 
 /// Type-checks an expression against the catalogue.
 pub fn check(expr: &Expr, cat: &Catalog, map: SourceMap) -> Checked {
+    run(expr, cat, map, false)
+}
+
+/// Type-checks raw PromQL (`expr:`) converted to the condition language's tree.
+pub fn check_raw(expr: &Expr, cat: &Catalog, map: SourceMap) -> Checked {
+    run(expr, cat, map, true)
+}
+
+fn run(expr: &Expr, cat: &Catalog, map: SourceMap, raw: bool) -> Checked {
     let mut cx = Ctx {
         cat,
         map,
         out: Checked::default(),
+        raw,
     };
     let ty = cx.expr(expr);
     cx.out.ty = Some(ty);
@@ -115,6 +128,7 @@ pub fn check_selector(
         cat,
         map,
         out: Checked::default(),
+        raw: false,
     };
     let ty = cx.selector(sel);
     if let Some(raw) = ty.raw
@@ -241,6 +255,9 @@ impl Ctx<'_> {
         }
         let Some((_, info, series)) = self.cat.resolve(&s.metric) else {
             if self.cat.recorded.contains(&s.metric) {
+                return Ty::unknown();
+            }
+            if self.raw && (s.metric == "up" || s.metric.starts_with("ALERTS")) {
                 return Ty::unknown();
             }
             let mut d = self.cat.unknown_metric(&s.metric, self.span(s.metric_pos));
@@ -393,6 +410,7 @@ impl Ctx<'_> {
     fn call(&mut self, e: &Expr, c: &Call) -> Ty {
         let f = c.func.as_str();
         match f {
+            _ if self.raw => {}
             "p50" | "p75" | "p90" | "p95" | "p99" => return self.histogram_quantile(e, c),
             "quantile" if histogram_shorthand(self.cat, c) => {
                 return self.histogram_quantile(e, c);
@@ -923,6 +941,8 @@ impl Ctx<'_> {
             LitUnit::Percent => Some(Unit::Ratio),
         };
         match lit_unit {
+            // Raw PromQL has no units on numbers: nothing to compare.
+            None if self.raw => {}
             None => {
                 if matches!(vt.unit, Unit::Seconds | Unit::Bytes) && op.is_comparison() {
                     let example = if vt.unit == Unit::Seconds {

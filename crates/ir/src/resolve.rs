@@ -723,18 +723,17 @@ impl Resolver<'_> {
     ) -> (Option<AlertExpr>, Option<Duration>) {
         let map = SourceMap::new(self.sources, text.span, &text.value);
         if raw {
-            let mut diags = Vec::new();
-            let metrics = expr::promql::check(&text.value, cat, map, &mut diags);
-            self.out.extend(diags);
+            let checked = expr::promql::check(&text.value, cat, map);
+            self.out.extend(checked.diagnostics);
             let promql = text.value.trim().to_string();
             return (
                 Some(AlertExpr {
                     text,
                     map,
                     condition: None,
-                    ty: None,
+                    ty: checked.ty,
                     promql,
-                    metrics,
+                    metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
                     targets: Vec::new(),
                 }),
                 None,
@@ -1111,17 +1110,16 @@ impl Resolver<'_> {
     fn query(&mut self, text: S, raw: bool, cat: &Catalog) -> Query {
         let map = SourceMap::new(self.sources, text.span, &text.value);
         if raw {
-            let mut diags = Vec::new();
-            let metrics = expr::promql::check(&text.value, cat, map, &mut diags);
-            self.out.extend(diags);
+            let checked = expr::promql::check(&text.value, cat, map);
+            self.out.extend(checked.diagnostics);
             let promql = text.value.trim().to_string();
             return Query {
                 text,
                 raw,
                 expr: None,
-                ty: None,
+                ty: checked.ty,
                 promql,
-                metrics,
+                metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
             };
         }
         match expr::parse_query(&text.value) {
