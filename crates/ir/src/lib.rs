@@ -35,6 +35,8 @@ pub struct Model {
     pub metrics: Vec<Metric>,
     pub slos: Vec<Slo>,
     pub alerts: Vec<Alert>,
+    pub records: Vec<Record>,
+    pub groups: Vec<RuleGroup>,
     pub routing: Option<Routing>,
     pub receivers: Vec<Receiver>,
     pub dashboards: Vec<Dashboard>,
@@ -162,6 +164,11 @@ pub struct Slo {
     /// CamelCase prefix of the generated burn-rate alerts.
     pub alert_name: String,
     pub runbook: Option<S>,
+    /// Labels on every rule of the SLO.
+    pub labels: Vec<(S, S)>,
+    /// Extra labels and annotations of the burn-rate alerts.
+    pub alert_labels: Vec<(S, S)>,
+    pub alert_annotations: Vec<(S, S)>,
 }
 
 #[derive(Debug)]
@@ -207,6 +214,30 @@ pub struct Alert {
     pub runbook: Option<S>,
     pub dashboard: Option<S>,
     pub labels: Vec<(S, S)>,
+    /// Free-form annotations (never `summary`, `description`, `runbook_url`,
+    /// `dashboard_url`, which come from their own fields).
+    pub annotations: Vec<(S, S)>,
+    pub keep_firing_for: Option<Spanned<Duration>>,
+    /// The rule group (of `groups:`) it is evaluated in; None: the service's alerts group.
+    pub group: Option<S>,
+}
+
+/// A recording rule of one's own.
+#[derive(Debug)]
+pub struct Record {
+    /// `level:metric:operations`.
+    pub name: S,
+    pub expr: Option<AlertExpr>,
+    pub labels: Vec<(S, S)>,
+    pub group: Option<S>,
+}
+
+/// A rule group of one's own.
+#[derive(Debug)]
+pub struct RuleGroup {
+    pub name: S,
+    pub interval: Option<Spanned<Duration>>,
+    pub limit: Option<u32>,
 }
 
 /// An alert condition, parsed and lowered.

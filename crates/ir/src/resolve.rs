@@ -120,6 +120,50 @@ pub fn resolve(
         .flatten()
         .collect();
     catalog.recorded = super::slo::recorded_names();
+    let groups: Vec<RuleGroup> = m
+        .groups
+        .items
+        .into_iter()
+        .map(|(name, g)| RuleGroup {
+            interval: g.interval.as_ref().and_then(|i| r.duration(i)),
+            limit: g.limit.map(|l| l.value),
+            name,
+        })
+        .collect();
+    let group_names: BTreeSet<&str> = groups.iter().map(|g| g.name.value.as_str()).collect();
+    // Records in order: each is a typed series for the records, panels and alerts after it.
+    let mut records = Vec::with_capacity(m.records.items.len());
+    for (name, rec) in m.records.items {
+        let at = name.span;
+        let record = r.about(at, |r| r.record(name, rec, &catalog, &group_names));
+        match record.expr.as_ref().and_then(|e| e.ty.as_ref()) {
+            Some(ty) if ty.vector && ty.labels.is_some() => {
+                let info = MetricInfo {
+                    kind: forge_spec_expr::MetricKind::Gauge,
+                    unit: ty.unit.clone(),
+                    labels: ty
+                        .labels
+                        .iter()
+                        .flatten()
+                        .filter(|l| !matches!(l.as_str(), "job" | "instance"))
+                        .map(|l| (l.clone(), None))
+                        .chain(
+                            record
+                                .labels
+                                .iter()
+                                .map(|(k, v)| (k.value.clone(), Some(vec![v.value.clone()]))),
+                        )
+                        .collect(),
+                    buckets: Vec::new(),
+                };
+                catalog.metrics.insert(record.name.value.clone(), info);
+            }
+            _ => {
+                catalog.recorded.insert(record.name.value.clone());
+            }
+        }
+        records.push(record);
+    }
     let receiver_names: Vec<String> = m
         .receivers
         .items
@@ -133,7 +177,9 @@ pub fn resolve(
     let slo_names: BTreeSet<&str> = slos.iter().map(|s| s.name.value.as_str()).collect();
     let alerts: Vec<Alert> = r.par(m.alerts.items, |w, (name, a)| {
         let at = name.span;
-        w.about(at, |w| w.alert(name, a, &catalog, &slo_names, &dashboards))
+        w.about(at, |w| {
+            w.alert(name, a, &catalog, &slo_names, &dashboards, &group_names)
+        })
     });
     let receivers = m
         .receivers
@@ -165,6 +211,8 @@ pub fn resolve(
         metrics,
         slos,
         alerts,
+        records,
+        groups,
         routing,
         receivers,
         dashboards,
@@ -189,6 +237,8 @@ struct Merged {
     metrics: Defs<syntax::Metric>,
     slos: Defs<syntax::Slo>,
     alerts: Defs<syntax::Alert>,
+    records: Defs<syntax::Record>,
+    groups: Defs<syntax::RuleGroup>,
     receivers: Defs<syntax::Receiver>,
     dashboards: Defs<syntax::Dashboard>,
     lints: Defs<S>,
@@ -313,6 +363,8 @@ impl Merged {
         self.metrics.add("metric", f.metrics, out);
         self.slos.add("SLO", f.slos, out);
         self.alerts.add("alert", f.alerts, out);
+        self.records.add("record", f.records, out);
+        self.groups.add("rule group", f.groups, out);
         self.receivers.add("receiver", f.receivers, out);
         self.dashboards.add("dashboard", f.dashboards, out);
         self.lints.add("lint", f.lints, out);
@@ -691,9 +743,20 @@ impl Resolver<'_> {
                 Sli::Uptime { target: t }
             }
         };
-        let al = sl.alerting;
+        let mut al = sl.alerting;
         let sev = |v: Option<&S>, d: &str| v.map_or_else(|| d.to_string(), |s| s.value.clone());
+        let labels = self.free_labels(sl.labels, "SLO label");
+        let (alert_labels, alert_annotations) = match al.as_mut() {
+            Some(a) => (
+                self.free_labels(std::mem::take(&mut a.labels), "alert label"),
+                self.annotations(std::mem::take(&mut a.annotations)),
+            ),
+            None => (Vec::new(), Vec::new()),
+        };
         Some(Slo {
+            labels,
+            alert_labels,
+            alert_annotations,
             alert_name: al
                 .as_ref()
                 .and_then(|a| a.name.as_ref())
@@ -783,6 +846,7 @@ impl Resolver<'_> {
         cat: &Catalog,
         slos: &BTreeSet<&str>,
         dashboards: &[Dashboard],
+        groups: &BTreeSet<&str>,
     ) -> Alert {
         self.allow(&name, &a.allow);
         let (when, mut for_) = match (a.condition, a.expr) {
@@ -920,6 +984,10 @@ impl Resolver<'_> {
                 );
             }
         }
+        let keep_firing_for = a.keep_firing_for.as_ref().and_then(|k| self.duration(k));
+        if let Some(g) = &a.group {
+            self.group_ref(g, groups);
+        }
         Alert {
             name,
             severity: a.severity,
@@ -931,7 +999,131 @@ impl Resolver<'_> {
             runbook: a.runbook,
             dashboard: a.dashboard,
             labels: a.labels.0,
+            annotations: self.annotations(a.annotations),
+            keep_firing_for,
+            group: a.group,
         }
+    }
+
+    /// Free-form labels (of SLOs, SLO alerts, records): valid names, and never one
+    /// forge-spec sets itself.
+    fn free_labels(&mut self, labels: Map<S>, what: &str) -> Vec<(S, S)> {
+        for (label, _) in &labels.0 {
+            self.label_name(label, what);
+            if matches!(
+                label.value.as_str(),
+                "severity" | "slo" | "service" | "alertname"
+            ) {
+                self.invalid(
+                    label.span,
+                    format!("forge-spec sets the label `{}` itself", label.value),
+                    "remove it from `labels:`",
+                );
+            }
+        }
+        labels.0
+    }
+
+    /// Free-form annotations: valid names, never one that has its own field.
+    fn annotations(&mut self, annotations: Map<S>) -> Vec<(S, S)> {
+        for (key, _) in &annotations.0 {
+            self.label_name(key, "annotation");
+            let own = match key.value.as_str() {
+                "summary" => Some("summary:"),
+                "description" => Some("description:"),
+                "runbook_url" => Some("runbook:"),
+                "dashboard_url" => Some("dashboard:"),
+                _ => None,
+            };
+            if let Some(field) = own {
+                self.invalid(
+                    key.span,
+                    format!("the annotation `{}` comes from `{field}`", key.value),
+                    &format!("write it as `{field}` instead"),
+                );
+            }
+        }
+        annotations.0
+    }
+
+    /// A `group:` reference: a group of `groups:`.
+    fn group_ref(&mut self, g: &S, groups: &BTreeSet<&str>) {
+        if !groups.contains(g.value.as_str()) {
+            let d = Diagnostic::new(
+                &p::INVALID_VALUE,
+                g.span,
+                format!("no rule group `{}`", g.value),
+            )
+            .label("not in `groups:`");
+            let d = d.suggest(
+                &g.value,
+                groups.iter().copied(),
+                "declare it under `groups:` (with its `interval:`), or remove `group:`",
+            );
+            self.out.push(d);
+        }
+    }
+
+    /// A recording rule of one's own: its name's shape, its expression (typed like a
+    /// query), its labels and group.
+    fn record(
+        &mut self,
+        name: S,
+        rec: syntax::Record,
+        cat: &Catalog,
+        groups: &BTreeSet<&str>,
+    ) -> Record {
+        self.allow(&name, &rec.allow);
+        let expr = match (rec.query, rec.expr) {
+            (Some(q), None) => self.record_expr(q, cat, false),
+            (None, Some(e)) => self.record_expr(e, cat, true),
+            (Some(q), Some(e)) => {
+                self.out.push(
+                    Diagnostic::new(
+                        &p::INVALID_VALUE,
+                        e.span,
+                        format!("record `{}` has both `query:` and `expr:`", name.value),
+                    )
+                    .label("second expression")
+                    .secondary(q.span, "first expression")
+                    .help("keep one: `query:` in the condition language, or raw PromQL in `expr:`"),
+                );
+                self.record_expr(q, cat, false)
+            }
+            (None, None) => {
+                self.out.push(
+                    Diagnostic::new(
+                        &p::MISSING_KEY,
+                        name.span,
+                        format!("record `{}` has no expression", name.value),
+                    )
+                    .label("no `query:` or `expr:`")
+                    .help("add `query: sum by (job) (rate(requests_total))`"),
+                );
+                None
+            }
+        };
+        if let Some(g) = &rec.group {
+            self.group_ref(g, groups);
+        }
+        Record {
+            labels: self.free_labels(rec.labels, "record label"),
+            name,
+            expr,
+            group: rec.group,
+        }
+    }
+
+    fn record_expr(&mut self, text: S, cat: &Catalog, raw: bool) -> Option<AlertExpr> {
+        let (e, for_) = self.condition(text, cat, raw);
+        if let (Some(e), Some(_)) = (&e, for_) {
+            self.invalid(
+                e.text.span,
+                "a recording rule has no `for`".into(),
+                "remove `for ...`: a record is computed at every evaluation",
+            );
+        }
+        e
     }
 
     fn receiver_ref(&mut self, r: &S, known: &[String]) {

@@ -31,6 +31,14 @@ pub struct SpecFile {
     /// Explicit alerts, by CamelCase name.
     #[serde(default)]
     pub alerts: Map<Alert>,
+    /// Recording rules of one's own, by `level:metric:operations` name: each is a typed
+    /// series later conditions, panels and records may read.
+    #[serde(default)]
+    pub records: Map<Record>,
+    /// Rule groups of one's own (evaluation interval, alert limit); alerts and records
+    /// join one with `group:`.
+    #[serde(default)]
+    pub groups: Map<RuleGroup>,
     /// The Alertmanager route tree.
     pub routing: Option<Routing>,
     /// Alertmanager receivers, by name.
@@ -139,6 +147,9 @@ pub struct Slo {
     pub sli: Sli,
     /// Burn-rate alerting: which severities the page and the ticket carry.
     pub alerting: Option<SloAlerting>,
+    /// Labels copied onto every rule of this SLO (recording rules and alerts).
+    #[serde(default)]
+    pub labels: Map<S>,
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -180,6 +191,12 @@ pub struct SloAlerting {
     /// Name prefix of the generated alerts (default: CamelCase of the SLO name).
     pub name: Option<S>,
     pub runbook: Option<S>,
+    /// Extra labels on the burn-rate alerts.
+    #[serde(default)]
+    pub labels: Map<S>,
+    /// Extra annotations on the burn-rate alerts.
+    #[serde(default)]
+    pub annotations: Map<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -207,8 +224,44 @@ pub struct Alert {
     /// Extra labels on the alert.
     #[serde(default)]
     pub labels: Map<S>,
+    /// Extra annotations (Go templates, like `description:`).
+    #[serde(default)]
+    pub annotations: Map<S>,
+    /// How long the alert keeps firing after its condition stops holding (Prometheus
+    /// `keep_firing_for`).
+    pub keep_firing_for: Option<S>,
+    /// The rule group (of `groups:`) the alert is evaluated in.
+    pub group: Option<S>,
     #[serde(default)]
     pub allow: Vec<Allow>,
+}
+
+/// A recording rule of one's own.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// The expression, in the condition language (no `for`).
+    pub query: Option<S>,
+    /// Raw PromQL instead; checked like `query:`.
+    pub expr: Option<S>,
+    /// Extra labels on the recorded series.
+    #[serde(default)]
+    pub labels: Map<S>,
+    /// The rule group (of `groups:`) the record is evaluated in.
+    pub group: Option<S>,
+    #[serde(default)]
+    pub allow: Vec<Allow>,
+}
+
+/// A rule group's settings.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleGroup {
+    /// Evaluation interval (default: the global `scrape_interval`).
+    pub interval: Option<S>,
+    /// Most alerts (or series of a record) a rule of the group may produce; beyond it
+    /// the rule fails (Prometheus `limit`).
+    pub limit: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -28,6 +28,8 @@ enum Unit<'a> {
 struct Piece {
     /// Rules of the explicit-alerts group.
     alert_rules: String,
+    /// Rules of alerts in groups of their own (`group:`), by group.
+    grouped: Vec<(String, String)>,
     /// Whole groups (the SLOs').
     groups: String,
     tests: String,
@@ -47,7 +49,14 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
                 let Some(rule) = rules::explicit(m, a) else {
                     continue;
                 };
-                rules::render_rule(&rule, &mut p.alert_rules);
+                match &a.group {
+                    Some(g) => {
+                        let mut text = String::new();
+                        rules::render_rule(&rule, &mut text);
+                        p.grouped.push((g.value.clone(), text));
+                    }
+                    None => rules::render_rule(&rule, &mut p.alert_rules),
+                }
                 match promtool_tests::explicit_tests(m, a, &rule) {
                     Some(t) => tests.extend(t),
                     None => p.skipped.push(a.name.value.clone()),
@@ -93,6 +102,23 @@ fn rules_and_tests(model: &Model) -> (String, String) {
     let mut tests = promtool_tests::head(model, &rules_file(model));
     let mut skipped = Vec::new();
     let mut alerts_head = false;
+    // Records (and alerts) of groups of one's own, by group; the service's records group
+    // comes first, so that its series exist for what reads them.
+    let mut grouped: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut own_records = String::new();
+    for rec in &model.records {
+        let Some(rule) = rules::record(rec) else {
+            continue;
+        };
+        match &rec.group {
+            Some(g) => rules::render_rule(&rule, grouped.entry(g.value.clone()).or_default()),
+            None => rules::render_rule(&rule, &mut own_records),
+        }
+    }
+    if !own_records.is_empty() {
+        rules::render_group_head(&rules::records_group_name(model), &mut rules);
+        rules.push_str(&own_records);
+    }
     for batch in units.chunks(4 * forge_spec_base::par::jobs()) {
         let pieces = forge_spec_base::par::map(batch, |u| piece(model, u));
         if rules.capacity() < 4096 {
@@ -109,9 +135,23 @@ fn rules_and_tests(model: &Model) -> (String, String) {
             }
             rules.push_str(&p.alert_rules);
             rules.push_str(&p.groups);
+            for (g, text) in p.grouped {
+                grouped.entry(g).or_default().push_str(&text);
+            }
             tests.push_str(&p.tests);
             skipped.extend(p.skipped);
         }
+    }
+    for g in &model.groups {
+        let Some(text) = grouped.remove(&g.name.value) else {
+            continue;
+        };
+        let interval = g
+            .interval
+            .as_ref()
+            .map(|i| model.scaled(i.value).to_prometheus());
+        rules::render_group_head_with(&g.name.value, interval.as_deref(), g.limit, &mut rules);
+        rules.push_str(&text);
     }
     tests.push_str(&promtool_tests::tail(&skipped));
     (rules, tests)

@@ -13,13 +13,33 @@ pub struct Rule {
     pub alert: Option<String>,
     pub expr: String,
     pub for_: Option<String>,
+    pub keep_firing_for: Option<String>,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
 }
 
 /// Appends a group's `- name:` and `rules:` lines (its rules follow, [`render_rule`]).
 pub fn render_group_head(name: &str, o: &mut String) {
+    render_group_head_with(name, None, None, o);
+}
+
+/// [`render_group_head`] with the group's own evaluation interval and limit.
+pub fn render_group_head_with(
+    name: &str,
+    interval: Option<&str>,
+    limit: Option<u32>,
+    o: &mut String,
+) {
     entry(o, 0, true, "name", name);
+    if let Some(i) = interval {
+        entry(o, 2, false, "interval", i);
+    }
+    if let Some(l) = limit {
+        key(o, 2, false, "limit");
+        o.push(' ');
+        o.push_str(&l.to_string());
+        o.push('\n');
+    }
     key(o, 2, false, "rules");
     o.push('\n');
 }
@@ -42,11 +62,34 @@ pub fn render_rule(r: &Rule, o: &mut String) {
     if let Some(x) = &r.for_ {
         field(o, "for", x);
     }
+    if let Some(x) = &r.keep_firing_for {
+        field(o, "keep_firing_for", x);
+    }
     for (key, map) in [("labels", &r.labels), ("annotations", &r.annotations)] {
         if !map.is_empty() {
             map_entry(o, 4, false, key, map);
         }
     }
+}
+
+/// The name of the group of the service's own recording rules.
+pub fn records_group_name(m: &Model) -> String {
+    format!("{}-records", m.service.name.value)
+}
+
+/// The rule of a recording rule of one's own (`None` when it has no expression).
+pub fn record(r: &forge_spec_ir::Record) -> Option<Rule> {
+    let e = r.expr.as_ref()?;
+    Some(Rule {
+        record: Some(r.name.value.clone()),
+        expr: e.promql.clone(),
+        labels: r
+            .labels
+            .iter()
+            .map(|(k, v)| (k.value.clone(), v.value.clone()))
+            .collect(),
+        ..Rule::default()
+    })
 }
 
 /// The name of the group of explicit alerts.
@@ -75,7 +118,11 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     for (k, v) in &a.labels {
         labels.insert(k.value.clone(), v.value.clone());
     }
-    let mut annotations = BTreeMap::new();
+    let mut annotations: BTreeMap<String, String> = a
+        .annotations
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect();
     if let Some(s) = &a.summary {
         annotations.insert("summary".to_string(), s.value.clone());
     }
@@ -106,6 +153,10 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
         alert: Some(a.name.value.clone()),
         expr: when.promql.clone(),
         for_: a.for_.as_ref().map(|f| m.scaled(f.value).to_prometheus()),
+        keep_firing_for: a
+            .keep_firing_for
+            .as_ref()
+            .map(|f| m.scaled(f.value).to_prometheus()),
         labels,
         annotations,
         ..Rule::default()
@@ -185,14 +236,29 @@ fn rate_sum(sel: &str, window: &str) -> String {
 
 pub use forge_spec_ir::slo::slo_alert_names;
 
-/// Appends a recording rule with the labels every SLO rule carries.
-fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, slo: &str) {
+/// Appends a recording rule with the labels every SLO rule carries, and the SLO's own.
+fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, s: &Slo) {
     entry(o, 2, true, "record", record);
     entry(o, 4, false, "expr", expr);
-    key(o, 4, false, "labels");
-    o.push('\n');
-    entry(o, 6, false, "service", svc);
-    entry(o, 6, false, "slo", slo);
+    if s.labels.is_empty() {
+        key(o, 4, false, "labels");
+        o.push('\n');
+        entry(o, 6, false, "service", svc);
+        entry(o, 6, false, "slo", &s.name.value);
+        return;
+    }
+    let mut labels = slo_labels(s);
+    labels.insert("service".into(), svc.into());
+    labels.insert("slo".into(), s.name.value.clone());
+    map_entry(o, 4, false, "labels", &labels);
+}
+
+/// The SLO's own labels (`labels:`), which every rule of it carries.
+fn slo_labels(s: &Slo) -> BTreeMap<String, String> {
+    s.labels
+        .iter()
+        .map(|(k, v)| (k.value.clone(), v.value.clone()))
+        .collect()
 }
 
 /// Appends an SLO's groups — recording rules per window, metadata rules, burn-rate
@@ -216,13 +282,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         } else {
             error_ratio(s, &range)
         };
-        render_record(
-            o,
-            &format!("slo:sli_error:ratio_rate{wt}"),
-            &expr,
-            svc,
-            name,
-        );
+        render_record(o, &format!("slo:sli_error:ratio_rate{wt}"), &expr, svc, s);
     }
     let budget = fmt_num(forge_spec_expr::units::round12(1.0 - s.objective));
     head(o, "meta");
@@ -253,7 +313,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             format!("1 - slo:period_burn_rate:ratio{sel}"),
         ),
     ] {
-        render_record(o, record, &expr, svc, name);
+        render_record(o, record, &expr, svc, s);
     }
     if s.alerting_disabled {
         return Vec::new();
@@ -322,10 +382,18 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
                 ),
             );
         }
+        for (k, v) in &s.alert_annotations {
+            annotations.insert(k.value.clone(), v.value.clone());
+        }
+        let mut labels = slo_labels(s);
+        for (k, v) in &s.alert_labels {
+            labels.insert(k.value.clone(), v.value.clone());
+        }
+        labels.extend(base_labels(m, severity, Some(name)));
         alerts.push(Rule {
             alert: Some(alert),
             expr,
-            labels: base_labels(m, severity, Some(name)),
+            labels,
             annotations,
             ..Rule::default()
         });
