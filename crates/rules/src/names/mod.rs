@@ -2,10 +2,14 @@
 //! reports are declared in `diag::codes::names` and re-exported here.
 
 mod output_name_collision;
+mod record_name;
 
 pub use forge_spec_base::diag::codes::names::*;
 pub use output_name_collision::OUTPUT_NAME_COLLISION;
+pub use record_name::RECORD_NAME;
 
 /// The checks of this family, each with its code.
-pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] =
-    &[(&OUTPUT_NAME_COLLISION, output_name_collision::check)];
+pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
+    (&OUTPUT_NAME_COLLISION, output_name_collision::check),
+    (&RECORD_NAME, record_name::check),
+];

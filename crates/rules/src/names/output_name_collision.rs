@@ -108,6 +108,30 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         None,
         out,
     );
+    // Rule groups of one's own against the groups forge-spec writes.
+    let svc = &m.service.name.value;
+    let mut generated: Vec<String> = vec![format!("{svc}-alerts"), format!("{svc}-records")];
+    for s in &m.slos {
+        for part in ["sli", "meta", "alerts"] {
+            generated.push(format!("{svc}-slo-{}-{part}", s.name.value));
+        }
+    }
+    for g in &m.groups {
+        if generated.contains(&g.name.value) {
+            out.push(
+                Diagnostic::new(
+                    &OUTPUT_NAME_COLLISION,
+                    g.name.span,
+                    format!(
+                        "rule group `{}` is named like a group forge-spec writes",
+                        g.name.value
+                    ),
+                )
+                .label("collides with a generated group")
+                .help("rename it: Prometheus refuses two groups of one name"),
+            );
+        }
+    }
     for e in &m.logs.events {
         collide(
             &format!("field of `{}`", e.name.value),
