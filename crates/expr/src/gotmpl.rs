@@ -529,6 +529,48 @@ fn check_commands(
 }
 
 /// Whether a text holds template actions at all.
+/// The label names a Prometheus alert template reads from the alert's labels —
+/// `$labels.x`, `.Labels.x`, `index $labels "x"` inside actions — with their byte
+/// ranges in the text.
+pub fn label_refs(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(open) = text[at..].find("{{").map(|i| at + i) {
+        let close = text[open..].find("}}").map_or(text.len(), |i| open + i);
+        let action = &text[open..close];
+        for prefix in ["$labels.", ".Labels."] {
+            let mut from = 0;
+            while let Some(i) = action[from..].find(prefix).map(|i| from + i) {
+                let start = i + prefix.len();
+                let name: String = action[start..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    let begin = open + start;
+                    out.push((name.clone(), begin..begin + name.len()));
+                }
+                from = start;
+            }
+        }
+        let mut from = 0;
+        while let Some(i) = action[from..].find("index $labels").map(|i| from + i) {
+            let rest = &action[i + "index $labels".len()..];
+            let trimmed = rest.trim_start();
+            if let Some(q) = trimmed.strip_prefix('"')
+                && let Some(end) = q.find('"')
+            {
+                let begin = open + i + "index $labels".len() + (rest.len() - trimmed.len()) + 1;
+                out.push((q[..end].to_string(), begin..begin + end));
+            }
+            from = i + 1;
+        }
+        at = close.max(open + 2);
+    }
+    out.sort_by_key(|(_, r)| r.start);
+    out
+}
+
 pub fn is_template(text: &str) -> bool {
     text.contains("{{")
 }
@@ -580,5 +622,19 @@ mod tests {
         }
         assert!(check("{{ join \",\" .x }}", Engine::ALERTMANAGER).is_ok());
         assert!(check("{{ humanize 1 }}", Engine::ALERTMANAGER).is_err());
+    }
+
+    /// Every way a template reads a label is found, with its exact range; text outside
+    /// actions is not.
+    #[test]
+    fn label_refs_finds_every_form() {
+        let t = r#"$labels.no {{ $labels.job }} {{ .Labels.route }} {{ index $labels "code" }} {{ $value }}"#;
+        let refs = label_refs(t);
+        let names: Vec<&str> = refs.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["job", "route", "code"]);
+        for (n, r) in &refs {
+            assert_eq!(&t[r.clone()], n);
+        }
+        assert!(label_refs("{{ $value | humanize }}").is_empty());
     }
 }

@@ -6,6 +6,7 @@ mod constant_condition;
 mod invalid_template;
 mod missing_for;
 mod missing_runbook;
+mod template_label_missing;
 mod unknown_severity;
 
 pub use alert_name_not_camel_case::ALERT_NAME_NOT_CAMEL_CASE;
@@ -14,6 +15,7 @@ pub use constant_condition::CONSTANT_CONDITION;
 pub use invalid_template::INVALID_TEMPLATE;
 pub use missing_for::MISSING_FOR;
 pub use missing_runbook::MISSING_RUNBOOK;
+pub use template_label_missing::TEMPLATE_LABEL_MISSING;
 pub use unknown_severity::UNKNOWN_SEVERITY;
 
 /// The checks of this family, each with its code.
@@ -24,5 +26,6 @@ pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
     (&INVALID_TEMPLATE, invalid_template::check),
     (&MISSING_FOR, missing_for::check),
     (&MISSING_RUNBOOK, missing_runbook::check),
+    (&TEMPLATE_LABEL_MISSING, template_label_missing::check),
     (&UNKNOWN_SEVERITY, unknown_severity::check),
 ];
