@@ -625,6 +625,7 @@ impl Ctx<'_> {
     fn range_arg<'e>(&mut self, f: &str, arg: &'e Expr) -> Option<(Ty, Option<&'e Selector>)> {
         match &arg.kind {
             ExprKind::Selector(s) => Some((self.selector(s), Some(s))),
+            ExprKind::Up { .. } => Some((self.expr(arg), None)),
             ExprKind::Subquery(sq) => {
                 let ty = self.expr(&sq.expr);
                 if !ty.vector {
@@ -940,9 +941,10 @@ impl Ctx<'_> {
             LitUnit::Bytes => Some(Unit::Bytes),
             LitUnit::Percent => Some(Unit::Ratio),
         };
+        let zero = matches!(&lit_side.kind, ExprKind::Number(q) if q.value == 0.0);
         match lit_unit {
-            // Raw PromQL has no units on numbers: nothing to compare.
-            None if self.raw => {}
+            // Raw PromQL has no units on numbers: nothing to compare; nor has zero.
+            None if self.raw || zero => {}
             None => {
                 if matches!(vt.unit, Unit::Seconds | Unit::Bytes) && op.is_comparison() {
                     let example = if vt.unit == Unit::Seconds {

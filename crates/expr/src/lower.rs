@@ -38,7 +38,12 @@ pub fn lower_selector(s: &Selector) -> String {
 }
 
 fn range(sel: &Selector, cx: &Lowering<'_>) -> String {
-    match (sel.range, cx.range) {
+    range_of(sel.range.map(|(d, _)| d), cx)
+}
+
+/// A range as written (scaled in fixed mode), or the default one.
+fn range_of(written: Option<Duration>, cx: &Lowering<'_>) -> String {
+    match (written.map(|d| (d, ())), cx.range) {
         (Some((d, _)), RangeMode::Fixed(_)) => Duration {
             ms: (d.ms / cx.scale.max(1)).max(1),
         }
@@ -237,6 +242,13 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
         match &a.kind {
             // A range argument written without its range gets the default one.
             ExprKind::Selector(s) if is_range => ranged(s, &s.metric, cx, out),
+            ExprKind::Up { target, .. } if is_range => {
+                out.push_str("up{job=");
+                out.push_str(&quote(target));
+                out.push_str("}[");
+                out.push_str(&range_of(None, cx));
+                out.push(']');
+            }
             _ => expr(a, cx, out),
         }
     }
