@@ -8,6 +8,11 @@ use super::{Catalog, MetricKind, Series, SourceMap, Unit};
 use forge_spec_base::diag::codes::exprs as x;
 use forge_spec_base::diag::{Diagnostic, did_you_mean};
 use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// A set of label names, shared: a metric's set is built once, and copied only when an
+/// expression changes it.
+pub type LabelSet = Arc<BTreeSet<String>>;
 
 /// The type of an expression.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,7 +28,7 @@ pub struct Ty {
     pub le: Option<Unit>,
     /// The labels every result series may carry; `None` when not known (a metric
     /// outside the catalogue, a `__name__` regex).
-    pub labels: Option<BTreeSet<String>>,
+    pub labels: Option<LabelSet>,
 }
 
 impl Ty {
@@ -34,7 +39,7 @@ impl Ty {
             unit,
             literal: Some(lit),
             le: None,
-            labels: Some(BTreeSet::new()),
+            labels: Some(LabelSet::default()),
         }
     }
     fn number(unit: Unit) -> Ty {
@@ -56,14 +61,14 @@ impl Ty {
     fn unknown() -> Ty {
         Ty::vector(Unit::None)
     }
-    fn with_labels(mut self, labels: Option<BTreeSet<String>>) -> Ty {
+    fn with_labels(mut self, labels: Option<LabelSet>) -> Ty {
         self.labels = labels;
         self
     }
 }
 
-fn set<'a>(labels: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
-    labels.into_iter().map(str::to_string).collect()
+fn set<'a>(labels: impl IntoIterator<Item = &'a str>) -> LabelSet {
+    Arc::new(labels.into_iter().map(str::to_string).collect())
 }
 
 /// `rate`'s unit for a counter of `unit`.
@@ -317,13 +322,12 @@ impl Ctx<'_> {
             Series::Sum => (MetricKind::Counter, info.unit.clone()),
             Series::Count | Series::Bucket => (MetricKind::Counter, Unit::None),
         };
-        let mut labels: BTreeSet<String> = info.labels.keys().cloned().collect();
-        labels.extend(["job".to_string(), "instance".to_string()]);
+        let mut labels = info.names.clone();
         if series == Series::Bucket {
-            labels.insert("le".into());
+            Arc::make_mut(&mut labels).insert("le".into());
         }
         if series == Series::Whole && info.kind == MetricKind::Summary {
-            labels.insert("quantile".into());
+            Arc::make_mut(&mut labels).insert("quantile".into());
         }
         Ty {
             vector: true,
@@ -500,7 +504,7 @@ impl Ctx<'_> {
         }
         let labels = match &c.grouping {
             Some(g) => self.grouped(g, ty.labels.as_ref()),
-            None => Some(BTreeSet::new()),
+            None => Some(LabelSet::default()),
         };
         Ty::vector(ty.unit).with_labels(labels)
     }
@@ -529,23 +533,25 @@ impl Ctx<'_> {
         }
         let labels = match &c.grouping {
             Some(g) => self.grouped(g, labels.as_ref()),
-            None => Some(BTreeSet::new()),
+            None => Some(LabelSet::default()),
         };
         Ty::vector(Unit::Ratio).with_labels(labels)
     }
 
     /// The labels after `by (...)`/`without (...)` of series carrying `input`.
-    fn grouped(&self, g: &Grouping, input: Option<&BTreeSet<String>>) -> Option<BTreeSet<String>> {
+    fn grouped(&self, g: &Grouping, input: Option<&LabelSet>) -> Option<LabelSet> {
         if g.without {
             input.map(|i| {
                 let mut out = i.clone();
                 for (l, _) in &g.labels {
-                    out.remove(l);
+                    if out.contains(l) {
+                        Arc::make_mut(&mut out).remove(l);
+                    }
                 }
                 out
             })
         } else {
-            Some(g.labels.iter().map(|(l, _)| l.clone()).collect())
+            Some(Arc::new(g.labels.iter().map(|(l, _)| l.clone()).collect()))
         }
     }
 
@@ -600,11 +606,11 @@ impl Ctx<'_> {
         } else {
             match &c.grouping {
                 Some(g) => self.grouped(g, inner.labels.as_ref()),
-                None => Some(BTreeSet::new()),
+                None => Some(LabelSet::default()),
             }
         };
         if let (Some(l), Some(extra)) = (labels.as_mut(), extra) {
-            l.insert(extra);
+            Arc::make_mut(l).insert(extra);
         }
         let le = match a.name {
             "sum" | "avg" | "min" | "max" => inner.le.clone(),
@@ -763,17 +769,19 @@ impl Ctx<'_> {
         let labels = match func.labels {
             Labels::Keep => input,
             Labels::DropLe => input.map(|mut l| {
-                l.remove("le");
+                if l.contains("le") {
+                    Arc::make_mut(&mut l).remove("le");
+                }
                 l
             }),
             Labels::Add(i) => match c.args.get(i).map(|a| &a.kind) {
                 Some(ExprKind::Str(dst)) => input.map(|mut l| {
-                    l.insert(dst.clone());
+                    Arc::make_mut(&mut l).insert(dst.clone());
                     l
                 }),
                 _ => None,
             },
-            Labels::Empty => Some(BTreeSet::new()),
+            Labels::Empty => Some(LabelSet::default()),
         };
         let le = match func.name {
             "rate" | "increase" | "irate" | "label_replace" | "label_join" => {
@@ -877,9 +885,9 @@ impl Ctx<'_> {
     /// `or` returns either side's; arithmetic and `bool` keep the `on(...)` labels, or
     /// drop the `ignoring(...)` ones, and `group_left`/`group_right` keep the "many"
     /// side's labels plus those copied from the "one" side.
-    fn result_labels(&self, op: BinOp, lt: &Ty, rt: &Ty, m: &BinMod) -> Option<BTreeSet<String>> {
+    fn result_labels(&self, op: BinOp, lt: &Ty, rt: &Ty, m: &BinMod) -> Option<LabelSet> {
         match (lt.vector, rt.vector) {
-            (false, false) => return Some(BTreeSet::new()),
+            (false, false) => return Some(LabelSet::default()),
             (true, false) => return lt.labels.clone(),
             (false, true) => return rt.labels.clone(),
             _ => {}
@@ -894,7 +902,7 @@ impl Ctx<'_> {
         }
         if op == BinOp::Or {
             return match (&lt.labels, &rt.labels) {
-                (Some(a), Some(b)) => Some(a.union(b).cloned().collect()),
+                (Some(a), Some(b)) => Some(Arc::new(a.union(b).cloned().collect())),
                 _ => None,
             };
         }
@@ -905,17 +913,21 @@ impl Ctx<'_> {
             let many = if g.left { &lt.labels } else { &rt.labels };
             return many.as_ref().map(|l| {
                 let mut out = l.clone();
-                out.extend(g.labels.iter().map(|(l, _)| l.clone()));
+                if !g.labels.is_empty() {
+                    Arc::make_mut(&mut out).extend(g.labels.iter().map(|(l, _)| l.clone()));
+                }
                 out
             });
         }
         if mm.on {
-            Some(mm.labels.iter().map(|(l, _)| l.clone()).collect())
+            Some(Arc::new(mm.labels.iter().map(|(l, _)| l.clone()).collect()))
         } else {
             lt.labels.as_ref().map(|l| {
                 let mut out = l.clone();
                 for (x, _) in &mm.labels {
-                    out.remove(x);
+                    if out.contains(x) {
+                        Arc::make_mut(&mut out).remove(x);
+                    }
                 }
                 out
             })

@@ -13,7 +13,7 @@ pub mod re2;
 pub mod units;
 
 pub use ast::{Condition, Duration, Expr};
-pub use check::{Checked, Ty, check, check_selector};
+pub use check::{Checked, LabelSet, Ty, check, check_selector};
 pub use lower::{Lowering, RangeMode, lower, lower_selector};
 pub use parse::{ParseError, parse_condition, parse_query, parse_selector};
 
@@ -113,6 +113,27 @@ pub struct MetricInfo {
     pub labels: BTreeMap<String, Option<Vec<String>>>,
     /// Declared histogram buckets.
     pub buckets: Vec<f64>,
+    /// The labels its series carry: the declared ones, `job` and `instance`.
+    pub names: check::LabelSet,
+}
+
+impl MetricInfo {
+    pub fn new(
+        kind: MetricKind,
+        unit: Unit,
+        labels: BTreeMap<String, Option<Vec<String>>>,
+        buckets: Vec<f64>,
+    ) -> MetricInfo {
+        let mut names: BTreeSet<String> = labels.keys().cloned().collect();
+        names.extend(["job".to_string(), "instance".to_string()]);
+        MetricInfo {
+            kind,
+            unit,
+            labels,
+            buckets,
+            names: std::sync::Arc::new(names),
+        }
+    }
 }
 
 /// A series name resolved against the catalogue: the metric, and which of its

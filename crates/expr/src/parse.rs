@@ -4,6 +4,7 @@ use super::ast::*;
 use super::units::{parse_quantity, read_duration};
 use pest::Parser as _;
 use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../../../grammar/condition.pest"]
@@ -142,10 +143,16 @@ fn rule_name(r: Rule) -> &'static str {
     match r {
         Rule::EOI => "end of expression",
         Rule::cmp_op => "a comparison (> >= < <= == !=)",
-        Rule::add_op | Rule::mul_op | Rule::pow_op | Rule::kw_atan2 => "an operator",
+        Rule::add_op
+        | Rule::mul_op
+        | Rule::pow_op
+        | Rule::add_sym
+        | Rule::mul_sym
+        | Rule::kw_atan2 => "an operator",
         Rule::or_op | Rule::and_op | Rule::kw_or | Rule::kw_and | Rule::kw_unless => {
             "`and`, `or` or `unless`"
         }
+        Rule::cmp_sym => "a comparison (> >= < <= == !=)",
         Rule::bin_mod | Rule::matching => "`bool`, `on(...)` or `ignoring(...)`",
         Rule::group_mod => "`group_left` or `group_right`",
         Rule::label_list => "a list of label names `(a, b)`",
@@ -182,62 +189,42 @@ fn duration(p: &Pair<'_, Rule>) -> Result<Duration, ParseError> {
     })
 }
 
+/// Operator precedence, PromQL's, loosest first.
+static PRATT: std::sync::LazyLock<PrattParser<Rule>> = std::sync::LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::or_op, Assoc::Left))
+        .op(Op::infix(Rule::and_op, Assoc::Left))
+        .op(Op::infix(Rule::cmp_op, Assoc::Left))
+        .op(Op::infix(Rule::add_op, Assoc::Left))
+        .op(Op::infix(Rule::mul_op, Assoc::Left))
+        .op(Op::prefix(Rule::neg))
+        .op(Op::infix(Rule::pow_op, Assoc::Right))
+        .op(Op::postfix(Rule::suffix))
+});
+
 fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
     let at = pos(&p);
     match p.as_rule() {
-        Rule::expr | Rule::and_expr | Rule::comparison | Rule::sum | Rule::product => {
-            let mut inner = p.into_inner();
-            let first = inner.next().ok_or_else(|| err(at, "empty expression"))?;
-            let mut lhs = build_expr(first)?;
-            while let Some(op) = inner.next() {
-                let modifier = inner.next().ok_or_else(|| err(at, "missing operand"))?;
-                let rhs = inner
-                    .next()
-                    .ok_or_else(|| err(at, "missing right operand"))?;
-                lhs = binary(op, modifier, lhs, build_expr(rhs)?)?;
-            }
-            Ok(lhs)
-        }
-        Rule::power => {
-            let mut inner = p.into_inner();
-            let base = inner.next().ok_or_else(|| err(at, "empty expression"))?;
-            let base = build_expr(base)?;
-            match (inner.next(), inner.next(), inner.next()) {
-                (Some(op), Some(modifier), Some(exp)) => {
-                    binary(op, modifier, base, build_expr(exp)?)
-                }
-                _ => Ok(base),
-            }
-        }
-        Rule::unary => {
-            let mut inner = p.into_inner().peekable();
-            let sign = inner
-                .peek()
-                .filter(|p| p.as_rule() == Rule::neg)
-                .map(|p| p.as_str() == "-");
-            if sign.is_some() {
-                inner.next();
-            }
-            let prim = inner.next().ok_or_else(|| err(at, "missing operand"))?;
-            let e = build_expr(prim)?;
-            Ok(if sign == Some(true) {
-                Expr {
-                    kind: ExprKind::Neg(Box::new(e)),
-                    pos: at,
-                }
-            } else {
-                e
+        Rule::expr => PRATT
+            .map_primary(build_expr)
+            .map_prefix(|op, rhs| {
+                let rhs = rhs?;
+                let pos = Pos {
+                    start: pos(&op).start,
+                    end: rhs.pos.end,
+                };
+                Ok(if op.as_str() == "-" {
+                    Expr {
+                        kind: ExprKind::Neg(Box::new(rhs)),
+                        pos,
+                    }
+                } else {
+                    rhs
+                })
             })
-        }
-        Rule::postfix => {
-            let mut inner = p.into_inner();
-            let prim = inner.next().ok_or_else(|| err(at, "missing operand"))?;
-            let mut e = build_expr(prim)?;
-            for suffix in inner {
-                e = apply_suffix(e, suffix)?;
-            }
-            Ok(e)
-        }
+            .map_postfix(|lhs, op| apply_suffix(lhs?, op))
+            .map_infix(|lhs, op, rhs| binary(op, lhs?, rhs?))
+            .parse(p.into_inner()),
         Rule::primary => {
             let inner = p
                 .into_inner()
@@ -330,16 +317,18 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
 }
 
 /// `lhs op modifiers rhs`, with the modifiers checked against the operator.
-fn binary(
-    op: Pair<'_, Rule>,
-    modifier: Pair<'_, Rule>,
-    lhs: Expr,
-    rhs: Expr,
-) -> Result<Expr, ParseError> {
-    let op_pos = pos(&op);
-    let op = binop(op.as_str());
+fn binary(op: Pair<'_, Rule>, lhs: Expr, rhs: Expr) -> Result<Expr, ParseError> {
+    let rule = op.as_rule();
+    let mut inner = op.into_inner();
+    let symbol = if rule == Rule::pow_op {
+        "^"
+    } else {
+        inner.next().map_or("", |s| s.as_str())
+    };
+    let op = binop(symbol);
+    let modifier = inner.next();
     let mut m = BinMod::default();
-    for q in modifier.into_inner() {
+    for q in modifier.into_iter().flat_map(|m| m.into_inner()) {
         match q.as_rule() {
             Rule::kw_bool => {
                 if !op.is_comparison() {
@@ -391,7 +380,6 @@ fn binary(
             _ => {}
         }
     }
-    let _ = op_pos;
     let pos = Pos {
         start: lhs.pos.start,
         end: rhs.pos.end,

@@ -87,11 +87,10 @@ pub fn resolve(
         metrics: metrics
             .iter()
             .map(|mt| {
-                let info = MetricInfo {
-                    kind: mt.kind,
-                    unit: mt.unit.clone(),
-                    labels: mt
-                        .labels
+                let info = MetricInfo::new(
+                    mt.kind,
+                    mt.unit.clone(),
+                    mt.labels
                         .iter()
                         .map(|l| {
                             (
@@ -102,8 +101,8 @@ pub fn resolve(
                             )
                         })
                         .collect(),
-                    buckets: mt.buckets.iter().map(|b| b.value).collect(),
-                };
+                    mt.buckets.iter().map(|b| b.value).collect(),
+                );
                 (mt.name.value.clone(), info)
             })
             .collect(),
@@ -138,13 +137,12 @@ pub fn resolve(
         let record = r.about(at, |r| r.record(name, rec, &catalog, &group_names));
         match record.expr.as_ref().and_then(|e| e.ty.as_ref()) {
             Some(ty) if ty.vector && ty.labels.is_some() => {
-                let info = MetricInfo {
-                    kind: forge_spec_expr::MetricKind::Gauge,
-                    unit: ty.unit.clone(),
-                    labels: ty
-                        .labels
+                let info = MetricInfo::new(
+                    forge_spec_expr::MetricKind::Gauge,
+                    ty.unit.clone(),
+                    ty.labels
                         .iter()
-                        .flatten()
+                        .flat_map(|l| l.iter())
                         .filter(|l| !matches!(l.as_str(), "job" | "instance"))
                         .map(|l| (l.clone(), None))
                         .chain(
@@ -154,8 +152,8 @@ pub fn resolve(
                                 .map(|(k, v)| (k.value.clone(), Some(vec![v.value.clone()]))),
                         )
                         .collect(),
-                    buckets: Vec::new(),
-                };
+                    Vec::new(),
+                );
                 catalog.metrics.insert(record.name.value.clone(), info);
             }
             _ => {
