@@ -533,12 +533,22 @@ fn check_commands(
 /// `$labels.x`, `.Labels.x`, `index $labels "x"` inside actions — with their byte
 /// ranges in the text.
 pub fn label_refs(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    field_refs(text, &["$labels.", ".Labels."], true)
+}
+
+/// The names an Alertmanager template reads after one of `prefixes` inside actions
+/// (`.GroupLabels.x`, `.CommonLabels.x`, `.Labels.x`), with their byte ranges.
+pub fn field_refs(
+    text: &str,
+    prefixes: &[&str],
+    index_labels: bool,
+) -> Vec<(String, std::ops::Range<usize>)> {
     let mut out = Vec::new();
     let mut at = 0;
     while let Some(open) = text[at..].find("{{").map(|i| at + i) {
         let close = text[open..].find("}}").map_or(text.len(), |i| open + i);
         let action = &text[open..close];
-        for prefix in ["$labels.", ".Labels."] {
+        for prefix in prefixes {
             let mut from = 0;
             while let Some(i) = action[from..].find(prefix).map(|i| from + i) {
                 let start = i + prefix.len();
@@ -554,7 +564,11 @@ pub fn label_refs(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
             }
         }
         let mut from = 0;
-        while let Some(i) = action[from..].find("index $labels").map(|i| from + i) {
+        while let Some(i) = action[from..]
+            .find("index $labels")
+            .filter(|_| index_labels)
+            .map(|i| from + i)
+        {
             let rest = &action[i + "index $labels".len()..];
             let trimmed = rest.trim_start();
             if let Some(q) = trimmed.strip_prefix('"')
