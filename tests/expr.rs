@@ -541,3 +541,22 @@ fn raw_promql_is_typed() {
     let allow = "    allow: [{rule: wrong-metric-type, reason: test}]\n";
     assert!(!run("rate(shop_queue_depth[5m]) > 1", allow).contains(&"X004"));
 }
+
+/// X003's documentation (`forge-spec explain X003`, which the help lines point to)
+/// names every function and aggregation of the table.
+#[test]
+fn x003_documents_every_function() {
+    let doc = forge_spec::rules::find("X003").unwrap().doc;
+    for name in expr::functions::all_names() {
+        assert!(
+            doc.contains(&format!("`{name}")),
+            "X003 does not name `{name}`"
+        );
+    }
+    for (name, _) in expr::functions::LATER {
+        assert!(
+            doc.contains(&format!("`{name}`")),
+            "X003 does not name `{name}`"
+        );
+    }
+}

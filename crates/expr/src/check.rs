@@ -234,7 +234,7 @@ impl Ctx<'_> {
     fn wrong_arg(&mut self, at: &Expr, message: &str, label: &str) {
         let d = Diagnostic::new(&x::WRONG_ARGUMENTS, self.span(at.pos), message.to_string())
             .label(label.to_string())
-            .help("see `forge-spec explain X010` for the functions and what they take");
+            .help("`forge-spec explain X003` lists the functions and what they take");
         self.push(d);
     }
 
