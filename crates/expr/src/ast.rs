@@ -104,8 +104,31 @@ pub struct Selector {
     pub metric_pos: Pos,
     pub matchers: Vec<Matcher>,
     pub range: Option<(Duration, Pos)>,
+    /// `offset` and `@`, rare: boxed so that every selector stays small.
+    pub shift: Option<Box<Shift>>,
+}
+
+/// The time modifiers of a selector.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Shift {
     pub offset: Option<Offset>,
     pub at: Option<At>,
+}
+
+impl Shift {
+    /// The box for these modifiers, or none when there are none.
+    pub fn boxed(offset: Option<Offset>, at: Option<At>) -> Option<Box<Shift>> {
+        (offset.is_some() || at.is_some()).then(|| Box::new(Shift { offset, at }))
+    }
+}
+
+impl Selector {
+    pub fn offset(&self) -> Option<&Offset> {
+        self.shift.as_ref().and_then(|s| s.offset.as_ref())
+    }
+    pub fn at(&self) -> Option<&At> {
+        self.shift.as_ref().and_then(|s| s.at.as_ref())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -288,7 +311,7 @@ impl fmt::Display for Expr {
                 if let Some((d, _)) = s.range {
                     write!(f, "[{d}]")?;
                 }
-                write_mods(f, s.offset.as_ref(), s.at.as_ref())
+                write_mods(f, s.offset(), s.at())
             }
             ExprKind::Number(q) => f.write_str(&q.text),
             ExprKind::Str(s) => f.write_str(&quote(s)),

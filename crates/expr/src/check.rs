@@ -14,6 +14,12 @@ use std::sync::Arc;
 /// expression changes it.
 pub type LabelSet = Arc<BTreeSet<String>>;
 
+/// The empty set, shared (aggregations without `by` and numbers carry no labels).
+fn no_labels() -> LabelSet {
+    static EMPTY: std::sync::LazyLock<LabelSet> = std::sync::LazyLock::new(LabelSet::default);
+    EMPTY.clone()
+}
+
 /// The type of an expression.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ty {
@@ -39,7 +45,7 @@ impl Ty {
             unit,
             literal: Some(lit),
             le: None,
-            labels: Some(LabelSet::default()),
+            labels: Some(no_labels()),
         }
     }
     fn number(unit: Unit) -> Ty {
@@ -504,7 +510,7 @@ impl Ctx<'_> {
         }
         let labels = match &c.grouping {
             Some(g) => self.grouped(g, ty.labels.as_ref()),
-            None => Some(LabelSet::default()),
+            None => Some(no_labels()),
         };
         Ty::vector(ty.unit).with_labels(labels)
     }
@@ -533,7 +539,7 @@ impl Ctx<'_> {
         }
         let labels = match &c.grouping {
             Some(g) => self.grouped(g, labels.as_ref()),
-            None => Some(LabelSet::default()),
+            None => Some(no_labels()),
         };
         Ty::vector(Unit::Ratio).with_labels(labels)
     }
@@ -606,7 +612,7 @@ impl Ctx<'_> {
         } else {
             match &c.grouping {
                 Some(g) => self.grouped(g, inner.labels.as_ref()),
-                None => Some(LabelSet::default()),
+                None => Some(no_labels()),
             }
         };
         if let (Some(l), Some(extra)) = (labels.as_mut(), extra) {
@@ -781,7 +787,7 @@ impl Ctx<'_> {
                 }),
                 _ => None,
             },
-            Labels::Empty => Some(LabelSet::default()),
+            Labels::Empty => Some(no_labels()),
         };
         let le = match func.name {
             "rate" | "increase" | "irate" | "label_replace" | "label_join" => {
@@ -887,7 +893,7 @@ impl Ctx<'_> {
     /// side's labels plus those copied from the "one" side.
     fn result_labels(&self, op: BinOp, lt: &Ty, rt: &Ty, m: &BinMod) -> Option<LabelSet> {
         match (lt.vector, rt.vector) {
-            (false, false) => return Some(LabelSet::default()),
+            (false, false) => return Some(no_labels()),
             (true, false) => return lt.labels.clone(),
             (false, true) => return rt.labels.clone(),
             _ => {}

@@ -103,7 +103,7 @@ fn ranged(s: &Selector, name: &str, cx: &Lowering<'_>, out: &mut String) {
     out.push('[');
     out.push_str(&range(s, cx));
     out.push(']');
-    modifiers(s.offset.as_ref(), s.at.as_ref(), cx, out);
+    modifiers(s.offset(), s.at(), cx, out);
 }
 
 fn grouping(g: Option<&Grouping>, extra: &[&str]) -> String {
@@ -130,7 +130,7 @@ fn expr(e: &Expr, cx: &Lowering<'_>, out: &mut String) {
             Some(_) => ranged(s, &s.metric, cx, out),
             None => {
                 selector(s, &s.metric, out);
-                modifiers(s.offset.as_ref(), s.at.as_ref(), cx, out);
+                modifiers(s.offset(), s.at(), cx, out);
             }
         },
         ExprKind::Number(q) => out.push_str(&fmt_num(q.value)),

@@ -435,7 +435,7 @@ fn apply_suffix(mut e: Expr, suffix: Pair<'_, Rule>) -> Result<Expr, ParseError>
                 pos: at,
             };
             let slot = match &mut e.kind {
-                ExprKind::Selector(sel) => &mut sel.offset,
+                ExprKind::Selector(sel) => &mut sel.shift.get_or_insert_with(Box::default).offset,
                 ExprKind::Subquery(sq) => &mut sq.offset,
                 _ => return Err(err(at, "`offset` applies to a selector or a subquery")),
             };
@@ -457,7 +457,7 @@ fn apply_suffix(mut e: Expr, suffix: Pair<'_, Rule>) -> Result<Expr, ParseError>
                 _ => At::Time(t.as_str().to_string()),
             };
             let slot = match &mut e.kind {
-                ExprKind::Selector(sel) => &mut sel.at,
+                ExprKind::Selector(sel) => &mut sel.shift.get_or_insert_with(Box::default).at,
                 ExprKind::Subquery(sq) => &mut sq.at,
                 _ => return Err(err(at, "`@` applies to a selector or a subquery")),
             };
@@ -485,8 +485,7 @@ fn selector(p: Pair<'_, Rule>) -> Result<Selector, ParseError> {
         metric_pos: pos(&p),
         matchers: Vec::new(),
         range: None,
-        offset: None,
-        at: None,
+        shift: None,
     };
     for q in p.into_inner() {
         match q.as_rule() {

@@ -202,8 +202,7 @@ pub fn convert(e: &Expr, text: &str) -> Result<ast::Expr, String> {
             metric,
             matchers,
             range: range.map(|d| (duration(d), whole)),
-            offset: offset(&vs.offset),
-            at: at_mod(&vs.at),
+            shift: ast::Shift::boxed(offset(&vs.offset), at_mod(&vs.at)),
         };
         // `{__name__="x"}` is the metric `x`, as in the condition language.
         if sel.metric.is_empty()

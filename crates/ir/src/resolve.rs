@@ -1307,7 +1307,7 @@ impl Resolver<'_> {
                 text,
                 raw,
                 expr: None,
-                ty: checked.ty,
+                ty: unlabelled(checked.ty),
                 promql,
                 metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
             };
@@ -1327,7 +1327,7 @@ impl Resolver<'_> {
                 Query {
                     text,
                     raw,
-                    ty: checked.ty,
+                    ty: unlabelled(checked.ty),
                     expr: Some(e),
                     promql,
                     metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
@@ -1420,6 +1420,15 @@ impl Resolver<'_> {
 }
 
 /// `api_latency` → `ApiLatency`.
+/// A panel query's type without its label set: nothing reads a panel's labels, and
+/// keeping one per query costs megabytes at scale.
+fn unlabelled(ty: Option<expr::Ty>) -> Option<expr::Ty> {
+    ty.map(|mut t| {
+        t.labels = None;
+        t
+    })
+}
+
 pub fn camel(s: &str) -> String {
     s.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -59,7 +59,7 @@ pub fn condition(m: &Model, e: &Expr, fire: bool) -> Option<Witness> {
 /// the witness writes are the ones the expression reads at the evaluation time.
 fn plain(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Selector(s) => s.offset.is_none() && s.at.is_none() && !s.metric.is_empty(),
+        ExprKind::Selector(s) => s.shift.is_none() && !s.metric.is_empty(),
         ExprKind::Subquery(_) | ExprKind::Binary(..) => false,
         ExprKind::Neg(x) | ExprKind::Paren(x) => plain(x),
         ExprKind::Call(c) => c.args.iter().all(plain),
