@@ -182,6 +182,50 @@ pub fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagno
     by_id.into_iter().filter_map(|(_, p)| p).collect()
 }
 
+/// Adds the exporter catalogues the targets use (`uses:`, and the implicit `scrape` and
+/// `blackbox_exporter`) as sources of their own, parsed like spec files; a metric the
+/// spec declares itself keeps the spec's declaration.
+fn add_catalogs(
+    sources: &mut SourceSet,
+    files: &mut Vec<syntax::SpecFile>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut used: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            f.targets
+                .iter()
+                .flat_map(|(_, t)| syntax::catalogs::used_by(t))
+        })
+        .filter(|n| syntax::catalogs::get(n).is_some())
+        .collect();
+    used.sort();
+    used.dedup();
+    let declared: std::collections::HashSet<String> = files
+        .iter()
+        .flat_map(|f| f.metrics.iter().map(|(k, _)| k.value.clone()))
+        .collect();
+    for name in used {
+        let Some(text) = syntax::catalogs::get(&name) else {
+            continue;
+        };
+        let id = sources.add(source::SourceFile::new(
+            syntax::catalogs::file_name(&name),
+            text,
+        ));
+        let Some(file) = sources.get(id) else {
+            continue;
+        };
+        match syntax::parse_file(id, file) {
+            Ok(mut f) => {
+                f.metrics.0.retain(|(k, _)| !declared.contains(&k.value));
+                files.push(f);
+            }
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+}
+
 /// Parses, resolves and checks the loaded sources. Every stage goes on after
 /// non-fatal errors so that one run reports all problems.
 pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> Compilation {
@@ -195,6 +239,8 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         }
     }
     let parse_failed = diagnostics.has_errors();
+    let mut sources = sources;
+    add_catalogs(&mut sources, &mut files, &mut diagnostics);
     let model = stage("resolve", || {
         ir::resolve(
             spec_name,

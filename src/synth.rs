@@ -86,8 +86,11 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
     let mut service = String::from(
         "version: 1\nservice: {name: synth, metric_prefix: synth_, grafana_url: \"http://grafana:3000\"}\ndefaults: {range: 5m}\ntargets:\n",
     );
+    // app-0 exports the service's own metrics; the other targets are processes of their
+    // own (uptime SLOs watch them), so every own metric has one exporter.
     for t in 0..targets {
-        service.push_str(&format!("  app-{t}: {{address: \"app-{t}:8000\"}}\n"));
+        let uses = if t == 0 { "" } else { ", uses: [process]" };
+        service.push_str(&format!("  app-{t}: {{address: \"app-{t}:8000\"{uses}}}\n"));
     }
     let mut metrics = String::from("metrics:\n");
     let mut slos = String::from("slos:\n");

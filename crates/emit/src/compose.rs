@@ -41,7 +41,7 @@ pub fn emit(m: &Model, out: &mut Output) {
             super::file_stem(&name)
         )));
     }
-    let compose = json!({
+    let mut compose = json!({
         "version": "3.8",
         "services": {
             "prometheus": {
@@ -86,5 +86,23 @@ pub fn emit(m: &Model, out: &mut Output) {
         "secrets": {"grafana_admin_password": {"file": "./secrets/grafana_admin_password"}},
         "volumes": {"prometheus-data": {}, "grafana-data": {}},
     });
+    // Probed targets need a blackbox_exporter (its image's default configuration has the
+    // `http_2xx`, `tcp_connect`, `icmp` modules), one service per exporter address.
+    let mut exporters: Vec<&str> = m
+        .targets
+        .iter()
+        .filter_map(|t| t.probe.as_ref().map(|p| p.exporter.as_str()))
+        .collect();
+    exporters.sort_unstable();
+    exporters.dedup();
+    for address in exporters {
+        let (host, port) = address.rsplit_once(':').unwrap_or((address, "9115"));
+        compose["services"][host] = json!({
+            "image": "prom/blackbox-exporter:v0.23.0",
+            "profiles": ["monitoring"],
+            "ports": [format!("{port}:9115")],
+            "restart": "unless-stopped",
+        });
+    }
     out.add_text("docker-compose.monitoring.yml", super::yaml(m, &compose));
 }

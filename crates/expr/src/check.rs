@@ -280,6 +280,7 @@ impl Ctx<'_> {
             self.push(d);
             return Ty::unknown();
         };
+        self.scope(s, info);
         for m in &s.matchers {
             let allowed_le = series == Series::Bucket && m.label == "le";
             match info.labels.get(&m.label) {
@@ -342,6 +343,54 @@ impl Ctx<'_> {
             literal: None,
             le: (series == Series::Bucket).then(|| info.unit.clone()),
             labels: Some(labels),
+        }
+    }
+
+    /// A metric several targets export is narrowed to the ones meant by a `job`
+    /// matcher; a `job=` matcher names a target that exports it (X013).
+    fn scope(&mut self, s: &Selector, info: &super::MetricInfo) {
+        let exporters = &info.exporters;
+        if exporters.is_empty() {
+            return;
+        }
+        let job = s.matchers.iter().find(|m| m.label == "job");
+        let example = |t: &str| format!("{}{{job=\"{t}\"}}", s.metric);
+        match job {
+            Some(m) if m.op == MatchOp::Eq && !exporters.contains(&m.value) => {
+                let d = Diagnostic::new(
+                    &x::UNSCOPED_SELECTOR,
+                    self.span(m.value_pos),
+                    format!("no target `{}` exports `{}`", m.value, s.metric),
+                )
+                .label("never matches")
+                .suggest(
+                    &m.value,
+                    exporters.iter().map(String::as_str),
+                    format!("targets exporting it: {}", exporters.join(", ")),
+                );
+                self.push(d);
+            }
+            Some(_) => {}
+            None if exporters.len() > 1 => {
+                let d = Diagnostic::new(
+                    &x::UNSCOPED_SELECTOR,
+                    self.span(s.metric_pos),
+                    format!(
+                        "`{}` is exported by {} targets ({}); this selector reads them all",
+                        s.metric,
+                        exporters.len(),
+                        exporters.join(", ")
+                    ),
+                )
+                .label("which target?")
+                .help(format!(
+                    "say which one, e.g. `{}`, or several with `job=~\"{}\"`",
+                    example(&exporters[0]),
+                    exporters.join("|")
+                ));
+                self.push(d);
+            }
+            None => {}
         }
     }
 

@@ -14,7 +14,7 @@ pub mod units;
 
 pub use ast::{Condition, Duration, Expr};
 pub use check::{Checked, LabelSet, Ty, check, check_selector};
-pub use lower::{Lowering, RangeMode, lower, lower_selector};
+pub use lower::{Lowering, RangeMode, lower, lower_selector, up_metric};
 pub use parse::{ParseError, parse_condition, parse_query, parse_selector};
 
 use forge_spec_base::diag::codes::exprs as x;
@@ -100,6 +100,9 @@ impl Unit {
 pub struct Catalog {
     pub metrics: BTreeMap<String, MetricInfo>,
     pub targets: BTreeSet<String>,
+    /// The targets watched by a blackbox_exporter probe: `up(target)` reads
+    /// `probe_success` for them.
+    pub probed: BTreeSet<String>,
     /// Recording rules' names (raw PromQL may use them).
     pub recorded: BTreeSet<String>,
     pub default_range: Duration,
@@ -115,6 +118,9 @@ pub struct MetricInfo {
     pub buckets: Vec<f64>,
     /// The labels its series carry: the declared ones, `job` and `instance`.
     pub names: check::LabelSet,
+    /// The scrape targets (jobs) that export it; a selector must narrow to one when
+    /// there are several.
+    pub exporters: Vec<String>,
 }
 
 impl MetricInfo {
@@ -132,6 +138,7 @@ impl MetricInfo {
             labels,
             buckets,
             names: std::sync::Arc::new(names),
+            exporters: Vec::new(),
         }
     }
 }

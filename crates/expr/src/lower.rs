@@ -136,7 +136,8 @@ fn expr(e: &Expr, cx: &Lowering<'_>, out: &mut String) {
         ExprKind::Number(q) => out.push_str(&fmt_num(q.value)),
         ExprKind::Str(s) => out.push_str(&quote(s)),
         ExprKind::Up { target, .. } => {
-            out.push_str("up{job=");
+            out.push_str(up_metric(cx.catalog, target));
+            out.push_str("{job=");
             out.push_str(&quote(target));
             out.push('}');
         }
@@ -172,6 +173,15 @@ fn subquery(sq: &Subquery, cx: &Lowering<'_>, out: &mut String) {
     }
     out.push(']');
     modifiers(sq.offset.as_ref(), sq.at.as_ref(), cx, out);
+}
+
+/// The series `up(target)` reads: `up` of a scraped target, `probe_success` of a probed one.
+pub fn up_metric(cat: &Catalog, target: &str) -> &'static str {
+    if cat.probed.contains(target) {
+        "probe_success"
+    } else {
+        "up"
+    }
 }
 
 fn first_selector(c: &Call, i: usize) -> Option<&Selector> {
@@ -243,7 +253,8 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
             // A range argument written without its range gets the default one.
             ExprKind::Selector(s) if is_range => ranged(s, &s.metric, cx, out),
             ExprKind::Up { target, .. } if is_range => {
-                out.push_str("up{job=");
+                out.push_str(up_metric(cx.catalog, target));
+                out.push_str("{job=");
                 out.push_str(&quote(target));
                 out.push_str("}[");
                 out.push_str(&range_of(None, cx));

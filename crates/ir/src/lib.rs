@@ -115,8 +115,21 @@ pub struct Service {
 #[derive(Debug)]
 pub struct Target {
     pub name: S,
+    /// What Prometheus scrapes, or (probed) the URL blackbox_exporter probes.
     pub address: S,
     pub metrics_path: String,
+    pub probe: Option<Probe>,
+    /// The catalogues it exports (`own`, `process`…, and `scrape` or
+    /// `blackbox_exporter`).
+    pub uses: Vec<String>,
+}
+
+/// A blackbox_exporter probe of a target.
+#[derive(Debug)]
+pub struct Probe {
+    pub module: String,
+    /// `host:port` of the blackbox_exporter.
+    pub exporter: String,
 }
 
 #[derive(Debug)]
@@ -132,6 +145,11 @@ pub struct Metric {
     pub buckets_span: Option<Span>,
     pub standard: bool,
     pub provided_by: Option<S>,
+    /// The targets that export it (from their `uses:`).
+    pub exporters: Vec<String>,
+    /// Declared by an exporter catalogue shipped with forge-spec, not by the spec: the
+    /// metric rules (naming, label bounds, cardinality) do not apply to it.
+    pub catalog: bool,
 }
 
 impl Metric {
@@ -351,6 +369,12 @@ pub struct LogField {
 }
 
 impl Model {
+    /// The metrics the spec declares itself (not those of exporter catalogues): what
+    /// the metric rules check.
+    pub fn declared_metrics(&self) -> impl Iterator<Item = &Metric> {
+        self.metrics.iter().filter(|m| !m.catalog)
+    }
+
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.index
             .metrics

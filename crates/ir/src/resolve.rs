@@ -62,17 +62,7 @@ pub fn resolve(
         .targets
         .items
         .into_iter()
-        .map(|(name, t)| {
-            r.address(&t.address);
-            (name, t)
-        })
-        .map(|(name, t)| Target {
-            name,
-            address: t.address,
-            metrics_path: t
-                .metrics_path
-                .map_or_else(|| "/metrics".into(), |p| p.value),
-        })
+        .map(|(name, t)| r.target(name, t))
         .collect();
     let metrics: Vec<Metric> = m
         .metrics
@@ -83,6 +73,25 @@ pub fn resolve(
             r.about(at, |r| r.metric(name, mt))
         })
         .collect();
+    // Which targets export each metric: those using its catalogue (`own` for the
+    // service's own metrics and for collectors the spec names itself).
+    let mut metrics = metrics;
+    for mt in &mut metrics {
+        let key = mt
+            .provided_by
+            .as_ref()
+            .map(|p| p.value.as_str())
+            .filter(|p| syntax::catalogs::get(p).is_some())
+            .unwrap_or(syntax::catalogs::OWN);
+        mt.catalog = sources
+            .get(mt.name.span.file)
+            .is_some_and(|f| syntax::catalogs::is_catalog_file(&f.name));
+        mt.exporters = targets
+            .iter()
+            .filter(|t| t.uses.iter().any(|u| u == key))
+            .map(|t| t.name.value.clone())
+            .collect();
+    }
     let mut catalog = Catalog {
         metrics: metrics
             .iter()
@@ -103,10 +112,19 @@ pub fn resolve(
                         .collect(),
                     mt.buckets.iter().map(|b| b.value).collect(),
                 );
+                let info = MetricInfo {
+                    exporters: mt.exporters.clone(),
+                    ..info
+                };
                 (mt.name.value.clone(), info)
             })
             .collect(),
         targets: targets.iter().map(|t| t.name.value.clone()).collect(),
+        probed: targets
+            .iter()
+            .filter(|t| t.probe.is_some())
+            .map(|t| t.name.value.clone())
+            .collect(),
         recorded: BTreeSet::new(),
         default_range,
     };
@@ -435,6 +453,86 @@ impl Resolver<'_> {
 
     /// Reports a target address Prometheus would refuse or misread: only `host` or
     /// `host:port` (no scheme, path, query or credentials).
+    /// A target: scraped at its address, or probed (`probe:`); its catalogues known.
+    fn target(&mut self, name: S, t: syntax::Target) -> Target {
+        let mut uses = syntax::catalogs::used_by(&t);
+        for u in t.uses.iter().flatten() {
+            let known =
+                u.value == syntax::catalogs::OWN || syntax::catalogs::get(&u.value).is_some();
+            if !known {
+                let names = std::iter::once(syntax::catalogs::OWN)
+                    .chain(syntax::catalogs::CATALOGS.iter().map(|(n, _)| *n));
+                let d = Diagnostic::new(
+                    &n::UNKNOWN_CATALOG,
+                    u.span,
+                    format!("no exporter catalogue is called `{}`", u.value),
+                )
+                .label("not a catalogue")
+                .suggest(
+                    &u.value,
+                    names,
+                    "`forge-spec explain N010` lists the catalogues",
+                );
+                self.out.push(d);
+            }
+        }
+        uses.sort();
+        uses.dedup();
+        let (address, probe) = match (t.address, t.probe) {
+            (Some(a), None) => {
+                self.address(&a);
+                (a, None)
+            }
+            (a, Some(p)) => {
+                if let Some(a) = a {
+                    self.invalid(
+                        a.span,
+                        format!("target `{}` has both `address:` and `probe:`", name.value),
+                        "a target is scraped at its address or probed, not both",
+                    );
+                }
+                let url = &p.url.value;
+                if url.contains('@') || url.chars().any(char::is_whitespace) || url.is_empty() {
+                    self.invalid(
+                        p.url.span,
+                        format!("`{url}` is not a probe URL"),
+                        "write the URL without credentials or spaces, e.g. `http://ollama:11434/`",
+                    );
+                }
+                let exporter = p.exporter.map_or_else(
+                    || "blackbox-exporter:9115".to_string(),
+                    |e| {
+                        self.address(&e);
+                        e.value
+                    },
+                );
+                let module = p.module.map_or_else(|| "http_2xx".to_string(), |m| m.value);
+                (p.url, Some(Probe { module, exporter }))
+            }
+            (None, None) => {
+                self.out.push(
+                    Diagnostic::new(
+                        &p::MISSING_KEY,
+                        name.span,
+                        format!("target `{}` has no `address:`", name.value),
+                    )
+                    .label("nothing to scrape")
+                    .help("add `address: host:port`, or `probe: {url: ...}` for a dependency without metrics"),
+                );
+                (Spanned::new(String::new(), name.span), None)
+            }
+        };
+        Target {
+            name,
+            address,
+            metrics_path: t
+                .metrics_path
+                .map_or_else(|| "/metrics".into(), |p| p.value),
+            probe,
+            uses,
+        }
+    }
+
     fn address(&mut self, a: &S) {
         let v = a.value.as_str();
         let (host, port) = match v.rsplit_once(':') {
@@ -560,6 +658,8 @@ impl Resolver<'_> {
             buckets_span,
             standard: mt.standard.is_some_and(|s| s.value),
             provided_by: mt.provided_by,
+            exporters: Vec::new(),
+            catalog: false,
         })
     }
 

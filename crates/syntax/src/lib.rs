@@ -1,6 +1,7 @@
 //! Stage 1, parse: YAML text → `SpecFile` structs with spans (serde-saphyr), with
 //! input budgets; reader errors become P-family diagnostics.
 
+pub mod catalogs;
 mod model;
 mod spanned;
 

@@ -83,11 +83,31 @@ pub struct Defaults {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
-    /// `host:port` Prometheus scrapes.
-    pub address: S,
+    /// `host:port` Prometheus scrapes (not for a probed target).
+    pub address: Option<S>,
     /// HTTP path of the metrics endpoint (default `/metrics`).
     pub metrics_path: Option<S>,
     pub description: Option<S>,
+    /// What the target exports: `own` (the service's own metrics) and exporter
+    /// catalogues shipped with forge-spec (`process`, `go`, `node_exporter`,
+    /// `kube_state_metrics`, `cadvisor`, `blackbox_exporter`, `prometheus`). Default:
+    /// `[own]`; every scraped target also exports the `scrape` series.
+    pub uses: Option<Vec<S>>,
+    /// Probe the target with blackbox_exporter instead of scraping it (a dependency
+    /// that exports no metrics): `up(target)` then reads `probe_success`.
+    pub probe: Option<Probe>,
+}
+
+/// A blackbox_exporter probe.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Probe {
+    /// The URL (or `host:port` for TCP modules) to probe.
+    pub url: S,
+    /// blackbox_exporter module (default `http_2xx`).
+    pub module: Option<S>,
+    /// Address of the blackbox_exporter (default `blackbox-exporter:9115`).
+    pub exporter: Option<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

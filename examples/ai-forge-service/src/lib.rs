@@ -83,13 +83,13 @@ impl App {
         let process = Process::default();
         registry.register_with_unit(
             "process_resident_memory",
-            "Memory usage",
+            "Resident memory size in bytes",
             Unit::Bytes,
             process.resident_memory.clone(),
         );
         registry.register_with_unit(
             "process_cpu",
-            "CPU usage",
+            "Total user and system CPU time spent in seconds",
             Unit::Seconds,
             process.cpu.clone(),
         );

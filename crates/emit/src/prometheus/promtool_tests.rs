@@ -167,7 +167,7 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
             exp_alerts,
         }],
     };
-    Some(vec![
+    let mut groups = vec![
         group(
             format!("{name} fires when its condition holds for longer than its `for`"),
             &fire,
@@ -178,7 +178,59 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
             &quiet,
             Vec::new(),
         ),
-    ])
+    ];
+    // A condition narrowed to one of the targets exporting its metric: the same
+    // series from another of them (node_exporter's own process memory) does not fire.
+    if let Some((other, elsewhere)) = other_target(m, &fire) {
+        groups.push(group(
+            format!("{name} stays silent when the same metric of another target ({other}) crosses the threshold"),
+            &elsewhere,
+            Vec::new(),
+        ));
+    }
+    Some(groups)
+}
+
+/// The firing witness moved to another target exporting its metric: every series of
+/// the witness's job relabelled with the other target's job and instance. None when
+/// the witness's job is the only exporter of what it reads.
+fn other_target(m: &Model, fire: &Witness) -> Option<(String, Witness)> {
+    let job = fire.labels.get("job")?;
+    let own = m.targets.iter().find(|t| &t.name.value == job)?;
+    let metric = fire.series.first()?.0.split('{').next()?;
+    let base = ["_bucket", "_count", "_sum"]
+        .iter()
+        .find_map(|s| metric.strip_suffix(s).filter(|b| m.metric(b).is_some()))
+        .unwrap_or(metric);
+    let exporters = &m.metric(base)?.exporters;
+    let other = exporters.iter().find(|e| *e != job)?;
+    let t = m.targets.iter().find(|t| &t.name.value == other)?;
+    let from = [
+        format!("job={}", forge_spec_expr::ast::quote(job)),
+        format!(
+            "instance={}",
+            forge_spec_expr::ast::quote(&own.address.value)
+        ),
+    ];
+    let to = [
+        format!("job={}", forge_spec_expr::ast::quote(other)),
+        format!("instance={}", forge_spec_expr::ast::quote(&t.address.value)),
+    ];
+    let series = fire
+        .series
+        .iter()
+        .map(|(s, v)| {
+            let s = s.replace(&from[0], &to[0]).replace(&from[1], &to[1]);
+            (s, v.clone())
+        })
+        .collect();
+    Some((
+        other.clone(),
+        Witness {
+            series,
+            ..fire.clone()
+        },
+    ))
 }
 
 /// Input series for an SLO's indicator at error ratio `r`, over `steps` minutes.
@@ -251,7 +303,8 @@ fn sli_series(
             } else {
                 return None;
             };
-            Some(vec![(series_text("up", &l), values)])
+            let up = forge_spec_expr::up_metric(&m.catalog, &target.value);
+            Some(vec![(series_text(up, &l), values)])
         }
     }
 }

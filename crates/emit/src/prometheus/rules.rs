@@ -172,7 +172,7 @@ fn slo_selector(m: &Model, s: &Slo) -> String {
 }
 
 /// The error ratio of an SLO's indicator over a window, in PromQL.
-pub fn error_ratio(s: &Slo, window: &str) -> String {
+pub fn error_ratio(m: &Model, s: &Slo, window: &str) -> String {
     match &s.sli {
         Sli::Ratio {
             errors,
@@ -202,7 +202,8 @@ pub fn error_ratio(s: &Slo, window: &str) -> String {
         }
         Sli::Uptime { target } => {
             format!(
-                "1 - avg(avg_over_time(up{{job={}}}[{window}]))",
+                "1 - avg(avg_over_time({}{{job={}}}[{window}]))",
+                forge_spec_expr::up_metric(&m.catalog, &target.value),
                 forge_spec_expr::ast::quote(&target.value)
             )
         }
@@ -280,7 +281,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         let expr = if w == s.period {
             format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{range}])")
         } else {
-            error_ratio(s, &range)
+            error_ratio(m, s, &range)
         };
         render_record(o, &format!("slo:sli_error:ratio_rate{wt}"), &expr, svc, s);
     }

@@ -1,5 +1,6 @@
-//! Backend: Prometheus scrape config (`prometheus.yml`): one job per target, the rule
-//! file, and the Alertmanager to send to.
+//! Backend: Prometheus scrape config (`prometheus.yml`): one job per target — a probed
+//! target's job asks blackbox_exporter to probe it, with the usual relabelling (the
+//! probed URL becomes `instance`) —, the rule file, and the Alertmanager to send to.
 
 use forge_spec_ir::Model;
 use serde::Serialize;
@@ -38,7 +39,52 @@ struct Targets {
 struct ScrapeConfig {
     job_name: String,
     metrics_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    params: Option<std::collections::BTreeMap<String, Vec<String>>>,
     static_configs: Vec<Targets>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    relabel_configs: Vec<Relabel>,
+}
+
+#[derive(Serialize)]
+struct Relabel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_labels: Option<Vec<String>>,
+    target_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement: Option<String>,
+}
+
+fn job(t: &forge_spec_ir::Target) -> ScrapeConfig {
+    let Some(p) = &t.probe else {
+        return ScrapeConfig {
+            job_name: t.name.value.clone(),
+            metrics_path: t.metrics_path.clone(),
+            params: None,
+            static_configs: vec![Targets {
+                targets: vec![t.address.value.clone()],
+            }],
+            relabel_configs: Vec::new(),
+        };
+    };
+    let relabel = |source: Option<&str>, target: &str, replacement: Option<&str>| Relabel {
+        source_labels: source.map(|s| vec![s.to_string()]),
+        target_label: target.to_string(),
+        replacement: replacement.map(str::to_string),
+    };
+    ScrapeConfig {
+        job_name: t.name.value.clone(),
+        metrics_path: "/probe".into(),
+        params: Some([("module".to_string(), vec![p.module.clone()])].into()),
+        static_configs: vec![Targets {
+            targets: vec![t.address.value.clone()],
+        }],
+        relabel_configs: vec![
+            relabel(Some("__address__"), "__param_target", None),
+            relabel(Some("__param_target"), "instance", None),
+            relabel(None, "__address__", Some(&p.exporter)),
+        ],
+    }
 }
 
 pub fn render(model: &Model, rules_file: &str) -> Result<String, serde_json::Error> {
@@ -57,17 +103,7 @@ pub fn render(model: &Model, rules_file: &str) -> Result<String, serde_json::Err
                 }],
             }],
         },
-        scrape_configs: model
-            .targets
-            .iter()
-            .map(|t| ScrapeConfig {
-                job_name: t.name.value.clone(),
-                metrics_path: t.metrics_path.clone(),
-                static_configs: vec![Targets {
-                    targets: vec![t.address.value.clone()],
-                }],
-            })
-            .collect(),
+        scrape_configs: model.targets.iter().map(job).collect(),
     };
     crate::yaml(model, &cfg)
 }

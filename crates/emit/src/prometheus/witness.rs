@@ -96,6 +96,15 @@ fn scrape_labels(m: &Model) -> BTreeMap<String, String> {
 
 fn series_labels(m: &Model, sel: &Selector) -> Option<BTreeMap<String, String>> {
     let mut l = scrape_labels(m);
+    // The job of a target that exports the metric (the matchers below may narrow it).
+    if let Some(t) = m
+        .metric(&sel.metric)
+        .and_then(|mt| mt.exporters.first())
+        .and_then(|job| m.targets.iter().find(|t| &t.name.value == job))
+    {
+        l.insert("job".into(), t.name.value.clone());
+        l.insert("instance".into(), t.address.value.clone());
+    }
     for mt in &sel.matchers {
         if mt.op != MatchOp::Eq {
             return None;
@@ -130,7 +139,7 @@ fn gauge_like(m: &Model, e: &Expr, v: f64) -> Option<Witness> {
             labels.insert("instance".to_string(), t.address.value.clone());
             Some(Witness {
                 series: vec![(
-                    series_text("up", &labels),
+                    series_text(forge_spec_expr::up_metric(&m.catalog, target), &labels),
                     format!("{}x{STEPS}", fmt_num(v)),
                 )],
                 labels,

@@ -49,7 +49,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// Detection: a name token that is an abbreviated unit.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         for tok in mt.name.value.split('_') {
             if let Some((_, full)) = ABBREVIATIONS.iter().find(|(u, _)| *u == tok) {
                 out.push(

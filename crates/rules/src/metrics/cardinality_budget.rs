@@ -74,7 +74,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
         });
         total = total.saturating_add(series_bound(mt));
-        if labels > PER_METRIC {
+        if labels > PER_METRIC && !mt.catalog {
             out.push(
                 Diagnostic::new(
                     &CARDINALITY_BUDGET,

@@ -30,7 +30,7 @@ use forge_spec_ir::Model;
 /// Detection: `:` in a metric name.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if mt.name.value.contains(':') {
             out.push(
                 Diagnostic::new(

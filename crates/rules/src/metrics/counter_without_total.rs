@@ -31,7 +31,7 @@ use forge_spec_ir::Model;
 /// Detection: counters not ending in `_total`.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if mt.kind == forge_spec_expr::MetricKind::Counter && !mt.name.value.ends_with("_total") {
             out.push(
                 Diagnostic::new(

@@ -31,7 +31,7 @@ use forge_spec_ir::Model;
 /// Detection: bucket order, sign and repeats; buckets on non-histograms.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         let Some(span) = mt.buckets_span else {
             continue;
         };

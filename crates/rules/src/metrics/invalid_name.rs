@@ -38,7 +38,7 @@ fn valid(s: &str, colon: bool) -> bool {
 /// Detection: names outside Prometheus' name and label regexes.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if !valid(&mt.name.value, true) {
             out.push(
                 Diagnostic::new(

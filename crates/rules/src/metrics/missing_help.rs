@@ -30,7 +30,7 @@ use forge_spec_ir::Model;
 /// Detection: no help, or an empty one.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if mt.help.as_ref().is_none_or(|h| h.value.trim().is_empty()) {
             out.push(
                 Diagnostic::new(

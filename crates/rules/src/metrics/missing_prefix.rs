@@ -34,7 +34,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(prefix) = &m.service.metric_prefix else {
         return;
     };
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if !mt.standard && !mt.name.value.starts_with(&prefix.value) {
             out.push(
                 Diagnostic::new(&MISSING_PREFIX, mt.name.span, format!("`{}` does not start with `{}`", mt.name.value, prefix.value))

@@ -51,7 +51,7 @@ const NON_BASE: &[(&str, &str)] = &[
 /// Detection: a name token that is a non-base unit.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         for tok in mt.name.value.split('_') {
             if let Some((_, base)) = NON_BASE.iter().find(|(u, _)| *u == tok) {
                 out.push(

@@ -47,7 +47,7 @@ fn snake(s: &str) -> String {
 /// Detection: uppercase letters in metric or label names.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.metrics.iter().filter(|mt| !mt.standard) {
+    for mt in m.declared_metrics().filter(|mt| !mt.standard) {
         let names = std::iter::once((&mt.name, "metric"))
             .chain(mt.labels.iter().map(|l| (&l.name, "label")));
         for (n, what) in names {

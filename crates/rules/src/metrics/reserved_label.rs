@@ -30,7 +30,7 @@ use forge_spec_ir::Model;
 /// Detection: labels starting with `__`.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         for l in &mt.labels {
             if l.name.value.starts_with("__") {
                 out.push(

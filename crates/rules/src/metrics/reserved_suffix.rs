@@ -34,7 +34,7 @@ use forge_spec_expr::MetricKind;
 /// Detection: reserved suffixes and labels on the wrong metric type.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         let n = &mt.name.value;
         let bad_suffix = ["_bucket", "_count", "_sum"]
             .into_iter()

@@ -30,7 +30,7 @@ use forge_spec_ir::Model;
 /// Detection: a name token that is a metric type.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         if let Some(tok) = mt
             .name
             .value

@@ -48,7 +48,7 @@ const ID_LIKE: &[&str] = &[
 /// Detection: labels without a bound, and identifier-like labels.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         for l in &mt.labels {
             let n = l.name.value.to_ascii_lowercase();
             if ID_LIKE.contains(&n.as_str()) {

@@ -36,7 +36,7 @@ const UNITS: &[&str] = &[
 /// Detection: declared unit and name suffix disagree.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in &m.metrics {
+    for mt in m.declared_metrics() {
         let base = mt
             .name
             .value

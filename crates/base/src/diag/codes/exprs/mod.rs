@@ -10,6 +10,7 @@ mod unit_mismatch;
 mod unknown_function;
 mod unknown_label;
 mod unknown_metric;
+mod unscoped_selector;
 mod wrong_arguments;
 mod wrong_metric_type;
 
@@ -23,6 +24,7 @@ pub use unit_mismatch::UNIT_MISMATCH;
 pub use unknown_function::UNKNOWN_FUNCTION;
 pub use unknown_label::UNKNOWN_LABEL;
 pub use unknown_metric::UNKNOWN_METRIC;
+pub use unscoped_selector::UNSCOPED_SELECTOR;
 pub use wrong_arguments::WRONG_ARGUMENTS;
 pub use wrong_metric_type::WRONG_METRIC_TYPE;
 
@@ -37,6 +39,7 @@ pub static CODES: &[&crate::diag::Code] = &[
     &UNKNOWN_FUNCTION,
     &UNKNOWN_LABEL,
     &UNKNOWN_METRIC,
+    &UNSCOPED_SELECTOR,
     &WRONG_ARGUMENTS,
     &WRONG_METRIC_TYPE,
 ];
