@@ -49,6 +49,13 @@ enum RoutesCommand {
         #[arg(required = true)]
         labels: Vec<String>,
     },
+    /// For each inhibit rule, which of the spec's alerts it can silence and by which;
+    /// `!` marks a silencing across subjects (another target or SLO, R010).
+    Inhibits {
+        /// Spec files or directories (default: `spec/`).
+        #[arg(long = "spec")]
+        spec: Vec<PathBuf>,
+    },
     /// List every alert of the spec with its labels and the receivers it reaches
     /// (one line each: `receivers<TAB>k=v k=v`), for cross-checking with amtool.
     #[command(hide = true)]
@@ -202,6 +209,7 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
     let spec = match &cmd {
         RoutesCommand::Show { spec }
         | RoutesCommand::Test { spec, .. }
+        | RoutesCommand::Inhibits { spec }
         | RoutesCommand::Alerts { spec } => spec.clone(),
     };
     let model = match load_model(&spec) {
@@ -242,6 +250,46 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
                 }
             }
             stdout(&s);
+        }
+        RoutesCommand::Inhibits { .. } => {
+            let mut s = String::new();
+            let all = routing::inhibitions(&model);
+            for (i, rule) in r.inhibit.iter().enumerate() {
+                let side = |ms: &[(forge_spec::ir::S, forge_spec::ir::S)]| {
+                    ms.iter()
+                        .map(|(k, v)| format!("{}={}", k.value, v.value))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                let equal: Vec<&str> = rule.equal.iter().map(|e| e.value.as_str()).collect();
+                s.push_str(&format!(
+                    "inhibit {} silences {} (equal: {})\n",
+                    side(&rule.source),
+                    side(&rule.target),
+                    equal.join(", ")
+                ));
+                for x in all.iter().filter(|x| x.rule == i) {
+                    let more = x.count.saturating_sub(x.by.len());
+                    let more = if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    };
+                    let mark = match &x.across {
+                        Some((src, a, b)) => format!(
+                            "  ! {src} ({a}) is about something else than {} ({b})",
+                            x.target
+                        ),
+                        None => String::new(),
+                    };
+                    s.push_str(&format!(
+                        "  {} <- {}{more}{mark}\n",
+                        x.target,
+                        x.by.join(", ")
+                    ));
+                }
+            }
+            stdout(&forge_spec::secrets::redact(&s));
         }
         RoutesCommand::Alerts { .. } => {
             let mut s = String::new();

@@ -168,7 +168,7 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
         ));
     }
     routing.push_str("    - {match: {severity: critical}, receiver: pager}\n    - {match: {severity: warning}, receiver: chat}\n");
-    routing.push_str("  inhibit:\n    - {source: {severity: critical}, target: {severity: warning}, equal: [team]}\n");
+    routing.push_str("  inhibit:\n    - {source: {severity: critical}, target: {severity: warning}, equal: [team, slo]}\n");
     routing.push_str("receivers:\n  default: {email: {to: oncall@example.com, from: am@example.com, smarthost: \"smtp:587\"}}\n");
     routing.push_str("  pager: {pagerduty: {routing_key_file: /etc/am/pd}}\n  chat: {slack: {api_url_file: /etc/am/slack, channel: \"#alerts\"}}\n");
     vec![

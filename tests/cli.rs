@@ -764,3 +764,33 @@ fn outputs_do_not_depend_on_the_checkout_path() {
         );
     }
 }
+
+/// `routes inhibits` shows the shipped spec's inhibit rule: a page silences the warning
+/// of its own SLO, and OllamaDown (another target) silences HighMemoryUsage, marked `!`
+/// (allowed in the spec with a reason); an SLO page never silences another SLO's alert.
+#[test]
+fn routes_inhibits_lists_what_each_rule_silences() {
+    let out = forge(&["routes", "inhibits"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let line = |alert: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(&format!("{alert} <- ")))
+            .unwrap_or_else(|| panic!("no line for {alert}:\n{text}"))
+            .to_string()
+    };
+    assert!(
+        line("HighErrorRate").ends_with("<- ErrorRateErrorBudgetFastBurn"),
+        "{text}"
+    );
+    assert!(
+        line("TrainingJobFailed").ends_with("<- TrainingSuccessErrorBudgetFastBurn"),
+        "{text}"
+    );
+    let mem = line("HighMemoryUsage");
+    assert!(
+        mem.contains("<- OllamaDown") && mem.contains("! OllamaDown"),
+        "{mem}"
+    );
+    assert!(!text.contains("AIForgeDown, OllamaDown"), "{text}");
+}

@@ -510,3 +510,125 @@ mod tests {
         assert_eq!(receivers(&root, &[("severity", "critical")]), ["unowned"]);
     }
 }
+
+/// What an alert is about: its SLO, else the targets its condition reads (`up(target)`
+/// and the exporters of its metrics). Empty when nothing is known.
+fn subjects(m: &Model, sender: Sender<'_>) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    match sender {
+        Sender::Slo(s) => {
+            out.insert(format!("SLO {}", s.name.value));
+        }
+        Sender::Alert(a) => {
+            if let Some(s) = &a.slo {
+                out.insert(format!("SLO {}", s.value));
+            } else if let Some(w) = &a.when {
+                out.extend(w.targets.iter().map(|t| format!("target {t}")));
+                for metric in &w.metrics {
+                    if let Some(mt) = m.metric(metric) {
+                        out.extend(mt.exporters.iter().map(|t| format!("target {t}")));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An inhibit rule's reach over one alert of the spec: the alerts that may silence it.
+#[derive(Debug)]
+pub struct Inhibited {
+    /// Index of the inhibit rule.
+    pub rule: usize,
+    pub target: String,
+    pub target_span: forge_spec_base::source::Span,
+    /// How many alerts may silence it (inhibit sources with its `equal:` labels), and
+    /// the first few of them.
+    pub count: usize,
+    pub by: Vec<String>,
+    /// One of them about something else (another target or SLO), with both subjects.
+    pub across: Option<(String, String, String)>,
+}
+
+/// For every inhibit rule, each alert it can silence and by which alerts, from the
+/// labels alerts carry when they reach Alertmanager (labels from series are not known:
+/// an `equal:` label neither alert sets is taken as equal, as Alertmanager does with two
+/// empty values).
+pub fn inhibitions(m: &Model) -> Vec<Inhibited> {
+    let Some(routing) = &m.routing else {
+        return Vec::new();
+    };
+    let mut alerts = Vec::new();
+    let mut about = Vec::new();
+    for sender in senders(m) {
+        let before = alerts.len();
+        sender_alerts(m, sender, &mut alerts);
+        let s = subjects(m, sender);
+        about.extend(std::iter::repeat_n(s, alerts.len() - before));
+    }
+    let matches = |l: &Labels, ms: &[(crate::S, crate::S)]| {
+        ms.iter().all(|(k, v)| {
+            l.get(&k.value)
+                .map_or(v.value.is_empty(), |x| x == &v.value)
+        })
+    };
+    let mut out = Vec::new();
+    for (ri, rule) in routing.inhibit.iter().enumerate() {
+        // The `equal:` values of an alert: its own label, else for `job`/`instance` (from
+        // the series) the targets it watches, else empty (as Alertmanager compares).
+        let key = |i: usize, l: &Labels| -> Vec<String> {
+            rule.equal
+                .iter()
+                .map(|e| match l.get(&e.value) {
+                    Some(v) => v.clone(),
+                    None if matches!(e.value.as_str(), "job" | "instance") => about[i]
+                        .iter()
+                        .filter(|s| s.starts_with("target "))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(","),
+                    None => String::new(),
+                })
+                .collect()
+        };
+        // Sources by their `equal:` values; a target meets only those with its values.
+        let mut sources: std::collections::HashMap<Vec<String>, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, (_, _, l)) in alerts.iter().enumerate() {
+            if matches(l, &rule.source) {
+                sources.entry(key(i, l)).or_default().push(i);
+            }
+        }
+        for (ti, (name, span, l)) in alerts.iter().enumerate() {
+            if !matches(l, &rule.target) {
+                continue;
+            }
+            let Some(group) = sources.get(&key(ti, l)) else {
+                continue;
+            };
+            let others = || group.iter().copied().filter(|&s| s != ti);
+            let count = group.len() - usize::from(group.contains(&ti));
+            if count == 0 {
+                continue;
+            }
+            let across = others().find_map(|s| {
+                let (a, b) = (&about[s], &about[ti]);
+                (!a.is_empty() && !b.is_empty() && a.is_disjoint(b)).then(|| {
+                    let join = |x: &std::collections::BTreeSet<String>| {
+                        x.iter().cloned().collect::<Vec<_>>().join(", ")
+                    };
+                    (alerts[s].0.clone(), join(a), join(b))
+                })
+            });
+            out.push(Inhibited {
+                rule: ri,
+                target: name.clone(),
+                target_span: *span,
+                count,
+                by: others().take(5).map(|s| alerts[s].0.clone()).collect(),
+                across,
+            });
+        }
+    }
+    out
+}

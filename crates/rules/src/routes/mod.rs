@@ -2,6 +2,7 @@
 
 mod alert_misrouted;
 mod incomplete_receiver;
+mod inhibit_across_subjects;
 mod inhibit_cycle;
 mod inhibit_without_equal;
 mod route_timing;
@@ -12,6 +13,7 @@ mod unused_receiver;
 
 pub use alert_misrouted::ALERT_MISROUTED;
 pub use incomplete_receiver::INCOMPLETE_RECEIVER;
+pub use inhibit_across_subjects::INHIBIT_ACROSS_SUBJECTS;
 pub use inhibit_cycle::INHIBIT_CYCLE;
 pub use inhibit_without_equal::INHIBIT_WITHOUT_EQUAL;
 pub use route_timing::ROUTE_TIMING;
@@ -24,6 +26,7 @@ pub use unused_receiver::UNUSED_RECEIVER;
 pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
     (&ALERT_MISROUTED, alert_misrouted::check),
     (&INCOMPLETE_RECEIVER, incomplete_receiver::check),
+    (&INHIBIT_ACROSS_SUBJECTS, inhibit_across_subjects::check),
     (&INHIBIT_CYCLE, inhibit_cycle::check),
     (&INHIBIT_WITHOUT_EQUAL, inhibit_without_equal::check),
     (&ROUTE_TIMING, route_timing::check),
