@@ -179,6 +179,32 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
             Vec::new(),
         ),
     ];
+    // keep_firing_for: the condition stops holding after `eval_min`; the alert keeps
+    // firing for keep_firing_for, then resolves.
+    if let Some(keep) = &a.keep_firing_for
+        && let Some(held) = held_then_quiet(&cond.expr, &fire, &quiet, eval_min, steps)
+        && let Some(exp) = expected(rule, &fire)
+    {
+        let keep_min = keep.value.ms.div_ceil(60_000).max(1);
+        if eval_min + keep_min + 2 < steps {
+            let mut g = group(
+                format!(
+                    "{name} keeps firing for its keep_firing_for after its condition stops, then resolves"
+                ),
+                &held,
+                vec![exp],
+            );
+            let at = |n: u64| AlertTest {
+                eval_time: minutes(m, n),
+                alertname: name.clone(),
+                exp_alerts: Vec::new(),
+            };
+            let mut still = at(eval_min + keep_min);
+            still.exp_alerts = g.alert_rule_test[0].exp_alerts.drain(..).collect();
+            g.alert_rule_test = vec![still, at(eval_min + keep_min + 2)];
+            groups.push(g);
+        }
+    }
     // A condition narrowed to one of the targets exporting its metric: the same
     // series from another of them (node_exporter's own process memory) does not fire.
     if let Some((other, elsewhere)) = other_target(m, &fire) {
@@ -189,6 +215,43 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
         ));
     }
     Some(groups)
+}
+
+/// For a threshold on a plain series (`selector OP number`, no range) whose witnesses
+/// are constant: series holding the firing value up to minute `stop`, the quiet value
+/// after.
+fn held_then_quiet(
+    e: &forge_spec_expr::Expr,
+    fire: &Witness,
+    quiet: &Witness,
+    stop: u64,
+    steps: u64,
+) -> Option<Witness> {
+    use forge_spec_expr::ast::ExprKind;
+    let ExprKind::Binary(_, lhs, _, _) = &e.kind else {
+        return None;
+    };
+    if !matches!(&lhs.kind, ExprKind::Selector(s) if s.range.is_none() && s.shift.is_none())
+        && !matches!(&lhs.kind, ExprKind::Up { .. })
+    {
+        return None;
+    }
+    fn constant(v: &str, steps: u64) -> Option<&str> {
+        let (value, n) = v.split_once('x')?;
+        (n.parse::<u64>().ok()? == steps && !value.contains(['+', '-', ' '])).then_some(value)
+    }
+    let mut series = Vec::new();
+    for ((name, fv), (qname, qv)) in fire.series.iter().zip(&quiet.series) {
+        if name != qname {
+            return None;
+        }
+        let (f, q) = (constant(fv, steps)?, constant(qv, steps)?);
+        series.push((name.clone(), format!("{f}x{stop} {q}x{}", steps - stop - 1)));
+    }
+    (series.len() == fire.series.len()).then(|| Witness {
+        series,
+        ..fire.clone()
+    })
 }
 
 /// The firing witness moved to another target exporting its metric: every series of
