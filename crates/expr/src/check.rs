@@ -92,6 +92,8 @@ pub struct Checked {
     pub ty: Option<Ty>,
     pub metrics: Vec<(String, Pos)>,
     pub targets: Vec<(String, Pos)>,
+    /// The jobs selectors are narrowed to (`job="x"` matchers), by metric.
+    pub jobs: Vec<(String, String)>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -354,6 +356,9 @@ impl Ctx<'_> {
             return;
         }
         let job = s.matchers.iter().find(|m| m.label == "job");
+        if let Some(m) = job.filter(|m| m.op == MatchOp::Eq) {
+            self.out.jobs.push((s.metric.clone(), m.value.clone()));
+        }
         let example = |t: &str| format!("{}{{job=\"{t}\"}}", s.metric);
         match job {
             Some(m) if m.op == MatchOp::Eq && !exporters.contains(&m.value) => {

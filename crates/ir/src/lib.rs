@@ -269,6 +269,8 @@ pub struct AlertExpr {
     pub promql: String,
     pub metrics: Vec<String>,
     pub targets: Vec<String>,
+    /// Metric → the job its selector is narrowed to (`job="x"`).
+    pub jobs: Vec<(String, String)>,
 }
 
 #[derive(Debug)]

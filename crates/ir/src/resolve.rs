@@ -896,6 +896,7 @@ impl Resolver<'_> {
                     promql,
                     metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
                     targets: Vec::new(),
+                    jobs: checked.jobs,
                 }),
                 None,
             );
@@ -921,6 +922,7 @@ impl Resolver<'_> {
                         promql,
                         metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
                         targets: checked.targets.into_iter().map(|t| t.0).collect(),
+                        jobs: checked.jobs,
                         condition: Some(cond),
                     }),
                     for_,

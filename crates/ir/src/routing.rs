@@ -525,7 +525,16 @@ fn subjects(m: &Model, sender: Sender<'_>) -> std::collections::BTreeSet<String>
             } else if let Some(w) = &a.when {
                 out.extend(w.targets.iter().map(|t| format!("target {t}")));
                 for metric in &w.metrics {
-                    if let Some(mt) = m.metric(metric) {
+                    // A selector narrowed to a job reads that target only.
+                    let narrowed: Vec<&String> = w
+                        .jobs
+                        .iter()
+                        .filter(|(mm, _)| mm == metric)
+                        .map(|(_, j)| j)
+                        .collect();
+                    if !narrowed.is_empty() {
+                        out.extend(narrowed.iter().map(|t| format!("target {t}")));
+                    } else if let Some(mt) = m.metric(metric) {
                         out.extend(mt.exporters.iter().map(|t| format!("target {t}")));
                     }
                 }
