@@ -562,10 +562,7 @@ impl Ctx<'_> {
                 &format!("`{f}` needs a histogram"),
             );
         }
-        let labels = match &c.grouping {
-            Some(g) => self.grouped(g, ty.labels.as_ref()),
-            None => Some(no_labels()),
-        };
+        let labels = grouped(c.grouping.as_ref(), ty.labels.as_ref());
         Ty::vector(ty.unit).with_labels(labels)
     }
 
@@ -591,28 +588,8 @@ impl Ctx<'_> {
                 }
             }
         }
-        let labels = match &c.grouping {
-            Some(g) => self.grouped(g, labels.as_ref()),
-            None => Some(no_labels()),
-        };
+        let labels = grouped(c.grouping.as_ref(), labels.as_ref());
         Ty::vector(Unit::Ratio).with_labels(labels)
-    }
-
-    /// The labels after `by (...)`/`without (...)` of series carrying `input`.
-    fn grouped(&self, g: &Grouping, input: Option<&LabelSet>) -> Option<LabelSet> {
-        if g.without {
-            input.map(|i| {
-                let mut out = i.clone();
-                for (l, _) in &g.labels {
-                    if out.contains(l) {
-                        Arc::make_mut(&mut out).remove(l);
-                    }
-                }
-                out
-            })
-        } else {
-            Some(Arc::new(g.labels.iter().map(|(l, _)| l.clone()).collect()))
-        }
     }
 
     /// An aggregation: `sum by (job) (x)`, `topk(5, x)`, `count_values("v", x)`.
@@ -664,10 +641,7 @@ impl Ctx<'_> {
         let mut labels = if a.selects {
             inner.labels.clone()
         } else {
-            match &c.grouping {
-                Some(g) => self.grouped(g, inner.labels.as_ref()),
-                None => Some(no_labels()),
-            }
+            grouped(c.grouping.as_ref(), inner.labels.as_ref())
         };
         if let (Some(l), Some(extra)) = (labels.as_mut(), extra) {
             Arc::make_mut(l).insert(extra);
@@ -1081,6 +1055,27 @@ fn pick_unit(l: &Ty, r: &Ty) -> Unit {
         l.unit.clone()
     } else {
         r.unit.clone()
+    }
+}
+
+/// The labels after an aggregation's `by (...)`/`without (...)` of series carrying
+/// `input` (none without a grouping).
+fn grouped(g: Option<&Grouping>, input: Option<&LabelSet>) -> Option<LabelSet> {
+    let Some(g) = g else {
+        return Some(no_labels());
+    };
+    if g.without {
+        input.map(|i| {
+            let mut out = i.clone();
+            for (l, _) in &g.labels {
+                if out.contains(l) {
+                    Arc::make_mut(&mut out).remove(l);
+                }
+            }
+            out
+        })
+    } else {
+        Some(Arc::new(g.labels.iter().map(|(l, _)| l.clone()).collect()))
     }
 }
 

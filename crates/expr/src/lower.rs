@@ -135,12 +135,7 @@ fn expr(e: &Expr, cx: &Lowering<'_>, out: &mut String) {
         },
         ExprKind::Number(q) => out.push_str(&fmt_num(q.value)),
         ExprKind::Str(s) => out.push_str(&quote(s)),
-        ExprKind::Up { target, .. } => {
-            out.push_str(up_metric(cx.catalog, target));
-            out.push_str("{job=");
-            out.push_str(&quote(target));
-            out.push('}');
-        }
+        ExprKind::Up { target, .. } => up(target, cx, out),
         ExprKind::Neg(inner) => {
             out.push('-');
             expr(inner, cx, out);
@@ -173,6 +168,14 @@ fn subquery(sq: &Subquery, cx: &Lowering<'_>, out: &mut String) {
     }
     out.push(']');
     modifiers(sq.offset.as_ref(), sq.at.as_ref(), cx, out);
+}
+
+/// `up(target)` as the selector it stands for.
+fn up(target: &str, cx: &Lowering<'_>, out: &mut String) {
+    out.push_str(up_metric(cx.catalog, target));
+    out.push_str("{job=");
+    out.push_str(&quote(target));
+    out.push('}');
 }
 
 /// The series `up(target)` reads: `up` of a scraped target, `probe_success` of a probed one.
@@ -253,10 +256,8 @@ fn call(c: &Call, cx: &Lowering<'_>, out: &mut String) {
             // A range argument written without its range gets the default one.
             ExprKind::Selector(s) if is_range => ranged(s, &s.metric, cx, out),
             ExprKind::Up { target, .. } if is_range => {
-                out.push_str(up_metric(cx.catalog, target));
-                out.push_str("{job=");
-                out.push_str(&quote(target));
-                out.push_str("}[");
+                up(target, cx, out);
+                out.push('[');
                 out.push_str(&range_of(None, cx));
                 out.push(']');
             }

@@ -64,12 +64,15 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     receivers(cx, out);
 }
 
+/// A finding at the label a template reads: `known` are the labels it could read,
+/// listed after `listed` in the help line when no name is close.
 fn report(
     cx: &crate::Ctx<'_>,
     text: &S,
     range: std::ops::Range<usize>,
     message: String,
     known: &[&str],
+    listed: &str,
     about: forge_spec_base::source::Span,
 ) -> Diagnostic {
     let map = SourceMap::new(cx.sources, text.span, &text.value);
@@ -84,7 +87,7 @@ fn report(
         .suggest(
             label,
             known.iter().copied(),
-            format!("known labels: {}", known.join(", ")),
+            format!("{listed}: {}", known.join(", ")),
         )
 }
 
@@ -170,7 +173,7 @@ fn receivers(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 for (label, range) in field_refs(&text.value, &[".GroupLabels."], false) {
                     if !g.contains(&label) {
                         let known: Vec<&str> = g.iter().map(String::as_str).collect();
-                        out.push(report(cx, text, range, format!("receiver `{}` reads the group label `{label}`, but no route delivering to it groups by `{label}`", r.name.value), &known, r.name.span));
+                        out.push(report(cx, text, range, format!("receiver `{}` reads the group label `{label}`, but no route delivering to it groups by `{label}`", r.name.value), &known, "known labels", r.name.span));
                     }
                 }
             }
@@ -180,7 +183,7 @@ fn receivers(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 {
                     if !all.contains(&label) {
                         let known: Vec<&str> = all.iter().map(String::as_str).collect();
-                        out.push(report(cx, text, range, format!("receiver `{}` reads the label `{label}`, which no alert of the spec carries", r.name.value), &known, r.name.span));
+                        out.push(report(cx, text, range, format!("receiver `{}` reads the label `{label}`, which no alert of the spec carries", r.name.value), &known, "known labels", r.name.span));
                     }
                 }
             }
@@ -216,27 +219,20 @@ fn alerts(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 if has(&label) {
                     continue;
                 }
-                let map = SourceMap::new(cx.sources, text.span, &text.value);
-                let span = map.span(Pos {
-                    start: range.start,
-                    end: range.end,
-                });
                 let mut known: Vec<&str> = carried.iter().map(String::as_str).collect();
                 known.extend(own);
-                let d = Diagnostic::new(
-                    &TEMPLATE_LABEL_MISSING,
-                    span,
-                    format!(
-                        "alert `{}` reads the label `{label}`, which its condition's result does not carry",
-                        a.name.value
-                    ),
-                )
-                .label("always empty")
-                .about(a.name.span);
-                out.push(d.suggest(
-                    &label,
-                    known.iter().copied(),
-                    format!("its labels are: {}", known.join(", ")),
+                let message = format!(
+                    "alert `{}` reads the label `{label}`, which its condition's result does not carry",
+                    a.name.value
+                );
+                out.push(report(
+                    cx,
+                    text,
+                    range,
+                    message,
+                    &known,
+                    "its labels are",
+                    a.name.span,
                 ));
             }
         }
