@@ -97,7 +97,16 @@ fn main() {
             let files = parse();
             let mut d = Diagnostics::default();
             let t = Instant::now();
-            model = ir::resolve("spec", &sources, files, 1, &mut d);
+            model = ir::resolve(
+                "spec",
+                &sources,
+                files,
+                &ir::Scope {
+                    time_scale: 1,
+                    org_receivers: None,
+                },
+                &mut d,
+            );
             resolve_times.push(t.elapsed());
         }
         row.push(median(resolve_times));

@@ -6,6 +6,7 @@
 //! condition language) → `rules` (check) → `emit` (one backend per target) → `write`.
 //! `diag` holds the one diagnostic type every stage reports with.
 
+pub mod org;
 pub mod synth;
 pub mod write;
 
@@ -51,8 +52,14 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
 /// The result of loading, parsing, resolving and checking a spec.
 pub struct Compilation {
     pub sources: SourceSet,
+    /// The spec's model; for an organisation, its merged model (every receiver and
+    /// target, the one route tree).
     pub model: Option<ir::Model>,
     pub diagnostics: Diagnostics,
+    /// An organisation's teams and services (`org`); `None` for a spec of one service.
+    pub org: Option<ir::org::Org>,
+    /// The one service of an organisation the command line named (`services/<name>`).
+    pub selected: Option<String>,
 }
 
 /// Options of a compilation.
@@ -73,7 +80,10 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
     let Some(model) = c.model.as_ref() else {
         return Ok(None);
     };
-    let mut output = stage("emit", || emit::emit(model))?;
+    let mut output = match &c.org {
+        Some(org) => stage("emit", || emit::org::emit(org, model))?,
+        None => stage("emit", || emit::emit(model))?,
+    };
     // What backends are handed as data from the layers that own it: the code table
     // (rule catalogue) and the spec's JSON Schema (syntax).
     output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));
@@ -131,8 +141,17 @@ pub fn compile(
     spec_name: &str,
     opts: &Options,
 ) -> Result<Compilation, LoadError> {
+    if let Some(layout) = org::detect(paths) {
+        return org::compile(&layout, opts);
+    }
     let (sources, refused) = stage("load", || source::load(paths))?;
     let mut c = compile_sources(sources, spec_name, opts);
+    report_refused(&mut c, refused);
+    Ok(c)
+}
+
+/// Reports the files that were not read (P008).
+fn report_refused(c: &mut Compilation, refused: Vec<source::Refused>) {
     if !refused.is_empty() {
         drop_missing_service(&mut c.diagnostics);
     }
@@ -150,14 +169,20 @@ pub fn compile(
         );
         c.diagnostics.sort();
     }
-    Ok(c)
 }
 
-/// Compiles an in-memory spec (one entry per file).
+/// Compiles an in-memory spec (one entry per file); files named `services/<name>/…`
+/// make it an organisation.
 pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
     let mut sources = SourceSet::default();
     for (name, text) in files {
         sources.add(source::SourceFile::new(*name, *text));
+    }
+    if files
+        .iter()
+        .any(|(name, _)| org::service_of(name).is_some())
+    {
+        return org::compile_sources(sources, "", "organisation", opts);
     }
     compile_sources(sources, "spec", opts)
 }
@@ -182,14 +207,9 @@ pub fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagno
     by_id.into_iter().filter_map(|(_, p)| p).collect()
 }
 
-/// Adds the exporter catalogues the targets use (`uses:`, and the implicit `scrape` and
-/// `blackbox_exporter`) as sources of their own, parsed like spec files; a metric the
-/// spec declares itself keeps the spec's declaration.
-fn add_catalogs(
-    sources: &mut SourceSet,
-    files: &mut Vec<syntax::SpecFile>,
-    diagnostics: &mut Diagnostics,
-) {
+/// The exporter catalogues the files' targets use (`uses:`, and the implicit `scrape`
+/// and `blackbox_exporter`), known ones only, sorted.
+fn used_catalogs(files: &[syntax::SpecFile]) -> Vec<String> {
     let mut used: Vec<String> = files
         .iter()
         .flat_map(|f| {
@@ -201,11 +221,41 @@ fn add_catalogs(
         .collect();
     used.sort();
     used.dedup();
+    used
+}
+
+/// Parses the catalogue in source `id` and adds it to the files; a metric the spec
+/// declares itself keeps the spec's declaration.
+fn add_catalog(
+    sources: &SourceSet,
+    id: source::FileId,
+    files: &mut Vec<syntax::SpecFile>,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(file) = sources.get(id) else {
+        return;
+    };
     let declared: std::collections::HashSet<String> = files
         .iter()
         .flat_map(|f| f.metrics.iter().map(|(k, _)| k.value.clone()))
         .collect();
-    for name in used {
+    match syntax::parse_file(id, file) {
+        Ok(mut f) => {
+            f.metrics.0.retain(|(k, _)| !declared.contains(&k.value));
+            files.push(f);
+        }
+        Err(d) => diagnostics.push(*d),
+    }
+}
+
+/// Adds the exporter catalogues the targets use as sources of their own, parsed like
+/// spec files.
+fn add_catalogs(
+    sources: &mut SourceSet,
+    files: &mut Vec<syntax::SpecFile>,
+    diagnostics: &mut Diagnostics,
+) {
+    for name in used_catalogs(files) {
         let Some(text) = syntax::catalogs::get(&name) else {
             continue;
         };
@@ -213,16 +263,7 @@ fn add_catalogs(
             syntax::catalogs::file_name(&name),
             text,
         ));
-        let Some(file) = sources.get(id) else {
-            continue;
-        };
-        match syntax::parse_file(id, file) {
-            Ok(mut f) => {
-                f.metrics.0.retain(|(k, _)| !declared.contains(&k.value));
-                files.push(f);
-            }
-            Err(d) => diagnostics.push(*d),
-        }
+        add_catalog(sources, id, files, diagnostics);
     }
 }
 
@@ -239,6 +280,9 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         }
     }
     let parse_failed = diagnostics.has_errors();
+    for f in &files {
+        ir::org::misplaced_teams(f, &mut diagnostics);
+    }
     let mut sources = sources;
     add_catalogs(&mut sources, &mut files, &mut diagnostics);
     let model = stage("resolve", || {
@@ -246,7 +290,10 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
             spec_name,
             &sources,
             files,
-            opts.time_scale,
+            &ir::Scope {
+                time_scale: opts.time_scale,
+                org_receivers: None,
+            },
             &mut diagnostics,
         )
     });
@@ -267,5 +314,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         sources,
         model,
         diagnostics,
+        org: None,
+        selected: None,
     }
 }

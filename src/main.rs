@@ -184,7 +184,7 @@ fn internal(e: &dyn std::fmt::Display) -> ExitCode {
 }
 
 /// Loads a spec for `routes`; prints diagnostics and returns None when it has errors.
-fn load_model(spec: &[PathBuf]) -> Result<forge_spec::ir::Model, ExitCode> {
+fn load_model(spec: &[PathBuf]) -> Result<forge_spec::Compilation, ExitCode> {
     let paths = if spec.is_empty() {
         vec![PathBuf::from("spec")]
     } else {
@@ -201,7 +201,10 @@ fn load_model(spec: &[PathBuf]) -> Result<forge_spec::ir::Model, ExitCode> {
         );
         return Err(ExitCode::from(1));
     }
-    comp.model.ok_or(ExitCode::from(1))
+    if comp.model.is_none() {
+        return Err(ExitCode::from(1));
+    }
+    Ok(comp)
 }
 
 fn routes(cmd: RoutesCommand) -> ExitCode {
@@ -212,9 +215,12 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
         | RoutesCommand::Inhibits { spec }
         | RoutesCommand::Alerts { spec } => spec.clone(),
     };
-    let model = match load_model(&spec) {
-        Ok(m) => m,
+    let comp = match load_model(&spec) {
+        Ok(c) => c,
         Err(code) => return code,
+    };
+    let Some(model) = &comp.model else {
+        return ExitCode::from(1);
     };
     let Some(r) = &model.routing else {
         eprintln!("error: the spec has no `routing:` section");
@@ -253,7 +259,7 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
         }
         RoutesCommand::Inhibits { .. } => {
             let mut s = String::new();
-            let all = routing::inhibitions(&model);
+            let all = routing::inhibitions(model);
             for (i, rule) in r.inhibit.iter().enumerate() {
                 let side = |ms: &[(forge_spec::ir::S, forge_spec::ir::S)]| {
                     ms.iter()
@@ -294,7 +300,17 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
         RoutesCommand::Alerts { .. } => {
             let mut s = String::new();
             let sim = routing::Simulator::new(&r.root);
-            for (_, _, labels) in routing::alert_labels(&model) {
+            // An organisation's alerts are its services'; the tree is the merged one.
+            let alerts = match &comp.org {
+                Some(org) => org
+                    .services
+                    .iter()
+                    .filter_map(|u| u.model.as_ref())
+                    .flat_map(routing::alert_labels)
+                    .collect(),
+                None => routing::alert_labels(model),
+            };
+            for (_, _, labels) in alerts {
                 let got: Vec<String> = sim
                     .simulate(&labels)
                     .into_iter()

@@ -37,7 +37,7 @@ fn codes_and_names_are_unique() {
     for c in all {
         let b = c.code.as_bytes();
         assert!(
-            b.len() == 4 && b"PXNMSARLDG".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit),
+            b.len() == 4 && b"PXNMSARLDGO".contains(&b[0]) && b[1..].iter().all(u8::is_ascii_digit),
             "{}",
             c.code
         );
@@ -82,6 +82,19 @@ fn docs_have_every_section() {
     }
 }
 
+/// The files of a doc example: one `example.yaml`, or (an organisation's) the files
+/// after each `# file: PATH` line.
+fn example_files(text: &str) -> Vec<(&str, &str)> {
+    if !text.starts_with("# file: ") {
+        return vec![("example.yaml", text)];
+    }
+    text.split("# file: ")
+        .filter(|part| !part.is_empty())
+        .filter_map(|part| part.split_once('\n'))
+        .map(|(name, body)| (name.trim(), body))
+        .collect()
+}
+
 /// Each rule's doc example fires exactly once, and its fixed example never.
 #[test]
 fn doc_examples_fire_exactly_once() {
@@ -99,7 +112,7 @@ fn doc_examples_fire_exactly_once() {
             ..Default::default()
         };
         let count = |text: &str| {
-            forge_spec::compile_str(&[("example.yaml", text)], &opts)
+            forge_spec::compile_str(&example_files(text), &opts)
                 .diagnostics
                 .items
                 .iter()

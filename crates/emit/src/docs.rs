@@ -126,5 +126,10 @@ pub fn catalogue_md(m: &Model) -> String {
 }
 
 pub fn emit(m: &Model, out: &mut Output) {
-    out.add("docs/catalogue.md", catalogue_md(m));
+    if m.in_org {
+        let svc = super::file_stem(&m.service.name.value);
+        out.add(format!("docs/services/{svc}.md"), catalogue_md(m));
+    } else {
+        out.add("docs/catalogue.md", catalogue_md(m));
+    }
 }

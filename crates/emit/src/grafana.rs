@@ -488,22 +488,49 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
 
 pub fn emit(m: &Model, out: &mut Output) {
     let svc = super::file_stem(&m.service.name.value);
+    // A service of an organisation has a dashboard folder of its own.
+    let (dir, mount) = if m.in_org {
+        (
+            format!("grafana/dashboards/{svc}/"),
+            format!("/var/lib/grafana/dashboards/{svc}"),
+        )
+    } else {
+        (
+            "grafana/dashboards/".to_string(),
+            "/var/lib/grafana/dashboards".to_string(),
+        )
+    };
     let texts = forge_spec_base::par::map(&m.dashboards, |d| super::json(&dashboard(m, d)));
     for (d, text) in m.dashboards.iter().zip(texts) {
         out.add_text(
-            format!("grafana/dashboards/{}.json", super::file_stem(&d.uid.value)),
+            format!("{dir}{}.json", super::file_stem(&d.uid.value)),
             text,
         );
     }
     if !m.slos.is_empty() {
         out.add_text(
-            format!(
-                "grafana/dashboards/{}.json",
-                super::prometheus::slo_dashboard_uid(m)
-            ),
+            format!("{dir}{}.json", super::prometheus::slo_dashboard_uid(m)),
             super::json(&slo_dashboard(m)),
         );
     }
+    let dash = json!({
+        "apiVersion": 1,
+        "providers": [{
+            "name": svc, "folder": m.service.name.value, "type": "file", "disableDeletion": true,
+            "allowUiUpdates": false, "options": {"path": mount},
+        }],
+    });
+    out.add_text(
+        format!("grafana/provisioning/dashboards/{svc}.yml"),
+        super::yaml(m, &dash),
+    );
+    if !m.in_org {
+        provision_datasource(m, out);
+    }
+}
+
+/// The Prometheus datasource (one per Grafana: the organisation's, or the service's).
+pub fn provision_datasource(m: &Model, out: &mut Output) {
     let ds = json!({
         "apiVersion": 1,
         "datasources": [{
@@ -514,16 +541,5 @@ pub fn emit(m: &Model, out: &mut Output) {
     out.add_text(
         "grafana/provisioning/datasources/prometheus.yml",
         super::yaml(m, &ds),
-    );
-    let dash = json!({
-        "apiVersion": 1,
-        "providers": [{
-            "name": svc, "folder": m.service.name.value, "type": "file", "disableDeletion": true,
-            "allowUiUpdates": false, "options": {"path": "/var/lib/grafana/dashboards"},
-        }],
-    });
-    out.add_text(
-        format!("grafana/provisioning/dashboards/{svc}.yml"),
-        super::yaml(m, &dash),
     );
 }

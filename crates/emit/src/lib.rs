@@ -6,6 +6,7 @@ pub mod alertmanager;
 pub mod compose;
 pub mod docs;
 pub mod grafana;
+pub mod org;
 pub mod prometheus;
 pub mod rust;
 pub mod schema;
@@ -115,7 +116,14 @@ pub fn emit(model: &Model) -> Result<Output, EmitError> {
         alertmanager::emit,
         compose::emit,
     ];
-    let parts = forge_spec_base::par::map(&backends, |backend| {
+    // A service of an organisation: the organisation writes one Alertmanager and
+    // compose configuration for all (`org`).
+    let backends: &[Backend] = if model.in_org {
+        &backends[..4]
+    } else {
+        &backends
+    };
+    let parts = forge_spec_base::par::map(backends, |backend| {
         let mut o = Output::default();
         backend(model, &mut o);
         o

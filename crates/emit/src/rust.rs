@@ -684,7 +684,12 @@ fn cargo_toml(m: &Model) -> String {
 }
 
 pub fn emit(m: &Model, out: &mut Output) {
-    out.add("rust/Cargo.toml", cargo_toml(m));
-    out.add("rust/src/lib.rs", lib_rs(m));
-    out.add("rust/src/logs.rs", logs_rs(m));
+    let dir = if m.in_org {
+        format!("rust/{}/", super::file_stem(&m.service.name.value))
+    } else {
+        "rust/".to_string()
+    };
+    out.add(format!("{dir}Cargo.toml"), cargo_toml(m));
+    out.add(format!("{dir}src/lib.rs"), lib_rs(m));
+    out.add(format!("{dir}src/logs.rs"), logs_rs(m));
 }

@@ -8,6 +8,7 @@ pub use receiver::{Email, Opsgenie, PagerDuty, Receiver, Slack, Webhook};
 
 /// The alert severities allowed when `routing.severities` does not say.
 pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];
+pub mod org;
 mod resolve;
 pub mod routing;
 pub mod slo;
@@ -49,6 +50,20 @@ pub struct Model {
     pub time_scale: u64,
     /// Name → position lookups, so checks and backends stay linear at scale.
     pub index: Index,
+    /// A service of an organisation (`services/<name>/`): its files go under per-service
+    /// paths, and the organisation writes the Alertmanager, scrape and compose files.
+    pub in_org: bool,
+}
+
+/// How a spec is resolved: alone, or as one service of an organisation.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    /// Every emitted duration is divided by this (`build --time-scale`); 0 and 1 keep.
+    pub time_scale: u64,
+    /// In an organisation: the names of its own receivers, which the service's routes
+    /// may send to (as to `service/receiver` of another service, which the
+    /// organisation checks). `None` for a spec alone.
+    pub org_receivers: Option<Vec<String>>,
 }
 
 /// Positions of named items, and the first panel showing each metric.
@@ -106,13 +121,15 @@ pub struct Allowed {
 #[derive(Debug)]
 pub struct Service {
     pub name: S,
+    /// The owning team (`service.team`), the `team` label of every alert.
+    pub team: Option<S>,
     pub metric_prefix: Option<S>,
     pub grafana_url: Option<S>,
     pub runbook_base_url: Option<S>,
     pub alertmanager: String,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Target {
     pub name: S,
     /// What Prometheus scrapes, or (probed) the URL blackbox_exporter probes.
@@ -125,7 +142,7 @@ pub struct Target {
 }
 
 /// A blackbox_exporter probe of a target.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Probe {
     pub module: String,
     /// `host:port` of the blackbox_exporter.
@@ -302,7 +319,7 @@ pub struct RouteMatcher {
     pub regex: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Inhibit {
     pub span: Span,
     pub source: Vec<(S, S)>,

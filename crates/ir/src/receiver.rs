@@ -7,7 +7,7 @@ use forge_spec_base::source::Spanned;
 use forge_spec_syntax as syntax;
 
 /// One receiver with its integrations.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Receiver {
     pub name: S,
     pub slack: Option<Slack>,
@@ -17,7 +17,7 @@ pub struct Receiver {
     pub opsgenie: Option<Opsgenie>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Slack {
     pub api_url_file: Option<S>,
     pub api_url: Option<S>,
@@ -27,7 +27,7 @@ pub struct Slack {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PagerDuty {
     pub routing_key_file: Option<S>,
     pub service_key_file: Option<S>,
@@ -37,7 +37,7 @@ pub struct PagerDuty {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Email {
     pub to: Option<S>,
     pub from: Option<S>,
@@ -49,14 +49,14 @@ pub struct Email {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Webhook {
     pub url: Option<S>,
     pub url_file: Option<S>,
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Opsgenie {
     pub api_key_file: Option<S>,
     pub api_key: Option<S>,

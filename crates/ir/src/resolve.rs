@@ -16,9 +16,10 @@ pub fn resolve(
     spec_name: &str,
     sources: &SourceSet,
     files: Vec<SpecFile>,
-    time_scale: u64,
+    scope: &Scope,
     out: &mut Diagnostics,
 ) -> Option<Model> {
+    let time_scale = scope.time_scale;
     let mut m = Merged::default();
     for f in files {
         m.add(f, out);
@@ -44,6 +45,7 @@ pub fn resolve(
         out,
         allows: Vec::new(),
         time_scale: time_scale.max(1),
+        org: scope.org_receivers.is_some(),
     };
     let default_range = m
         .defaults
@@ -180,12 +182,15 @@ pub fn resolve(
         }
         records.push(record);
     }
-    let receiver_names: Vec<String> = m
+    let mut receiver_names: Vec<String> = m
         .receivers
         .items
         .iter()
         .map(|(k, _)| k.value.clone())
         .collect();
+    if let Some(shared) = &scope.org_receivers {
+        receiver_names.extend(shared.iter().cloned());
+    }
     let routing = m.routing.map(|rt| r.routing(rt, &receiver_names));
     let dashboards: Vec<Dashboard> = r.par(m.dashboards.items, |w, (uid, d)| {
         w.dashboard(uid, d, &catalog)
@@ -216,6 +221,7 @@ pub fn resolve(
                 .alertmanager
                 .map_or_else(|| "alertmanager:9093".into(), |a| a.value),
             name: service.name,
+            team: service.team,
             metric_prefix: service.metric_prefix,
             grafana_url: service.grafana_url,
             runbook_base_url: service.runbook_base_url,
@@ -236,6 +242,7 @@ pub fn resolve(
         lints,
         allows,
         time_scale: time_scale.max(1),
+        in_org: scope.org_receivers.is_some(),
     })
 }
 
@@ -399,6 +406,8 @@ struct Resolver<'a> {
     sources: &'a SourceSet,
     out: &'a mut Diagnostics,
     allows: Vec<Allowed>,
+    /// Compiling a service of an organisation (`service/receiver` references allowed).
+    org: bool,
 }
 
 impl Resolver<'_> {
@@ -410,7 +419,7 @@ impl Resolver<'_> {
         items: Vec<T>,
         f: impl Fn(&mut Resolver<'_>, T) -> R + Sync,
     ) -> Vec<R> {
-        let (sources, time_scale) = (self.sources, self.time_scale);
+        let (sources, time_scale, org) = (self.sources, self.time_scale, self.org);
         let parts = forge_spec_base::par::map_chunks(items, 256, |chunk| {
             let mut out = Diagnostics::default();
             let mut w = Resolver {
@@ -418,6 +427,7 @@ impl Resolver<'_> {
                 sources,
                 out: &mut out,
                 allows: Vec::new(),
+                org,
             };
             let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
             let allows = w.allows;
@@ -1227,7 +1237,9 @@ impl Resolver<'_> {
     }
 
     fn receiver_ref(&mut self, r: &S, known: &[String]) {
-        if known.contains(&r.value) {
+        // In an organisation, `service/receiver` names another service's receiver: the
+        // organisation checks it (the other service may not be compiled in this run).
+        if known.contains(&r.value) || (self.org && r.value.contains('/')) {
             return;
         }
         let d = Diagnostic::new(

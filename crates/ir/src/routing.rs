@@ -242,12 +242,16 @@ pub fn sender_alerts(
     v: &mut Vec<(String, forge_spec_base::source::Span, Labels)>,
 ) {
     let svc = &m.service.name.value;
+    let team = m.service.team.as_ref().map(|t| &t.value);
     match sender {
         Sender::Alert(a) => {
             let mut l = Labels::new();
             l.insert("alertname".into(), a.name.value.clone());
             l.insert("severity".into(), a.severity.value.clone());
             l.insert("service".into(), svc.clone());
+            if let Some(t) = team {
+                l.insert("team".into(), t.clone());
+            }
             if let Some(s) = &a.slo {
                 l.insert("slo".into(), s.value.clone());
             }
@@ -263,6 +267,9 @@ pub fn sender_alerts(
                 l.insert("alertname".into(), name.clone());
                 l.insert("severity".into(), sev.clone());
                 l.insert("service".into(), svc.clone());
+                if let Some(t) = team {
+                    l.insert("team".into(), t.clone());
+                }
                 l.insert("slo".into(), s.name.value.clone());
                 v.push((name, s.name.span, l));
             }

@@ -63,17 +63,51 @@ pub fn find(key: &str) -> Option<&'static Code> {
         .find(|c| c.code.eq_ignore_ascii_case(key) || c.name == key)
 }
 
-/// Runs every check (or only `only`) over the model.
+/// Runs every check (or only `only`) over the model. A service of an organisation
+/// leaves R001 (unused receiver) to the organisation: another service may send to it.
 pub fn run(
     model: &Model,
     sources: &forge_spec_base::source::SourceSet,
     only: Option<&str>,
     out: &mut Diagnostics,
 ) {
+    run_some(model, sources, out, |code| {
+        only.is_none_or(|o| o == code.code)
+            && !(model.in_org && code.code == routes::UNUSED_RECEIVER.code)
+    });
+}
+
+/// The checks of an organisation's merged model (its receivers and route tree; the
+/// alerts are checked service by service).
+pub static ORG_CHECKS: &[&Code] = &[
+    &routes::UNUSED_RECEIVER,
+    &routes::SHADOWED_ROUTE,
+    &routes::ROUTE_TIMING,
+    &routes::ROUTING_TEST_FAILED,
+];
+
+/// Runs the [`ORG_CHECKS`] (or only `only` among them) over an organisation's model.
+pub fn run_org(
+    model: &Model,
+    sources: &forge_spec_base::source::SourceSet,
+    only: Option<&str>,
+    out: &mut Diagnostics,
+) {
+    run_some(model, sources, out, |code| {
+        ORG_CHECKS.iter().any(|c| c.code == code.code) && only.is_none_or(|o| o == code.code)
+    });
+}
+
+fn run_some(
+    model: &Model,
+    sources: &forge_spec_base::source::SourceSet,
+    out: &mut Diagnostics,
+    keep: impl Fn(&Code) -> bool,
+) {
     let cx = Ctx { model, sources };
     let mut checks: Vec<(usize, &Code, CheckFn)> = all_checks()
         .into_iter()
-        .filter(|(code, _)| only.is_none_or(|o| o == code.code))
+        .filter(|(code, _)| keep(code))
         .enumerate()
         .map(|(i, (code, check))| (i, code, check))
         .collect();

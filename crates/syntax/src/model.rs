@@ -52,6 +52,29 @@ pub struct SpecFile {
     /// Severity overrides per rule code or name: `error`, `warning` or `allow`.
     #[serde(default)]
     pub lints: Map<S>,
+    /// The teams of an organisation (only in its root files, beside `services/`): who
+    /// owns which service, where their alerts go by severity, their rule overrides.
+    #[serde(default)]
+    pub teams: Map<Team>,
+}
+
+/// A team of an organisation: it owns services (`service.team`), and their alerts
+/// reach it through the organisation's Alertmanager tree (team, then severity).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Team {
+    /// Human description.
+    pub description: Option<S>,
+    /// The team's default receiver (an organisation receiver); default: the
+    /// organisation's root receiver.
+    pub receiver: Option<S>,
+    /// Severity → receiver (an organisation receiver), e.g. `critical: payments-pager`.
+    #[serde(default)]
+    pub escalation: Map<S>,
+    /// Severity overrides per rule code or name for the team's services; a service's
+    /// own `lints:` win over them, they win over the organisation's.
+    #[serde(default)]
+    pub lints: Map<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -69,6 +92,9 @@ pub struct Service {
     pub runbook_base_url: Option<S>,
     /// Alertmanager address Prometheus sends alerts to (default `alertmanager:9093`).
     pub alertmanager: Option<S>,
+    /// The team that owns the service (a name under the organisation's `teams:`); every
+    /// alert of the service carries it as the `team` label.
+    pub team: Option<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -4,7 +4,7 @@
 
 mod promtool_tests;
 mod rules;
-mod scrape;
+pub mod scrape;
 mod witness;
 
 pub use rules::{slo_alert_names, slo_dashboard_uid};
@@ -169,5 +169,7 @@ pub fn emit(model: &Model, out: &mut Output) {
         ),
         tests,
     );
-    out.add_text("prometheus/prometheus.yml", scrape::render(model, &name));
+    if !model.in_org {
+        out.add_text("prometheus/prometheus.yml", scrape::render(model, &[name]));
+    }
 }

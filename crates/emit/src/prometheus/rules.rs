@@ -101,6 +101,9 @@ fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String,
     let mut l = BTreeMap::new();
     l.insert("severity".to_string(), severity.to_string());
     l.insert("service".to_string(), m.service.name.value.clone());
+    if let Some(team) = &m.service.team {
+        l.insert("team".to_string(), team.value.clone());
+    }
     if let Some(s) = slo {
         l.insert("slo".to_string(), s.to_string());
     }

@@ -87,7 +87,8 @@ fn job(t: &forge_spec_ir::Target) -> ScrapeConfig {
     }
 }
 
-pub fn render(model: &Model, rules_file: &str) -> Result<String, serde_json::Error> {
+/// The scrape configuration of the model's targets, loading these rule files.
+pub fn render(model: &Model, rules_files: &[String]) -> Result<String, serde_json::Error> {
     let interval = model.scaled(model.scrape_interval).to_prometheus();
     let cfg = Config {
         global: Global {
@@ -95,7 +96,7 @@ pub fn render(model: &Model, rules_file: &str) -> Result<String, serde_json::Err
             evaluation_interval: interval,
             external_labels: [("monitor".to_string(), model.service.name.value.clone())].into(),
         },
-        rule_files: vec![rules_file.to_string()],
+        rule_files: rules_files.to_vec(),
         alerting: Alerting {
             alertmanagers: vec![StaticConfigs {
                 static_configs: vec![Targets {

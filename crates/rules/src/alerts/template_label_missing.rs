@@ -98,6 +98,9 @@ fn universe(m: &Model) -> Option<BTreeSet<String>> {
         .iter()
         .map(|s| s.to_string())
         .collect();
+    if m.service.team.is_some() {
+        all.insert("team".into());
+    }
     for a in &m.alerts {
         let carried = a.when.as_ref()?.ty.as_ref()?.labels.as_ref()?;
         all.extend(carried.iter().cloned());
@@ -205,6 +208,7 @@ fn alerts(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let has = |l: &str| {
             carried.contains(l)
                 || own.contains(&l)
+                || (l == "team" && cx.model.service.team.is_some())
                 || (l == "slo" && a.slo.is_some())
                 || a.labels.iter().any(|(k, _)| k.value == l)
         };

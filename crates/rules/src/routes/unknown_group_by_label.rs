@@ -71,6 +71,9 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     .iter()
     .map(|s| s.to_string())
     .collect();
+    if m.service.team.is_some() {
+        known.insert("team".into());
+    }
     for a in &m.alerts {
         known.extend(a.labels.iter().map(|(k, _)| k.value.clone()));
         for metric in a.when.iter().flat_map(|w| &w.metrics) {

@@ -7,6 +7,7 @@
 pub mod exprs;
 pub mod logs;
 pub mod names;
+pub mod org;
 pub mod parse;
 pub mod slos;
 
@@ -18,6 +19,7 @@ pub fn all() -> impl Iterator<Item = &'static super::Code> {
         exprs::CODES,
         slos::CODES,
         logs::CODES,
+        org::CODES,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())

@@ -1,0 +1,337 @@
+//! The pipeline of an organisation: a spec repository whose root directory holds
+//! `services/<name>/` (one spec of one service each) beside root files (teams, shared
+//! receivers, the root of the route tree, `lints:`, `defaults:`).
+//!
+//! Every service is parsed, resolved and checked on its own (in parallel), with the
+//! root's `defaults:` unless it has its own, and its team's and the root's `lints:`
+//! under its own; then `ir::org` checks what spans services and merges them into the
+//! organisation's model, whose Alertmanager, scrape and compose files are written once.
+//! Each service's rules, tests, dashboards, crate and docs go under per-service paths.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceSet, Span};
+use crate::{Compilation, Options, ir, rules, source, stage, syntax};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The directory of the services, under an organisation's root.
+pub const SERVICES: &str = "services";
+
+/// Where an organisation is, and which service the command line named (if one).
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+    pub only: Option<String>,
+}
+
+/// The organisation `paths` names: a directory holding `services/`, or one
+/// `services/<name>` directory inside such a root (that service only). `None` for a
+/// spec of one service.
+pub fn detect(paths: &[PathBuf]) -> Option<Layout> {
+    let [path] = paths else { return None };
+    if !path.is_dir() {
+        return None;
+    }
+    if path.join(SERVICES).is_dir() {
+        return Some(Layout {
+            root: path.clone(),
+            only: None,
+        });
+    }
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let parent = path.parent()?;
+    if parent.file_name()? != SERVICES {
+        return None;
+    }
+    let root = match parent.parent() {
+        Some(r) if !r.as_os_str().is_empty() => r.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Some(Layout {
+        root,
+        only: Some(name),
+    })
+}
+
+/// The service a file belongs to, from its path relative to the root
+/// (`services/<name>/…`); `None` for a root file.
+pub fn service_of(rel: &str) -> Option<&str> {
+    let rest = rel.strip_prefix(SERVICES)?.strip_prefix('/')?;
+    let (name, _) = rest.split_once('/')?;
+    Some(name)
+}
+
+/// The organisation's name: its root directory's.
+fn org_name(root: &Path) -> String {
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "organisation".into())
+}
+
+/// Loads and compiles an organisation.
+pub fn compile(layout: &Layout, opts: &Options) -> Result<Compilation, source::LoadError> {
+    let (sources, refused) = stage("load", || source::load(std::slice::from_ref(&layout.root)))?;
+    let prefix = source::display_name(&layout.root);
+    let prefix = if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}/")
+    };
+    let mut c = compile_sources(sources, &prefix, &org_name(&layout.root), opts);
+    crate::report_refused(&mut c, refused);
+    if let Some(only) = &layout.only {
+        // One service named: the others are compiled (the organisation's checks and
+        // outputs need them) but their own findings are not this run's.
+        let others: std::collections::HashSet<FileId> = split(&c.sources, &prefix)
+            .services
+            .into_iter()
+            .filter(|(svc, _)| svc != only)
+            .flat_map(|(_, ids)| ids)
+            .collect();
+        c.diagnostics
+            .items
+            .retain(|d| !others.contains(&d.primary.span.file));
+        c.selected = Some(only.clone());
+    }
+    Ok(c)
+}
+
+/// Which files are the root's and which each service's.
+struct Parts {
+    root: Vec<FileId>,
+    services: BTreeMap<String, Vec<FileId>>,
+}
+
+fn split(sources: &SourceSet, prefix: &str) -> Parts {
+    let mut parts = Parts {
+        root: Vec::new(),
+        services: BTreeMap::new(),
+    };
+    for id in sources.ids() {
+        let Some(file) = sources.get(id) else {
+            continue;
+        };
+        let rel = file.name.strip_prefix(prefix).unwrap_or(&file.name);
+        match service_of(rel) {
+            Some(svc) => parts.services.entry(svc.to_string()).or_default().push(id),
+            None => parts.root.push(id),
+        }
+    }
+    parts
+}
+
+/// What every service of the organisation is compiled with.
+struct Shared<'a> {
+    sources: &'a SourceSet,
+    root: &'a [FileId],
+    catalogs: &'a BTreeMap<String, FileId>,
+    receivers: Vec<String>,
+    lints: &'a [(ir::S, ir::S)],
+    teams: &'a [ir::org::Team],
+    opts: &'a Options,
+}
+
+/// Compiles the loaded sources of an organisation (file names relative to `prefix`).
+pub fn compile_sources(
+    mut sources: SourceSet,
+    prefix: &str,
+    name: &str,
+    opts: &Options,
+) -> Compilation {
+    crate::par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
+    let parts = split(&sources, prefix);
+    let mut diagnostics = Diagnostics::default();
+    // The catalogues, once for all services.
+    let catalogs: BTreeMap<String, FileId> = syntax::catalogs::CATALOGS
+        .iter()
+        .map(|(name, text)| {
+            let id = sources.add(source::SourceFile::new(
+                syntax::catalogs::file_name(name),
+                *text,
+            ));
+            (name.to_string(), id)
+        })
+        .collect();
+    let mut root_files = Vec::new();
+    for id in &parts.root {
+        let Some(file) = sources.get(*id) else {
+            continue;
+        };
+        match syntax::parse_file(*id, file) {
+            Ok(f) => {
+                ir::org::misplaced(*id, &f, &mut diagnostics);
+                root_files.push(f);
+            }
+            Err(d) => diagnostics.push(*d),
+        }
+    }
+    let teams = ir::org::teams(&mut root_files, &mut diagnostics);
+    let lints: Vec<(ir::S, ir::S)> = root_files
+        .iter_mut()
+        .flat_map(|f| std::mem::take(&mut f.lints).0)
+        .collect();
+    let has_routing = root_files.iter().any(|f| f.routing.is_some());
+    // The root's own model: its receivers and routing, under the organisation's name.
+    root_files.push(syntax::SpecFile {
+        service: Some(syntax::Service {
+            name: ir::S::new(name.to_string(), Span::default()),
+            metric_prefix: None,
+            description: None,
+            grafana_url: None,
+            runbook_base_url: None,
+            alertmanager: None,
+            team: None,
+        }),
+        ..Default::default()
+    });
+    let root_model = ir::resolve(
+        name,
+        &sources,
+        root_files,
+        &ir::Scope {
+            time_scale: opts.time_scale,
+            org_receivers: None,
+        },
+        &mut diagnostics,
+    );
+    if !has_routing {
+        let at = parts
+            .root
+            .first()
+            .map_or_else(Span::default, |id| Span::new(*id, 0, 0));
+        diagnostics.push(ir::org::missing_routing(at));
+    }
+    let shared = Shared {
+        sources: &sources,
+        root: &parts.root,
+        catalogs: &catalogs,
+        receivers: root_model
+            .as_ref()
+            .map(|m| m.receivers.iter().map(|r| r.name.value.clone()).collect())
+            .unwrap_or_default(),
+        lints: &lints,
+        teams: &teams,
+        opts,
+    };
+    let services: Vec<(&String, &Vec<FileId>)> = parts.services.iter().collect();
+    let compiled = stage("services", || {
+        crate::par::map(&services, |(svc, ids)| compile_service(&shared, svc, ids))
+    });
+    let mut units = Vec::new();
+    for ((svc, _), (model, found)) in services.into_iter().zip(compiled) {
+        diagnostics.extend(found.items);
+        units.push(ir::org::Unit {
+            name: svc.clone(),
+            model,
+        });
+    }
+    let (org, mut model) =
+        ir::org::assemble(name, root_model, teams, lints, units, &mut diagnostics);
+    if let Some(m) = &mut model {
+        m.lints = org.lints.clone();
+        let mut found = Diagnostics::default();
+        rules::run_org(m, &sources, opts.only.as_deref(), &mut found);
+        rules::apply_config(m, &mut found);
+        diagnostics.extend(found.items);
+    }
+    if let Some(only) = &opts.only {
+        diagnostics.items.retain(|d| d.code.code == only);
+    }
+    diagnostics.sort();
+    Compilation {
+        sources,
+        model,
+        diagnostics,
+        org: Some(org),
+        selected: None,
+    }
+}
+
+/// Parses, resolves and checks one service with what the organisation gives it.
+fn compile_service(
+    shared: &Shared<'_>,
+    svc: &str,
+    ids: &[FileId],
+) -> (Option<ir::Model>, Diagnostics) {
+    let mut out = Diagnostics::default();
+    let mut files = Vec::new();
+    for id in ids {
+        let Some(file) = shared.sources.get(*id) else {
+            continue;
+        };
+        match syntax::parse_file(*id, file) {
+            Ok(f) => {
+                ir::org::misplaced_teams(&f, &mut out);
+                files.push(f);
+            }
+            Err(d) => out.push(*d),
+        }
+    }
+    let parse_failed = out.has_errors();
+    // The root's `defaults:`, unless the service has its own.
+    if !files.iter().any(|f| f.defaults.is_some()) {
+        for id in shared.root {
+            let Some(file) = shared.sources.get(*id) else {
+                continue;
+            };
+            if let Ok(f) = syntax::parse_file(*id, file)
+                && f.defaults.is_some()
+            {
+                files.push(syntax::SpecFile {
+                    defaults: f.defaults,
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    for name in crate::used_catalogs(&files) {
+        if let Some(id) = shared.catalogs.get(&name) {
+            crate::add_catalog(shared.sources, *id, &mut files, &mut out);
+        }
+    }
+    let model = ir::resolve(
+        svc,
+        shared.sources,
+        files,
+        &ir::Scope {
+            time_scale: shared.opts.time_scale,
+            org_receivers: Some(shared.receivers.clone()),
+        },
+        &mut out,
+    );
+    let Some(mut m) = model else {
+        // No `service:` in this service's files: say so where they are.
+        let at = ids
+            .first()
+            .map_or_else(Span::default, |id| Span::new(*id, 0, 0));
+        out.items
+            .retain(|d| d.code.code != rules::parse::MISSING_SERVICE.code);
+        if !parse_failed {
+            out.push(
+                Diagnostic::new(
+                    &rules::parse::MISSING_SERVICE,
+                    at,
+                    format!("no file of service `{svc}` has a `service:` section"),
+                )
+                .help(format!(
+                    "add `service: {{name: {svc}, team: <team>}}` to one file of `services/{svc}/`"
+                )),
+            );
+        }
+        return (None, out);
+    };
+    rules::run(&m, shared.sources, shared.opts.only.as_deref(), &mut out);
+    // Overrides from the lowest layer up: the root's, the team's, the service's own.
+    let team = m
+        .service
+        .team
+        .as_ref()
+        .and_then(|t| shared.teams.iter().find(|x| x.name.value == t.value));
+    let mut lints = shared.lints.to_vec();
+    lints.extend(team.iter().flat_map(|t| t.lints.iter().cloned()));
+    lints.append(&mut m.lints);
+    m.lints = lints;
+    rules::apply_config(&m, &mut out);
+    (Some(m), out)
+}

@@ -1,0 +1,436 @@
+//! An organisation: many services and teams in one spec repository
+//! (`tests/fixtures/org`: 3 teams, 6 services), compiled into per-service outputs and
+//! one Alertmanager tree routing by team, then service or severity. promtool and amtool
+//! check the fixture's output in `ci/oracles` (amtool's routing agrees with ours there).
+
+use forge_spec::ir::routing::{self, Labels};
+use forge_spec::{Compilation, Options, compile, compile_str};
+use std::path::PathBuf;
+
+const ORG: &str = "tests/fixtures/org";
+
+fn org() -> Compilation {
+    compile(&[PathBuf::from(ORG)], "spec", &Options::default()).expect("fixture loads")
+}
+
+fn codes(c: &Compilation) -> Vec<String> {
+    c.diagnostics
+        .items
+        .iter()
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect()
+}
+
+fn labels(kv: &[(&str, &str)]) -> Labels {
+    kv.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn receivers(c: &Compilation, kv: &[(&str, &str)]) -> Vec<String> {
+    let root = &c.model.as_ref().unwrap().routing.as_ref().unwrap().root;
+    routing::simulate(root, &labels(kv))
+        .into_iter()
+        .map(|d| d.receiver)
+        .collect()
+}
+
+/// The fixture is clean, and every service of it compiled with its owning team.
+#[test]
+fn fixture_organisation_compiles_clean() {
+    let c = org();
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let org = c.org.as_ref().unwrap();
+    let owners: Vec<(String, String)> = org
+        .services
+        .iter()
+        .map(|u| {
+            let m = u.model.as_ref().unwrap();
+            (
+                u.name.clone(),
+                m.service.team.as_ref().unwrap().value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(owners.len(), 6);
+    assert_eq!(org.teams.len(), 3);
+    assert!(owners.contains(&("checkout".into(), "payments".into())));
+    assert!(owners.contains(&("nodes".into(), "platform".into())));
+}
+
+/// The organisation's tree routes by team, then by the service's own routes or by
+/// the team's escalation; services without routing follow their team.
+#[test]
+fn the_tree_routes_by_team_then_service_or_severity() {
+    let c = org();
+    let r = |kv: &[(&str, &str)]| receivers(&c, kv);
+    // ledger has no routing: its team's escalation decides.
+    assert_eq!(
+        r(&[
+            ("team", "payments"),
+            ("service", "ledger"),
+            ("severity", "critical")
+        ]),
+        ["payments-pager"]
+    );
+    assert_eq!(
+        r(&[
+            ("team", "payments"),
+            ("service", "ledger"),
+            ("severity", "warning")
+        ]),
+        ["payments-slack"]
+    );
+    assert_eq!(
+        r(&[
+            ("team", "payments"),
+            ("service", "ledger"),
+            ("severity", "info")
+        ]),
+        ["payments-email"]
+    );
+    // checkout's own routes, its receivers qualified by the service.
+    assert_eq!(
+        r(&[
+            ("team", "payments"),
+            ("service", "checkout"),
+            ("alertname", "FraudSpike"),
+            ("severity", "warning")
+        ]),
+        ["checkout/fraud-desk", "payments-slack"]
+    );
+    // gateway (platform) sends its pages to checkout's receiver too: a cross-service
+    // reference, explicit as `checkout/fraud-desk`.
+    assert_eq!(
+        r(&[
+            ("team", "platform"),
+            ("service", "gateway"),
+            ("severity", "critical")
+        ]),
+        ["platform-pager", "checkout/fraud-desk"]
+    );
+    // Another team's service never reaches checkout's routes, whatever its labels.
+    assert_eq!(
+        r(&[
+            ("team", "storefront"),
+            ("service", "web"),
+            ("alertname", "FraudSpike"),
+            ("severity", "warning")
+        ]),
+        ["storefront-slack"]
+    );
+    // Without a team: the organisation's default.
+    assert_eq!(r(&[("severity", "critical")]), ["org-email"]);
+    // Every alert carries its team: the rules say so.
+    for u in &c.org.as_ref().unwrap().services {
+        let m = u.model.as_ref().unwrap();
+        for (name, _, l) in routing::alert_labels(m) {
+            assert_eq!(
+                l.get("team"),
+                m.service.team.as_ref().map(|t| &t.value),
+                "{name}"
+            );
+        }
+    }
+}
+
+/// The build writes each service's files under its own paths and one Alertmanager,
+/// scrape and compose configuration; the output is the same on every run.
+#[test]
+fn outputs_per_service_and_one_for_the_organisation() {
+    let mut c = org();
+    let out = forge_spec::emit_checked(&mut c).unwrap().unwrap();
+    let paths: Vec<&str> = out.files.keys().map(String::as_str).collect();
+    for p in [
+        "alertmanager/alertmanager.yml",
+        "prometheus/prometheus.yml",
+        "prometheus/checkout.rules.yml",
+        "prometheus/checkout.rules.test.yml",
+        "grafana/dashboards/web/web-overview.json",
+        "grafana/provisioning/dashboards/web.yml",
+        "grafana/provisioning/datasources/prometheus.yml",
+        "rust/checkout/Cargo.toml",
+        "docs/services/nodes.md",
+        "docs/index.md",
+        "docker-compose.monitoring.yml",
+    ] {
+        assert!(paths.contains(&p), "{p} missing from {paths:?}");
+    }
+    assert!(!paths.contains(&"rust/Cargo.toml"));
+    let text = |p: &str| String::from_utf8(out.files[p].clone()).unwrap();
+    let prom = text("prometheus/prometheus.yml");
+    for svc in ["checkout", "gateway", "ledger", "nodes", "search", "web"] {
+        assert!(prom.contains(&format!("- {svc}.rules.yml")), "{svc}");
+    }
+    // The probed target gets the blackbox job; the compose stack runs the exporter.
+    assert!(prom.contains("job_name: elasticsearch") && prom.contains("/probe"));
+    assert!(text("docker-compose.monitoring.yml").contains("blackbox-exporter"));
+    // Scoped alerts: checkout's memory alert is narrowed to its own target.
+    assert!(
+        text("prometheus/checkout.rules.yml")
+            .contains(r#"process_resident_memory_bytes{job="checkout"}"#)
+    );
+    let am = text("alertmanager/alertmanager.yml");
+    assert!(am.contains("- name: checkout/fraud-desk"));
+    assert!(am.contains(r#"'team="payments"'"#));
+    let provision = text("grafana/provisioning/dashboards/web.yml");
+    assert!(provision.contains("/var/lib/grafana/dashboards/web"));
+    let mut again = org();
+    let second = forge_spec::emit_checked(&mut again).unwrap().unwrap();
+    assert_eq!(out.files, second.files);
+}
+
+/// Per-team `lints:` apply to the team's services only; a service's own win.
+#[test]
+fn team_lints_apply_to_their_services() {
+    // The fixture's payments team allows S007: checkout's FraudSpike is not reported.
+    assert!(!codes(&org()).iter().any(|d| d.starts_with("S007")));
+    let files = |checkout_lints: &str| {
+        let svc = format!(
+            "service: {{name: checkout, team: payments}}\ntargets: {{checkout: {{address: \"c:80\"}}}}\nmetrics:\n  checkout_orders_total: {{type: counter, help: Orders.}}\nslos:\n  orders: {{objective: 99%, sli: {{errors: checkout_orders_total, total: checkout_orders_total}}, alerting: {{disabled: true}}}}\nalerts:\n  Slow: {{severity: warning, condition: rate(checkout_orders_total) > 5 for 5m, summary: Many orders., runbook: r.md}}\n{checkout_lints}"
+        );
+        let web = "service: {name: web, team: shop}\ntargets: {web: {address: \"w:80\"}}\nmetrics:\n  web_orders_total: {type: counter, help: Orders.}\nslos:\n  orders: {objective: 99%, sli: {errors: web_orders_total, total: web_orders_total}, alerting: {disabled: true}}\nalerts:\n  Slow: {severity: warning, condition: rate(web_orders_total) > 5 for 5m, summary: Many orders., runbook: r.md}\n";
+        let root = "teams:\n  payments: {lints: {S007: allow}}\n  shop: {}\nreceivers: {email: {email: {to: a@example.com, from: b@example.com, smarthost: \"smtp.example.com:587\"}}}\nrouting: {receiver: email}\n";
+        let c = compile_str(
+            &[
+                ("org.yaml", root),
+                ("services/checkout/s.yaml", &svc),
+                ("services/web/s.yaml", web),
+            ],
+            &Options::default(),
+        );
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "S007")
+            .map(|d| c.sources.position(d.primary.span).to_string())
+            .collect::<Vec<_>>()
+    };
+    // The team's services are quiet, the other team's are not.
+    let found = files("");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("services/web/"), "{found:?}");
+    // The service overrides its team.
+    assert_eq!(files("lints: {S007: warning}\n").len(), 2);
+}
+
+const ROOT: &str = "teams: {shop: {receiver: email}, pay: {receiver: email}}\nreceivers: {email: {email: {to: a@example.com, from: b@example.com, smarthost: \"smtp.example.com:587\"}}}\nrouting: {receiver: email}\n";
+
+fn org_of(services: &[(&str, &str)]) -> Compilation {
+    let mut files = vec![("org.yaml", ROOT)];
+    files.extend_from_slice(services);
+    compile_str(&files, &Options::default())
+}
+
+/// The findings of one code, each with where it points and its secondary spans.
+fn found(c: &Compilation, code: &str) -> Vec<(String, Vec<String>)> {
+    c.diagnostics
+        .items
+        .iter()
+        .filter(|d| d.code.code == code)
+        .map(|d| {
+            (
+                format!(
+                    "{} {}",
+                    c.sources.position(d.primary.span),
+                    c.sources.slice(d.primary.span)
+                ),
+                d.secondary
+                    .iter()
+                    .map(|l| format!("{} {}", c.sources.position(l.span), c.sources.slice(l.span)))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+/// A route in team shop's service that would catch team pay's alerts is refused,
+/// pointing at the matcher and at the other team — whether by `team`, by `service`,
+/// or by a regex that accepts another's name but not its own.
+#[test]
+fn a_route_catching_another_teams_alerts_is_refused() {
+    let billing = (
+        "services/billing/s.yaml",
+        "service: {name: billing, team: pay}\ntargets: {billing: {address: \"b:80\"}}\n",
+    );
+    for (route, other) in [
+        ("{match: {team: pay}, receiver: hook}", "pay"),
+        ("{match: {service: billing}, receiver: hook}", "billing"),
+        ("{match_re: {team: 'pa.*'}, receiver: hook}", "pay"),
+        (
+            "{match_re: {service: 'bill.*|other'}, receiver: hook}",
+            "billing",
+        ),
+    ] {
+        let web = format!(
+            "service: {{name: web, team: shop}}\ntargets: {{web: {{address: \"w:80\"}}}}\nreceivers: {{hook: {{webhook: {{url: \"http://h.example.com/\"}}}}}}\nrouting:\n  receiver: hook\n  routes: [{route}]\n"
+        );
+        let c = org_of(&[("services/web/s.yaml", &web), billing]);
+        let f = found(&c, "O003");
+        assert_eq!(f.len(), 1, "{route}: {:?}", codes(&c));
+        assert!(f[0].0.starts_with("services/web/s.yaml:6:"), "{f:?}");
+        assert!(f[0].1[0].ends_with(other), "{f:?}");
+        assert!(c.diagnostics.has_errors());
+    }
+    // Its own team or service, or a regex that also accepts its own, is fine.
+    for route in [
+        "{match: {team: shop}, receiver: hook}",
+        "{match: {service: web}, receiver: hook}",
+        "{match_re: {team: 'shop|pay'}, receiver: hook}",
+    ] {
+        let web = format!(
+            "service: {{name: web, team: shop}}\ntargets: {{web: {{address: \"w:80\"}}}}\nreceivers: {{hook: {{webhook: {{url: \"http://h.example.com/\"}}}}}}\nrouting:\n  receiver: hook\n  routes: [{route}]\n"
+        );
+        let c = org_of(&[("services/web/s.yaml", &web), billing]);
+        assert!(found(&c, "O003").is_empty(), "{route}: {:?}", codes(&c));
+    }
+}
+
+/// Names the running stack has one namespace for collide across services: the
+/// service name, a target (scrape job), a dashboard uid.
+#[test]
+fn names_shared_by_two_services_collide() {
+    let svc = |name: &str, target: &str, uid: &str| {
+        format!(
+            "service: {{name: {name}, team: shop}}\ntargets: {{{target}: {{address: \"x:80\"}}}}\ndashboards:\n  {uid}: {{title: T, panels: [{{title: Up, query: 'up({target})'}}]}}\n"
+        )
+    };
+    let (a, b) = (svc("web", "api", "main"), svc("cart", "api", "main"));
+    let c = org_of(&[("services/web/s.yaml", &a), ("services/cart/s.yaml", &b)]);
+    let f = found(&c, "O004");
+    assert_eq!(f.len(), 2, "{:?}", codes(&c));
+    assert!(
+        f.iter().all(|(at, second)| at.starts_with("services/web/")
+            && second[0].starts_with("services/cart/")),
+        "{f:?}"
+    );
+    // Two directories, one `service.name`.
+    let (a, b) = (svc("web", "a", "x"), svc("web", "b", "y"));
+    let c = org_of(&[("services/web/s.yaml", &a), ("services/web2/s.yaml", &b)]);
+    assert_eq!(found(&c, "O004").len(), 1, "{:?}", codes(&c));
+}
+
+/// The owning team must exist; sections stay where they belong; `service/receiver`
+/// names a receiver that exists.
+#[test]
+fn teams_sections_and_cross_service_references_are_checked() {
+    let c = org_of(&[(
+        "services/web/s.yaml",
+        "service: {name: web, team: sho}\ntargets: {web: {address: \"w:80\"}}\n",
+    )]);
+    let d = c
+        .diagnostics
+        .items
+        .iter()
+        .find(|d| d.code.code == "O002")
+        .expect("O002");
+    assert_eq!(d.help.as_deref(), Some("did you mean `shop`?"));
+    let c = org_of(&[(
+        "services/web/s.yaml",
+        "service: {name: web}\ntargets: {web: {address: \"w:80\"}}\n",
+    )]);
+    assert_eq!(found(&c, "O002").len(), 1);
+    // `teams:` in a service, `alerts:` in the root.
+    let c = org_of(&[(
+        "services/web/s.yaml",
+        "service: {name: web, team: shop}\ntargets: {web: {address: \"w:80\"}}\nteams: {other: {}}\n",
+    )]);
+    assert_eq!(found(&c, "O001").len(), 1, "{:?}", codes(&c));
+    let c = compile_str(
+        &[
+            (
+                "org.yaml",
+                &format!("{ROOT}metrics: {{x_total: {{type: counter, help: X.}}}}\n"),
+            ),
+            (
+                "services/web/s.yaml",
+                "service: {name: web, team: shop}\ntargets: {web: {address: \"w:80\"}}\n",
+            ),
+        ],
+        &Options::default(),
+    );
+    assert_eq!(found(&c, "O001").len(), 1, "{:?}", codes(&c));
+    // `teams:` in a spec of one service.
+    let c = compile_str(
+        &[(
+            "s.yaml",
+            "service: {name: web}\ntargets: {web: {address: \"w:80\"}}\nteams: {a: {}}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(found(&c, "O001").len(), 1, "{:?}", codes(&c));
+    // Cross-service references: unknown service, unknown receiver of a known one.
+    let billing = (
+        "services/billing/s.yaml",
+        "service: {name: billing, team: pay}\ntargets: {billing: {address: \"b:80\"}}\nreceivers: {desk: {webhook: {url: \"http://d.example.com/\"}}}\nrouting: {receiver: desk}\n",
+    );
+    for (to, help) in [
+        ("billing/desk", None),
+        ("billing/dsk", Some("did you mean `billing/desk`?")),
+        ("biling/desk", Some("did you mean `billing/desk`?")),
+    ] {
+        let web = format!(
+            "service: {{name: web, team: shop}}\ntargets: {{web: {{address: \"w:80\"}}}}\nrouting: {{receiver: email, routes: [{{match: {{severity: critical}}, receiver: {to}}}]}}\n"
+        );
+        let c = org_of(&[("services/web/s.yaml", &web), billing]);
+        let d: Vec<_> = c
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "N002")
+            .collect();
+        match help {
+            None => assert!(d.is_empty(), "{to}: {:?}", codes(&c)),
+            Some(h) => {
+                assert_eq!(d.len(), 1, "{to}: {:?}", codes(&c));
+                assert_eq!(d[0].help.as_deref(), Some(h));
+            }
+        }
+    }
+    // A spec of one service has no `service/receiver`.
+    let c = compile_str(
+        &[(
+            "s.yaml",
+            "service: {name: web}\ntargets: {web: {address: \"w:80\"}}\nrouting: {receiver: billing/desk}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(found(&c, "N002").len(), 1, "{:?}", codes(&c));
+}
+
+/// The organisation's routing tests run on the merged tree: a team's escalation
+/// decides (the root alone would send everything to `email`).
+#[test]
+fn organisation_routing_tests_run_on_the_merged_tree() {
+    let root = |expect: &str| {
+        format!(
+            "teams: {{shop: {{escalation: {{critical: pager}}}}}}\nreceivers:\n  email: {{email: {{to: a@example.com, from: b@example.com, smarthost: \"smtp.example.com:587\"}}}}\n  pager: {{pagerduty: {{routing_key_file: /etc/am/pd}}}}\nrouting: {{receiver: email, tests: [{{labels: {{team: shop, severity: critical}}, expect: [{expect}]}}]}}\n"
+        )
+    };
+    let web = "service: {name: web, team: shop}\ntargets: {web: {address: \"w:80\"}}\n";
+    let c = compile_str(
+        &[("org.yaml", &root("pager")), ("services/web/s.yaml", web)],
+        &Options::default(),
+    );
+    assert_eq!(codes(&c), Vec::<String>::new());
+    let c = compile_str(
+        &[("org.yaml", &root("email")), ("services/web/s.yaml", web)],
+        &Options::default(),
+    );
+    assert_eq!(found(&c, "R009").len(), 1, "{:?}", codes(&c));
+}
+
+/// `services/<name>` alone: the organisation is compiled, only that service's
+/// findings (and the root's) are reported.
+#[test]
+fn one_service_of_the_organisation() {
+    let c = compile(
+        &[PathBuf::from(ORG).join("services/checkout")],
+        "spec",
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(c.selected.as_deref(), Some("checkout"));
+    assert!(c.org.is_some());
+    assert_eq!(codes(&c), Vec::<String>::new());
+}
