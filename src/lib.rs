@@ -80,7 +80,7 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
     let Some(model) = c.model.as_ref() else {
         return Ok(None);
     };
-    let mut output = match &c.org {
+    let mut output = match &mut c.org {
         Some(org) => stage("emit", || emit::org::emit(org, model))?,
         None => stage("emit", || emit::emit(model))?,
     };

@@ -106,6 +106,10 @@ enum Command {
         /// The size of kubernetes-mixin instead (136 rules, 23 dashboards, 253 panels).
         #[arg(long, conflicts_with = "size")]
         mixin: bool,
+        /// Spread the N items over this many services of an organisation (ten teams):
+        /// `org.yaml` and `services/svc-<i>/`.
+        #[arg(long, requires = "size")]
+        services: Option<usize>,
         #[arg(long, default_value_t = 1)]
         seed: u64,
         #[arg(long)]
@@ -150,6 +154,7 @@ fn main() -> ExitCode {
         Command::Synth {
             size,
             mixin,
+            services,
             seed,
             out,
         } => {
@@ -158,10 +163,17 @@ fn main() -> ExitCode {
                 Some(n) if !mixin => Shape::uniform(n),
                 _ => Shape::mixin(),
             };
+            let files = match (services, size) {
+                (Some(services), Some(n)) => forge_spec::synth::generate_org(n, services, seed),
+                _ => forge_spec::synth::generate_shape(shape, seed),
+            };
             let write = || -> std::io::Result<()> {
-                std::fs::create_dir_all(&out)?;
-                for (name, text) in forge_spec::synth::generate_shape(shape, seed) {
-                    std::fs::write(out.join(name), text)?;
+                for (name, text) in files {
+                    let path = out.join(name);
+                    if let Some(dir) = path.parent() {
+                        std::fs::create_dir_all(dir)?;
+                    }
+                    std::fs::write(path, text)?;
                 }
                 Ok(())
             };

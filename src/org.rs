@@ -231,7 +231,7 @@ pub fn compile_sources(
     if let Some(m) = &mut model {
         m.lints = org.lints.clone();
         let mut found = Diagnostics::default();
-        rules::run_org(m, &sources, opts.only.as_deref(), &mut found);
+        rules::run_org(m, &sources, &parts.root, opts.only.as_deref(), &mut found);
         rules::apply_config(m, &mut found);
         diagnostics.extend(found.items);
     }
@@ -321,7 +321,7 @@ fn compile_service(
         }
         return (None, out);
     };
-    rules::run(&m, shared.sources, shared.opts.only.as_deref(), &mut out);
+    rules::run_files(&m, shared.sources, ids, shared.opts.only.as_deref(), &mut out);
     // Overrides from the lowest layer up: the root's, the team's, the service's own.
     let team = m
         .service

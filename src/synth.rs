@@ -75,6 +75,47 @@ pub fn generate(n: usize, seed: u64) -> Vec<(String, String)> {
 
 /// The files of a synthetic spec of the given shape: (file name, YAML text).
 pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
+    generate_service(shape, seed, None)
+}
+
+/// Teams of a synthetic organisation.
+const TEAMS: usize = 10;
+
+/// The files of a synthetic organisation of `services` services sharing N of
+/// everything (N / services each), owned by ten teams: the root `org.yaml` and
+/// `services/svc-<i>/*.yaml`. One service in ten routes its own alerts.
+pub fn generate_org(n: usize, services: usize, seed: u64) -> Vec<(String, String)> {
+    let services = services.max(1);
+    let mut root = String::from(
+        "version: 1\ndefaults: {range: 5m}\nteams:\n",
+    );
+    for t in 0..TEAMS {
+        root.push_str(&format!("  team-{t}: {{receiver: team-{t}-chat, escalation: {{critical: team-{t}-pager, warning: team-{t}-chat}}}}\n"));
+    }
+    root.push_str("receivers:\n  default: {email: {to: oncall@example.com, from: am@example.com, smarthost: \"smtp:587\"}}\n");
+    for t in 0..TEAMS {
+        root.push_str(&format!("  team-{t}-pager: {{pagerduty: {{routing_key_file: /etc/am/pd-{t}}}}}\n  team-{t}-chat: {{slack: {{api_url_file: /etc/am/slack, channel: \"#team-{t}\"}}}}\n"));
+    }
+    root.push_str("routing:\n  receiver: default\n  group_by: [alertname, team, service]\n  inhibit:\n    - {source: {severity: critical}, target: {severity: warning}, equal: [service, slo]}\n");
+    let mut files = vec![("org.yaml".to_string(), root)];
+    for i in 0..services {
+        // N spread evenly: the first N mod services services get one more of each.
+        let size = n / services + usize::from(i < n % services);
+        let svc = format!("svc-{i}");
+        for (name, text) in generate_service(Shape::uniform(size.max(1)), seed.wrapping_add(i as u64), Some((i, i % TEAMS))) {
+            files.push((format!("services/{svc}/{name}"), text));
+        }
+    }
+    files
+}
+
+/// One service: alone (`None`), or service `i` of an organisation owned by team `t`.
+fn generate_service(shape: Shape, seed: u64, org: Option<(usize, usize)>) -> Vec<(String, String)> {
+    // Names an organisation keeps apart: metric prefix, targets and dashboard uids.
+    let (prefix, tp) = match org {
+        Some((i, _)) => (format!("svc_{i}_"), format!("svc-{i}-")),
+        None => ("synth_".to_string(), String::new()),
+    };
     let n = shape
         .metrics
         .max(shape.slos)
@@ -83,14 +124,19 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
     let per_dashboard = shape.panels_per_dashboard.max(1);
     let mut rng = Rng(seed.max(1));
     let targets = n.div_ceil(100).max(1);
-    let mut service = String::from(
-        "version: 1\nservice: {name: synth, metric_prefix: synth_, grafana_url: \"http://grafana:3000\"}\ndefaults: {range: 5m}\ntargets:\n",
-    );
+    let mut service = match org {
+        Some((i, t)) => format!(
+            "version: 1\nservice: {{name: svc-{i}, team: team-{t}, metric_prefix: {prefix}, grafana_url: \"http://grafana:3000\"}}\ntargets:\n"
+        ),
+        None => String::from(
+            "version: 1\nservice: {name: synth, metric_prefix: synth_, grafana_url: \"http://grafana:3000\"}\ndefaults: {range: 5m}\ntargets:\n",
+        ),
+    };
     // app-0 exports the service's own metrics; the other targets are processes of their
     // own (uptime SLOs watch them), so every own metric has one exporter.
     for t in 0..targets {
         let uses = if t == 0 { "" } else { ", uses: [process]" };
-        service.push_str(&format!("  app-{t}: {{address: \"app-{t}:8000\"{uses}}}\n"));
+        service.push_str(&format!("  {tp}app-{t}: {{address: \"{tp}app-{t}:8000\"{uses}}}\n"));
     }
     let mut metrics = String::from("metrics:\n");
     let mut slos = String::from("slos:\n");
@@ -104,35 +150,35 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
             let i = k;
             match i % 3 {
             0 => metrics.push_str(&format!(
-                "  synth_api{i}_requests_total:\n    type: counter\n    help: Requests served by API {i}.\n    labels:\n      method: {{values: [GET, POST, PUT, DELETE]}}\n      code: {{values: [\"2xx\", \"4xx\", \"5xx\"]}}\n      route: {{max_values: {route}}}\n"
+                "  {prefix}api{i}_requests_total:\n    type: counter\n    help: Requests served by API {i}.\n    labels:\n      method: {{values: [GET, POST, PUT, DELETE]}}\n      code: {{values: [\"2xx\", \"4xx\", \"5xx\"]}}\n      route: {{max_values: {route}}}\n"
             )),
             1 => metrics.push_str(&format!(
-                "  synth_api{i}_request_duration_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency of API {i}.\n    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]\n    labels:\n      method: {{values: [GET, POST]}}\n"
+                "  {prefix}api{i}_request_duration_seconds:\n    type: histogram\n    unit: seconds\n    help: Latency of API {i}.\n    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]\n    labels:\n      method: {{values: [GET, POST]}}\n"
             )),
-            _ => metrics.push_str(&format!("  synth_worker{i}_queue_jobs:\n    type: gauge\n    help: Jobs waiting in queue {i}.\n")),
+            _ => metrics.push_str(&format!("  {prefix}worker{i}_queue_jobs:\n    type: gauge\n    help: Jobs waiting in queue {i}.\n")),
             }
         }
         let (sli, alert_cond, panel) = match i % 3 {
             0 => (
                 format!(
-                    "{{errors: 'synth_api{i}_requests_total{{code=\"5xx\"}}', total: synth_api{i}_requests_total}}"
+                    "{{errors: '{prefix}api{i}_requests_total{{code=\"5xx\"}}', total: {prefix}api{i}_requests_total}}"
                 ),
                 format!(
-                    "'ratio(synth_api{i}_requests_total{{code=\"5xx\"}}, synth_api{i}_requests_total) > 5% for 5m'"
+                    "'ratio({prefix}api{i}_requests_total{{code=\"5xx\"}}, {prefix}api{i}_requests_total) > 5% for 5m'"
                 ),
-                format!("sum(rate(synth_api{i}_requests_total)) by (code)"),
+                format!("sum(rate({prefix}api{i}_requests_total)) by (code)"),
             ),
             1 => (
                 format!(
-                    "{{latency: {{metric: synth_api{i}_request_duration_seconds, below: 500ms}}}}"
+                    "{{latency: {{metric: {prefix}api{i}_request_duration_seconds, below: 500ms}}}}"
                 ),
-                format!("'p95(synth_api{i}_request_duration_seconds) > 1s for 5m'"),
-                format!("p95(synth_api{i}_request_duration_seconds)"),
+                format!("'p95({prefix}api{i}_request_duration_seconds) > 1s for 5m'"),
+                format!("p95({prefix}api{i}_request_duration_seconds)"),
             ),
             _ => (
-                format!("{{uptime: app-{}}}", i % targets),
-                format!("'max(synth_worker{i}_queue_jobs) > 1000 for 10m'"),
-                format!("max(synth_worker{i}_queue_jobs)"),
+                format!("{{uptime: {tp}app-{}}}", i % targets),
+                format!("'max({prefix}worker{i}_queue_jobs) > 1000 for 10m'"),
+                format!("max({prefix}worker{i}_queue_jobs)"),
             ),
         };
         if k < shape.slos {
@@ -145,20 +191,45 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
             } else {
                 format!("\n    slo: slo{k}")
             };
+            // In an organisation the `team` label is the owning team's.
+            let labels = match org {
+                Some(_) => String::new(),
+                None => format!("\n    labels: {{team: team-{k}}}"),
+            };
             alerts.push_str(&format!(
-                "  Synth{k}Alert:\n    severity: {severity}\n    condition: {alert_cond}{slo}\n    labels: {{team: team-{k}}}\n    summary: Service {k} is unhealthy.\n    description: 'Value is {{{{ $value | humanize }}}}.'\n    runbook: runbooks/synth-{k}.md\n    allow:\n      - {{rule: threshold-differs-from-slo, reason: synthetic thresholds}}\n      - {{rule: alert-without-slo, reason: synthetic alert}}\n"
+                "  Synth{k}Alert:\n    severity: {severity}\n    condition: {alert_cond}{slo}{labels}\n    summary: Service {k} is unhealthy.\n    description: 'Value is {{{{ $value | humanize }}}}.'\n    runbook: runbooks/synth-{k}.md\n    allow:\n      - {{rule: threshold-differs-from-slo, reason: synthetic thresholds}}\n      - {{rule: alert-without-slo, reason: synthetic alert}}\n"
             ));
         }
         if k < shape.panels {
             if k % per_dashboard == 0 {
                 let d = k / per_dashboard;
                 dashboards.push_str(&format!(
-                    "  dash-{d}:\n    title: Dashboard {d}\n    panels:\n"
+                    "  {tp}dash-{d}:\n    title: Dashboard {d}\n    panels:\n"
                 ));
             }
             dashboards.push_str(&format!("      - {{title: Panel {k}, query: '{panel}'}}\n"));
         }
     }
+    let routing = match org {
+        None => routing(shape),
+        // One service in ten routes its own alerts; the others follow their team.
+        Some((i, t)) if i % 10 == 0 => format!(
+            "routing:\n  receiver: team-{t}-chat\n  routes:\n    - {{match: {{severity: critical}}, receiver: team-{t}-pager}}\n    - {{match: {{severity: warning}}, receiver: team-{t}-chat}}\n"
+        ),
+        Some(_) => String::new(),
+    };
+    vec![
+        ("service.yaml".into(), service),
+        ("metrics.yaml".into(), metrics),
+        ("slos.yaml".into(), slos),
+        ("alerts.yaml".into(), alerts),
+        ("routing.yaml".into(), routing),
+        ("dashboards.yaml".into(), dashboards),
+    ]
+}
+
+/// The routing of a spec alone: a route per alert team, pager and chat by severity.
+fn routing(shape: Shape) -> String {
     let mut routing =
         String::from("routing:\n  receiver: default\n  group_by: [alertname, team]\n  routes:\n");
     for i in 0..shape.alerts {
@@ -171,12 +242,5 @@ pub fn generate_shape(shape: Shape, seed: u64) -> Vec<(String, String)> {
     routing.push_str("  inhibit:\n    - {source: {severity: critical}, target: {severity: warning}, equal: [team, slo]}\n");
     routing.push_str("receivers:\n  default: {email: {to: oncall@example.com, from: am@example.com, smarthost: \"smtp:587\"}}\n");
     routing.push_str("  pager: {pagerduty: {routing_key_file: /etc/am/pd}}\n  chat: {slack: {api_url_file: /etc/am/slack, channel: \"#alerts\"}}\n");
-    vec![
-        ("service.yaml".into(), service),
-        ("metrics.yaml".into(), metrics),
-        ("slos.yaml".into(), slos),
-        ("alerts.yaml".into(), alerts),
-        ("routing.yaml".into(), routing),
-        ("dashboards.yaml".into(), dashboards),
-    ]
+    routing
 }

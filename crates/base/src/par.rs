@@ -19,16 +19,31 @@ pub const PARALLEL_FROM_BYTES: usize = 32 * 1024;
 
 static SMALL_INPUT: AtomicBool = AtomicBool::new(false);
 
+thread_local! {
+    /// Set while a thread works for a parallel map: a map inside it (an organisation's
+    /// services are compiled in parallel, each with maps of its own) runs on that
+    /// thread, instead of starting threads per call on a machine already busy.
+    static IN_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` as a worker of a parallel map (see `IN_WORKER`).
+fn as_worker<R>(f: impl FnOnce() -> R) -> R {
+    let before = IN_WORKER.with(|w| w.replace(true));
+    let r = f();
+    IN_WORKER.with(|w| w.set(before));
+    r
+}
+
 /// Tells the pipeline how large its input is (see [`PARALLEL_FROM_BYTES`]). Only the
 /// speed depends on it, never the output.
 pub fn set_input_size(bytes: usize) {
     SMALL_INPUT.store(bytes < PARALLEL_FROM_BYTES, Ordering::Relaxed);
 }
 
-/// The number of worker threads: 1 for a small input, else `FORGE_JOBS` when set to a
+/// The number of worker threads: 1 for a small input or inside a worker, else `FORGE_JOBS` when set to a
 /// positive number, else the machine's available parallelism.
 pub fn jobs() -> usize {
-    if SMALL_INPUT.load(Ordering::Relaxed) {
+    if SMALL_INPUT.load(Ordering::Relaxed) || IN_WORKER.with(std::cell::Cell::get) {
         return 1;
     }
     std::env::var("FORGE_JOBS")
@@ -47,14 +62,16 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     }
     let next = AtomicUsize::new(0);
     let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, f(item)));
-        }
+        as_worker(|| {
+            let mut done = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else {
+                    return done;
+                };
+                done.push((i, f(item)));
+            }
+        })
     };
     let mut all: Vec<(usize, R)> = std::thread::scope(|s| {
         let handles: Vec<_> = (1..workers).map(|_| s.spawn(work)).collect();
@@ -106,8 +123,8 @@ pub fn join<A: Send, B: Send>(
         return (a(), b());
     }
     std::thread::scope(|s| {
-        let hb = s.spawn(b);
-        let ra = a();
+        let hb = s.spawn(|| as_worker(b));
+        let ra = as_worker(a);
         match hb.join() {
             Ok(rb) => (ra, rb),
             Err(panic) => std::panic::resume_unwind(panic),

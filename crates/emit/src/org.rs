@@ -8,14 +8,29 @@ use forge_spec_ir::Model;
 use forge_spec_ir::org::Org;
 use std::fmt::Write as _;
 
-/// Every file of the organisation; `model` is its merged model.
-pub fn emit(org: &Org, model: &Model) -> Result<Output, EmitError> {
-    let models: Vec<&Model> = org
+/// Every file of the organisation; `model` is its merged model. Each service's model
+/// is dropped once its files are made: the output of a large organisation is larger
+/// than its models, and they need not be in memory together.
+pub fn emit(org: &mut Org, model: &Model) -> Result<Output, EmitError> {
+    let index = index_md(org);
+    let rule_files: Vec<String> = org
         .services
         .iter()
         .filter_map(|u| u.model.as_ref())
+        .map(super::prometheus::rules_file)
         .collect();
-    let parts = forge_spec_base::par::map(&models, |m| super::emit(m));
+    let models: Vec<Model> = org
+        .services
+        .iter_mut()
+        .filter_map(|u| u.model.take())
+        .collect();
+    let parts = forge_spec_base::par::map_chunks(models, 1, |chunk| {
+        let mut out = Output::default();
+        for m in chunk {
+            out.files.extend(super::emit(&m)?.files);
+        }
+        Ok(out)
+    });
     let mut out = Output::default();
     for part in parts {
         out.files.extend(part?.files);
@@ -23,15 +38,11 @@ pub fn emit(org: &Org, model: &Model) -> Result<Output, EmitError> {
     super::alertmanager::emit(model, &mut out);
     super::compose::emit(model, &mut out);
     super::grafana::provision_datasource(model, &mut out);
-    let rule_files: Vec<String> = models
-        .iter()
-        .map(|m| super::prometheus::rules_file(m))
-        .collect();
     out.add_text(
         "prometheus/prometheus.yml",
         super::prometheus::scrape::render(model, &rule_files),
     );
-    out.add("docs/index.md", index_md(org));
+    out.add("docs/index.md", index);
     match out.failed.is_empty() {
         true => Ok(out),
         false => Err(out.failed.swap_remove(0)),

@@ -21,6 +21,9 @@ use forge_spec_ir::Model;
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub sources: &'a forge_spec_base::source::SourceSet,
+    /// The files the model was read from (the texts a scan reads): every source of a
+    /// spec, or one service's files of an organisation.
+    pub files: &'a [forge_spec_base::source::FileId],
 }
 
 /// A check over the resolved model.
@@ -71,40 +74,60 @@ pub fn run(
     only: Option<&str>,
     out: &mut Diagnostics,
 ) {
-    run_some(model, sources, out, |code| {
+    let files: Vec<_> = sources.ids().collect();
+    run_files(model, sources, &files, only, out);
+}
+
+/// [`run`] over a model read from these files only (a service of an organisation).
+pub fn run_files(
+    model: &Model,
+    sources: &forge_spec_base::source::SourceSet,
+    files: &[forge_spec_base::source::FileId],
+    only: Option<&str>,
+    out: &mut Diagnostics,
+) {
+    let cx = Ctx {
+        model,
+        sources,
+        files,
+    };
+    run_some(&cx, out, |code| {
         only.is_none_or(|o| o == code.code)
             && !(model.in_org && code.code == routes::UNUSED_RECEIVER.code)
     });
 }
 
-/// The checks of an organisation's merged model (its receivers and route tree; the
-/// alerts are checked service by service).
+/// The checks of an organisation's merged model (its receivers and route tree, the
+/// root files' texts; the alerts are checked service by service).
 pub static ORG_CHECKS: &[&Code] = &[
+    &logs::LITERAL_SECRET,
+    &logs::SECRET_IN_SPEC,
     &routes::UNUSED_RECEIVER,
     &routes::SHADOWED_ROUTE,
     &routes::ROUTE_TIMING,
     &routes::ROUTING_TEST_FAILED,
 ];
 
-/// Runs the [`ORG_CHECKS`] (or only `only` among them) over an organisation's model.
+/// Runs the [`ORG_CHECKS`] (or only `only` among them) over an organisation's model,
+/// read from its root `files`.
 pub fn run_org(
     model: &Model,
     sources: &forge_spec_base::source::SourceSet,
+    files: &[forge_spec_base::source::FileId],
     only: Option<&str>,
     out: &mut Diagnostics,
 ) {
-    run_some(model, sources, out, |code| {
+    let cx = Ctx {
+        model,
+        sources,
+        files,
+    };
+    run_some(&cx, out, |code| {
         ORG_CHECKS.iter().any(|c| c.code == code.code) && only.is_none_or(|o| o == code.code)
     });
 }
 
-fn run_some(
-    model: &Model,
-    sources: &forge_spec_base::source::SourceSet,
-    out: &mut Diagnostics,
-    keep: impl Fn(&Code) -> bool,
-) {
-    let cx = Ctx { model, sources };
+fn run_some(cx: &Ctx<'_>, out: &mut Diagnostics, keep: impl Fn(&Code) -> bool) {
     let mut checks: Vec<(usize, &Code, CheckFn)> = all_checks()
         .into_iter()
         .filter(|(code, _)| keep(code))

@@ -50,7 +50,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         })
         .collect();
     // Files are scanned on as many threads as allowed; findings come back in file order.
-    let ids: Vec<_> = cx.sources.ids().collect();
+    let ids: Vec<_> = cx.files.to_vec();
     let hits = forge_spec_base::par::map(&ids, |id| {
         cx.sources.get(*id).map_or_else(Vec::new, |f| scan(&f.text))
     });
