@@ -6,6 +6,7 @@
 //! condition language) → `rules` (check) → `emit` (one backend per target) → `write`.
 //! `diag` holds the one diagnostic type every stage reports with.
 
+pub mod cache;
 pub mod org;
 pub mod synth;
 pub mod write;
@@ -60,6 +61,8 @@ pub struct Compilation {
     pub org: Option<ir::org::Org>,
     /// The one service of an organisation the command line named (`services/<name>`).
     pub selected: Option<String>,
+    /// The services this run compiled, for the build cache (empty without one).
+    pub built: Vec<org::Built>,
 }
 
 /// Options of a compilation.
@@ -135,14 +138,40 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
     Ok(if found { None } else { Some(output) })
 }
 
+/// Records in the build cache the services this run compiled, once their files are
+/// written, and forgets the services that are gone.
+pub fn save_cache(c: &Compilation, cache: &cache::Cache) {
+    let Some(org) = &c.org else { return };
+    let units: std::collections::HashMap<&str, &ir::org::Unit> =
+        org.services.iter().map(|u| (u.name.as_str(), u)).collect();
+    for b in &c.built {
+        if let Some(unit) = units.get(b.service.as_str()) {
+            cache.save(&b.service, &b.key, unit, &b.diagnostics, &c.sources);
+        }
+    }
+    let names: Vec<&str> = org.services.iter().map(|u| u.name.as_str()).collect();
+    cache.prune(&names);
+}
+
 /// Loads the files or directories and compiles them.
 pub fn compile(
     paths: &[PathBuf],
     spec_name: &str,
     opts: &Options,
 ) -> Result<Compilation, LoadError> {
+    compile_cached(paths, spec_name, opts, None)
+}
+
+/// [`compile`] with a build cache: an organisation's services whose inputs are
+/// unchanged are taken from it (a spec of one service does not use it).
+pub fn compile_cached(
+    paths: &[PathBuf],
+    spec_name: &str,
+    opts: &Options,
+    cache: Option<&cache::Cache>,
+) -> Result<Compilation, LoadError> {
     if let Some(layout) = org::detect(paths) {
-        return org::compile(&layout, opts);
+        return org::compile(&layout, opts, cache);
     }
     let (sources, refused) = stage("load", || source::load(paths))?;
     let mut c = compile_sources(sources, spec_name, opts);
@@ -182,7 +211,7 @@ pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
         .iter()
         .any(|(name, _)| org::service_of(name).is_some())
     {
-        return org::compile_sources(sources, "", "organisation", opts);
+        return org::compile_sources(sources, "", "organisation", opts, None);
     }
     compile_sources(sources, "spec", opts)
 }
@@ -316,5 +345,6 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         diagnostics,
         org: None,
         selected: None,
+        built: Vec::new(),
     }
 }

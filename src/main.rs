@@ -84,6 +84,15 @@ enum Command {
         /// it, the current directory or a repository root.
         #[arg(long)]
         force: bool,
+        /// The build cache of an organisation: a service whose files, root files,
+        /// options and compiler are unchanged since the last build is neither
+        /// re-checked nor re-emitted (default: `.forge-spec-cache` in the current
+        /// directory; a spec of one service does not use it).
+        #[arg(long, value_name = "DIR", default_value = ".forge-spec-cache")]
+        cache: PathBuf,
+        /// Build every service, ignoring and not writing the build cache.
+        #[arg(long)]
+        no_cache: bool,
         /// Divide every duration (for, rate windows, SLO windows, scrape and rule
         /// intervals, Alertmanager timers, test steps) by N: a fast variant for
         /// end-to-end tests. Thresholds are unchanged.
@@ -137,8 +146,14 @@ fn main() -> ExitCode {
             out,
             check,
             force,
+            cache,
+            no_cache,
             time_scale,
-        } => run(&common, Some((out, check, force)), time_scale),
+        } => {
+            // `--check` compares everything a build would write: no cache.
+            let cache = (!no_cache && !check).then_some(cache);
+            run(&common, Some((out, check, force, cache)), time_scale)
+        }
         Command::Schema => {
             let schema = forge_spec::syntax::json_schema().and_then(|s| emit::schema::render(&s));
             match schema {
@@ -313,16 +328,18 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
             let mut s = String::new();
             let sim = routing::Simulator::new(&r.root);
             // An organisation's alerts are its services'; the tree is the merged one.
-            let alerts = match &comp.org {
+            let alerts: Vec<routing::Labels> = match &comp.org {
                 Some(org) => org
                     .services
                     .iter()
-                    .filter_map(|u| u.model.as_ref())
-                    .flat_map(routing::alert_labels)
+                    .flat_map(|u| u.summary.alerts.iter().map(|(_, l)| l.clone()))
                     .collect(),
-                None => routing::alert_labels(model),
+                None => routing::alert_labels(model)
+                    .into_iter()
+                    .map(|(_, _, l)| l)
+                    .collect(),
             };
-            for (_, _, labels) in alerts {
+            for labels in alerts {
                 let got: Vec<String> = sim
                     .simulate(&labels)
                     .into_iter()
@@ -383,7 +400,10 @@ fn explain(rule: Option<&str>) -> ExitCode {
     }
 }
 
-fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> ExitCode {
+/// What `build` adds to `check`: the output directory, `--check`, `--force`, the cache.
+type BuildArgs = (PathBuf, bool, bool, Option<PathBuf>);
+
+fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
     let paths = if c.spec.is_empty() {
         vec![PathBuf::from("spec")]
     } else {
@@ -398,7 +418,11 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
         time_scale,
         ..Options::default()
     };
-    let mut comp = match forge_spec::compile(&paths, &spec_name, &opts) {
+    let cache = build.as_ref().and_then(|(out, _, _, dir)| {
+        let dir = dir.as_ref()?;
+        Some(forge_spec::cache::Cache::new(dir, out))
+    });
+    let mut comp = match forge_spec::compile_cached(&paths, &spec_name, &opts, cache.as_ref()) {
         Ok(comp) => comp,
         Err(e) => {
             eprintln!("error: {e}");
@@ -431,7 +455,12 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
     }
     let failed = errors > 0 || (c.deny_warnings && warnings > 0);
     let wants_output = build.is_some();
-    let (Some((out, check, force)), Some(output)) = (build, output) else {
+    if let Some(cache) = &cache {
+        for note in cache.notes() {
+            eprintln!("note: {note}");
+        }
+    }
+    let (Some((out, check, force, _)), Some(output)) = (build, output) else {
         return if failed || comp.model.is_none() {
             if wants_output {
                 eprintln!("nothing written: fix the errors above");
@@ -469,7 +498,10 @@ fn run(c: &Common, build: Option<(PathBuf, bool, bool)>, time_scale: u64) -> Exi
     let written = forge_spec::stage("write", || {
         forge_spec::write::write_atomic(&output, &target)
     });
-    let count = output.files.len();
+    let count = output.files.len() + output.reused.len();
+    if let (Ok(()), Some(cache)) = (&written, &cache) {
+        forge_spec::save_cache(&comp, cache);
+    }
     // The process ends here: letting the OS take back the model and the output at exit
     // is much cheaper than freeing them piece by piece (a tenth of the run at scale).
     std::mem::forget(output);

@@ -8,10 +8,11 @@
 //! organisation's model, whose Alertmanager, scrape and compose files are written once.
 //! Each service's rules, tests, dashboards, crate and docs go under per-service paths.
 
+use crate::cache::Cache;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceSet, Span};
 use crate::{Compilation, Options, ir, rules, source, stage, syntax};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The directory of the services, under an organisation's root.
@@ -69,8 +70,12 @@ fn org_name(root: &Path) -> String {
         .unwrap_or_else(|| "organisation".into())
 }
 
-/// Loads and compiles an organisation.
-pub fn compile(layout: &Layout, opts: &Options) -> Result<Compilation, source::LoadError> {
+/// Loads and compiles an organisation, with a build cache or without.
+pub fn compile(
+    layout: &Layout,
+    opts: &Options,
+    cache: Option<&Cache>,
+) -> Result<Compilation, source::LoadError> {
     let (sources, refused) = stage("load", || source::load(std::slice::from_ref(&layout.root)))?;
     let prefix = source::display_name(&layout.root);
     let prefix = if prefix.is_empty() {
@@ -78,7 +83,7 @@ pub fn compile(layout: &Layout, opts: &Options) -> Result<Compilation, source::L
     } else {
         format!("{prefix}/")
     };
-    let mut c = compile_sources(sources, &prefix, &org_name(&layout.root), opts);
+    let mut c = compile_sources(sources, &prefix, &org_name(&layout.root), opts, cache);
     crate::report_refused(&mut c, refused);
     if let Some(only) = &layout.only {
         // One service named: the others are compiled (the organisation's checks and
@@ -124,7 +129,8 @@ fn split(sources: &SourceSet, prefix: &str) -> Parts {
 /// What every service of the organisation is compiled with.
 struct Shared<'a> {
     sources: &'a SourceSet,
-    root: &'a [FileId],
+    /// The root files' `defaults:`.
+    defaults: &'a [syntax::Defaults],
     catalogs: &'a BTreeMap<String, FileId>,
     receivers: Vec<String>,
     lints: &'a [(ir::S, ir::S)],
@@ -138,6 +144,7 @@ pub fn compile_sources(
     prefix: &str,
     name: &str,
     opts: &Options,
+    cache: Option<&Cache>,
 ) -> Compilation {
     crate::par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
     let parts = split(&sources, prefix);
@@ -167,6 +174,10 @@ pub fn compile_sources(
         }
     }
     let teams = ir::org::teams(&mut root_files, &mut diagnostics);
+    let defaults: Vec<syntax::Defaults> = root_files
+        .iter()
+        .filter_map(|f| f.defaults.clone())
+        .collect();
     let lints: Vec<(ir::S, ir::S)> = root_files
         .iter_mut()
         .flat_map(|f| std::mem::take(&mut f.lints).0)
@@ -204,7 +215,7 @@ pub fn compile_sources(
     }
     let shared = Shared {
         sources: &sources,
-        root: &parts.root,
+        defaults: &defaults,
         catalogs: &catalogs,
         receivers: root_model
             .as_ref()
@@ -215,16 +226,36 @@ pub fn compile_sources(
         opts,
     };
     let services: Vec<(&String, &Vec<FileId>)> = parts.services.iter().collect();
+    let names: HashMap<&str, FileId> = sources
+        .ids()
+        .filter_map(|id| Some((sources.get(id)?.name.as_str(), id)))
+        .collect();
     let compiled = stage("services", || {
-        crate::par::map(&services, |(svc, ids)| compile_service(&shared, svc, ids))
+        crate::par::map(&services, |(svc, ids)| {
+            let Some(cache) = cache else {
+                return (compile_service(&shared, svc, ids), None);
+            };
+            let key = cache.key(&sources, &parts.root, ids, opts);
+            match cache.lookup(svc, &key, &names) {
+                Some(hit) => (view_service(&shared, svc, ids, hit), None),
+                None => (compile_service(&shared, svc, ids), Some(key)),
+            }
+        })
     });
     let mut units = Vec::new();
-    for ((svc, _), (model, found)) in services.into_iter().zip(compiled) {
+    let mut built = Vec::new();
+    for ((svc, _), ((unit, found), key)) in services.into_iter().zip(compiled) {
+        if let Some(key) = key
+            && unit.model.is_some()
+        {
+            built.push(Built {
+                service: svc.clone(),
+                key,
+                diagnostics: found.items.clone(),
+            });
+        }
         diagnostics.extend(found.items);
-        units.push(ir::org::Unit {
-            name: svc.clone(),
-            model,
-        });
+        units.push(unit);
     }
     let (org, mut model) =
         ir::org::assemble(name, root_model, teams, lints, units, &mut diagnostics);
@@ -245,11 +276,97 @@ pub fn compile_sources(
         diagnostics,
         org: Some(org),
         selected: None,
+        built,
+    }
+}
+
+/// A service this run compiled, for the build cache: its key and own findings.
+#[derive(Debug)]
+pub struct Built {
+    pub service: String,
+    pub key: String,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A service taken from the build cache: its findings and summary from the entry, its
+/// model from a parse of its routing view (see [`crate::cache::routing_view`]).
+fn view_service(
+    shared: &Shared<'_>,
+    svc: &str,
+    ids: &[FileId],
+    hit: crate::cache::Hit,
+) -> (ir::org::Unit, Diagnostics) {
+    let mut files = Vec::new();
+    let mut ignored = Diagnostics::default();
+    for id in ids {
+        let Some(file) = shared.sources.get(*id) else {
+            continue;
+        };
+        let parsed = match crate::cache::routing_view(&file.text) {
+            // Nothing the organisation reads: not parsed at all.
+            Some(view) if view.trim().is_empty() => continue,
+            Some(view) => {
+                syntax::parse_file(*id, &source::SourceFile::new(file.name.clone(), view))
+            }
+            None => syntax::parse_file(*id, file),
+        };
+        if let Ok(f) = parsed {
+            files.push(f);
+        }
+    }
+    root_defaults(shared, &mut files);
+    let model = ir::resolve(svc, shared.sources, files, &shared.scope(), &mut ignored);
+    let unit = ir::org::Unit {
+        name: svc.to_string(),
+        model,
+        summary: hit.summary,
+        cached: true,
+        files: hit.files,
+    };
+    (
+        unit,
+        Diagnostics {
+            items: hit.diagnostics,
+        },
+    )
+}
+
+/// The root's `defaults:`, unless the service has its own.
+fn root_defaults(shared: &Shared<'_>, files: &mut Vec<syntax::SpecFile>) {
+    if files.iter().any(|f| f.defaults.is_some()) {
+        return;
+    }
+    for d in shared.defaults {
+        files.push(syntax::SpecFile {
+            defaults: Some(d.clone()),
+            ..Default::default()
+        });
+    }
+}
+
+impl Shared<'_> {
+    fn scope(&self) -> ir::Scope {
+        ir::Scope {
+            time_scale: self.opts.time_scale,
+            org_receivers: Some(self.receivers.clone()),
+        }
     }
 }
 
 /// Parses, resolves and checks one service with what the organisation gives it.
-fn compile_service(
+fn compile_service(shared: &Shared<'_>, svc: &str, ids: &[FileId]) -> (ir::org::Unit, Diagnostics) {
+    let (model, found) = compile_model(shared, svc, ids);
+    let unit = ir::org::Unit {
+        name: svc.to_string(),
+        summary: model.as_ref().map(ir::org::Summary::of).unwrap_or_default(),
+        model,
+        cached: false,
+        files: Vec::new(),
+    };
+    (unit, found)
+}
+
+fn compile_model(
     shared: &Shared<'_>,
     svc: &str,
     ids: &[FileId],
@@ -269,37 +386,13 @@ fn compile_service(
         }
     }
     let parse_failed = out.has_errors();
-    // The root's `defaults:`, unless the service has its own.
-    if !files.iter().any(|f| f.defaults.is_some()) {
-        for id in shared.root {
-            let Some(file) = shared.sources.get(*id) else {
-                continue;
-            };
-            if let Ok(f) = syntax::parse_file(*id, file)
-                && f.defaults.is_some()
-            {
-                files.push(syntax::SpecFile {
-                    defaults: f.defaults,
-                    ..Default::default()
-                });
-            }
-        }
-    }
+    root_defaults(shared, &mut files);
     for name in crate::used_catalogs(&files) {
         if let Some(id) = shared.catalogs.get(&name) {
             crate::add_catalog(shared.sources, *id, &mut files, &mut out);
         }
     }
-    let model = ir::resolve(
-        svc,
-        shared.sources,
-        files,
-        &ir::Scope {
-            time_scale: shared.opts.time_scale,
-            org_receivers: Some(shared.receivers.clone()),
-        },
-        &mut out,
-    );
+    let model = ir::resolve(svc, shared.sources, files, &shared.scope(), &mut out);
     let Some(mut m) = model else {
         // No `service:` in this service's files: say so where they are.
         let at = ids
@@ -321,7 +414,13 @@ fn compile_service(
         }
         return (None, out);
     };
-    rules::run_files(&m, shared.sources, ids, shared.opts.only.as_deref(), &mut out);
+    rules::run_files(
+        &m,
+        shared.sources,
+        ids,
+        shared.opts.only.as_deref(),
+        &mut out,
+    );
     // Overrides from the lowest layer up: the root's, the team's, the service's own.
     let team = m
         .service

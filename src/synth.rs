@@ -86,9 +86,7 @@ const TEAMS: usize = 10;
 /// `services/svc-<i>/*.yaml`. One service in ten routes its own alerts.
 pub fn generate_org(n: usize, services: usize, seed: u64) -> Vec<(String, String)> {
     let services = services.max(1);
-    let mut root = String::from(
-        "version: 1\ndefaults: {range: 5m}\nteams:\n",
-    );
+    let mut root = String::from("version: 1\ndefaults: {range: 5m}\nteams:\n");
     for t in 0..TEAMS {
         root.push_str(&format!("  team-{t}: {{receiver: team-{t}-chat, escalation: {{critical: team-{t}-pager, warning: team-{t}-chat}}}}\n"));
     }
@@ -102,7 +100,11 @@ pub fn generate_org(n: usize, services: usize, seed: u64) -> Vec<(String, String
         // N spread evenly: the first N mod services services get one more of each.
         let size = n / services + usize::from(i < n % services);
         let svc = format!("svc-{i}");
-        for (name, text) in generate_service(Shape::uniform(size.max(1)), seed.wrapping_add(i as u64), Some((i, i % TEAMS))) {
+        for (name, text) in generate_service(
+            Shape::uniform(size.max(1)),
+            seed.wrapping_add(i as u64),
+            Some((i, i % TEAMS)),
+        ) {
             files.push((format!("services/{svc}/{name}"), text));
         }
     }
@@ -136,7 +138,9 @@ fn generate_service(shape: Shape, seed: u64, org: Option<(usize, usize)>) -> Vec
     // own (uptime SLOs watch them), so every own metric has one exporter.
     for t in 0..targets {
         let uses = if t == 0 { "" } else { ", uses: [process]" };
-        service.push_str(&format!("  {tp}app-{t}: {{address: \"{tp}app-{t}:8000\"{uses}}}\n"));
+        service.push_str(&format!(
+            "  {tp}app-{t}: {{address: \"{tp}app-{t}:8000\"{uses}}}\n"
+        ));
     }
     let mut metrics = String::from("metrics:\n");
     let mut slos = String::from("slos:\n");

@@ -273,11 +273,13 @@ fn remove_stale_temporaries(parent: &Path, base: &str) {
 fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result<()> {
     let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
     files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
-    let same = crate::par::map(&files, |(rel, bytes)| unchanged(&out.join(rel), bytes));
+    let same = crate::stage("compare with output", || {
+        crate::par::map(&files, |(rel, bytes)| unchanged(&out.join(rel), bytes))
+    });
     if same.iter().all(|s| *s) {
         let mut on_disk = Vec::new();
         list(out, out, &mut on_disk);
-        if on_disk.len() == output.files.len() {
+        if on_disk.len() == output.files.len() + output.reused.len() {
             return Ok(());
         }
     }
@@ -288,6 +290,7 @@ fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result
         let dirs: std::collections::BTreeSet<PathBuf> = output
             .files
             .keys()
+            .chain(&output.reused)
             .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
             .collect();
         for dir in &dirs {
@@ -307,13 +310,24 @@ fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result
             create(&new, bytes)
         });
         written.into_iter().collect::<io::Result<Vec<()>>>()?;
+        // The files of services taken from the build cache: the previous build's,
+        // linked (copied where links are not possible).
+        let reused: Vec<&String> = output.reused.iter().collect();
+        let linked = crate::par::map(&reused, |rel| {
+            let (new, previous) = (tmp.join(rel), out.join(rel));
+            fs::hard_link(&previous, &new).or_else(|_| fs::copy(&previous, &new).map(|_| ()))
+        });
+        linked.into_iter().collect::<io::Result<Vec<()>>>()?;
+        crate::stage("staged", || ());
         if fs::symlink_metadata(out).is_ok() {
             let old = parent.join(format!(".{base}.forge-old-{pid}"));
             swap(&tmp, out, &old)?;
             // The old output now sits in a temporary; a kill here leaves it for the
             // next build to remove.
-            let _ = fs::remove_dir_all(&old);
-            let _ = fs::remove_dir_all(&tmp);
+            crate::stage("remove old output", || {
+                let _ = fs::remove_dir_all(&old);
+                let _ = fs::remove_dir_all(&tmp);
+            });
         } else {
             fs::rename(&tmp, out)?;
         }
@@ -603,8 +617,13 @@ pub fn check(output: &Output, out: &Path) -> Vec<Stale> {
             diff,
         });
     }
+    for rel in &output.reused {
+        if !fs::symlink_metadata(out.join(rel)).is_ok_and(|m| m.is_file()) {
+            stale.push(Stale::Missing { path: rel.clone() });
+        }
+    }
     for rel in on_disk {
-        if !output.files.contains_key(&rel) {
+        if !output.files.contains_key(&rel) && !output.reused.contains(&rel) {
             stale.push(Stale::Extra { path: rel });
         }
     }

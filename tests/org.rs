@@ -434,3 +434,265 @@ fn one_service_of_the_organisation() {
     assert!(c.org.is_some());
     assert_eq!(codes(&c), Vec::<String>::new());
 }
+
+// ---- The build cache --------------------------------------------------------------
+
+use forge_spec::cache::Cache;
+
+/// A copy of the fixture organisation in a temporary directory.
+fn copy_org() -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(std::path::Path::new(ORG), &dir.path().join("org"));
+    dir
+}
+
+/// One build as `forge-spec build` does it: compile (with the cache when given), emit,
+/// write, record. Returns the findings (code and position) and the cache's notes.
+fn build(
+    spec: &std::path::Path,
+    out: &std::path::Path,
+    cache: Option<&std::path::Path>,
+) -> (Vec<String>, Vec<String>, usize) {
+    let cache = cache.map(|dir| Cache::new(dir, out));
+    let mut c = forge_spec::compile_cached(
+        &[spec.to_path_buf()],
+        "spec",
+        &Options::default(),
+        cache.as_ref(),
+    )
+    .unwrap();
+    let found: Vec<String> = c
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d.code.code,
+                c.sources.position(d.primary.span),
+                d.message
+            )
+        })
+        .collect();
+    let reused = c
+        .org
+        .as_ref()
+        .map_or(0, |o| o.services.iter().filter(|u| u.cached).count());
+    if let Some(output) = forge_spec::emit_checked(&mut c).unwrap() {
+        forge_spec::write::write_atomic(&output, &forge_spec::write::Target::new(out)).unwrap();
+        if let Some(cache) = &cache {
+            forge_spec::save_cache(&c, cache);
+        }
+    }
+    let notes = cache.map(|c| c.notes()).unwrap_or_default();
+    (found, notes, reused)
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(
+        root: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut std::collections::BTreeMap<String, Vec<u8>>,
+    ) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut m = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut m);
+    m
+}
+
+fn edit(path: &std::path::Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{from} not in {}", path.display());
+    std::fs::write(path, text.replace(from, to)).unwrap();
+}
+
+/// A rebuild after one service changed takes the others from the cache, and its
+/// output and findings are exactly a clean build's.
+#[test]
+fn incremental_build_equals_a_clean_build() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    let (first, notes, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!(
+        (first.len(), notes.len(), reused),
+        (0, 0, 0),
+        "{first:?} {notes:?}"
+    );
+    // Unchanged: every service from the cache.
+    let (_, notes, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!((notes.len(), reused), (0, 6), "{notes:?}");
+    // One service changes (a warning appears in it): only it is rebuilt.
+    edit(
+        &spec.join("services/ledger/service.yaml"),
+        "    runbook: ledger/down.md\n",
+        "",
+    );
+    let (found, notes, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!((notes.len(), reused), (0, 5), "{notes:?}");
+    let clean = dir.path().join("clean");
+    let (found_clean, _, _) = build(&spec, &clean, None);
+    assert_eq!(found, found_clean);
+    assert!(found.iter().any(|f| f.starts_with("A004 ")), "{found:?}");
+    assert_eq!(tree(&out), tree(&clean));
+    // The warning of a cached service is reported again, at the same place.
+    let (again, _, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!((again, reused), (found_clean, 6));
+}
+
+/// What spans services runs on every build: a cached service whose reference another
+/// service's change breaks is reported; a change to the root files rebuilds all.
+#[test]
+fn organisation_checks_run_over_cached_services() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    build(&spec, &out, Some(&cache));
+    // checkout's receiver renamed: gateway (cached) still names `checkout/fraud-desk`.
+    let checkout = spec.join("services/checkout/service.yaml");
+    let text = std::fs::read_to_string(&checkout)
+        .unwrap()
+        .replace("fraud-desk", "fraud-team");
+    std::fs::write(&checkout, text).unwrap();
+    let (found, _, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!(reused, 5);
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("N002 ") && f.contains("services/gateway/")),
+        "{found:?}"
+    );
+    // A root file changes: nothing comes from the cache.
+    std::fs::write(
+        &checkout,
+        std::fs::read_to_string(&checkout)
+            .unwrap()
+            .replace("fraud-team", "fraud-desk"),
+    )
+    .unwrap();
+    edit(
+        &spec.join("org.yaml"),
+        "repeat_interval: 4h",
+        "repeat_interval: 3h",
+    );
+    let (found, _, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!((found.len(), reused), (0, 0), "{found:?}");
+}
+
+/// A corrupt or foreign entry, or an output file changed by hand, is not trusted: the
+/// service is rebuilt, a note says why, and the output is a clean build's.
+#[test]
+fn a_corrupt_or_foreign_cache_is_ignored_with_a_note() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    build(&spec, &out, Some(&cache));
+    let clean = dir.path().join("clean");
+    build(&spec, &clean, None);
+    let entry = |svc: &str| cache.join("services").join(format!("{svc}.json"));
+    // Corrupt: truncated JSON; garbage.
+    let text = std::fs::read_to_string(entry("web")).unwrap();
+    std::fs::write(entry("web"), &text[..text.len() / 2]).unwrap();
+    std::fs::write(entry("search"), "\u{0}\u{1}not json").unwrap();
+    // Foreign: another compiler wrote it.
+    let ledger = std::fs::read_to_string(entry("ledger")).unwrap();
+    let foreign = ledger.replacen("\"compiler\":\"", "\"compiler\":\"9.9.9 ", 1);
+    assert_ne!(foreign, ledger);
+    std::fs::write(entry("ledger"), foreign).unwrap();
+    // A file of the output edited by hand.
+    std::fs::write(out.join("prometheus/nodes.rules.yml"), "groups: []\n").unwrap();
+    let (found, notes, reused) = build(&spec, &out, Some(&cache));
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(reused, 2, "{notes:?}");
+    let all = notes.join("\n");
+    assert!(
+        all.contains("unreadable (corrupt), ignored; rebuilt: search, web"),
+        "{all}"
+    );
+    assert!(
+        all.contains(
+            "another forge-spec or for another output directory, ignored; rebuilt: ledger"
+        ),
+        "{all}"
+    );
+    assert!(
+        all.contains("a file of the output changed since it was written; rebuilt: nodes"),
+        "{all}"
+    );
+    assert_eq!(tree(&out), tree(&clean));
+    // The entries are whole again.
+    let (_, notes, reused) = build(&spec, &out, Some(&cache));
+    assert_eq!((notes.len(), reused), (0, 6), "{notes:?}");
+    // Built for another output directory: not used for this one.
+    let elsewhere = dir.path().join("elsewhere");
+    let (_, notes, reused) = build(&spec, &elsewhere, Some(&cache));
+    assert_eq!(reused, 0);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(tree(&elsewhere), tree(&clean));
+}
+
+/// A service removed from the organisation is gone from the output and its entry
+/// from the cache; one added is built.
+#[test]
+fn services_come_and_go() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    build(&spec, &out, Some(&cache));
+    std::fs::remove_dir_all(spec.join("services/search")).unwrap();
+    std::fs::create_dir_all(spec.join("services/cart")).unwrap();
+    std::fs::write(
+        spec.join("services/cart/service.yaml"),
+        "service: {name: cart, team: storefront, runbook_base_url: https://runbooks.example.com/}\ntargets: {cart: {address: \"cart:80\"}}\nalerts:\n  CartDown: {severity: critical, condition: up(cart) == 0 for 1m, summary: The cart is unreachable., runbook: cart/down.md}\n",
+    )
+    .unwrap();
+    let (found, _, reused) = build(&spec, &out, Some(&cache));
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(reused, 5);
+    let files = tree(&out);
+    assert!(files.contains_key("prometheus/cart.rules.yml"));
+    assert!(
+        !files.keys().any(|p| p.contains("search")),
+        "search left behind"
+    );
+    assert!(!cache.join("services/search.json").exists());
+    assert!(cache.join("services/cart.json").exists());
+    let clean = dir.path().join("clean");
+    build(&spec, &clean, None);
+    assert_eq!(files, tree(&clean));
+}

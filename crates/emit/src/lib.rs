@@ -20,6 +20,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default)]
 pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Paths whose file is the previous build's, unchanged (services taken from the
+    /// build cache): the writer links them into the new output.
+    pub reused: std::collections::BTreeSet<String>,
     failed: Vec<EmitError>,
 }
 
@@ -69,7 +72,9 @@ impl Output {
              # file is here and every file in the directory is listed below. DO NOT EDIT.\n\
              spec-digest: {spec_digest}\n"
         );
-        for path in self.files.keys() {
+        let mut paths: Vec<&String> = self.files.keys().chain(&self.reused).collect();
+        paths.sort();
+        for path in paths {
             text.push_str(path);
             text.push('\n');
         }

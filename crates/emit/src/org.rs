@@ -19,21 +19,30 @@ pub fn emit(org: &mut Org, model: &Model) -> Result<Output, EmitError> {
         .filter_map(|u| u.model.as_ref())
         .map(super::prometheus::rules_file)
         .collect();
-    let models: Vec<Model> = org
+    let mut out = Output::default();
+    // A service from the build cache keeps its files of the previous build.
+    for u in org.services.iter().filter(|u| u.cached) {
+        out.reused.extend(u.files.iter().cloned());
+    }
+    let fresh: Vec<(usize, Model)> = org
         .services
         .iter_mut()
-        .filter_map(|u| u.model.take())
+        .enumerate()
+        .filter(|(_, u)| !u.cached)
+        .filter_map(|(i, u)| Some((i, u.model.take()?)))
         .collect();
-    let parts = forge_spec_base::par::map_chunks(models, 1, |chunk| {
-        let mut out = Output::default();
-        for m in chunk {
-            out.files.extend(super::emit(&m)?.files);
+    let parts = forge_spec_base::par::map_chunks(fresh, 1, |chunk| {
+        let mut made = Vec::new();
+        for (i, m) in chunk {
+            made.push((i, super::emit(&m)?.files));
         }
-        Ok(out)
+        Ok(made)
     });
-    let mut out = Output::default();
     for part in parts {
-        out.files.extend(part?.files);
+        for (i, files) in part? {
+            org.services[i].files = files.keys().cloned().collect();
+            out.files.extend(files);
+        }
     }
     super::alertmanager::emit(model, &mut out);
     super::compose::emit(model, &mut out);
@@ -93,19 +102,16 @@ pub fn index_md(org: &Org) -> String {
         );
     }
     s.push_str("\n## Services\n\n| service | team | targets | metrics | SLOs | alerts | dashboards |\n|---|---|---|---|---|---|---|\n");
-    for m in org.services.iter().filter_map(|u| u.model.as_ref()) {
+    for u in &org.services {
+        let Some(m) = &u.model else { continue };
         let name = &m.service.name.value;
+        let [targets, metrics, slos, alerts, dashboards] = u.summary.counts;
         let _ = writeln!(
             s,
-            "| [{}](services/{}.md) | {} | {} | {} | {} | {} | {} |",
+            "| [{}](services/{}.md) | {} | {targets} | {metrics} | {slos} | {alerts} | {dashboards} |",
             cell(name),
             super::file_stem(name),
             m.service.team.as_ref().map_or("", |t| t.value.as_str()),
-            m.targets.len(),
-            m.declared_metrics().count(),
-            m.slos.len(),
-            m.alerts.len(),
-            m.dashboards.len()
         );
     }
     s

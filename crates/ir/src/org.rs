@@ -43,8 +43,46 @@ pub struct Team {
 pub struct Unit {
     /// The directory name under `services/`.
     pub name: String,
-    /// `None` when it has no `service:` (reported) or was not compiled.
+    /// `None` when it has no `service:` (reported). A service taken from the build
+    /// cache has a model of its `service:`, `targets:`, `receivers:` and `routing:`
+    /// only (what the organisation's checks and files read), and `cached` set.
     pub model: Option<Model>,
+    /// What the organisation reads of the rest of the service.
+    pub summary: Summary,
+    /// Taken from the build cache: its files are the previous build's, not emitted.
+    pub cached: bool,
+    /// The paths of its files in the output (set when they are made or reused).
+    pub files: Vec<String>,
+}
+
+/// What the organisation reads of a service beyond its routing: the dashboard uids
+/// (one namespace in Grafana), its alerts with their labels (the organisation's
+/// route tree is tested with them), and how much it declares (the docs index).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Summary {
+    pub dashboards: Vec<S>,
+    pub alerts: Vec<(String, routing::Labels)>,
+    /// Targets, declared metrics, SLOs, alerts, dashboards.
+    pub counts: [usize; 5],
+}
+
+impl Summary {
+    pub fn of(m: &Model) -> Summary {
+        Summary {
+            dashboards: m.dashboards.iter().map(|d| d.uid.clone()).collect(),
+            alerts: routing::alert_labels(m)
+                .into_iter()
+                .map(|(name, _, labels)| (name, labels))
+                .collect(),
+            counts: [
+                m.targets.len(),
+                m.declared_metrics().count(),
+                m.slos.len(),
+                m.alerts.len(),
+                m.dashboards.len(),
+            ],
+        }
+    }
 }
 
 impl Org {
@@ -441,11 +479,17 @@ fn check_foreign_routes(teams: &[Team], units: &[Unit], out: &mut Diagnostics) {
 /// O004: service names, targets (scrape jobs) and dashboard uids two services share.
 fn check_collisions(units: &[Unit], out: &mut Diagnostics) {
     let mut seen: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
-    for m in units.iter().filter_map(|u| u.model.as_ref()) {
+    for u in units {
+        let Some(m) = &u.model else { continue };
         let svc = m.service.name.value.as_str();
         let names = std::iter::once(("service", &m.service.name))
             .chain(m.targets.iter().map(|t| ("target", &t.name)))
-            .chain(m.dashboards.iter().map(|d| ("dashboard uid", &d.uid)));
+            .chain(
+                u.summary
+                    .dashboards
+                    .iter()
+                    .map(|uid| ("dashboard uid", uid)),
+            );
         for (kind, name) in names {
             match seen.get(&(kind, name.value.as_str())) {
                 Some((first, at)) => out.push(

@@ -142,7 +142,7 @@ fn run_some(cx: &Ctx<'_>, out: &mut Diagnostics, keep: impl Fn(&Code) -> bool) {
     checks.sort_by_key(|(i, code, _)| (!route(code), *i));
     let mut found = forge_spec_base::par::map(&checks, |(i, _, check)| {
         let mut found = Vec::new();
-        check(&cx, &mut found);
+        check(cx, &mut found);
         (*i, found)
     });
     found.sort_by_key(|(i, _)| *i);

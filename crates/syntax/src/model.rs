@@ -97,7 +97,7 @@ pub struct Service {
     pub team: Option<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
     /// Range window of `rate`, `increase` and quantiles when none is given (default `5m`).

@@ -1,0 +1,398 @@
+//! The build cache of an organisation (beside the pipeline, like `write`): one entry a
+//! service, keyed by everything its own findings and files depend on — its files, the
+//! root files (teams, shared receivers, defaults, lints), the options, the compiler
+//! (version and executable). A service whose key is unchanged is neither re-checked nor
+//! re-emitted: its findings come from the entry, its files are the previous output's
+//! (linked into the new one), and the organisation reads its routing from a parse of
+//! only its `service:`, `targets:`, `receivers:` and `routing:` sections. What spans
+//! services (the organisation's checks, its Alertmanager tree) runs on every build.
+//!
+//! Never trusted: an entry is used only when it parses, was written by this very
+//! compiler for this output directory under the same key, every span in it lands in
+//! a loaded file, and every file it lists is in the output with the length and
+//! modification time recorded after it was written. Anything else is a miss; a
+//! corrupt or foreign entry is said in a note.
+
+use crate::diag::{Diagnostic, Label, Severity};
+use crate::ir::org::Summary;
+use crate::source::{FileId, SourceSet, Span};
+use crate::{Options, ir, rules};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// The entry format; entries of another format are foreign.
+const FORMAT: u32 = 1;
+
+/// A build cache directory, used for one output directory.
+pub struct Cache {
+    dir: PathBuf,
+    /// The output directory (canonical when it exists) the entries' files are in.
+    out: PathBuf,
+    compiler: String,
+    /// Why entries were not used (corrupt, foreign, changed output), with the services.
+    notes: Mutex<BTreeMap<String, Vec<String>>>,
+}
+
+/// A span as a file name and byte range: file ids differ from build to build.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq, Debug)]
+struct Loc {
+    file: String,
+    start: u32,
+    end: u32,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+struct CachedLabel {
+    at: Loc,
+    message: String,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+struct CachedDiagnostic {
+    code: String,
+    severity: String,
+    message: String,
+    primary: CachedLabel,
+    secondary: Vec<CachedLabel>,
+    help: Option<String>,
+    note: Option<String>,
+    masks_span: bool,
+    subject: Option<Loc>,
+}
+
+/// A file of the output as it was after the build that wrote it.
+#[derive(Serialize, Deserialize, Debug)]
+struct Written {
+    path: String,
+    len: u64,
+    modified_ns: u128,
+}
+
+#[derive(Serialize, Deserialize, Debug)]
+struct Entry {
+    format: u32,
+    compiler: String,
+    out: String,
+    key: String,
+    files: Vec<Written>,
+    diagnostics: Vec<CachedDiagnostic>,
+    dashboards: Vec<(String, Loc)>,
+    alerts: Vec<(String, BTreeMap<String, String>)>,
+    counts: [usize; 5],
+}
+
+/// What a hit gives back.
+pub struct Hit {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+    pub files: Vec<String>,
+}
+
+/// The compiler: its version and its executable (length and modification time), so a
+/// rebuilt forge-spec never reads its predecessor's entries.
+fn compiler() -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{}", m.len(), modified_ns(&m)))
+        .unwrap_or_default();
+    format!("{} {exe}", env!("CARGO_PKG_VERSION"))
+}
+
+fn modified_ns(m: &std::fs::Metadata) -> u128 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+impl Cache {
+    /// The cache in `dir` for builds into `out`.
+    pub fn new(dir: impl Into<PathBuf>, out: &Path) -> Cache {
+        Cache {
+            dir: dir.into(),
+            out: std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()),
+            compiler: compiler(),
+            notes: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// What the cache had to say (corrupt or foreign entries, changed outputs): one
+    /// line a reason, with the services it concerned.
+    pub fn notes(&self) -> Vec<String> {
+        let notes = self
+            .notes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        notes
+            .iter()
+            .map(|(why, services)| {
+                let mut services = services.clone();
+                services.sort();
+                let more = services.len().saturating_sub(5);
+                let mut list = services.into_iter().take(5).collect::<Vec<_>>().join(", ");
+                if more > 0 {
+                    list.push_str(&format!(" and {more} more"));
+                }
+                format!("build cache: {why}; rebuilt: {list}")
+            })
+            .collect()
+    }
+
+    fn note(&self, why: &str, service: &str) {
+        self.notes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .entry(why.to_string())
+            .or_default()
+            .push(service.to_string());
+    }
+
+    fn path(&self, service: &str) -> PathBuf {
+        self.dir.join("services").join(format!("{service}.json"))
+    }
+
+    /// The key of a service: the compiler, the options, and the names and texts of the
+    /// root files and of the service's files.
+    pub fn key(
+        &self,
+        sources: &SourceSet,
+        root: &[FileId],
+        own: &[FileId],
+        opts: &Options,
+    ) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(format!("forge-spec-cache {FORMAT}\n{}\n", self.compiler).as_bytes());
+        h.update(format!("{}\n{:?}\n", opts.time_scale, opts.only).as_bytes());
+        for id in root.iter().chain(own) {
+            if let Some(f) = sources.get(*id) {
+                h.update(format!("{}\n{}\n", f.name, f.text.len()).as_bytes());
+                h.update(f.text.as_bytes());
+            }
+        }
+        h.finalize().to_hex().to_string()
+    }
+
+    /// The entry of `service` under `key`, if it can be trusted.
+    pub fn lookup(&self, service: &str, key: &str, files: &HashMap<&str, FileId>) -> Option<Hit> {
+        let path = self.path(service);
+        let bytes = std::fs::read(&path).ok()?;
+        let entry: Entry = match serde_json::from_slice(&bytes) {
+            Ok(e) => e,
+            Err(_) => {
+                self.note("an entry is unreadable (corrupt), ignored", service);
+                return None;
+            }
+        };
+        if entry.format != FORMAT
+            || entry.compiler != self.compiler
+            || entry.out != self.out.display().to_string()
+        {
+            self.note(
+                "an entry was written by another forge-spec or for another output directory, ignored",
+                service,
+            );
+            return None;
+        }
+        if entry.key != key {
+            return None;
+        }
+        for w in &entry.files {
+            let ok = std::fs::symlink_metadata(self.out.join(&w.path))
+                .is_ok_and(|m| m.is_file() && m.len() == w.len && modified_ns(&m) == w.modified_ns);
+            if !ok {
+                self.note("a file of the output changed since it was written", service);
+                return None;
+            }
+        }
+        let span = |l: &Loc| -> Option<Span> {
+            let id = files.get(l.file.as_str())?;
+            Some(Span::new(*id, l.start as usize, l.end as usize))
+        };
+        let mut diagnostics = Vec::new();
+        for d in &entry.diagnostics {
+            let Some(code) = rules::find(&d.code) else {
+                self.note("an entry does not fit this forge-spec, ignored", service);
+                return None;
+            };
+            let label = |l: &CachedLabel| {
+                Some(Label {
+                    span: span(&l.at)?,
+                    message: l.message.clone(),
+                })
+            };
+            let (Some(primary), Some(severity)) = (label(&d.primary), Severity::parse(&d.severity))
+            else {
+                self.note("an entry does not fit the spec, ignored", service);
+                return None;
+            };
+            let secondary: Option<Vec<Label>> = d.secondary.iter().map(label).collect();
+            let subject = match &d.subject {
+                Some(l) => Some(span(l)?),
+                None => None,
+            };
+            diagnostics.push(Diagnostic {
+                code,
+                severity,
+                message: d.message.clone(),
+                primary,
+                secondary: secondary?,
+                help: d.help.clone(),
+                note: d.note.clone(),
+                masks_span: d.masks_span,
+                subject,
+            });
+        }
+        let dashboards: Option<Vec<ir::S>> = entry
+            .dashboards
+            .iter()
+            .map(|(uid, l)| Some(ir::S::new(uid.clone(), span(l)?)))
+            .collect();
+        Some(Hit {
+            diagnostics,
+            summary: Summary {
+                dashboards: dashboards?,
+                alerts: entry.alerts,
+                counts: entry.counts,
+            },
+            files: entry.files.into_iter().map(|w| w.path).collect(),
+        })
+    }
+
+    /// Records a service built by this run, after its files were written. Failing to
+    /// write the cache costs the next build time, never correctness: it is not an error.
+    pub fn save(
+        &self,
+        service: &str,
+        key: &str,
+        unit: &ir::org::Unit,
+        diagnostics: &[Diagnostic],
+        sources: &SourceSet,
+    ) {
+        let loc = |s: Span| Loc {
+            file: sources
+                .get(s.file)
+                .map_or_else(String::new, |f| f.name.clone()),
+            start: s.start,
+            end: s.end,
+        };
+        let label = |l: &Label| CachedLabel {
+            at: loc(l.span),
+            message: l.message.clone(),
+        };
+        let mut files = Vec::new();
+        for path in &unit.files {
+            let Ok(m) = std::fs::symlink_metadata(self.out.join(path)) else {
+                return;
+            };
+            files.push(Written {
+                path: path.clone(),
+                len: m.len(),
+                modified_ns: modified_ns(&m),
+            });
+        }
+        let entry = Entry {
+            format: FORMAT,
+            compiler: self.compiler.clone(),
+            out: self.out.display().to_string(),
+            key: key.to_string(),
+            files,
+            diagnostics: diagnostics
+                .iter()
+                .map(|d| CachedDiagnostic {
+                    code: d.code.code.to_string(),
+                    severity: d.severity.to_string(),
+                    message: d.message.clone(),
+                    primary: label(&d.primary),
+                    secondary: d.secondary.iter().map(label).collect(),
+                    help: d.help.clone(),
+                    note: d.note.clone(),
+                    masks_span: d.masks_span,
+                    subject: d.subject.map(loc),
+                })
+                .collect(),
+            dashboards: unit
+                .summary
+                .dashboards
+                .iter()
+                .map(|d| (d.value.clone(), loc(d.span)))
+                .collect(),
+            alerts: unit.summary.alerts.clone(),
+            counts: unit.summary.counts,
+        };
+        let Ok(text) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        let path = self.path(service);
+        let tmp = path.with_extension(format!("json.{}", std::process::id()));
+        if let Some(dir) = path.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+            && std::fs::write(&tmp, text).is_ok()
+            && std::fs::rename(&tmp, &path).is_err()
+        {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    /// Removes the entries of services that are no longer in the organisation.
+    pub fn prune(&self, services: &[&str]) {
+        let Ok(entries) = std::fs::read_dir(self.dir.join("services")) else {
+            return;
+        };
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let keep = name
+                .strip_suffix(".json")
+                .is_some_and(|svc| services.contains(&svc));
+            if !keep {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// The top-level sections the organisation reads of a cached service.
+const ROUTING_VIEW: &[&str] = &[
+    "version",
+    "service",
+    "defaults",
+    "targets",
+    "receivers",
+    "routing",
+];
+
+/// The text of a spec file with every other top-level section blanked (each byte but
+/// line ends turned into a space, so spans stay where they were): a parse of it reads
+/// only what the organisation needs of a cached service. `None` when the file is not a
+/// block mapping of top-level keys this can follow (flow style, several documents):
+/// then the file is parsed whole.
+pub fn routing_view(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut keep = true;
+    for line in text.split_inclusive('\n') {
+        let first = line.chars().next().unwrap_or('\n');
+        if !matches!(first, ' ' | '#' | '\n' | '\r') {
+            let key = line.split(':').next().unwrap_or("");
+            let plain = !key.is_empty()
+                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && line[key.len()..].starts_with(':');
+            if !plain {
+                return None;
+            }
+            keep = ROUTING_VIEW.contains(&key);
+        }
+        if keep {
+            out.push_str(line);
+        } else {
+            for c in line.chars() {
+                match c {
+                    '\n' | '\r' => out.push(c),
+                    // Byte offsets are kept: a character becomes as many spaces as bytes.
+                    c => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+                }
+            }
+        }
+    }
+    Some(out)
+}
