@@ -362,37 +362,93 @@ const ROUTING_VIEW: &[&str] = &[
     "routing",
 ];
 
-/// The text of a spec file with every other top-level section blanked (each byte but
-/// line ends turned into a space, so spans stay where they were): a parse of it reads
-/// only what the organisation needs of a cached service. `None` when the file is not a
-/// block mapping of top-level keys this can follow (flow style, several documents):
-/// then the file is parsed whole.
-pub fn routing_view(text: &str) -> Option<String> {
-    let mut out = String::with_capacity(text.len());
-    let mut keep = true;
+/// What the organisation parses of a cached service's file.
+#[derive(Debug, PartialEq, Eq)]
+pub enum View {
+    /// None of the sections it reads: nothing to parse.
+    Nothing,
+    /// The text with every other top-level section blanked (each byte but line ends
+    /// turned into a space, so spans stay where they were).
+    Blanked(String),
+    /// Not a block mapping of top-level keys this can follow (flow style, several
+    /// documents): the file is parsed whole.
+    Whole,
+}
+
+/// The routing view of a spec file: only its `service:`, `targets:`, `receivers:`,
+/// `routing:`, `defaults:` and `version:` sections.
+pub fn routing_view(text: &str) -> View {
+    // Top-level sections: (kept, start byte), in order.
+    let mut sections: Vec<(bool, usize)> = Vec::new();
+    let mut at = 0;
     for line in text.split_inclusive('\n') {
-        let first = line.chars().next().unwrap_or('\n');
-        if !matches!(first, ' ' | '#' | '\n' | '\r') {
+        let first = line.as_bytes().first().copied().unwrap_or(b'\n');
+        if !matches!(first, b' ' | b'#' | b'\n' | b'\r') {
             let key = line.split(':').next().unwrap_or("");
             let plain = !key.is_empty()
-                && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && key.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
                 && line[key.len()..].starts_with(':');
             if !plain {
-                return None;
+                return View::Whole;
             }
-            keep = ROUTING_VIEW.contains(&key);
+            sections.push((ROUTING_VIEW.contains(&key), at));
         }
-        if keep {
-            out.push_str(line);
+        at += line.len();
+    }
+    if !sections.iter().any(|(kept, _)| *kept) {
+        return View::Nothing;
+    }
+    let mut out = Vec::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    // Text before the first section (comments) is kept as it is.
+    let first = sections.first().map_or(bytes.len(), |s| s.1);
+    out.extend_from_slice(&bytes[..first]);
+    for (i, (kept, start)) in sections.iter().enumerate() {
+        let end = sections.get(i + 1).map_or(bytes.len(), |s| s.1);
+        let part = &bytes[*start..end];
+        if *kept {
+            out.extend_from_slice(part);
         } else {
-            for c in line.chars() {
-                match c {
-                    '\n' | '\r' => out.push(c),
-                    // Byte offsets are kept: a character becomes as many spaces as bytes.
-                    c => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
-                }
-            }
+            out.extend(part.iter().map(|b| match b {
+                b'\n' | b'\r' => *b,
+                _ => b' ',
+            }));
         }
     }
-    Some(out)
+    // Every byte is the text's or an ASCII space in place of a whole section's bytes.
+    String::from_utf8(out).map_or(View::Whole, View::Blanked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept sections are the text's, byte for byte and at the same offsets; the
+    /// others are spaces (multi-byte characters too), line ends kept.
+    #[test]
+    fn routing_view_keeps_offsets() {
+        let text = "# head\nservice: {name: a}\nalerts:\n  A: {summary: \"é €\"}\nrouting:\n  receiver: x\n";
+        let View::Blanked(view) = routing_view(text) else {
+            panic!("not blanked");
+        };
+        assert_eq!(view.len(), text.len());
+        assert_eq!(view.lines().count(), text.lines().count());
+        for kept in ["# head", "service: {name: a}", "routing:\n  receiver: x"] {
+            let at = text.find(kept).unwrap();
+            assert_eq!(&view[at..at + kept.len()], kept);
+        }
+        assert!(!view.contains("alerts") && !view.contains('é'));
+    }
+
+    #[test]
+    fn routing_view_of_other_files_and_other_shapes() {
+        assert_eq!(
+            routing_view("metrics:\n  a_total: {type: counter}\n"),
+            View::Nothing
+        );
+        assert_eq!(routing_view(""), View::Nothing);
+        assert_eq!(routing_view("{service: {name: a}}\n"), View::Whole);
+        assert_eq!(routing_view("---\nservice: {name: a}\n"), View::Whole);
+        assert_eq!(routing_view("\"service\": {name: a}\n"), View::Whole);
+    }
 }

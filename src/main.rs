@@ -494,6 +494,7 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
         out: out.clone(),
         specs: paths.clone(),
         force,
+        keep_previous: cache.is_some() && comp.org.is_some(),
     };
     let written = forge_spec::stage("write", || {
         forge_spec::write::write_atomic(&output, &target)

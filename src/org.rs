@@ -304,11 +304,11 @@ fn view_service(
         };
         let parsed = match crate::cache::routing_view(&file.text) {
             // Nothing the organisation reads: not parsed at all.
-            Some(view) if view.trim().is_empty() => continue,
-            Some(view) => {
+            crate::cache::View::Nothing => continue,
+            crate::cache::View::Blanked(view) => {
                 syntax::parse_file(*id, &source::SourceFile::new(file.name.clone(), view))
             }
-            None => syntax::parse_file(*id, file),
+            crate::cache::View::Whole => syntax::parse_file(*id, file),
         };
         if let Ok(f) = parsed {
             files.push(f);

@@ -30,6 +30,11 @@ pub struct Target {
     pub out: PathBuf,
     pub specs: Vec<PathBuf>,
     pub force: bool,
+    /// Keep the previous output beside the new one (`.<out>.forge-prev`, sharing the
+    /// files that did not change) and build the next output from it: a rebuild that
+    /// changes little (an organisation with its build cache) then touches only what
+    /// changed, not every file.
+    pub keep_previous: bool,
 }
 
 impl Target {
@@ -38,6 +43,7 @@ impl Target {
             out: out.into(),
             specs: Vec::new(),
             force: false,
+            keep_previous: false,
         }
     }
 }
@@ -251,7 +257,7 @@ pub fn write_atomic(output: &Output, target: &Target) -> Result<(), WriteError> 
     // swapping it a moment ago (its files and manifest seen half old, half new).
     guard(target, &real, true)?;
     remove_stale_temporaries(&parent, &base);
-    replace(output, &real, &parent, &base).map_err(io_err(&target.out))
+    replace(output, &real, &parent, &base, target.keep_previous).map_err(io_err(&target.out))
 }
 
 /// Removes what killed builds of `parent/base` left: their new and old directories.
@@ -270,7 +276,19 @@ fn remove_stale_temporaries(parent: &Path, base: &str) {
     }
 }
 
-fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result<()> {
+/// The hidden sibling that keeps the previous output for the next build
+/// ([`Target::keep_previous`]).
+pub fn previous_dir(parent: &Path, base: &str) -> PathBuf {
+    parent.join(format!(".{base}.forge-prev"))
+}
+
+fn replace(
+    output: &Output,
+    out: &Path,
+    parent: &Path,
+    base: &str,
+    keep_previous: bool,
+) -> io::Result<()> {
     let mut files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
     files.sort_by_key(|(rel, bytes)| (std::cmp::Reverse(bytes.len()), *rel));
     let same = crate::stage("compare with output", || {
@@ -284,49 +302,44 @@ fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result
         }
     }
     let pid = std::process::id();
-    let tmp = parent.join(format!(".{base}.forge-new-{pid}"));
+    let prev = previous_dir(parent, base);
+    // The previous output, brought up to date in place, is the cheapest new directory:
+    // only what changed since it was current is touched. Anything wrong with it and it
+    // is dropped for a fresh directory.
+    let staged_in_prev = keep_previous
+        && fs::symlink_metadata(&prev).is_ok_and(|m| m.is_dir())
+        && crate::stage("update previous output", || {
+            update(&prev, out, output, &files, &same)
+        })
+        .is_ok();
+    if keep_previous && !staged_in_prev {
+        let _ = fs::remove_dir_all(&prev);
+    }
+    let tmp = if staged_in_prev {
+        prev.clone()
+    } else {
+        parent.join(format!(".{base}.forge-new-{pid}"))
+    };
     let result = (|| {
-        fs::create_dir_all(&tmp)?;
-        let dirs: std::collections::BTreeSet<PathBuf> = output
-            .files
-            .keys()
-            .chain(&output.reused)
-            .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
-            .collect();
-        for dir in &dirs {
-            fs::create_dir_all(dir)?;
+        if !staged_in_prev {
+            fill(&tmp, out, output, &files, &same)?;
         }
-        // The directory swap below is what makes the write atomic for readers and for
-        // interrupted builds; files are not fsynced one by one (power loss between write
-        // and swap can leave the new directory incomplete, never the old one changed).
-        let todo: Vec<_> = files.iter().zip(&same).collect();
-        let written = crate::par::map(&todo, |((rel, bytes), same)| {
-            let (new, previous) = (tmp.join(rel), out.join(rel));
-            // A file the build leaves unchanged is linked, not rewritten: the new
-            // directory is still complete before the swap, and the old one untouched.
-            if **same && fs::hard_link(&previous, &new).is_ok() {
-                return Ok(());
-            }
-            create(&new, bytes)
-        });
-        written.into_iter().collect::<io::Result<Vec<()>>>()?;
-        // The files of services taken from the build cache: the previous build's,
-        // linked (copied where links are not possible).
-        let reused: Vec<&String> = output.reused.iter().collect();
-        let linked = crate::par::map(&reused, |rel| {
-            let (new, previous) = (tmp.join(rel), out.join(rel));
-            fs::hard_link(&previous, &new).or_else(|_| fs::copy(&previous, &new).map(|_| ()))
-        });
-        linked.into_iter().collect::<io::Result<Vec<()>>>()?;
         crate::stage("staged", || ());
         if fs::symlink_metadata(out).is_ok() {
             let old = parent.join(format!(".{base}.forge-old-{pid}"));
-            swap(&tmp, out, &old)?;
-            // The old output now sits in a temporary; a kill here leaves it for the
-            // next build to remove.
-            crate::stage("remove old output", || {
-                let _ = fs::remove_dir_all(&old);
-                let _ = fs::remove_dir_all(&tmp);
+            // Where the old output is after the swap: `tmp` (exchanged) or `old`.
+            let was = swap(&tmp, out, &old)?;
+            // A kill from here leaves the old output in a temporary for the next build
+            // to remove (or to reuse: it is the previous output).
+            crate::stage("put old output aside", || {
+                if keep_previous {
+                    if was != prev {
+                        let _ = fs::remove_dir_all(&prev);
+                        let _ = fs::rename(&was, &prev);
+                    }
+                } else {
+                    let _ = fs::remove_dir_all(&was);
+                }
             });
         } else {
             fs::rename(&tmp, out)?;
@@ -339,13 +352,152 @@ fn replace(output: &Output, out: &Path, parent: &Path, base: &str) -> io::Result
     result
 }
 
+/// Writes every file into the fresh directory `tmp`: unchanged ones and reused ones
+/// linked from the current output, the others created.
+fn fill(
+    tmp: &Path,
+    out: &Path,
+    output: &Output,
+    files: &[(&String, &Vec<u8>)],
+    same: &[bool],
+) -> io::Result<()> {
+    fs::create_dir_all(tmp)?;
+    let dirs: std::collections::BTreeSet<PathBuf> = output
+        .files
+        .keys()
+        .chain(&output.reused)
+        .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir)?;
+    }
+    // The directory swap is what makes the write atomic for readers and for
+    // interrupted builds; files are not fsynced one by one (power loss between write
+    // and swap can leave the new directory incomplete, never the old one changed).
+    let todo: Vec<_> = files.iter().zip(same).collect();
+    let written = crate::par::map(&todo, |((rel, bytes), same)| {
+        let (new, previous) = (tmp.join(rel), out.join(rel));
+        // A file the build leaves unchanged is linked, not rewritten: the new
+        // directory is still complete before the swap, and the old one untouched.
+        if **same && fs::hard_link(&previous, &new).is_ok() {
+            return Ok(());
+        }
+        create(&new, bytes)
+    });
+    written.into_iter().collect::<io::Result<Vec<()>>>()?;
+    // The files of services taken from the build cache: the current output's, linked
+    // (copied where links are not possible).
+    let reused: Vec<&String> = output.reused.iter().collect();
+    let linked = crate::par::map(&reused, |rel| link(&out.join(rel), &tmp.join(rel)));
+    linked.into_iter().collect::<io::Result<Vec<()>>>()?;
+    Ok(())
+}
+
+fn link(from: &Path, to: &Path) -> io::Result<()> {
+    fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()))
+}
+
+/// Whether two paths are the same file (the same inode: a link of it).
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+            (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Brings `prev` (an earlier output, or what a killed update left) to the new output:
+/// each path whose file is the current output's and right (unchanged or reused) is
+/// made a link of it unless it already is; a changed file is written; what the output
+/// does not have is removed. Trusts nothing in `prev` but the inode identity with the
+/// current output, whose files are right by comparison or by the build cache.
+fn update(
+    prev: &Path,
+    out: &Path,
+    output: &Output,
+    files: &[(&String, &Vec<u8>)],
+    same: &[bool],
+) -> io::Result<()> {
+    let mut on_disk = Vec::new();
+    list(prev, prev, &mut on_disk);
+    for rel in on_disk {
+        if !output.files.contains_key(&rel) && !output.reused.contains(&rel) {
+            remove(&prev.join(&rel))?;
+        }
+    }
+    remove_empty_dirs(prev);
+    let dirs: std::collections::BTreeSet<PathBuf> = output
+        .files
+        .keys()
+        .chain(&output.reused)
+        .filter_map(|rel| prev.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir)?;
+    }
+    let todo: Vec<(&String, Option<&Vec<u8>>)> = files
+        .iter()
+        .zip(same)
+        .map(|((rel, bytes), same)| (*rel, (!same).then_some(*bytes)))
+        .chain(output.reused.iter().map(|rel| (rel, None)))
+        .collect();
+    let done = crate::par::map(&todo, |(rel, bytes)| {
+        let (path, current) = (prev.join(rel), out.join(rel));
+        match bytes {
+            None if same_file(&path, &current) => Ok(()),
+            None => {
+                remove(&path)?;
+                link(&current, &path)
+            }
+            Some(bytes) => {
+                remove(&path)?;
+                create(&path, bytes)
+            }
+        }
+    });
+    done.into_iter().collect::<io::Result<Vec<()>>>()?;
+    Ok(())
+}
+
+/// Removes a file or link if there is one (a directory in its place is an error).
+fn remove(path: &Path) -> io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        r => r,
+    }
+}
+
+/// Removes the directories under `dir` left empty (a removed service's).
+fn remove_empty_dirs(dir: &Path) -> bool {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return false;
+    };
+    let mut empty = true;
+    for e in entries.filter_map(Result::ok) {
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if !(is_dir && remove_empty_dirs(&e.path()) && fs::remove_dir(e.path()).is_ok()) {
+            empty = false;
+        }
+    }
+    empty
+}
+
 /// Puts `new` in place of `out` in one step where the OS has one (Linux:
 /// `renameat2(RENAME_EXCHANGE)`, after which `new` holds the old output). Elsewhere, or
 /// on a file system without it, two renames through `old`.
-fn swap(new: &Path, out: &Path, old: &Path) -> io::Result<()> {
+/// Returns where the old output is after the swap.
+fn swap(new: &Path, out: &Path, old: &Path) -> io::Result<PathBuf> {
     #[cfg(target_os = "linux")]
     match exchange(new, out) {
-        Ok(()) => return Ok(()),
+        Ok(()) => return Ok(new.to_path_buf()),
         Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
         Err(e) => return Err(e),
     }
@@ -354,7 +506,7 @@ fn swap(new: &Path, out: &Path, old: &Path) -> io::Result<()> {
         let _ = fs::rename(old, out);
         return Err(e);
     }
-    Ok(())
+    Ok(old.to_path_buf())
 }
 
 #[cfg(target_os = "linux")]

@@ -490,7 +490,10 @@ fn build(
         .as_ref()
         .map_or(0, |o| o.services.iter().filter(|u| u.cached).count());
     if let Some(output) = forge_spec::emit_checked(&mut c).unwrap() {
-        forge_spec::write::write_atomic(&output, &forge_spec::write::Target::new(out)).unwrap();
+        let mut target = forge_spec::write::Target::new(out);
+        // As `forge-spec build` does with a cache: the previous output is kept beside.
+        target.keep_previous = cache.is_some();
+        forge_spec::write::write_atomic(&output, &target).unwrap();
         if let Some(cache) = &cache {
             forge_spec::save_cache(&c, cache);
         }
@@ -695,4 +698,60 @@ fn services_come_and_go() {
     let clean = dir.path().join("clean");
     build(&spec, &clean, None);
     assert_eq!(files, tree(&clean));
+}
+
+/// The previous output kept beside the new one is brought up to date, whatever was
+/// done to it: a file changed in place of a link, a stray file, a directory where a
+/// file belongs, a symbolic link. The output is always the clean build's.
+#[test]
+fn the_kept_previous_output_is_never_trusted() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    let prev = dir.path().join(".out.forge-prev");
+    build(&spec, &out, Some(&cache));
+    edit(
+        &spec.join("services/ledger/service.yaml"),
+        "for 1m",
+        "for 2m",
+    );
+    build(&spec, &out, Some(&cache));
+    assert!(prev.is_dir(), "the previous output is kept");
+    // Tamper with it.
+    let rules = prev.join("prometheus/web.rules.yml");
+    std::fs::remove_file(&rules).unwrap();
+    std::fs::write(&rules, "groups: []\n").unwrap();
+    std::fs::write(prev.join("stray.yml"), "x").unwrap();
+    std::fs::remove_file(prev.join("docs/index.md")).unwrap();
+    std::fs::create_dir_all(prev.join("docs/index.md/inside")).unwrap();
+    #[cfg(unix)]
+    {
+        std::fs::remove_file(prev.join("docs/rules.md")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", prev.join("docs/rules.md")).unwrap();
+    }
+    std::fs::create_dir_all(prev.join("rust/gone/src")).unwrap();
+    edit(
+        &spec.join("services/ledger/service.yaml"),
+        "for 2m",
+        "for 3m",
+    );
+    let (found, _, reused) = build(&spec, &out, Some(&cache));
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(reused, 5);
+    let clean = dir.path().join("clean");
+    build(&spec, &clean, None);
+    assert_eq!(tree(&out), tree(&clean));
+    // And again from what that build left.
+    edit(
+        &spec.join("services/ledger/service.yaml"),
+        "for 3m",
+        "for 1m",
+    );
+    build(&spec, &out, Some(&cache));
+    std::fs::remove_dir_all(&clean).unwrap();
+    build(&spec, &clean, None);
+    assert_eq!(tree(&out), tree(&clean));
 }

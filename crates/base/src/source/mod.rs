@@ -128,17 +128,17 @@ impl SourceSet {
         self.get(span.file).map_or("", |f| f.slice(span))
     }
 
-    /// A digest of every file's name and text (64-bit FNV-1a, hex): identifies the spec
-    /// an output was built from. Not a security hash.
+    /// A digest of every file's name and text (the first 64 bits of BLAKE3, hex):
+    /// identifies the spec an output was built from.
     pub fn digest(&self) -> String {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut h = blake3::Hasher::new();
         for f in &self.files {
-            for b in f.name.bytes().chain([0]).chain(f.text.bytes()).chain([0]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
+            h.update(f.name.as_bytes());
+            h.update(&[0]);
+            h.update(&(f.text.len() as u64).to_le_bytes());
+            h.update(f.text.as_bytes());
         }
-        format!("{h:016x}")
+        h.finalize().to_hex()[..16].to_string()
     }
 
     /// `file:line:col` of the start of a span.
