@@ -63,6 +63,8 @@ pub struct Compilation {
     pub selected: Option<String>,
     /// The services this run compiled, for the build cache (empty without one).
     pub built: Vec<org::Built>,
+    /// The files of an organisation's services, made as they were compiled.
+    pub emitted: Vec<Result<emit::Output, emit::EmitError>>,
 }
 
 /// Options of a compilation.
@@ -84,7 +86,12 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
         return Ok(None);
     };
     let mut output = match &mut c.org {
-        Some(org) => stage("emit", || emit::org::emit(org, model))?,
+        Some(org) => {
+            let services = std::mem::take(&mut c.emitted)
+                .into_iter()
+                .collect::<Result<Vec<_>, _>>()?;
+            stage("emit", || emit::org::emit(org, model, services))?
+        }
         None => stage("emit", || emit::emit(model))?,
     };
     // What backends are handed as data from the layers that own it: the code table
@@ -346,5 +353,6 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
         org: None,
         selected: None,
         built: Vec::new(),
+        emitted: Vec::new(),
     }
 }

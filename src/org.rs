@@ -237,14 +237,19 @@ pub fn compile_sources(
             };
             let key = cache.key(&sources, &parts.root, ids, opts);
             match cache.lookup(svc, &key, &names) {
-                Some(hit) => (view_service(&shared, svc, ids, hit), None),
+                Some(hit) => {
+                    let (unit, found) = view_service(&shared, svc, ids, hit);
+                    ((unit, found, None), None)
+                }
                 None => (compile_service(&shared, svc, ids), Some(key)),
             }
         })
     });
     let mut units = Vec::new();
     let mut built = Vec::new();
-    for ((svc, _), ((unit, found), key)) in services.into_iter().zip(compiled) {
+    let mut emitted = Vec::new();
+    for ((svc, _), ((unit, found, output), key)) in services.into_iter().zip(compiled) {
+        emitted.extend(output);
         if let Some(key) = key
             && unit.model.is_some()
         {
@@ -277,6 +282,7 @@ pub fn compile_sources(
         org: Some(org),
         selected: None,
         built,
+        emitted,
     }
 }
 
@@ -354,16 +360,54 @@ impl Shared<'_> {
 }
 
 /// Parses, resolves and checks one service with what the organisation gives it.
-fn compile_service(shared: &Shared<'_>, svc: &str, ids: &[FileId]) -> (ir::org::Unit, Diagnostics) {
-    let (model, found) = compile_model(shared, svc, ids);
+///
+/// A service without errors is emitted at once, and its model then slimmed to what
+/// the organisation reads (`slim`): an organisation's output is larger than its
+/// models, and the two need not be in memory whole at the same time.
+fn compile_service(shared: &Shared<'_>, svc: &str, ids: &[FileId]) -> Compiled {
+    let (mut model, found) = compile_model(shared, svc, ids);
+    let summary = model.as_ref().map(ir::org::Summary::of).unwrap_or_default();
+    let mut output = None;
+    if let Some(m) = &mut model
+        && !found.has_errors()
+    {
+        output = Some(crate::emit::emit(m));
+        slim(m);
+    }
+    let files = match &output {
+        Some(Ok(o)) => o.files.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
     let unit = ir::org::Unit {
         name: svc.to_string(),
-        summary: model.as_ref().map(ir::org::Summary::of).unwrap_or_default(),
+        summary,
         model,
         cached: false,
-        files: Vec::new(),
+        files,
     };
-    (unit, found)
+    (unit, found, output)
+}
+
+/// A compiled service: the unit, its findings, its files (when it has no errors).
+type Compiled = (
+    ir::org::Unit,
+    Diagnostics,
+    Option<Result<crate::emit::Output, crate::emit::EmitError>>,
+);
+
+/// Drops what the organisation does not read of an emitted service's model: it keeps
+/// the service, its targets, receivers and routing.
+fn slim(m: &mut ir::Model) {
+    m.metrics = Vec::new();
+    m.slos = Vec::new();
+    m.alerts = Vec::new();
+    m.records = Vec::new();
+    m.groups = Vec::new();
+    m.dashboards = Vec::new();
+    m.logs = ir::Logs::default();
+    m.allows = Vec::new();
+    m.index = ir::Index::default();
+    m.catalog.metrics = Default::default();
 }
 
 fn compile_model(

@@ -8,42 +8,23 @@ use forge_spec_ir::Model;
 use forge_spec_ir::org::Org;
 use std::fmt::Write as _;
 
-/// Every file of the organisation; `model` is its merged model. Each service's model
-/// is dropped once its files are made: the output of a large organisation is larger
-/// than its models, and they need not be in memory together.
-pub fn emit(org: &mut Org, model: &Model) -> Result<Output, EmitError> {
-    let index = index_md(org);
+/// Every file of the organisation: its services' (`services`, made as they were
+/// compiled; a service from the build cache keeps the previous build's) and its own
+/// from `model`, its merged model.
+pub fn emit(org: &Org, model: &Model, services: Vec<Output>) -> Result<Output, EmitError> {
+    let mut out = Output::default();
+    for u in org.services.iter().filter(|u| u.cached) {
+        out.reused.extend(u.files.iter().cloned());
+    }
+    for part in services {
+        out.files.extend(part.files);
+    }
     let rule_files: Vec<String> = org
         .services
         .iter()
         .filter_map(|u| u.model.as_ref())
         .map(super::prometheus::rules_file)
         .collect();
-    let mut out = Output::default();
-    // A service from the build cache keeps its files of the previous build.
-    for u in org.services.iter().filter(|u| u.cached) {
-        out.reused.extend(u.files.iter().cloned());
-    }
-    let fresh: Vec<(usize, Model)> = org
-        .services
-        .iter_mut()
-        .enumerate()
-        .filter(|(_, u)| !u.cached)
-        .filter_map(|(i, u)| Some((i, u.model.take()?)))
-        .collect();
-    let parts = forge_spec_base::par::map_chunks(fresh, 1, |chunk| {
-        let mut made = Vec::new();
-        for (i, m) in chunk {
-            made.push((i, super::emit(&m)?.files));
-        }
-        Ok(made)
-    });
-    for part in parts {
-        for (i, files) in part? {
-            org.services[i].files = files.keys().cloned().collect();
-            out.files.extend(files);
-        }
-    }
     super::alertmanager::emit(model, &mut out);
     super::compose::emit(model, &mut out);
     super::grafana::provision_datasource(model, &mut out);
@@ -51,7 +32,7 @@ pub fn emit(org: &mut Org, model: &Model) -> Result<Output, EmitError> {
         "prometheus/prometheus.yml",
         super::prometheus::scrape::render(model, &rule_files),
     );
-    out.add("docs/index.md", index);
+    out.add("docs/index.md", index_md(org));
     match out.failed.is_empty() {
         true => Ok(out),
         false => Err(out.failed.swap_remove(0)),
