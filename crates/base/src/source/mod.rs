@@ -367,65 +367,73 @@ fn open_spec(path: &Path) -> std::io::Result<Option<std::fs::File>> {
 /// regular files are returned as `Refused` so the caller can report them as
 /// diagnostics. Reading stops at the budget whatever size the file system reports.
 pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
-    use std::io::Read as _;
     let mut set = SourceSet::default();
     let (files, mut refused) = discover(paths)?;
-    for path in files {
-        let name = display_name(&path);
-        let io = |source| LoadError::Io {
-            path: name.clone(),
-            source,
-        };
-        let Some(file) = open_spec(&path).map_err(io)? else {
-            refused.push(not_regular(&path));
-            continue;
-        };
-        let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|source| LoadError::Io {
-                path: name.clone(),
-                source,
-            })?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            refused.push(Refused {
-                name,
-                reason: format!(
-                    "the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"
-                ),
-                help: HELP_SIZE,
-            });
-            continue;
-        }
-        match String::from_utf8(bytes) {
-            Ok(text) => match long_line(&text) {
-                Some((line, len)) => refused.push(Refused {
-                    name,
-                    reason: format!(
-                        "line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"
-                    ),
-                    help: HELP_SIZE,
-                }),
-                None => {
-                    set.add(SourceFile::new(name, text));
-                }
-            },
-            Err(_) => refused.push(Refused {
-                name,
-                reason: "the file is not valid UTF-8".into(),
-                help: HELP_SIZE,
-            }),
+    let cwd = std::env::current_dir().ok();
+    // Files are read on as many threads as allowed, and kept in the walk's order.
+    let read = crate::par::map(&files, |path| read_one(path, cwd.as_deref()));
+    for r in read {
+        match r? {
+            Ok(file) => {
+                set.add(file);
+            }
+            Err(r) => refused.push(r),
         }
     }
     Ok((set, refused))
 }
 
+/// Reads one spec file, or says why it was refused.
+fn read_one(path: &Path, cwd: Option<&Path>) -> Result<Result<SourceFile, Refused>, LoadError> {
+    use std::io::Read as _;
+    let name = display_name_in(path, cwd);
+    let io = |source| LoadError::Io {
+        path: name.clone(),
+        source,
+    };
+    let Some(file) = open_spec(path).map_err(io)? else {
+        return Ok(Err(not_regular(path)));
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| LoadError::Io {
+            path: name.clone(),
+            source,
+        })?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Ok(Err(Refused {
+            name,
+            reason: format!("the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"),
+            help: HELP_SIZE,
+        }));
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => match long_line(&text) {
+            Some((line, len)) => Err(Refused {
+                name,
+                reason: format!("line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"),
+                help: HELP_SIZE,
+            }),
+            None => Ok(SourceFile::new(name, text)),
+        },
+        Err(_) => Err(Refused {
+            name,
+            reason: "the file is not valid UTF-8".into(),
+            help: HELP_SIZE,
+        }),
+    })
+}
+
 /// The path relative to the current directory when it is inside it, with `/` separators,
 /// so messages and generated headers do not depend on where the repository lives.
 pub fn display_name(path: &Path) -> String {
-    let rel = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+    display_name_in(path, std::env::current_dir().ok().as_deref())
+}
+
+fn display_name_in(path: &Path, cwd: Option<&Path>) -> String {
+    let rel = cwd
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     if rel.is_absolute() {
         return rel.display().to_string();
