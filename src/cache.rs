@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The entry format; entries of another format are foreign.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A build cache directory, used for one output directory.
 pub struct Cache {
@@ -79,6 +79,8 @@ struct Entry {
     files: Vec<Written>,
     diagnostics: Vec<CachedDiagnostic>,
     dashboards: Vec<(String, Loc)>,
+    slos: Vec<String>,
+    references: Vec<(String, String, Loc)>,
     alerts: Vec<(String, BTreeMap<String, String>)>,
     counts: [usize; 5],
 }
@@ -249,10 +251,17 @@ impl Cache {
             .iter()
             .map(|(uid, l)| Some(ir::S::new(uid.clone(), span(l)?)))
             .collect();
+        let references: Option<Vec<(String, ir::S)>> = entry
+            .references
+            .iter()
+            .map(|(kind, name, l)| Some((kind.clone(), ir::S::new(name.clone(), span(l)?))))
+            .collect();
         Some(Hit {
             diagnostics,
             summary: Summary {
                 dashboards: dashboards?,
+                slos: entry.slos,
+                references: references?,
                 alerts: entry.alerts,
                 counts: entry.counts,
             },
@@ -317,6 +326,13 @@ impl Cache {
                 .dashboards
                 .iter()
                 .map(|d| (d.value.clone(), loc(d.span)))
+                .collect(),
+            slos: unit.summary.slos.clone(),
+            references: unit
+                .summary
+                .references
+                .iter()
+                .map(|(kind, r)| (kind.clone(), r.value.clone(), loc(r.span)))
                 .collect(),
             alerts: unit.summary.alerts.clone(),
             counts: unit.summary.counts,

@@ -126,6 +126,22 @@ fn dashboards_pass_grafana_schemas() {
             }
         }
     }
+    // The organisation fixture: each service's dashboards in its own folder.
+    let mut org =
+        forge_spec::compile(&["tests/fixtures/org".into()], "org", &Default::default()).unwrap();
+    let out = forge_spec::emit_checked(&mut org)
+        .unwrap()
+        .expect("the fixture builds");
+    let before = all.len();
+    for (path, bytes) in &out.files {
+        if path.starts_with("grafana/dashboards/") && path.ends_with(".json") {
+            all.push((
+                format!("org:{path}"),
+                serde_json::from_slice(bytes).unwrap(),
+            ));
+        }
+    }
+    assert!(all.len() >= before + 4, "the organisation's dashboards");
     // A synthetic spec with more SLOs than get their own panels: the variable-driven
     // SLO dashboard.
     let files = forge_spec::synth::generate(60, 7);

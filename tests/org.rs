@@ -755,3 +755,60 @@ fn the_kept_previous_output_is_never_trusted() {
     build(&spec, &clean, None);
     assert_eq!(tree(&out), tree(&clean));
 }
+
+/// An alert may name another service's SLO or dashboard as `service/name`; what does
+/// not exist there is reported with a did-you-mean, like a name of its own.
+#[test]
+fn cross_service_slo_and_dashboard_references() {
+    let billing = (
+        "services/billing/s.yaml",
+        "service: {name: billing, team: pay}\ntargets: {billing: {address: \"b:80\"}}\nmetrics:\n  billing_orders_total: {type: counter, help: Orders., labels: {ok: {values: [\"yes\", \"no\"]}}}\nslos:\n  orders: {objective: 99%, sli: {errors: 'billing_orders_total{ok=\"no\"}', total: billing_orders_total}, alerting: {disabled: true}}\ndashboards:\n  billing-main: {title: Billing, panels: [{title: Orders, query: 'sum(rate(billing_orders_total))'}]}\n",
+    );
+    let web = |slo: &str, dash: &str| {
+        format!(
+            "service: {{name: web, team: shop}}\ntargets: {{web: {{address: \"w:80\"}}}}\nalerts:\n  WebDown: {{severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: r.md, slo: {slo}, dashboard: {dash}}}\n"
+        )
+    };
+    let case = |slo: &str, dash: &str| {
+        let text = web(slo, dash);
+        let c = org_of(&[("services/web/s.yaml", &text), billing]);
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| format!("{} {}", d.code.code, d.help.clone().unwrap_or_default()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        case("billing/orders", "billing/billing-main"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        case("billing/order", "billing/billing-main"),
+        ["N003 did you mean `billing/orders`?"]
+    );
+    assert_eq!(
+        case("biling/orders", "billing/billing-main"),
+        ["N003 did you mean `billing/orders`?"]
+    );
+    assert_eq!(
+        case("billing/orders", "billing/billing-man"),
+        ["N005 did you mean `billing/billing-main`?"]
+    );
+    // The label names the other service's SLO; the link opens its dashboard.
+    let text = web("billing/orders", "billing/billing-main");
+    let mut c = org_of(&[("services/web/s.yaml", &text), billing]);
+    let out = forge_spec::emit_checked(&mut c).unwrap().unwrap();
+    let rules = String::from_utf8(out.files["prometheus/web.rules.yml"].clone()).unwrap();
+    assert!(rules.contains("slo: billing/orders"), "{rules}");
+    assert!(rules.contains("dashboard_url: /d/billing-main"), "{rules}");
+    // A spec of one service has no `service/name`.
+    let c = compile_str(
+        &[(
+            "s.yaml",
+            "service: {name: web}\ntargets: {web: {address: \"w:80\"}}\nalerts:\n  WebDown: {severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: r.md, slo: billing/orders}\n",
+        )],
+        &Options::default(),
+    );
+    assert_eq!(found(&c, "N003").len(), 1, "{:?}", codes(&c));
+}

@@ -113,3 +113,54 @@ fn hostile_crate_compiles_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// An organisation's crates, one a service (`rust/<service>/`), compile warning-free
+/// under clippy side by side in one workspace.
+#[test]
+fn organisation_crates_compile_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut comp =
+        forge_spec::compile(&["tests/fixtures/org".into()], "org", &Default::default()).unwrap();
+    let out = forge_spec::emit_checked(&mut comp)
+        .unwrap()
+        .expect("the fixture builds");
+    let mut members = std::collections::BTreeSet::new();
+    for (path, bytes) in &out.files {
+        if let Some(rel) = path.strip_prefix("rust/") {
+            members.extend(rel.split('/').next().map(str::to_string));
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, bytes).unwrap();
+        }
+    }
+    assert_eq!(members.len(), 6, "{members:?}");
+    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+            list.join(", ")
+        ),
+    )
+    .unwrap();
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "clippy",
+            "--offline",
+            "--quiet",
+            "--workspace",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

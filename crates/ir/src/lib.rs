@@ -455,17 +455,22 @@ impl Model {
             .find_map(|m| self.index.panels.get(m).cloned())
     }
 
-    /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`).
+    /// `uid` or `uid#panel title` as a Grafana URL (`/d/<uid>?viewPanel=<id>`); in an
+    /// organisation, `service/uid` is another service's dashboard (its uid is unique in
+    /// the organisation; its panels' ids are not known here).
     pub fn dashboard_url(&self, reference: &str) -> Option<String> {
         let (uid, panel) = reference
             .split_once('#')
             .map_or((reference, None), |(u, p)| (u, Some(p)));
-        let d = self.dashboard(uid)?;
         let base = self
             .service
             .grafana_url
             .as_ref()
             .map_or("", |g| g.value.trim_end_matches('/'));
+        if let Some((_, uid)) = uid.split_once('/').filter(|_| self.in_org) {
+            return Some(format!("{base}/d/{uid}"));
+        }
+        let d = self.dashboard(uid)?;
         let mut url = format!("{base}/d/{}", d.uid.value);
         if let Some(p) = panel {
             url.push_str(&format!("?viewPanel={}", Self::panel_id(d, p)?));

@@ -61,6 +61,10 @@ pub struct Unit {
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Summary {
     pub dashboards: Vec<S>,
+    /// Its SLOs' names (other services may name them as `service/slo`).
+    pub slos: Vec<String>,
+    /// Its alerts' references to other services: (`slo` or `dashboard`, `service/name`).
+    pub references: Vec<(String, S)>,
     pub alerts: Vec<(String, routing::Labels)>,
     /// Targets, declared metrics, SLOs, alerts, dashboards.
     pub counts: [usize; 5],
@@ -68,8 +72,20 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(m: &Model) -> Summary {
+        let foreign = |kind: &str, r: &Option<S>| {
+            r.as_ref()
+                .filter(|r| r.value.contains('/'))
+                .map(|r| (kind.to_string(), r.clone()))
+        };
         Summary {
             dashboards: m.dashboards.iter().map(|d| d.uid.clone()).collect(),
+            slos: m.slos.iter().map(|s| s.name.value.clone()).collect(),
+            references: m
+                .alerts
+                .iter()
+                .flat_map(|a| [foreign("slo", &a.slo), foreign("dashboard", &a.dashboard)])
+                .flatten()
+                .collect(),
             alerts: routing::alert_labels(m)
                 .into_iter()
                 .map(|(name, _, labels)| (name, labels))
@@ -288,6 +304,7 @@ pub fn assemble(
         .unwrap_or_default();
     check_teams(&teams, &units, &shared, out);
     check_references(&units, out);
+    check_alert_references(&units, out);
     check_foreign_routes(&teams, &units, out);
     check_collisions(&units, out);
     let model = root.map(|mut m| {
@@ -362,6 +379,67 @@ fn check_teams(teams: &[Team], units: &[Unit], shared: &[String], out: &mut Diag
                 });
             }
             Some(_) => {}
+        }
+    }
+}
+
+/// N003/N005 for `service/slo` and `service/dashboard` references of alerts that name
+/// nothing of that service.
+fn check_alert_references(units: &[Unit], out: &mut Diagnostics) {
+    let by_name: HashMap<&str, &Summary> = units
+        .iter()
+        .filter(|u| u.model.is_some())
+        .map(|u| (u.name.as_str(), &u.summary))
+        .collect();
+    for u in units {
+        for (kind, r) in &u.summary.references {
+            let Some((svc, name)) = r.value.split_once('/') else {
+                continue;
+            };
+            let (code, names): (&'static forge_spec_base::diag::Code, Vec<&str>) = match (
+                kind.as_str(),
+                by_name.get(svc),
+            ) {
+                ("slo", Some(s)) => (&n::UNKNOWN_SLO, s.slos.iter().map(String::as_str).collect()),
+                (_, Some(s)) => (
+                    &n::UNKNOWN_DASHBOARD,
+                    s.dashboards.iter().map(|d| d.value.as_str()).collect(),
+                ),
+                (_, None) => {
+                    let code = if kind == "slo" {
+                        &n::UNKNOWN_SLO
+                    } else {
+                        &n::UNKNOWN_DASHBOARD
+                    };
+                    let d = Diagnostic::new(
+                        code,
+                        r.span,
+                        format!("no service `{svc}` in the organisation"),
+                    )
+                    .label("unknown service");
+                    out.push(match did_you_mean(svc, by_name.keys().copied()) {
+                        Some(s) => d.help(format!("did you mean `{s}/{name}`?")),
+                        None => d.help(format!(
+                            "`service/{kind}` names a {kind} of another service under `services/`"
+                        )),
+                    });
+                    continue;
+                }
+            };
+            let name = name.split_once('#').map_or(name, |(uid, _)| uid);
+            if names.contains(&name) {
+                continue;
+            }
+            let d = Diagnostic::new(
+                code,
+                r.span,
+                format!("service `{svc}` has no {kind} `{name}`"),
+            )
+            .label(format!("unknown {kind}"));
+            out.push(match did_you_mean(name, names.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{svc}/{s}`?")),
+                None => d.help(format!("{kind}s of `{svc}`: {}", names.join(", "))),
+            });
         }
     }
 }

@@ -999,8 +999,12 @@ impl Resolver<'_> {
                 for_ = self.duration(f);
             }
         }
+        // In an organisation, `service/name` names another service's SLO or dashboard:
+        // the organisation checks it.
+        let foreign = |r: &S| self.org && r.value.contains('/');
         if let Some(slo) = &a.slo
             && !slos.contains(slo.value.as_str())
+            && !foreign(slo)
         {
             let d = Diagnostic::new(
                 &n::UNKNOWN_SLO,
@@ -1015,7 +1019,7 @@ impl Resolver<'_> {
             );
             self.out.push(d);
         }
-        if let Some(dash) = &a.dashboard {
+        if let Some(dash) = a.dashboard.as_ref().filter(|d| !foreign(d)) {
             let (uid, panel) = dash
                 .value
                 .split_once('#')

@@ -404,7 +404,9 @@ fn read_one(path: &Path, cwd: Option<&Path>) -> Result<Result<SourceFile, Refuse
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Ok(Err(Refused {
             name,
-            reason: format!("the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"),
+            reason: format!(
+                "the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"
+            ),
             help: HELP_SIZE,
         }));
     }
@@ -412,7 +414,9 @@ fn read_one(path: &Path, cwd: Option<&Path>) -> Result<Result<SourceFile, Refuse
         Ok(text) => match long_line(&text) {
             Some((line, len)) => Err(Refused {
                 name,
-                reason: format!("line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"),
+                reason: format!(
+                    "line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"
+                ),
                 help: HELP_SIZE,
             }),
             None => Ok(SourceFile::new(name, text)),
