@@ -794,3 +794,77 @@ fn routes_inhibits_lists_what_each_rule_silences() {
     );
     assert!(!text.contains("AIForgeDown, OllamaDown"), "{text}");
 }
+
+/// An organisation through the binary: a build with the cache, a rebuild that takes
+/// every service from it, a corrupt entry noted and rebuilt, the previous output kept
+/// beside the new one; `--no-cache` gives the same files.
+#[test]
+fn organisation_build_with_its_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cache = dir.path().join("cache");
+    let (o, c) = (out.to_str().unwrap(), cache.to_str().unwrap());
+    let first = forge(&["build", "tests/fixtures/org", "--out", o, "--cache", c]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let again = forge(&["build", "tests/fixtures/org", "--out", o, "--cache", c]);
+    assert!(again.status.success());
+    let entry = cache.join("services/web.json");
+    std::fs::write(&entry, "{ not json").unwrap();
+    let noted = forge(&["build", "tests/fixtures/org", "--out", o, "--cache", c]);
+    let stderr = String::from_utf8_lossy(&noted.stderr);
+    assert!(noted.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .contains("note: build cache: an entry is unreadable (corrupt), ignored; rebuilt: web"),
+        "{stderr}"
+    );
+    assert!(std::fs::read_to_string(&entry).unwrap().starts_with('{'));
+    let mut files = Vec::new();
+    walk(&out, &out, &mut files);
+    let plain = dir.path().join("plain");
+    let p = plain.to_str().unwrap();
+    assert!(
+        forge(&["build", "tests/fixtures/org", "--out", p, "--no-cache"])
+            .status
+            .success()
+    );
+    let mut plain_files = Vec::new();
+    walk(&plain, &plain, &mut plain_files);
+    assert_eq!(files, plain_files);
+    // Nothing changed so far: the output was never replaced, nothing kept beside it.
+    assert!(!dir.path().join(".out.forge-prev").exists());
+    // Other options: every service rebuilt, the output replaced, the previous one kept.
+    let scaled = forge(&[
+        "build",
+        "tests/fixtures/org",
+        "--out",
+        o,
+        "--cache",
+        c,
+        "--time-scale",
+        "2",
+    ]);
+    assert!(scaled.status.success());
+    assert!(dir.path().join(".out.forge-prev").is_dir());
+    assert!(
+        forge(&[
+            "build",
+            "tests/fixtures/org",
+            "--out",
+            p,
+            "--no-cache",
+            "--time-scale",
+            "2"
+        ])
+        .status
+        .success()
+    );
+    assert!(
+        !dir.path().join(".plain.forge-prev").exists(),
+        "no cache, nothing kept"
+    );
+}

@@ -396,36 +396,36 @@ fn check_alert_references(units: &[Unit], out: &mut Diagnostics) {
             let Some((svc, name)) = r.value.split_once('/') else {
                 continue;
             };
-            let (code, names): (&'static forge_spec_base::diag::Code, Vec<&str>) = match (
-                kind.as_str(),
-                by_name.get(svc),
-            ) {
-                ("slo", Some(s)) => (&n::UNKNOWN_SLO, s.slos.iter().map(String::as_str).collect()),
-                (_, Some(s)) => (
-                    &n::UNKNOWN_DASHBOARD,
-                    s.dashboards.iter().map(|d| d.value.as_str()).collect(),
-                ),
-                (_, None) => {
-                    let code = if kind == "slo" {
-                        &n::UNKNOWN_SLO
-                    } else {
-                        &n::UNKNOWN_DASHBOARD
-                    };
-                    let d = Diagnostic::new(
-                        code,
-                        r.span,
-                        format!("no service `{svc}` in the organisation"),
-                    )
-                    .label("unknown service");
-                    out.push(match did_you_mean(svc, by_name.keys().copied()) {
+            let (code, names): (&'static forge_spec_base::diag::Code, Vec<&str>) =
+                match (kind.as_str(), by_name.get(svc)) {
+                    ("slo", Some(s)) => {
+                        (&n::UNKNOWN_SLO, s.slos.iter().map(String::as_str).collect())
+                    }
+                    (_, Some(s)) => (
+                        &n::UNKNOWN_DASHBOARD,
+                        s.dashboards.iter().map(|d| d.value.as_str()).collect(),
+                    ),
+                    (_, None) => {
+                        let code = if kind == "slo" {
+                            &n::UNKNOWN_SLO
+                        } else {
+                            &n::UNKNOWN_DASHBOARD
+                        };
+                        let d = Diagnostic::new(
+                            code,
+                            r.span,
+                            format!("no service `{svc}` in the organisation"),
+                        )
+                        .label("unknown service");
+                        out.push(match did_you_mean(svc, by_name.keys().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}/{name}`?")),
                         None => d.help(format!(
                             "`service/{kind}` names a {kind} of another service under `services/`"
                         )),
                     });
-                    continue;
-                }
-            };
+                        continue;
+                    }
+                };
             let name = name.split_once('#').map_or(name, |(uid, _)| uid);
             if names.contains(&name) {
                 continue;
