@@ -104,6 +104,7 @@ fn main() {
                 &ir::Scope {
                     time_scale: 1,
                     org_receivers: None,
+                    org_inhibit: Vec::new(),
                 },
                 &mut d,
             );

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The entry format; entries of another format are foreign.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A build cache directory, used for one output directory.
 pub struct Cache {
@@ -81,7 +81,7 @@ struct Entry {
     dashboards: Vec<(String, Loc)>,
     slos: Vec<String>,
     references: Vec<(String, String, Loc)>,
-    alerts: Vec<(String, BTreeMap<String, String>)>,
+    alerts: Vec<(String, BTreeMap<String, String>, Vec<String>)>,
     counts: [usize; 5],
 }
 

@@ -329,6 +329,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
             &ir::Scope {
                 time_scale: opts.time_scale,
                 org_receivers: None,
+                org_inhibit: Vec::new(),
             },
             &mut diagnostics,
         )

@@ -286,7 +286,24 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
         }
         RoutesCommand::Inhibits { .. } => {
             let mut s = String::new();
-            let all = routing::inhibitions(model);
+            let all = match &comp.org {
+                // An organisation's alerts are its services', named `service/alert`.
+                Some(org) => {
+                    let (alerts, about): (Vec<_>, Vec<std::collections::BTreeSet<String>>) = org
+                        .services
+                        .iter()
+                        .flat_map(|u| {
+                            u.summary.alerts.iter().map(|(name, l, about)| {
+                                let alert =
+                                    (format!("{}/{name}", u.name), Default::default(), l.clone());
+                                (alert, about.iter().cloned().collect())
+                            })
+                        })
+                        .unzip();
+                    routing::inhibitions_among(&r.inhibit, &alerts, &about)
+                }
+                None => routing::inhibitions(model),
+            };
             for (i, rule) in r.inhibit.iter().enumerate() {
                 let side = |ms: &[(forge_spec::ir::S, forge_spec::ir::S)]| {
                     ms.iter()
@@ -332,7 +349,7 @@ fn routes(cmd: RoutesCommand) -> ExitCode {
                 Some(org) => org
                     .services
                     .iter()
-                    .flat_map(|u| u.summary.alerts.iter().map(|(_, l)| l.clone()))
+                    .flat_map(|u| u.summary.alerts.iter().map(|(_, l, _)| l.clone()))
                     .collect(),
                 None => routing::alert_labels(model)
                     .into_iter()

@@ -133,6 +133,8 @@ struct Shared<'a> {
     defaults: &'a [syntax::Defaults],
     catalogs: &'a BTreeMap<String, FileId>,
     receivers: Vec<String>,
+    /// The root's inhibit rules, which act on every service's alerts.
+    inhibit: &'a [ir::Inhibit],
     lints: &'a [(ir::S, ir::S)],
     teams: &'a [ir::org::Team],
     opts: &'a Options,
@@ -203,6 +205,7 @@ pub fn compile_sources(
         &ir::Scope {
             time_scale: opts.time_scale,
             org_receivers: None,
+            org_inhibit: Vec::new(),
         },
         &mut diagnostics,
     );
@@ -221,6 +224,10 @@ pub fn compile_sources(
             .as_ref()
             .map(|m| m.receivers.iter().map(|r| r.name.value.clone()).collect())
             .unwrap_or_default(),
+        inhibit: root_model
+            .as_ref()
+            .and_then(|m| m.routing.as_ref())
+            .map_or(&[], |r| r.inhibit.as_slice()),
         lints: &lints,
         teams: &teams,
         opts,
@@ -355,6 +362,7 @@ impl Shared<'_> {
         ir::Scope {
             time_scale: self.opts.time_scale,
             org_receivers: Some(self.receivers.clone()),
+            org_inhibit: self.inhibit.to_vec(),
         }
     }
 }

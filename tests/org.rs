@@ -812,3 +812,40 @@ fn cross_service_slo_and_dashboard_references() {
     );
     assert_eq!(found(&c, "N003").len(), 1, "{:?}", codes(&c));
 }
+
+/// The organisation's inhibit rules act on every service's alerts: R010 warns, in the
+/// service, when one lets an alert silence another about something else; the
+/// service's `allow:` silences the warning; `instance` in `equal:` keeps targets apart.
+#[test]
+fn organisation_inhibit_rules_are_judged_per_service() {
+    let root = |equal: &str| {
+        format!(
+            "teams: {{shop: {{receiver: email}}}}\nreceivers: {{email: {{email: {{to: a@example.com, from: b@example.com, smarthost: \"smtp.example.com:587\"}}}}}}\nrouting:\n  receiver: email\n  inhibit: [{{source: {{severity: critical}}, target: {{severity: warning}}, equal: [{equal}]}}]\n"
+        )
+    };
+    let svc = |allow: &str| {
+        format!(
+            "service: {{name: web, team: shop}}\ntargets:\n  web: {{address: \"w:80\", uses: [own, process]}}\n  db: {{address: \"d:80\", uses: [process]}}\nalerts:\n  WebDown: {{severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: r.md}}\n  DbMemory:\n    severity: warning\n    condition: 'process_resident_memory_bytes{{job=\"db\"}} > 1GB for 5m'\n    summary: The database uses more than 1GB.\n    runbook: r.md\n{allow}"
+        )
+    };
+    let r010 = |root: &str, svc: &str| {
+        let c = compile_str(
+            &[("org.yaml", root), ("services/web/s.yaml", svc)],
+            &Options::default(),
+        );
+        found(&c, "R010")
+    };
+    let f = r010(&root("service"), &svc(""));
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].0.starts_with("services/web/s.yaml:") && f[0].0.ends_with("DbMemory"),
+        "{f:?}"
+    );
+    assert!(
+        f[0].1[0].starts_with("org.yaml:"),
+        "the rule is the organisation's: {f:?}"
+    );
+    let allowed = "    allow: [{rule: R010, reason: the database is web's own}]\n";
+    assert!(r010(&root("service"), &svc(allowed)).is_empty());
+    assert!(r010(&root("service, instance"), &svc("")).is_empty());
+}

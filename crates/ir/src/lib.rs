@@ -53,6 +53,9 @@ pub struct Model {
     /// A service of an organisation (`services/<name>/`): its files go under per-service
     /// paths, and the organisation writes the Alertmanager, scrape and compose files.
     pub in_org: bool,
+    /// The organisation's own inhibit rules (its root `routing:`), which act on this
+    /// service's alerts too.
+    pub org_inhibit: Vec<Inhibit>,
 }
 
 /// How a spec is resolved: alone, or as one service of an organisation.
@@ -64,6 +67,8 @@ pub struct Scope {
     /// may send to (as to `service/receiver` of another service, which the
     /// organisation checks). `None` for a spec alone.
     pub org_receivers: Option<Vec<String>>,
+    /// In an organisation: its root inhibit rules.
+    pub org_inhibit: Vec<Inhibit>,
 }
 
 /// Positions of named items, and the first panel showing each metric.

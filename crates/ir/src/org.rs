@@ -65,7 +65,8 @@ pub struct Summary {
     pub slos: Vec<String>,
     /// Its alerts' references to other services: (`slo` or `dashboard`, `service/name`).
     pub references: Vec<(String, S)>,
-    pub alerts: Vec<(String, routing::Labels)>,
+    /// Its alerts: name, labels, and what each is about (`SLO x`, `target t`).
+    pub alerts: Vec<(String, routing::Labels, Vec<String>)>,
     /// Targets, declared metrics, SLOs, alerts, dashboards.
     pub counts: [usize; 5],
 }
@@ -86,10 +87,7 @@ impl Summary {
                 .flat_map(|a| [foreign("slo", &a.slo), foreign("dashboard", &a.dashboard)])
                 .flatten()
                 .collect(),
-            alerts: routing::alert_labels(m)
-                .into_iter()
-                .map(|(name, _, labels)| (name, labels))
-                .collect(),
+            alerts: routing::alert_subjects(m),
             counts: [
                 m.targets.len(),
                 m.declared_metrics().count(),

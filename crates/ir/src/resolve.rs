@@ -243,6 +243,7 @@ pub fn resolve(
         allows,
         time_scale: time_scale.max(1),
         in_org: scope.org_receivers.is_some(),
+        org_inhibit: scope.org_inhibit.clone(),
     })
 }
 

@@ -277,6 +277,23 @@ pub fn sender_alerts(
     }
 }
 
+/// Every alert the spec produces with its labels (as [`alert_labels`]) and what it is
+/// about (`SLO x`, `target t`), as inhibit rules are judged.
+pub fn alert_subjects(m: &Model) -> Vec<(String, Labels, Vec<String>)> {
+    let mut v = Vec::new();
+    let mut about = Vec::new();
+    for sender in senders(m) {
+        let before = v.len();
+        sender_alerts(m, sender, &mut v);
+        let s: Vec<String> = subjects(m, sender).into_iter().collect();
+        about.extend(std::iter::repeat_n(s, v.len() - before));
+    }
+    v.into_iter()
+        .zip(about)
+        .map(|((name, _, labels), about)| (name, labels, about))
+        .collect()
+}
+
 /// Every alert the spec produces (explicit and SLO burn-rate ones) with the labels it
 /// carries when it reaches Alertmanager (rule labels; series labels are not known).
 pub fn alert_labels(m: &Model) -> Vec<(String, forge_spec_base::source::Span, Labels)> {
@@ -570,10 +587,18 @@ pub struct Inhibited {
 /// labels alerts carry when they reach Alertmanager (labels from series are not known:
 /// an `equal:` label neither alert sets is taken as equal, as Alertmanager does with two
 /// empty values).
+/// The rules are the spec's own, then (a service of an organisation) the organisation's.
 pub fn inhibitions(m: &Model) -> Vec<Inhibited> {
-    let Some(routing) = &m.routing else {
+    let rules: Vec<crate::Inhibit> = m
+        .routing
+        .iter()
+        .flat_map(|r| r.inhibit.iter())
+        .chain(&m.org_inhibit)
+        .cloned()
+        .collect();
+    if rules.is_empty() {
         return Vec::new();
-    };
+    }
     let mut alerts = Vec::new();
     let mut about = Vec::new();
     for sender in senders(m) {
@@ -582,6 +607,16 @@ pub fn inhibitions(m: &Model) -> Vec<Inhibited> {
         let s = subjects(m, sender);
         about.extend(std::iter::repeat_n(s, alerts.len() - before));
     }
+    inhibitions_among(&rules, &alerts, &about)
+}
+
+/// [`inhibitions`] of these rules over these alerts, each with what it is about
+/// (`SLO x`, `target t`; empty when not known).
+pub fn inhibitions_among(
+    rules: &[crate::Inhibit],
+    alerts: &[(String, forge_spec_base::source::Span, Labels)],
+    about: &[std::collections::BTreeSet<String>],
+) -> Vec<Inhibited> {
     let matches = |l: &Labels, ms: &[(crate::S, crate::S)]| {
         ms.iter().all(|(k, v)| {
             l.get(&k.value)
@@ -589,7 +624,7 @@ pub fn inhibitions(m: &Model) -> Vec<Inhibited> {
         })
     };
     let mut out = Vec::new();
-    for (ri, rule) in routing.inhibit.iter().enumerate() {
+    for (ri, rule) in rules.iter().enumerate() {
         // The `equal:` values of an alert: its own label, else for `job`/`instance` (from
         // the series) the targets it watches, else empty (as Alertmanager compares).
         let key = |i: usize, l: &Labels| -> Vec<String> {

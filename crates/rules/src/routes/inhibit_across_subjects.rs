@@ -48,7 +48,12 @@ use forge_spec_base::diag::Diagnostic;
 /// Detection: the reach of every inhibit rule (`ir::routing::inhibitions`).
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let Some(routing) = &m.routing else { return };
+    let rules: Vec<&forge_spec_ir::Inhibit> = m
+        .routing
+        .iter()
+        .flat_map(|r| r.inhibit.iter())
+        .chain(&m.org_inhibit)
+        .collect();
     let mut seen = std::collections::HashSet::new();
     for x in forge_spec_ir::routing::inhibitions(m) {
         let Some((source, theirs, ours)) = &x.across else {
@@ -57,7 +62,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !seen.insert(x.target.clone()) {
             continue;
         }
-        let Some(rule) = routing.inhibit.get(x.rule) else {
+        let Some(rule) = rules.get(x.rule) else {
             continue;
         };
         out.push(
