@@ -209,6 +209,18 @@ pub struct Slo {
     /// Extra labels and annotations of the burn-rate alerts.
     pub alert_labels: Vec<(S, S)>,
     pub alert_annotations: Vec<(S, S)>,
+    /// Low-traffic guard: the events a burn-rate alert's long window must hold (0: none).
+    pub min_events: u64,
+    /// Where `min_events` was written (`None`: the default).
+    pub min_events_span: Option<Span>,
+    pub expected_events_per_day: Option<Spanned<f64>>,
+}
+
+impl Slo {
+    /// Whether the indicator counts events (requests, jobs), not scrapes of a target.
+    pub fn counts_events(&self) -> bool {
+        !matches!(self.sli, Sli::Uptime { .. })
+    }
 }
 
 #[derive(Debug)]

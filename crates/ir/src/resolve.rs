@@ -862,7 +862,15 @@ impl Resolver<'_> {
             ),
             None => (Vec::new(), Vec::new()),
         };
+        let min_events = match &sl.min_events {
+            Some(n) => n.value,
+            None if matches!(sli, Sli::Uptime { .. }) => 0,
+            None => super::slo::default_min_events(objective, period),
+        };
         Some(Slo {
+            min_events,
+            min_events_span: sl.min_events.as_ref().map(|n| n.span),
+            expected_events_per_day: sl.expected_events_per_day,
             labels,
             alert_labels,
             alert_annotations,

@@ -56,6 +56,23 @@ pub fn recorded_windows(period: Duration) -> Vec<Duration> {
     v
 }
 
+/// The default low-traffic guard of an event indicator: at least 10 events in a burn-rate
+/// alert's long window, and enough that one error alone stays under the fastest page
+/// threshold (99.9% over 30 days: 70).
+pub fn default_min_events(objective: f64, period: Duration) -> u64 {
+    let fastest = burn_windows(period)
+        .iter()
+        .filter(|w| w.urgency == Urgency::Page)
+        .map(|w| threshold(w, objective))
+        .fold(0.0, f64::max);
+    let one_error = if fastest > 0.0 {
+        (1.0 / fastest).ceil() as u64
+    } else {
+        0
+    };
+    one_error.max(10)
+}
+
 /// The error-ratio threshold of a window pair: factor × (1 − objective).
 pub fn threshold(w: &BurnWindow, objective: f64) -> f64 {
     round12(w.factor * round12(1.0 - objective))
@@ -79,11 +96,20 @@ pub fn recorded_names() -> std::collections::BTreeSet<String> {
     }) {
         v.insert(format!("slo:sli_error:ratio_rate{}", w.to_prometheus()));
     }
-    for n in META_RULES {
+    for n in META_RULES.iter().chain(COUNT_RULES) {
         v.insert((*n).to_string());
+    }
+    for w in burn_windows(Duration {
+        ms: 30 * 86_400_000,
+    }) {
+        v.insert(format!("slo:sli_total:increase{}", w.long.to_prometheus()));
     }
     v
 }
+
+/// The recording rules of an SLO's events per 5 minutes (errors, all), from which its
+/// period's ratio is summed.
+pub const COUNT_RULES: &[&str] = &["slo:sli_error:rate5m", "slo:sli_total:rate5m"];
 
 /// Names of an SLO's page and ticket alerts, which the model defines and the backends
 /// and the route checks read.
@@ -119,6 +145,16 @@ mod tests {
         assert_eq!(f[1], 5.6);
         assert_eq!(f[2], 2.8);
         assert!((f[3] - 0.933_333_333_333).abs() < 1e-9, "{}", f[3]);
+    }
+
+    /// The default guard: 70 events for 99.9% (one error stays under 1.44%), else 10.
+    #[test]
+    fn default_guard() {
+        let p = Duration { ms: 30 * 24 * H };
+        assert_eq!(default_min_events(0.999, p), 70);
+        assert_eq!(default_min_events(0.99, p), 10);
+        assert_eq!(default_min_events(0.95, p), 10);
+        assert_eq!(default_min_events(0.9999, p), 695);
     }
 
     /// A 99.9% SLO pages at 0.0144 and 0.006 and tickets at 0.003 and 0.001.

@@ -196,6 +196,13 @@ pub struct Slo {
     /// Labels copied onto every rule of this SLO (recording rules and alerts).
     #[serde(default)]
     pub labels: Map<S>,
+    /// Low-traffic guard: a burn-rate alert fires only when its long window holds at
+    /// least this many events (default for event indicators: 10, or more so that one
+    /// error alone stays under the fastest page threshold; `0` turns it off).
+    pub min_events: Option<Spanned<u64>>,
+    /// The events a day the indicator usually sees; with it, a window that would rarely
+    /// hold `min_events` is reported (S009).
+    pub expected_events_per_day: Option<Spanned<f64>>,
     #[serde(default)]
     pub allow: Vec<Allow>,
 }

@@ -18,6 +18,15 @@ pub struct TestGroup {
     interval: String,
     input_series: Vec<Series>,
     alert_rule_test: Vec<AlertTest>,
+    promql_expr_test: Vec<ExprTest>,
+}
+
+/// An expression's expected samples at a time (`promql_expr_test`).
+pub struct ExprTest {
+    expr: String,
+    eval_time: String,
+    /// Each sample's series (`name{label="value"}`) and value.
+    exp_samples: Vec<(String, f64)>,
 }
 
 pub struct Series {
@@ -70,6 +79,26 @@ pub fn render_groups(tests: &[TestGroup], o: &mut String) {
         for s in &t.input_series {
             entry(o, 2, true, "series", &s.series);
             entry(o, 4, false, "values", &s.values);
+        }
+        for e in &t.promql_expr_test {
+            if std::ptr::eq(e, &t.promql_expr_test[0]) {
+                key(o, 2, false, "promql_expr_test");
+                o.push('\n');
+            }
+            entry(o, 2, true, "expr", &e.expr);
+            entry(o, 4, false, "eval_time", &e.eval_time);
+            key(o, 4, false, "exp_samples");
+            o.push('\n');
+            for (labels, value) in &e.exp_samples {
+                entry(o, 4, true, "labels", labels);
+                key(o, 6, false, "value");
+                o.push(' ');
+                o.push_str(&fmt_num(*value));
+                o.push('\n');
+            }
+        }
+        if t.alert_rule_test.is_empty() {
+            continue;
         }
         key(o, 2, false, "alert_rule_test");
         o.push('\n');
@@ -166,6 +195,7 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
             alertname: name.clone(),
             exp_alerts,
         }],
+        promql_expr_test: Vec::new(),
     };
     let mut groups = vec![
         group(
@@ -417,6 +447,7 @@ pub fn slo_tests(
                 alertname: page.clone(),
                 exp_alerts: vec![static_exp(page_rule)],
             }],
+            promql_expr_test: Vec::new(),
         });
     }
     // Slightly above budget: the slow-burn ticket fires after 6h, the page does not.
@@ -450,13 +481,106 @@ pub fn slo_tests(
                 },
                 AlertTest {
                     eval_time: eval,
-                    alertname: page,
+                    alertname: page.clone(),
                     exp_alerts: Vec::new(),
                 },
             ],
+            promql_expr_test: Vec::new(),
         });
     }
+    out.extend(guard_test(m, s, &page));
+    out.extend(idle_test(m, s, budget));
     Some(out)
+}
+
+/// Counter values `1000+Px{steps}` (P a minute) as one event at minute 10 when P > 0,
+/// else flat: a single event of the indicator.
+fn one_event(values: &str) -> Option<String> {
+    let (_, rest) = values.split_once('+')?;
+    let (per_min, _) = rest.split_once('x')?;
+    let per_min: f64 = per_min.parse().ok()?;
+    Some(if per_min > 0.0 {
+        "0x9 1x50".to_string()
+    } else {
+        "0x60".to_string()
+    })
+}
+
+/// The low-traffic guard: one event, an error (a job started and failed), does not page,
+/// although both page windows see a 100% error ratio.
+fn guard_test(m: &Model, s: &Slo, page: &str) -> Option<TestGroup> {
+    if s.min_events < 2 || !s.counts_events() || s.alerting_disabled {
+        return None;
+    }
+    let series = sli_series(m, s, 1.0, 60, false)?
+        .into_iter()
+        .map(|(name, values)| {
+            Some(Series {
+                series: name,
+                values: one_event(&values)?,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(TestGroup {
+        name: format!(
+            "SLO {}: one event, an error, does not page (fewer than {} events)",
+            s.name.value, s.min_events
+        ),
+        interval: minutes(m, 1),
+        input_series: series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: minutes(m, 15),
+            alertname: page.to_string(),
+            exp_alerts: Vec::new(),
+        }],
+        promql_expr_test: Vec::new(),
+    })
+}
+
+/// Budgets that survive idle time: an hour at half the budget's error ratio, then an
+/// idle hour (no event at all); the period's budget is still a number — half left,
+/// as errors over events counted by hand say — where an average of 5-minute ratios
+/// would be NaN.
+fn idle_test(m: &Model, s: &Slo, budget: f64) -> Option<TestGroup> {
+    if !s.counts_events() {
+        return None;
+    }
+    let r = budget / 2.0;
+    let series = sli_series(m, s, r, 60, false)?
+        .into_iter()
+        .map(|(name, values)| {
+            // `1000+Px60`, then flat for an hour.
+            let (start, rest) = values.split_once('+')?;
+            let (per_min, _) = rest.split_once('x')?;
+            let last = start.parse::<f64>().ok()? + 60.0 * per_min.parse::<f64>().ok()?;
+            Some(Series {
+                series: name,
+                values: format!("{values} {}x60", fmt_num(last)),
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let mut labels = super::rules::slo_labels(s);
+    labels.insert("service".into(), m.service.name.value.clone());
+    labels.insert("slo".into(), s.name.value.clone());
+    let record = "slo:period_error_budget_remaining:ratio";
+    Some(TestGroup {
+        name: format!(
+            "SLO {}: after an idle hour the period's budget is a number (half left)",
+            s.name.value
+        ),
+        interval: minutes(m, 1),
+        input_series: series,
+        alert_rule_test: Vec::new(),
+        // Rounded to a millionth: the sums of 5-minute rates carry float noise.
+        promql_expr_test: vec![ExprTest {
+            expr: format!(
+                "round({record}{{slo={}}}, 0.000001)",
+                forge_spec_expr::ast::quote(&s.name.value)
+            ),
+            eval_time: minutes(m, 120),
+            exp_samples: vec![(series_text("", &labels), round12(1.0 - r / budget))],
+        }],
+    })
 }
 
 /// Renders the subset of Prometheus' annotation templates whose result the generator

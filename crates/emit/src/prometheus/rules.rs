@@ -2,6 +2,7 @@
 //! recording rules over every window, metadata rules and burn-rate alerts.
 
 use crate::yaml::{entry, key, map_entry};
+use forge_spec_expr::Duration;
 use forge_spec_expr::units::fmt_num;
 use forge_spec_ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
 use forge_spec_ir::{Alert, Model, Sli, Slo};
@@ -174,8 +175,12 @@ fn slo_selector(m: &Model, s: &Slo) -> String {
     )
 }
 
-/// The error ratio of an SLO's indicator over a window, in PromQL.
-pub fn error_ratio(m: &Model, s: &Slo, window: &str) -> String {
+/// The error events and all events of an SLO's indicator over a window, as per-second
+/// rates in PromQL (an uptime indicator counts targets: its "events" are the targets,
+/// its errors the share of the window each was down). A missing error series (no error
+/// counted yet) is zero for every group with events, so errors are never absent where
+/// events are.
+pub fn sli_rates(m: &Model, s: &Slo, window: &str) -> (String, String) {
     match &s.sli {
         Sli::Ratio {
             errors,
@@ -185,32 +190,62 @@ pub fn error_ratio(m: &Model, s: &Slo, window: &str) -> String {
             let e = rate_sum(&errors.text.value, window);
             let t = rate_sum(&total.text.value, window);
             if *good {
-                format!("1 - ({e} / {t})")
+                (format!("({t} - ({e} or 0 * {t}))"), t)
             } else {
-                format!("{e} / {t}")
+                (format!("({e} or 0 * {t})"), t)
             }
         }
         Sli::Latency { metric, below, .. } => {
             let (name, matchers) = split_selector(&metric.text.value);
             let le = le_matcher(*below);
             let sep = if matchers.is_empty() { "" } else { ", " };
-            format!(
-                "1 - (sum(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}])) / sum(rate({name}_count{}[{window}])))",
+            let t = format!(
+                "sum(rate({name}_count{}[{window}]))",
                 if matchers.is_empty() {
                     String::new()
                 } else {
                     format!("{{{matchers}}}")
                 }
-            )
+            );
+            let fast = format!("sum(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}]))");
+            (format!("({t} - ({fast} or 0 * {t}))"), t)
         }
         Sli::Uptime { target } => {
-            format!(
-                "1 - avg(avg_over_time({}{{job={}}}[{window}]))",
+            let up = format!(
+                "{}{{job={}}}",
                 forge_spec_expr::up_metric(&m.catalog, &target.value),
                 forge_spec_expr::ast::quote(&target.value)
+            );
+            (
+                format!("sum(1 - avg_over_time({up}[{window}]))"),
+                format!("count({up})"),
             )
         }
     }
+}
+
+/// The number of events of an event indicator over a window (`None` for uptime).
+pub fn sli_events(s: &Slo, window: &str) -> Option<String> {
+    let total = match &s.sli {
+        Sli::Ratio { total, .. } => total.text.value.trim().to_string(),
+        Sli::Latency { metric, .. } => {
+            let (name, matchers) = split_selector(&metric.text.value);
+            if matchers.is_empty() {
+                format!("{name}_count")
+            } else {
+                format!("{name}_count{{{matchers}}}")
+            }
+        }
+        Sli::Uptime { .. } => return None,
+    };
+    Some(format!("sum(increase({total}[{window}]))"))
+}
+
+/// The error ratio of an SLO's indicator over a window, in PromQL: no sample (never
+/// NaN) when the window had no event.
+pub fn error_ratio(m: &Model, s: &Slo, window: &str) -> String {
+    let (e, t) = sli_rates(m, s, window);
+    format!("{e} / ({t} > 0)")
 }
 
 /// `le` as clients write it: `1` may appear as `1` or `1.0`.
@@ -258,7 +293,7 @@ fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, s: &Slo) {
 }
 
 /// The SLO's own labels (`labels:`), which every rule of it carries.
-fn slo_labels(s: &Slo) -> BTreeMap<String, String> {
+pub(crate) fn slo_labels(s: &Slo) -> BTreeMap<String, String> {
     s.labels
         .iter()
         .map(|(k, v)| (k.value.clone(), v.value.clone()))
@@ -277,12 +312,21 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     };
     let period = s.period.to_prometheus();
     head(o, "sli");
+    // The events of every 5 minutes, errors and all: the period's ratio is their sums'
+    // (an idle window adds nothing to either, where an average of 5m ratios would turn
+    // NaN for the whole period after one idle window).
+    let five = m.scaled(Duration { ms: 300_000 }).to_prometheus();
+    let (errors, total) = sli_rates(m, s, &five);
+    render_record(o, "slo:sli_error:rate5m", &errors, svc, s);
+    render_record(o, "slo:sli_total:rate5m", &total, svc, s);
     for w in recorded_windows(s.period) {
         // Rules are named after the window as written; the range is scaled.
         let wt = w.to_prometheus();
         let range = m.scaled(w).to_prometheus();
         let expr = if w == s.period {
-            format!("avg_over_time(slo:sli_error:ratio_rate5m{sel}[{range}])")
+            format!(
+                "sum_over_time(slo:sli_error:rate5m{sel}[{range}]) / (sum_over_time(slo:sli_total:rate5m{sel}[{range}]) > 0)"
+            )
         } else {
             error_ratio(m, s, &range)
         };
@@ -322,6 +366,24 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     if s.alerting_disabled {
         return Vec::new();
     }
+    // The low-traffic guard: the events of each alert's long window.
+    let guarded = s.min_events > 0 && s.counts_events();
+    if guarded {
+        head(o, "events");
+        let mut longs: Vec<Duration> = burn_windows(s.period).iter().map(|w| w.long).collect();
+        longs.dedup();
+        for w in longs {
+            if let Some(expr) = sli_events(s, &m.scaled(w).to_prometheus()) {
+                render_record(
+                    o,
+                    &format!("slo:sli_total:increase{}", w.to_prometheus()),
+                    &expr,
+                    svc,
+                    s,
+                );
+            }
+        }
+    }
     let (page_name, ticket_name) = slo_alert_names(s);
     let mut alerts = Vec::new();
     for (urgency, alert, severity) in [
@@ -336,8 +398,17 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             .iter()
             .map(|w| {
                 let t = fmt_num(threshold(w, s.objective));
+                let guard = if guarded {
+                    format!(
+                        " and slo:sli_total:increase{}{sel} >= {}",
+                        w.long.to_prometheus(),
+                        s.min_events
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "(slo:sli_error:ratio_rate{}{sel} > {t} and slo:sli_error:ratio_rate{}{sel} > {t})",
+                    "(slo:sli_error:ratio_rate{}{sel} > {t} and slo:sli_error:ratio_rate{}{sel} > {t}{guard})",
                     w.short.to_prometheus(),
                     w.long.to_prometheus()
                 )

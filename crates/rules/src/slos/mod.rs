@@ -3,6 +3,7 @@
 mod alert_without_slo;
 mod errors_equal_total;
 mod latency_threshold_not_bucket;
+mod low_traffic;
 mod objective_out_of_range;
 mod slo_without_alerting;
 mod threshold_differs_from_slo;
@@ -12,6 +13,7 @@ pub use alert_without_slo::ALERT_WITHOUT_SLO;
 pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
 pub use forge_spec_base::diag::codes::slos::SLI_KIND_COUNT;
 pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
+pub use low_traffic::LOW_TRAFFIC_SLO;
 pub use objective_out_of_range::OBJECTIVE_OUT_OF_RANGE;
 pub use slo_without_alerting::SLO_WITHOUT_ALERTING;
 pub use threshold_differs_from_slo::THRESHOLD_DIFFERS_FROM_SLO;
@@ -25,6 +27,7 @@ pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
         &LATENCY_THRESHOLD_NOT_BUCKET,
         latency_threshold_not_bucket::check,
     ),
+    (&LOW_TRAFFIC_SLO, low_traffic::check),
     (&OBJECTIVE_OUT_OF_RANGE, objective_out_of_range::check),
     (&SLO_WITHOUT_ALERTING, slo_without_alerting::check),
     (
