@@ -209,6 +209,8 @@ pub struct Slo {
     /// Extra labels and annotations of the burn-rate alerts.
     pub alert_labels: Vec<(S, S)>,
     pub alert_annotations: Vec<(S, S)>,
+    /// Labels kept through every rule: one budget and one set of alerts per value.
+    pub group_by: Vec<S>,
     /// Low-traffic guard: the events a burn-rate alert's long window must hold (0: none).
     pub min_events: u64,
     /// Where `min_events` was written (`None`: the default).

@@ -867,7 +867,11 @@ impl Resolver<'_> {
             None if matches!(sli, Sli::Uptime { .. }) => 0,
             None => super::slo::default_min_events(objective, period),
         };
+        for g in &sl.group_by {
+            self.label_name(g, "SLO `group_by` label");
+        }
         Some(Slo {
+            group_by: sl.group_by,
             min_events,
             min_events_span: sl.min_events.as_ref().map(|n| n.span),
             expected_events_per_day: sl.expected_events_per_day,

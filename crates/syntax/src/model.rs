@@ -196,6 +196,10 @@ pub struct Slo {
     /// Labels copied onto every rule of this SLO (recording rules and alerts).
     #[serde(default)]
     pub labels: Map<S>,
+    /// Labels of the indicator's series to keep through every rule (Pyrra's
+    /// `grouping`): each value has its own budget and burn-rate alerts, which carry it.
+    #[serde(default)]
+    pub group_by: Vec<S>,
     /// Low-traffic guard: a burn-rate alert fires only when its long window holds at
     /// least this many events (default for event indicators: 10, or more so that one
     /// error alone stays under the fastest page threshold; `0` turns it off).

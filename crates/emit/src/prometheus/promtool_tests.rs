@@ -490,7 +490,91 @@ pub fn slo_tests(
     }
     out.extend(guard_test(m, s, &page));
     out.extend(idle_test(m, s, budget));
+    out.extend(grouped_test(m, s, page_rule, page_ratio, &page));
     Some(out)
+}
+
+/// A series' text with more labels (`name{a="b"}` → `name{g="v", a="b"}`).
+fn with_labels(series: &str, extra: &BTreeMap<String, String>) -> String {
+    let added: Vec<String> = extra
+        .iter()
+        .map(|(k, v)| format!("{k}={}", forge_spec_expr::ast::quote(v)))
+        .collect();
+    let added = added.join(", ");
+    match series.split_once('{') {
+        Some((name, rest)) if rest.starts_with('}') => format!("{name}{{{added}{rest}"),
+        Some((name, rest)) => format!("{name}{{{added}, {rest}"),
+        None => format!("{series}{{{added}}}"),
+    }
+}
+
+/// A grouped SLO pages for the one group that burns, with its label; the other group,
+/// healthy, does not page.
+fn grouped_test(
+    m: &Model,
+    s: &Slo,
+    page_rule: &Rule,
+    page_ratio: f64,
+    page: &str,
+) -> Option<TestGroup> {
+    if s.group_by.is_empty() || s.alerting_disabled || !s.counts_events() {
+        return None;
+    }
+    // Two values of each group label: its closed set's first two, else `a` and `b`.
+    let metric = match &s.sli {
+        Sli::Ratio { total, .. } => total.metric(),
+        Sli::Latency { metric, .. } => metric.metric(),
+        Sli::Uptime { .. } => None,
+    }?;
+    let info = m.catalog.metrics.get(metric)?;
+    let (mut burning, mut healthy) = (BTreeMap::new(), BTreeMap::new());
+    for g in &s.group_by {
+        let values = info
+            .labels
+            .get(&g.value)
+            .cloned()
+            .flatten()
+            .unwrap_or_default();
+        let pick = |i: usize, dflt: &str| values.get(i).cloned().unwrap_or_else(|| dflt.into());
+        burning.insert(g.value.clone(), pick(0, "a"));
+        healthy.insert(g.value.clone(), pick(1, "b"));
+    }
+    let steps = 90;
+    let mut series = Vec::new();
+    for (ratio, labels) in [(page_ratio, &burning), (0.0, &healthy)] {
+        for (name, values) in sli_series(m, s, ratio, steps, false)? {
+            series.push(Series {
+                series: with_labels(&name, labels),
+                values,
+            });
+        }
+    }
+    let mut exp_labels = page_rule.labels.clone();
+    exp_labels.extend(burning.clone());
+    let shown: Vec<String> = burning.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    Some(TestGroup {
+        name: format!(
+            "SLO {}: grouped by {}, it pages for the group that burns ({}) only",
+            s.name.value,
+            s.group_by
+                .iter()
+                .map(|g| g.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            shown.join(", ")
+        ),
+        interval: minutes(m, 1),
+        input_series: series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: minutes(m, 70),
+            alertname: page.to_string(),
+            exp_alerts: vec![ExpAlert {
+                exp_labels,
+                exp_annotations: page_rule.annotations.clone(),
+            }],
+        }],
+        promql_expr_test: Vec::new(),
+    })
 }
 
 /// Counter values `1000+Px{steps}` (P a minute) as one event at minute 10 when P > 0,

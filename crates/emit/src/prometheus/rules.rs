@@ -187,8 +187,8 @@ pub fn sli_rates(m: &Model, s: &Slo, window: &str) -> (String, String) {
             total,
             good,
         } => {
-            let e = rate_sum(&errors.text.value, window);
-            let t = rate_sum(&total.text.value, window);
+            let e = rate_sum(s, &errors.text.value, window);
+            let t = rate_sum(s, &total.text.value, window);
             if *good {
                 (format!("({t} - ({e} or 0 * {t}))"), t)
             } else {
@@ -200,14 +200,18 @@ pub fn sli_rates(m: &Model, s: &Slo, window: &str) -> (String, String) {
             let le = le_matcher(*below);
             let sep = if matchers.is_empty() { "" } else { ", " };
             let t = format!(
-                "sum(rate({name}_count{}[{window}]))",
+                "sum{}(rate({name}_count{}[{window}]))",
+                by(s),
                 if matchers.is_empty() {
                     String::new()
                 } else {
                     format!("{{{matchers}}}")
                 }
             );
-            let fast = format!("sum(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}]))");
+            let fast = format!(
+                "sum{}(rate({name}_bucket{{{matchers}{sep}{le}}}[{window}]))",
+                by(s)
+            );
             (format!("({t} - ({fast} or 0 * {t}))"), t)
         }
         Sli::Uptime { target } => {
@@ -217,8 +221,8 @@ pub fn sli_rates(m: &Model, s: &Slo, window: &str) -> (String, String) {
                 forge_spec_expr::ast::quote(&target.value)
             );
             (
-                format!("sum(1 - avg_over_time({up}[{window}]))"),
-                format!("count({up})"),
+                format!("sum{}(1 - avg_over_time({up}[{window}]))", by(s)),
+                format!("count{}({up})", by(s)),
             )
         }
     }
@@ -238,7 +242,7 @@ pub fn sli_events(s: &Slo, window: &str) -> Option<String> {
         }
         Sli::Uptime { .. } => return None,
     };
-    Some(format!("sum(increase({total}[{window}]))"))
+    Some(format!("sum{}(increase({total}[{window}]))", by(s)))
 }
 
 /// The error ratio of an SLO's indicator over a window, in PromQL: no sample (never
@@ -269,8 +273,18 @@ fn split_selector(sel: &str) -> (&str, &str) {
     }
 }
 
-fn rate_sum(sel: &str, window: &str) -> String {
-    format!("sum(rate({}[{window}]))", sel.trim())
+/// ` by (a, b)` for a grouped SLO (`group_by:`), else nothing: the group labels are
+/// kept through every rule, so each group has its own budget and alerts.
+fn by(s: &Slo) -> String {
+    if s.group_by.is_empty() {
+        return String::new();
+    }
+    let labels: Vec<&str> = s.group_by.iter().map(|g| g.value.as_str()).collect();
+    format!(" by ({})", labels.join(", "))
+}
+
+fn rate_sum(s: &Slo, sel: &str, window: &str) -> String {
+    format!("sum{}(rate({}[{window}]))", by(s), sel.trim())
 }
 
 pub use forge_spec_ir::slo::slo_alert_names;

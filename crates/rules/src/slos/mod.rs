@@ -2,6 +2,7 @@
 
 mod alert_without_slo;
 mod errors_equal_total;
+mod group_label_not_on_sli;
 mod latency_threshold_not_bucket;
 mod low_traffic;
 mod objective_out_of_range;
@@ -12,6 +13,7 @@ mod unsupported_window;
 pub use alert_without_slo::ALERT_WITHOUT_SLO;
 pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
 pub use forge_spec_base::diag::codes::slos::SLI_KIND_COUNT;
+pub use group_label_not_on_sli::GROUP_LABEL_NOT_ON_SLI;
 pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
 pub use low_traffic::LOW_TRAFFIC_SLO;
 pub use objective_out_of_range::OBJECTIVE_OUT_OF_RANGE;
@@ -23,6 +25,7 @@ pub use unsupported_window::UNSUPPORTED_WINDOW;
 pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
     (&ALERT_WITHOUT_SLO, alert_without_slo::check),
     (&ERRORS_EQUAL_TOTAL, errors_equal_total::check),
+    (&GROUP_LABEL_NOT_ON_SLI, group_label_not_on_sli::check),
     (
         &LATENCY_THRESHOLD_NOT_BUCKET,
         latency_threshold_not_bucket::check,
