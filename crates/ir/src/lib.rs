@@ -172,6 +172,46 @@ pub struct Metric {
     /// Declared by an exporter catalogue shipped with forge-spec, not by the spec: the
     /// metric rules (naming, label bounds, cardinality) do not apply to it.
     pub catalog: bool,
+    /// Gets an absent-data alert when an SLO or an alert reads it (`absent: {alert:
+    /// false}` turns it off).
+    pub absent_alert: bool,
+}
+
+impl Model {
+    /// The spec's own metrics that an SLO or an alert reads, each with the names of
+    /// what reads it: the metrics that get an absent-data alert (unless opted out).
+    /// Exporter catalogues' metrics are left out: they go with their target, whose
+    /// `up` alerts say when it is gone.
+    pub fn watched_metrics(&self) -> Vec<(&Metric, Vec<String>)> {
+        let mut readers: std::collections::BTreeMap<&str, Vec<String>> =
+            std::collections::BTreeMap::new();
+        for s in &self.slos {
+            let metrics = match &s.sli {
+                Sli::Ratio { errors, total, .. } => vec![errors.metric(), total.metric()],
+                Sli::Latency { metric, .. } => vec![metric.metric()],
+                Sli::Uptime { .. } => Vec::new(),
+            };
+            for mt in metrics.into_iter().flatten() {
+                readers
+                    .entry(mt)
+                    .or_default()
+                    .push(format!("SLO {}", s.name.value));
+            }
+        }
+        for a in &self.alerts {
+            for mt in a.when.iter().flat_map(|w| &w.metrics) {
+                readers.entry(mt).or_default().push(a.name.value.clone());
+            }
+        }
+        readers
+            .into_iter()
+            .filter_map(|(name, mut by)| {
+                let mt = self.metric(name)?;
+                by.dedup();
+                (!mt.catalog && mt.absent_alert && !mt.exporters.is_empty()).then_some((mt, by))
+            })
+            .collect()
+    }
 }
 
 impl Metric {

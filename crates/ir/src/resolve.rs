@@ -671,6 +671,7 @@ impl Resolver<'_> {
             provided_by: mt.provided_by,
             exporters: Vec::new(),
             catalog: false,
+            absent_alert: mt.absent.as_ref().is_none_or(|a| a.alert.value),
         })
     }
 

@@ -157,9 +157,22 @@ pub struct Metric {
     /// Who exports it when not the service's own code: `client` (the client library's
     /// process/runtime collector) or an exporter's name.
     pub provided_by: Option<S>,
+    /// Opts out of the absent-data alert forge-spec writes for a metric an SLO or an
+    /// alert reads (it fires when the target is up but the metric is gone).
+    pub absent: Option<AbsentOptOut>,
     /// Rules silenced for this item, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
+}
+
+/// `absent: {alert: false, reason: …}`: no absent-data alert for this metric.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsentOptOut {
+    /// `false`: no absent-data alert.
+    pub alert: Spanned<bool>,
+    /// Why the metric may be missing while its target is up (e.g. created on first use).
+    pub reason: S,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -142,6 +142,16 @@ fn rules_and_tests(model: &Model) -> (String, String) {
             skipped.extend(p.skipped);
         }
     }
+    let absent = rules::absent_alerts(model);
+    if !absent.is_empty() {
+        rules::render_group_head(&rules::absent_group_name(model), &mut rules);
+        let mut groups = Vec::new();
+        for a in &absent {
+            rules::render_rule(&a.rule, &mut rules);
+            groups.extend(promtool_tests::absent_tests(model, a));
+        }
+        promtool_tests::render_groups(&groups, &mut tests);
+    }
     for g in &model.groups {
         let Some(text) = grouped.remove(&g.name.value) else {
             continue;

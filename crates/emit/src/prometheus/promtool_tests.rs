@@ -494,6 +494,64 @@ pub fn slo_tests(
     Some(out)
 }
 
+/// An absent-data alert's tests: its target scraped without the metric, it fires after
+/// its `for`; with the metric there, it stays silent.
+pub fn absent_tests(m: &Model, a: &super::rules::Absent) -> Vec<TestGroup> {
+    let for_min = (5 * m.scrape_interval.ms)
+        .max(m.default_range.ms)
+        .div_ceil(60_000);
+    let steps = for_min + 10;
+    let mut target = BTreeMap::new();
+    target.insert("job".to_string(), a.job.clone());
+    target.insert("instance".to_string(), a.address.clone());
+    let up = Series {
+        series: series_text("up", &target),
+        values: format!("1x{steps}"),
+    };
+    let alertname = a.rule.alert.clone().unwrap_or_default();
+    let test = |title: String, input_series: Vec<Series>, exp_alerts: Vec<ExpAlert>| TestGroup {
+        name: title,
+        interval: minutes(m, 1),
+        input_series,
+        alert_rule_test: vec![AlertTest {
+            eval_time: minutes(m, for_min + 3),
+            alertname: alertname.clone(),
+            exp_alerts,
+        }],
+        promql_expr_test: Vec::new(),
+    };
+    vec![
+        test(
+            format!(
+                "{alertname} fires when {} is scraped without {}",
+                a.job, a.series
+            ),
+            vec![up],
+            vec![ExpAlert {
+                exp_labels: a.rule.labels.clone(),
+                exp_annotations: a.rule.annotations.clone(),
+            }],
+        ),
+        test(
+            format!(
+                "{alertname} stays silent while {} exports {}",
+                a.job, a.series
+            ),
+            vec![
+                Series {
+                    series: series_text("up", &target),
+                    values: format!("1x{steps}"),
+                },
+                Series {
+                    series: series_text(&a.series, &target),
+                    values: format!("1+1x{steps}"),
+                },
+            ],
+            Vec::new(),
+        ),
+    ]
+}
+
 /// A series' text with more labels (`name{a="b"}` → `name{g="v", a="b"}`).
 fn with_labels(series: &str, extra: &BTreeMap<String, String>) -> String {
     let added: Vec<String> = extra

@@ -495,3 +495,86 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
 }
 
 pub use forge_spec_ir::names::slo_dashboard_uid;
+
+/// The name of the group of absent-data alerts.
+pub fn absent_group_name(m: &Model) -> String {
+    format!("{}-absent", m.service.name.value)
+}
+
+/// One absent-data alert: its rule, the target it watches (job, address) and the
+/// series whose absence it reports.
+pub struct Absent {
+    pub rule: Rule,
+    pub job: String,
+    pub address: String,
+    pub series: String,
+}
+
+/// For every metric of the spec an SLO or an alert reads, and every target exporting
+/// it, an alert that fires when the target is scraped (`up` is 1) but none of the
+/// metric's series are there: a metric dropped by a refactoring or a renamed label
+/// otherwise looks like a perfect SLO and a silent alert. Its `for` is five scrapes or
+/// the default range window, the longer. Severity `warning` (or the last configured).
+pub fn absent_alerts(m: &Model) -> Vec<Absent> {
+    let severity = m
+        .routing
+        .as_ref()
+        .map(|r| r.severities.clone())
+        .unwrap_or_default();
+    let severity = if severity.is_empty() || severity.iter().any(|s| s == "warning") {
+        "warning".to_string()
+    } else {
+        severity.last().cloned().unwrap_or_default()
+    };
+    let for_ = m.scaled(Duration {
+        ms: (5 * m.scrape_interval.ms).max(m.default_range.ms),
+    });
+    let mut out = Vec::new();
+    for (mt, readers) in m.watched_metrics() {
+        let name = &mt.name.value;
+        let series = match mt.kind {
+            forge_spec_expr::MetricKind::Histogram | forge_spec_expr::MetricKind::Summary => {
+                format!("{name}_count")
+            }
+            _ => name.clone(),
+        };
+        for job in &mt.exporters {
+            let Some(t) = m.targets.iter().find(|t| &t.name.value == job) else {
+                continue;
+            };
+            if t.probe.is_some() {
+                continue;
+            }
+            let q = forge_spec_expr::ast::quote(job);
+            let mut annotations = BTreeMap::new();
+            annotations.insert(
+                "summary".to_string(),
+                format!("{name} is no longer exported by {job}."),
+            );
+            annotations.insert(
+                "description".to_string(),
+                format!(
+                    "Prometheus scrapes {job}, but no series of {name} has been there for {}: what reads it ({}) sees nothing and stays silent.",
+                    for_.to_prometheus(),
+                    readers.join(", ")
+                ),
+            );
+            let mut labels = base_labels(m, &severity, None);
+            labels.insert("job".to_string(), job.clone());
+            out.push(Absent {
+                rule: Rule {
+                    alert: Some(format!("{}Absent", forge_spec_ir::camel(name))),
+                    expr: format!("absent({series}{{job={q}}}) and on (job) up{{job={q}}} == 1"),
+                    for_: Some(for_.to_prometheus()),
+                    labels,
+                    annotations,
+                    ..Rule::default()
+                },
+                job: job.clone(),
+                address: t.address.value.clone(),
+                series: series.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,225 @@
+//! SLOs as SRE teams run them (issue 20): budgets from counts, the low-traffic guard,
+//! grouped SLOs, absent-data alerts. The generated promtool tests of each behaviour run
+//! in `ci/oracles` and `tests/real_tools.rs`; here, what the rules are made of, and a
+//! property test through promtool: for random event streams with idle stretches, the
+//! period budget the rules record equals errors over events counted from the streams.
+
+use forge_spec::{Options, compile_str};
+use std::collections::BTreeMap;
+use std::process::Command;
+
+fn build(spec: &str) -> (Vec<String>, BTreeMap<String, String>) {
+    let mut c = compile_str(&[("spec.yaml", spec)], &Options::default());
+    let codes: Vec<String> = c
+        .diagnostics
+        .items
+        .iter()
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect();
+    let files = forge_spec::emit_checked(&mut c)
+        .unwrap()
+        .map(|o| {
+            o.files
+                .into_iter()
+                .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+                .collect()
+        })
+        .unwrap_or_default();
+    (codes, files)
+}
+
+const HEAD: &str = "service: {name: shop, metric_prefix: shop_}\ntargets:\n  shop: {address: \"shop:80\", uses: [own, process]}\n  db: {probe: {url: \"http://db:5432/\"}}\n";
+
+/// An absent-data alert for each metric of the spec an SLO or an alert reads, a target
+/// at a time; none for a metric opted out (with a reason), a catalogue's metric, or a
+/// metric nothing reads.
+#[test]
+fn absent_data_alerts() {
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_requests_total: {{type: counter, help: Requests., labels: {{code: {{values: [\"2xx\", \"5xx\"]}}}}}}\n  shop_queue_jobs: {{type: gauge, help: Jobs queued.}}\n  shop_retries_total:\n    type: counter\n    help: Retries.\n    absent: {{alert: false, reason: created on the first retry}}\n  shop_unused_total: {{type: counter, help: Read by nothing.}}\nslos:\n  errors: {{objective: 99%, sli: {{errors: 'shop_requests_total{{code=\"5xx\"}}', total: shop_requests_total}}, alerting: {{runbook: r.md}}}}\nalerts:\n  QueueLong: {{severity: warning, condition: shop_queue_jobs > 100 for 5m, summary: The queue is long., runbook: r.md}}\n  Retrying: {{severity: warning, condition: rate(shop_retries_total) > 1 for 5m, summary: Many retries., runbook: r.md}}\n  Memory: {{severity: warning, condition: 'process_resident_memory_bytes{{job=\"shop\"}} > 1GB for 5m', summary: Much memory., runbook: r.md}}\nrouting: {{receiver: hook, routes: [{{match: {{severity: warning}}, receiver: hook}}]}}\nreceivers: {{hook: {{webhook: {{url: \"http://hook.example.com/\"}}}}}}\n"
+    );
+    let (codes, files) = build(&spec);
+    assert!(
+        codes
+            .iter()
+            .all(|c| !c.starts_with('P') && !c.starts_with('N')),
+        "{codes:?}"
+    );
+    let rules = &files["prometheus/shop.rules.yml"];
+    let absent: Vec<&str> = rules
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- alert: "))
+        .filter(|a| a.ends_with("Absent"))
+        .collect();
+    assert_eq!(absent, ["ShopQueueJobsAbsent", "ShopRequestsTotalAbsent"]);
+    assert!(
+        rules.contains(
+            r#"absent(shop_requests_total{job="shop"}) and on (job) up{job="shop"} == 1"#
+        ),
+        "{rules}"
+    );
+    // The opt-out needs its reason.
+    let no_reason = spec.replace(
+        "absent: {alert: false, reason: created on the first retry}",
+        "absent: {alert: false}",
+    );
+    let (codes, _) = build(&no_reason);
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("P005") && c.contains("reason")),
+        "{codes:?}"
+    );
+}
+
+/// The period's ratio is the sums' of errors and events per 5 minutes; window ratios
+/// have no sample without events; a missing error series counts as zero.
+#[test]
+fn budgets_from_counts() {
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_requests_total: {{type: counter, help: Requests., labels: {{code: {{values: [\"2xx\", \"5xx\"]}}, handler: {{max_values: 10}}}}}}\nslos:\n  errors: {{objective: 99%, group_by: [handler], min_events: 25, sli: {{errors: 'shop_requests_total{{code=\"5xx\"}}', total: shop_requests_total}}, alerting: {{runbook: r.md}}}}\n"
+    );
+    let (codes, files) = build(&spec);
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let rules = &files["prometheus/shop.rules.yml"];
+    let expr = |record: &str| {
+        let at = rules
+            .find(&format!("record: '{record}'"))
+            .unwrap_or_else(|| panic!("{record}"));
+        rules[at..].lines().nth(1).unwrap().trim().to_string()
+    };
+    assert_eq!(
+        expr("slo:sli_error:rate5m"),
+        r#"expr: '(sum by (handler)(rate(shop_requests_total{code="5xx"}[5m])) or 0 * sum by (handler)(rate(shop_requests_total[5m])))'"#
+    );
+    assert!(
+        expr("slo:sli_error:ratio_rate1h")
+            .ends_with(r#"/ (sum by (handler)(rate(shop_requests_total[1h])) > 0)'"#)
+    );
+    assert!(expr("slo:sli_error:ratio_rate30d").starts_with(r#"expr: 'sum_over_time(slo:sli_error:rate5m{slo="errors", service="shop"}[30d]) / (sum_over_time(slo:sli_total:rate5m"#));
+    assert_eq!(
+        expr("slo:sli_total:increase1h"),
+        "expr: 'sum by (handler)(increase(shop_requests_total[1h]))'"
+    );
+    assert!(rules.contains(r#"and slo:sli_total:increase1h{slo="errors", service="shop"} >= 25)"#));
+    // A group label the indicator lacks.
+    let (codes, _) = build(&spec.replace("group_by: [handler]", "group_by: [route]"));
+    assert!(codes.iter().any(|c| c.starts_with("S010")), "{codes:?}");
+}
+
+/// The default guard: an event SLO has one, an uptime SLO none; `min_events: 0` turns
+/// it off.
+#[test]
+fn low_traffic_guard_defaults() {
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_jobs_total: {{type: counter, help: Jobs.}}\n  shop_jobs_failed_total: {{type: counter, help: Failed jobs.}}\nslos:\n  jobs: {{objective: 99.9%, sli: {{errors: shop_jobs_failed_total, total: shop_jobs_total}}, alerting: {{runbook: r.md}}}}\n  up: {{objective: 99.9%, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
+    );
+    let (_, files) = build(&spec);
+    let rules = &files["prometheus/shop.rules.yml"];
+    assert!(rules.contains(r#"slo:sli_total:increase1h{slo="jobs", service="shop"} >= 70"#));
+    assert!(!rules.contains(r#"increase1h{slo="up""#));
+    let (_, files) = build(&spec.replace(
+        "objective: 99.9%, sli: {errors",
+        "objective: 99.9%, min_events: 0, sli: {errors",
+    ));
+    assert!(!files["prometheus/shop.rules.yml"].contains("slo:sli_total:increase1h"));
+}
+
+fn promtool() -> bool {
+    let ok = Command::new("promtool")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "promtool is required under CI"
+        );
+        eprintln!("skipped: promtool is not installed");
+    }
+    ok
+}
+
+/// A small deterministic generator (xorshift).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// For random event streams — bursts, idle stretches, errors anywhere from none to all —
+/// the period budget the rules record (`slo:period_error_budget_remaining:ratio`)
+/// equals 1 − (errors ÷ events) ÷ budget counted from the streams, checked by promtool.
+/// (The streams start and end idle for five minutes, so that every event is inside as
+/// many 5-minute windows as any other.)
+#[test]
+fn period_budget_equals_errors_over_events() {
+    if !promtool() {
+        return;
+    }
+    let spec = "service: {name: shop, metric_prefix: shop_}\ntargets: {shop: {address: \"shop:80\"}}\nmetrics:\n  shop_requests_total: {type: counter, help: Requests., labels: {code: {values: [\"2xx\", \"5xx\"]}}}\nslos:\n  errors: {objective: 95%, sli: {errors: 'shop_requests_total{code=\"5xx\"}', total: shop_requests_total}, alerting: {runbook: r.md}}\n";
+    let (codes, files) = build(spec);
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("shop.rules.yml"),
+        &files["prometheus/shop.rules.yml"],
+    )
+    .unwrap();
+    let mut tests = String::from("rule_files: [shop.rules.yml]\nevaluation_interval: 1m\ntests:\n");
+    let mut rng = Rng(0x5eed_1234_abcd);
+    for case in 0..16 {
+        let minutes = 60 + rng.next(120);
+        let (mut ok, mut bad) = (1000u64, 1000u64);
+        let (mut ok_values, mut bad_values) = (vec![ok], vec![bad]);
+        let (mut events, mut errors) = (0u64, 0u64);
+        let mut idle = 0;
+        for minute in 1..=minutes {
+            let edge = minute <= 5 || minute + 6 > minutes;
+            if idle == 0 && rng.next(10) == 0 {
+                idle = 1 + rng.next(30);
+            }
+            if !edge && idle == 0 {
+                let n = rng.next(30);
+                let e = match case % 4 {
+                    0 => 0,
+                    1 => n,
+                    _ => rng.next(n + 1) / (1 + rng.next(4)),
+                };
+                ok += n - e;
+                bad += e;
+                events += n;
+                errors += e;
+            }
+            idle = idle.saturating_sub(1);
+            ok_values.push(ok);
+            bad_values.push(bad);
+        }
+        if events == 0 {
+            continue;
+        }
+        let want = 1.0 - (errors as f64 / events as f64) / 0.05;
+        let join = |v: &[u64]| v.iter().map(u64::to_string).collect::<Vec<_>>().join(" ");
+        tests.push_str(&format!(
+            "- name: 'case {case}: {errors} errors of {events} events over {minutes} minutes'\n  interval: 1m\n  input_series:\n  - series: 'shop_requests_total{{code=\"2xx\"}}'\n    values: '{}'\n  - series: 'shop_requests_total{{code=\"5xx\"}}'\n    values: '{}'\n  promql_expr_test:\n  - expr: 'abs(slo:period_error_budget_remaining:ratio - ({want:.17})) < bool 0.000000001'\n    eval_time: {minutes}m\n    exp_samples:\n    - labels: '{{service=\"shop\", slo=\"errors\"}}'\n      value: 1\n",
+            join(&ok_values),
+            join(&bad_values)
+        ));
+    }
+    std::fs::write(dir.path().join("shop.rules.test.yml"), &tests).unwrap();
+    let out = Command::new("promtool")
+        .args(["test", "rules", "shop.rules.test.yml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
