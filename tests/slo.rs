@@ -223,3 +223,61 @@ fn period_budget_equals_errors_over_events() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A custom burn-rate policy is checked: short < long ≤ period, factor > 0, the page
+/// faster than the ticket; the service's policy applies to SLOs without their own.
+#[test]
+fn burn_policies_are_checked() {
+    let spec = |windows: &str| {
+        format!(
+            "{HEAD}slos:\n  up: {{objective: 99.9%, window: 7d, sli: {{uptime: shop}}, alerting: {{runbook: r.md, windows: [{windows}]}}}}\n"
+        )
+    };
+    let s011 = |windows: &str| {
+        build(&spec(windows))
+            .0
+            .into_iter()
+            .filter(|c| c.starts_with("S011"))
+            .collect::<Vec<_>>()
+    };
+    let page = "{urgency: page, long: 1h, short: 5m, factor: 14.4}";
+    let ticket = "{urgency: ticket, long: 1d, short: 2h, factor: 2}";
+    assert!(s011(&format!("{page}, {ticket}")).is_empty());
+    for (bad, why) in [
+        (
+            "{urgency: page, long: 1h, short: 1h, factor: 14.4}",
+            "not shorter",
+        ),
+        (
+            "{urgency: page, long: 8d, short: 1h, factor: 14.4}",
+            "longer than the SLO's period",
+        ),
+        (
+            "{urgency: page, long: 1h, short: 5m, factor: 0}",
+            "not positive",
+        ),
+        (
+            "{urgency: page, long: 1h, short: 5m, factor: 1.5}",
+            "no faster than its ticket",
+        ),
+    ] {
+        let found = s011(&format!("{bad}, {ticket}"));
+        assert_eq!(found.len(), 1, "{bad}: {found:?}");
+        assert!(found[0].contains(why), "{bad}: {found:?}");
+    }
+    let (codes, _) = build(&spec("{urgency: pager, long: 1h, short: 5m, factor: 14.4}"));
+    assert!(
+        codes
+            .iter()
+            .any(|c| c.starts_with("P009") && c.contains("pager")),
+        "{codes:?}"
+    );
+    // The service's policy, for an SLO without its own.
+    let service = format!(
+        "{HEAD}defaults:\n  burn_windows: [{{urgency: page, long: 2h, short: 10m, factor: 10}}, {{urgency: ticket, long: 1d, short: 2h, factor: 2}}]\nslos:\n  up: {{objective: 99%, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
+    );
+    let (_, files) = build(&service);
+    let rules = &files["prometheus/shop.rules.yml"];
+    assert!(rules.contains(r#"slo:sli_error:ratio_rate10m{slo="up", service="shop"} > 0.1 and slo:sli_error:ratio_rate2h{slo="up", service="shop"} > 0.1)"#), "{rules}");
+    assert!(!rules.contains("ratio_rate1h{slo=\"up\", service=\"shop\"} > 0.144"));
+}

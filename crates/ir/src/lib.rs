@@ -251,6 +251,9 @@ pub struct Slo {
     pub alert_annotations: Vec<(S, S)>,
     /// Labels kept through every rule: one budget and one set of alerts per value.
     pub group_by: Vec<S>,
+    /// The burn-rate alert policy: the SLO's own windows, the service's, or the SRE
+    /// workbook's.
+    pub windows: Vec<slo::BurnWindow>,
     /// Low-traffic guard: the events a burn-rate alert's long window must hold (0: none).
     pub min_events: u64,
     /// Where `min_events` was written (`None`: the default).

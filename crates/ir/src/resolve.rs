@@ -46,6 +46,12 @@ pub fn resolve(
         allows: Vec::new(),
         time_scale: time_scale.max(1),
         org: scope.org_receivers.is_some(),
+        policy: std::sync::Arc::new(
+            m.defaults
+                .as_ref()
+                .map(|d| d.burn_windows.clone())
+                .unwrap_or_default(),
+        ),
     };
     let default_range = m
         .defaults
@@ -409,6 +415,8 @@ struct Resolver<'a> {
     allows: Vec<Allowed>,
     /// Compiling a service of an organisation (`service/receiver` references allowed).
     org: bool,
+    /// The service's burn-rate alert policy (`defaults.burn_windows`).
+    policy: std::sync::Arc<Vec<syntax::BurnWindowSpec>>,
 }
 
 impl Resolver<'_> {
@@ -421,6 +429,7 @@ impl Resolver<'_> {
         f: impl Fn(&mut Resolver<'_>, T) -> R + Sync,
     ) -> Vec<R> {
         let (sources, time_scale, org) = (self.sources, self.time_scale, self.org);
+        let policy = self.policy.clone();
         let parts = forge_spec_base::par::map_chunks(items, 256, |chunk| {
             let mut out = Diagnostics::default();
             let mut w = Resolver {
@@ -429,6 +438,7 @@ impl Resolver<'_> {
                 out: &mut out,
                 allows: Vec::new(),
                 org,
+                policy: policy.clone(),
             };
             let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
             let allows = w.allows;
@@ -854,6 +864,23 @@ impl Resolver<'_> {
             }
         };
         let mut al = sl.alerting;
+        let own = al
+            .as_mut()
+            .map(|a| std::mem::take(&mut a.windows))
+            .unwrap_or_default();
+        let specs = if own.is_empty() {
+            self.policy.to_vec()
+        } else {
+            own
+        };
+        let windows = if specs.is_empty() {
+            super::slo::burn_windows(period).to_vec()
+        } else {
+            specs
+                .iter()
+                .filter_map(|w| self.burn_window(w, period))
+                .collect()
+        };
         let sev = |v: Option<&S>, d: &str| v.map_or_else(|| d.to_string(), |s| s.value.clone());
         let labels = self.free_labels(sl.labels, "SLO label");
         let (alert_labels, alert_annotations) = match al.as_mut() {
@@ -866,12 +893,13 @@ impl Resolver<'_> {
         let min_events = match &sl.min_events {
             Some(n) => n.value,
             None if matches!(sli, Sli::Uptime { .. }) => 0,
-            None => super::slo::default_min_events(objective, period),
+            None => super::slo::default_min_events(objective, &windows),
         };
         for g in &sl.group_by {
             self.label_name(g, "SLO `group_by` label");
         }
         Some(Slo {
+            windows,
             group_by: sl.group_by,
             min_events,
             min_events_span: sl.min_events.as_ref().map(|n| n.span),
@@ -897,6 +925,37 @@ impl Resolver<'_> {
             period_span,
             description: sl.description,
             sli,
+        })
+    }
+
+    /// One window pair of a burn-rate policy (its checks are S011's).
+    fn burn_window(
+        &mut self,
+        w: &syntax::BurnWindowSpec,
+        period: Duration,
+    ) -> Option<super::slo::BurnWindow> {
+        use super::slo::Urgency;
+        let urgency = match w.urgency.value.as_str() {
+            "page" => Urgency::Page,
+            "ticket" => Urgency::Ticket,
+            other => {
+                self.invalid(
+                    w.urgency.span,
+                    format!("`{other}` is not an urgency"),
+                    "use `page` (the fast-burn alert) or `ticket` (the slow-burn alert)",
+                );
+                return None;
+            }
+        };
+        let long = self.duration(&w.long)?.value;
+        let short = self.duration(&w.short)?.value;
+        Some(super::slo::BurnWindow {
+            urgency,
+            long,
+            short,
+            budget: w.factor.value * long.ms as f64 / period.ms.max(1) as f64,
+            factor: w.factor.value,
+            span: Some(w.urgency.span),
         })
     }
 

@@ -21,6 +21,8 @@ pub struct BurnWindow {
     /// Share of the period's error budget this window pair spends before alerting.
     pub budget: f64,
     pub factor: f64,
+    /// Where the spec wrote it (`None`: a default window).
+    pub span: Option<forge_spec_base::source::Span>,
 }
 
 const H: u64 = 3_600_000;
@@ -35,6 +37,7 @@ pub fn burn_windows(period: Duration) -> [BurnWindow; 4] {
         short: Duration { ms: short_ms },
         budget,
         factor: round12(budget * period.ms as f64 / long_ms as f64),
+        span: None,
     };
     [
         w(Urgency::Page, H, 5 * M, 0.02),
@@ -46,21 +49,28 @@ pub fn burn_windows(period: Duration) -> [BurnWindow; 4] {
 
 /// Every window the error ratio is recorded over, shortest first, and the period.
 pub fn recorded_windows(period: Duration) -> Vec<Duration> {
+    recorded_windows_for(period, &[])
+}
+
+/// [`recorded_windows`] with the windows of a custom policy.
+pub fn recorded_windows_for(period: Duration, policy: &[BurnWindow]) -> Vec<Duration> {
     let mut v: Vec<Duration> = [5 * M, 30 * M, H, 2 * H, 6 * H, 24 * H, 72 * H]
         .into_iter()
         .map(|ms| Duration { ms })
+        .chain(policy.iter().flat_map(|w| [w.short, w.long]))
+        .filter(|w| *w != period)
         .collect();
-    if !v.contains(&period) {
-        v.push(period);
-    }
+    v.sort();
+    v.dedup();
+    v.push(period);
     v
 }
 
 /// The default low-traffic guard of an event indicator: at least 10 events in a burn-rate
 /// alert's long window, and enough that one error alone stays under the fastest page
 /// threshold (99.9% over 30 days: 70).
-pub fn default_min_events(objective: f64, period: Duration) -> u64 {
-    let fastest = burn_windows(period)
+pub fn default_min_events(objective: f64, windows: &[BurnWindow]) -> u64 {
+    let fastest = windows
         .iter()
         .filter(|w| w.urgency == Urgency::Page)
         .map(|w| threshold(w, objective))
@@ -150,11 +160,11 @@ mod tests {
     /// The default guard: 70 events for 99.9% (one error stays under 1.44%), else 10.
     #[test]
     fn default_guard() {
-        let p = Duration { ms: 30 * 24 * H };
-        assert_eq!(default_min_events(0.999, p), 70);
-        assert_eq!(default_min_events(0.99, p), 10);
-        assert_eq!(default_min_events(0.95, p), 10);
-        assert_eq!(default_min_events(0.9999, p), 695);
+        let p = burn_windows(Duration { ms: 30 * 24 * H });
+        assert_eq!(default_min_events(0.999, &p), 70);
+        assert_eq!(default_min_events(0.99, &p), 10);
+        assert_eq!(default_min_events(0.95, &p), 10);
+        assert_eq!(default_min_events(0.9999, &p), 695);
     }
 
     /// A 99.9% SLO pages at 0.0144 and 0.006 and tickets at 0.003 and 0.001.

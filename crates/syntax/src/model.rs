@@ -104,6 +104,26 @@ pub struct Defaults {
     pub range: Option<S>,
     /// Prometheus scrape and rule evaluation interval (default `15s`).
     pub scrape_interval: Option<S>,
+    /// The burn-rate alert policy of every SLO without its own (`alerting.windows`);
+    /// default: the SRE workbook's (page 1h/5m ×14.4 and 6h/30m ×6, ticket 1d/2h ×3
+    /// and 3d/6h ×1 for 30 days).
+    #[serde(default)]
+    pub burn_windows: Vec<BurnWindowSpec>,
+}
+
+/// One window pair of a burn-rate alert policy: alert when the error ratio over both
+/// windows exceeds `factor` × the error budget.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BurnWindowSpec {
+    /// `page` (the fast-burn alert) or `ticket` (the slow-burn alert).
+    pub urgency: S,
+    /// The long window, e.g. `1h`.
+    pub long: S,
+    /// The short window (shorter than `long`), e.g. `5m`.
+    pub short: S,
+    /// Burn rate to alert at: how many times faster than sustainable the budget is spent.
+    pub factor: Spanned<f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -267,6 +287,10 @@ pub struct SloAlerting {
     /// Extra annotations on the burn-rate alerts.
     #[serde(default)]
     pub annotations: Map<S>,
+    /// This SLO's burn-rate alert policy (default: `defaults.burn_windows`, else the SRE
+    /// workbook's).
+    #[serde(default)]
+    pub windows: Vec<BurnWindowSpec>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

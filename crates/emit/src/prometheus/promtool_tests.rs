@@ -9,7 +9,7 @@ use super::witness::{self, STEPS, Witness, series_text};
 use crate::yaml::{entry, item, key, map_entry};
 use forge_spec_expr::units::fmt_num;
 use forge_spec_expr::units::round12;
-use forge_spec_ir::slo::{Urgency, burn_windows};
+use forge_spec_ir::slo::Urgency;
 use forge_spec_ir::{Model, Sli, Slo};
 use std::collections::BTreeMap;
 
@@ -411,7 +411,7 @@ pub fn slo_tests(
 ) -> Option<Vec<TestGroup>> {
     let (page, ticket) = slo_alert_names(s);
     let budget = round12(1.0 - s.objective);
-    let windows = burn_windows(s.period);
+    let windows = s.windows.clone();
     let top = |u| {
         windows
             .iter()
@@ -450,16 +450,24 @@ pub fn slo_tests(
             promql_expr_test: Vec::new(),
         });
     }
-    // Slightly above budget: the slow-burn ticket fires after 6h, the page does not.
-    let ticket_ratio = 2.0 * budget;
+    // Slightly above budget: the slow-burn ticket fires once its slowest pair's short
+    // window has passed (6h10m by default), the page does not.
     let min_page = windows
         .iter()
         .filter(|w| w.urgency == Urgency::Page)
         .map(|w| w.factor)
         .fold(f64::INFINITY, f64::min);
-    if ticket_ratio < 1.0 && ticket_ratio < min_page * budget {
-        let steps = 400;
-        let eval = minutes(m, 370);
+    let slowest = windows
+        .iter()
+        .filter(|w| w.urgency == Urgency::Ticket)
+        .min_by(|a, b| a.factor.total_cmp(&b.factor));
+    let ticket_ratio = slowest.map_or(f64::INFINITY, |w| {
+        (2.0 * w.factor).min((w.factor + min_page) / 2.0) * budget
+    });
+    let eval_min = slowest.map_or(0, |w| w.short.ms.div_ceil(60_000) + 10);
+    if ticket_ratio < 1.0 && ticket_ratio < min_page * budget && eval_min <= MAX_TEST_MINUTES {
+        let steps = eval_min + 30;
+        let eval = minutes(m, eval_min);
         out.push(TestGroup {
             name: format!(
                 "SLO {}: an error rate slightly above budget opens a ticket, and does not page",

@@ -4,7 +4,7 @@
 use crate::yaml::{entry, key, map_entry};
 use forge_spec_expr::Duration;
 use forge_spec_expr::units::fmt_num;
-use forge_spec_ir::slo::{Urgency, burn_windows, recorded_windows, threshold};
+use forge_spec_ir::slo::{Urgency, recorded_windows_for, threshold};
 use forge_spec_ir::{Alert, Model, Sli, Slo};
 use std::collections::BTreeMap;
 
@@ -333,7 +333,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let (errors, total) = sli_rates(m, s, &five);
     render_record(o, "slo:sli_error:rate5m", &errors, svc, s);
     render_record(o, "slo:sli_total:rate5m", &total, svc, s);
-    for w in recorded_windows(s.period) {
+    for w in recorded_windows_for(s.period, &s.windows) {
         // Rules are named after the window as written; the range is scaled.
         let wt = w.to_prometheus();
         let range = m.scaled(w).to_prometheus();
@@ -384,7 +384,8 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let guarded = s.min_events > 0 && s.counts_events();
     if guarded {
         head(o, "events");
-        let mut longs: Vec<Duration> = burn_windows(s.period).iter().map(|w| w.long).collect();
+        let mut longs: Vec<Duration> = s.windows.iter().map(|w| w.long).collect();
+        longs.sort();
         longs.dedup();
         for w in longs {
             if let Some(expr) = sli_events(s, &m.scaled(w).to_prometheus()) {
@@ -404,8 +405,10 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         (Urgency::Page, page_name, &s.page_severity),
         (Urgency::Ticket, ticket_name, &s.ticket_severity),
     ] {
-        let pairs: Vec<_> = burn_windows(s.period)
-            .into_iter()
+        let pairs: Vec<_> = s
+            .windows
+            .iter()
+            .copied()
             .filter(|w| w.urgency == urgency)
             .collect();
         let expr = pairs

@@ -48,7 +48,7 @@ forge_spec_base::declare_code! {
 
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_expr::units::fmt_num;
-use forge_spec_ir::slo::{Urgency, burn_windows, threshold};
+use forge_spec_ir::slo::{Urgency, threshold};
 
 /// Detection: expected events in the fastest page window against the guard, or against
 /// one error's share when there is no guard.
@@ -60,8 +60,10 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if !s.counts_events() || s.alerting_disabled {
             continue;
         }
-        let Some(fastest) = burn_windows(s.period)
-            .into_iter()
+        let Some(fastest) = s
+            .windows
+            .iter()
+            .copied()
             .filter(|w| w.urgency == Urgency::Page)
             .min_by_key(|w| w.long.ms)
         else {

@@ -1,6 +1,7 @@
 //! Rules of the `slos` family: one file per rule, the doc comment is its documentation.
 
 mod alert_without_slo;
+mod burn_policy;
 mod errors_equal_total;
 mod group_label_not_on_sli;
 mod latency_threshold_not_bucket;
@@ -11,6 +12,7 @@ mod threshold_differs_from_slo;
 mod unsupported_window;
 
 pub use alert_without_slo::ALERT_WITHOUT_SLO;
+pub use burn_policy::INVALID_BURN_POLICY;
 pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
 pub use forge_spec_base::diag::codes::slos::SLI_KIND_COUNT;
 pub use group_label_not_on_sli::GROUP_LABEL_NOT_ON_SLI;
@@ -25,6 +27,7 @@ pub use unsupported_window::UNSUPPORTED_WINDOW;
 pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
     (&ALERT_WITHOUT_SLO, alert_without_slo::check),
     (&ERRORS_EQUAL_TOTAL, errors_equal_total::check),
+    (&INVALID_BURN_POLICY, burn_policy::check),
     (&GROUP_LABEL_NOT_ON_SLI, group_label_not_on_sli::check),
     (
         &LATENCY_THRESHOLD_NOT_BUCKET,

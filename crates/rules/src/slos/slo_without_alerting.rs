@@ -31,7 +31,7 @@ forge_spec_base::declare_code! {
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
 
-use forge_spec_ir::slo::{Urgency, burn_windows, threshold};
+use forge_spec_ir::slo::{Urgency, threshold};
 
 /// Detection: disabled burn-rate alerts with no explicit alert; unreachable pages.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
@@ -56,7 +56,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
         } else if !s.alerting_disabled
             && s.objective > 0.0
             && s.objective < 1.0
-            && burn_windows(s.period)
+            && s.windows
                 .iter()
                 .filter(|w| w.urgency == Urgency::Page)
                 .all(|w| threshold(w, s.objective) >= 1.0)
