@@ -281,3 +281,91 @@ fn burn_policies_are_checked() {
     assert!(rules.contains(r#"slo:sli_error:ratio_rate10m{slo="up", service="shop"} > 0.1 and slo:sli_error:ratio_rate2h{slo="up", service="shop"} > 0.1)"#), "{rules}");
     assert!(!rules.contains("ratio_rate1h{slo=\"up\", service=\"shop\"} > 0.144"));
 }
+
+/// `compat: sloth`: the series and labels of Sloth's naming for the same SLO, as
+/// Sloth's documentation shows them (`slo:sli_error:ratio_rate<window>` with
+/// `sloth_id`, `sloth_service`, `sloth_slo`, `sloth_window`; 28 days named `4w`; the
+/// metadata rules with the three ids; `sloth_slo_info`; `sloth_severity` on alerts).
+#[test]
+fn sloth_compatible_names_and_labels() {
+    let spec = std::fs::read_to_string("tests/fixtures/emit/sloth_compat.yaml").unwrap();
+    let (codes, files) = build(&spec);
+    assert!(codes.is_empty(), "{codes:?}");
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(&files["prometheus/myservice.rules.yml"]).unwrap();
+    let all: Vec<&serde_json::Value> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .collect();
+    let labels = |record: &str| -> BTreeMap<String, String> {
+        let r = all
+            .iter()
+            .find(|r| r["record"] == record)
+            .unwrap_or_else(|| panic!("{record}"));
+        serde_json::from_value(r["labels"].clone()).unwrap()
+    };
+    let ids = |window: Option<&str>| {
+        let mut l: BTreeMap<String, String> = [
+            ("sloth_id", "myservice-requests-availability"),
+            ("sloth_service", "myservice"),
+            ("sloth_slo", "requests-availability"),
+            ("owner", "myteam"),
+            ("tier", "2"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        if let Some(w) = window {
+            l.insert("sloth_window".into(), w.into());
+        }
+        l
+    };
+    for w in ["5m", "30m", "1h", "2h", "6h", "1d", "3d", "4w"] {
+        assert_eq!(
+            labels(&format!("slo:sli_error:ratio_rate{w}")),
+            ids(Some(w)),
+            "{w}"
+        );
+    }
+    for record in [
+        "slo:objective:ratio",
+        "slo:error_budget:ratio",
+        "slo:time_period:days",
+        "slo:current_burn_rate:ratio",
+        "slo:period_burn_rate:ratio",
+        "slo:period_error_budget_remaining:ratio",
+    ] {
+        assert_eq!(labels(record), ids(None), "{record}");
+    }
+    let info = labels("sloth_slo_info");
+    assert_eq!(info["sloth_objective"], "99.9");
+    assert_eq!(info["sloth_id"], "myservice-requests-availability");
+    assert!(
+        !all.iter()
+            .any(|r| r["labels"]["slo"].is_string() && r["record"].is_string()),
+        "no `slo` label in Sloth's mode"
+    );
+    for (alert, level) in [
+        ("MyServiceHighErrorRateErrorBudgetFastBurn", "page"),
+        ("MyServiceHighErrorRateErrorBudgetSlowBurn", "ticket"),
+    ] {
+        let r = all.iter().find(|r| r["alert"] == alert).unwrap();
+        assert_eq!(r["labels"]["sloth_severity"], level);
+        assert_eq!(r["labels"]["category"], "availability");
+        assert!(
+            r["expr"]
+                .as_str()
+                .unwrap()
+                .contains("max without (sloth_window) (slo:sli_error:ratio_rate"),
+            "{alert}"
+        );
+    }
+    assert_eq!(
+        all.iter()
+            .filter(|r| r["record"] == "slo:sli_error:ratio_rate28d")
+            .count(),
+        0
+    );
+}

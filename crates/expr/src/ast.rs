@@ -281,6 +281,21 @@ impl Duration {
         out
     }
 
+    /// As Prometheus prints a duration (`model.Duration`): years and weeks only when
+    /// they divide it (`28d` is `4w`, `30d` stays `30d`).
+    pub fn to_prometheus_weeks(self) -> String {
+        const WEEK: u64 = 7 * 86_400_000;
+        const YEAR: u64 = 365 * 86_400_000;
+        let (unit, size) = if self.ms > 0 && self.ms % YEAR == 0 {
+            ("y", YEAR)
+        } else if self.ms > 0 && self.ms % WEEK == 0 {
+            ("w", WEEK)
+        } else {
+            return self.to_prometheus();
+        };
+        format!("{}{unit}", self.ms / size)
+    }
+
     pub fn seconds(self) -> f64 {
         self.ms as f64 / 1000.0
     }

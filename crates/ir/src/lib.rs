@@ -251,6 +251,8 @@ pub struct Slo {
     pub alert_annotations: Vec<(S, S)>,
     /// Labels kept through every rule: one budget and one set of alerts per value.
     pub group_by: Vec<S>,
+    /// `compat: sloth`: Sloth's labels and window names.
+    pub sloth: bool,
     /// The burn-rate alert policy: the SLO's own windows, the service's, or the SRE
     /// workbook's.
     pub windows: Vec<slo::BurnWindow>,

@@ -898,7 +898,20 @@ impl Resolver<'_> {
         for g in &sl.group_by {
             self.label_name(g, "SLO `group_by` label");
         }
+        let sloth = match &sl.compat {
+            None => false,
+            Some(c) if c.value == "sloth" => true,
+            Some(c) => {
+                self.invalid(
+                    c.span,
+                    format!("`{}` is not a compatibility mode", c.value),
+                    "the one mode is `sloth` (Sloth's labels and window names)",
+                );
+                false
+            }
+        };
         Some(Slo {
+            sloth,
             windows,
             group_by: sl.group_by,
             min_events,

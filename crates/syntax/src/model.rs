@@ -229,6 +229,10 @@ pub struct Slo {
     /// Labels copied onto every rule of this SLO (recording rules and alerts).
     #[serde(default)]
     pub labels: Map<S>,
+    /// `sloth`: Sloth's label set on every rule (`sloth_id`, `sloth_service`,
+    /// `sloth_slo`, `sloth_window`, `sloth_severity`), its window names (`4w` for 28
+    /// days) and `sloth_slo_info`, so that Sloth's Grafana dashboards work unchanged.
+    pub compat: Option<S>,
     /// Labels of the indicator's series to keep through every rule (Pyrra's
     /// `grouping`): each value has its own budget and burn-rate alerts, which carry it.
     #[serde(default)]

@@ -419,9 +419,15 @@ pub fn slo_tests(
             .map(|w| w.factor)
             .fold(0.0, f64::max)
     };
-    let static_exp = |rule: &Rule| ExpAlert {
-        exp_labels: rule.labels.clone(),
-        exp_annotations: rule.annotations.clone(),
+    // The alert's labels: the rule's and those of the series it is computed from.
+    let series_labels = super::rules::rule_labels(&m.service.name.value, s, None);
+    let static_exp = |rule: &Rule| {
+        let mut exp_labels = series_labels.clone();
+        exp_labels.extend(rule.labels.clone());
+        ExpAlert {
+            exp_labels,
+            exp_annotations: rule.annotations.clone(),
+        }
     };
     let mut out = Vec::new();
     // Far above budget: every page window burns faster than its factor.
@@ -615,7 +621,8 @@ fn grouped_test(
             });
         }
     }
-    let mut exp_labels = page_rule.labels.clone();
+    let mut exp_labels = super::rules::rule_labels(&m.service.name.value, s, None);
+    exp_labels.extend(page_rule.labels.clone());
     exp_labels.extend(burning.clone());
     let shown: Vec<String> = burning.iter().map(|(k, v)| format!("{k}={v}")).collect();
     Some(TestGroup {
@@ -709,9 +716,9 @@ fn idle_test(m: &Model, s: &Slo, budget: f64) -> Option<TestGroup> {
             })
         })
         .collect::<Option<Vec<_>>>()?;
-    let mut labels = super::rules::slo_labels(s);
-    labels.insert("service".into(), m.service.name.value.clone());
-    labels.insert("slo".into(), s.name.value.clone());
+    // The period's ratio carries its window in Sloth's labels, through to the budget.
+    let period = super::rules::window_name(s, s.period);
+    let labels = super::rules::rule_labels(&m.service.name.value, s, Some(&period));
     let record = "slo:period_error_budget_remaining:ratio";
     Some(TestGroup {
         name: format!(
@@ -724,8 +731,8 @@ fn idle_test(m: &Model, s: &Slo, budget: f64) -> Option<TestGroup> {
         // Rounded to a millionth: the sums of 5-minute rates carry float noise.
         promql_expr_test: vec![ExprTest {
             expr: format!(
-                "round({record}{{slo={}}}, 0.000001)",
-                forge_spec_expr::ast::quote(&s.name.value)
+                "round({record}{}, 0.000001)",
+                super::rules::slo_selector(m, s)
             ),
             eval_time: minutes(m, 120),
             exp_samples: vec![(series_text("", &labels), round12(1.0 - r / budget))],

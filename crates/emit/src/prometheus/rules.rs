@@ -3,7 +3,7 @@
 
 use crate::yaml::{entry, key, map_entry};
 use forge_spec_expr::Duration;
-use forge_spec_expr::units::fmt_num;
+use forge_spec_expr::units::{fmt_num, round12};
 use forge_spec_ir::slo::{Urgency, recorded_windows_for, threshold};
 use forge_spec_ir::{Alert, Model, Sli, Slo};
 use std::collections::BTreeMap;
@@ -167,12 +167,50 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     })
 }
 
-fn slo_selector(m: &Model, s: &Slo) -> String {
+/// The selector of an SLO's own rules: `{slo, service}`, or Sloth's labels.
+pub fn slo_selector(m: &Model, s: &Slo) -> String {
+    let q = forge_spec_expr::ast::quote;
+    if s.sloth {
+        let (svc, slo) = (&m.service.name.value, &s.name.value);
+        return format!(
+            "{{sloth_id={}, sloth_service={}, sloth_slo={}}}",
+            q(&format!("{svc}-{slo}")),
+            q(svc),
+            q(slo)
+        );
+    }
     format!(
         "{{slo={}, service={}}}",
-        forge_spec_expr::ast::quote(&s.name.value),
-        forge_spec_expr::ast::quote(&m.service.name.value)
+        q(&s.name.value),
+        q(&m.service.name.value)
     )
+}
+
+/// The labels an SLO's rules carry besides its own `labels:` — `slo` and `service`,
+/// or Sloth's — and the window of a ratio rule (`sloth_window`, Sloth's only).
+pub(crate) fn rule_labels(svc: &str, s: &Slo, window: Option<&str>) -> BTreeMap<String, String> {
+    let mut labels = slo_labels(s);
+    if s.sloth {
+        labels.insert("sloth_id".into(), format!("{svc}-{}", s.name.value));
+        labels.insert("sloth_service".into(), svc.into());
+        labels.insert("sloth_slo".into(), s.name.value.clone());
+        if let Some(w) = window {
+            labels.insert("sloth_window".into(), w.into());
+        }
+    } else {
+        labels.insert("service".into(), svc.into());
+        labels.insert("slo".into(), s.name.value.clone());
+    }
+    labels
+}
+
+/// A window's name in rule names: as written, or (Sloth) as Prometheus prints it.
+pub fn window_name(s: &Slo, w: Duration) -> String {
+    if s.sloth {
+        w.to_prometheus_weeks()
+    } else {
+        w.to_prometheus()
+    }
 }
 
 /// The error events and all events of an SLO's indicator over a window, as per-second
@@ -291,8 +329,24 @@ pub use forge_spec_ir::slo::slo_alert_names;
 
 /// Appends a recording rule with the labels every SLO rule carries, and the SLO's own.
 fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, s: &Slo) {
+    render_record_in(o, record, expr, svc, s, None);
+}
+
+/// [`render_record`] of a rule over one window (Sloth's labels carry it).
+fn render_record_in(
+    o: &mut String,
+    record: &str,
+    expr: &str,
+    svc: &str,
+    s: &Slo,
+    window: Option<&str>,
+) {
     entry(o, 2, true, "record", record);
     entry(o, 4, false, "expr", expr);
+    if s.sloth {
+        map_entry(o, 4, false, "labels", &rule_labels(svc, s, window));
+        return;
+    }
     if s.labels.is_empty() {
         key(o, 4, false, "labels");
         o.push('\n');
@@ -324,7 +378,12 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let head = |o: &mut String, part: &str| {
         render_group_head(&format!("{svc}-slo-{name}-{part}"), o);
     };
-    let period = s.period.to_prometheus();
+    let period = window_name(s, s.period);
+    let on = if s.sloth {
+        "sloth_id, sloth_slo, sloth_service"
+    } else {
+        "slo, service"
+    };
     head(o, "sli");
     // The events of every 5 minutes, errors and all: the period's ratio is their sums'
     // (an idle window adds nothing to either, where an average of 5m ratios would turn
@@ -335,7 +394,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     render_record(o, "slo:sli_total:rate5m", &total, svc, s);
     for w in recorded_windows_for(s.period, &s.windows) {
         // Rules are named after the window as written; the range is scaled.
-        let wt = w.to_prometheus();
+        let wt = window_name(s, w);
         let range = m.scaled(w).to_prometheus();
         let expr = if w == s.period {
             format!(
@@ -344,7 +403,14 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         } else {
             error_ratio(m, s, &range)
         };
-        render_record(o, &format!("slo:sli_error:ratio_rate{wt}"), &expr, svc, s);
+        render_record_in(
+            o,
+            &format!("slo:sli_error:ratio_rate{wt}"),
+            &expr,
+            svc,
+            s,
+            Some(&wt),
+        );
     }
     let budget = fmt_num(forge_spec_expr::units::round12(1.0 - s.objective));
     head(o, "meta");
@@ -361,13 +427,13 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         (
             "slo:current_burn_rate:ratio",
             format!(
-                "slo:sli_error:ratio_rate5m{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+                "slo:sli_error:ratio_rate5m{sel} / on ({on}) group_left () slo:error_budget:ratio{sel}"
             ),
         ),
         (
             "slo:period_burn_rate:ratio",
             format!(
-                "slo:sli_error:ratio_rate{period}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"
+                "slo:sli_error:ratio_rate{period}{sel} / on ({on}) group_left () slo:error_budget:ratio{sel}"
             ),
         ),
         (
@@ -376,6 +442,24 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         ),
     ] {
         render_record(o, record, &expr, svc, s);
+    }
+    if s.sloth {
+        // Sloth's info series, which its dashboards list SLOs by.
+        let mut labels = rule_labels(svc, s, None);
+        for (k, v) in [
+            ("sloth_objective", fmt_num(round12(s.objective * 100.0))),
+            ("sloth_mode", "cli-gen-prom".to_string()),
+            ("sloth_spec", "prometheus/v1".to_string()),
+            (
+                "sloth_version",
+                format!("forge-spec {}", env!("CARGO_PKG_VERSION")),
+            ),
+        ] {
+            labels.insert(k.to_string(), v);
+        }
+        entry(o, 2, true, "record", "sloth_slo_info");
+        entry(o, 4, false, "expr", "vector(1)");
+        map_entry(o, 4, false, "labels", &labels);
     }
     if s.alerting_disabled {
         return Vec::new();
@@ -391,7 +475,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             if let Some(expr) = sli_events(s, &m.scaled(w).to_prometheus()) {
                 render_record(
                     o,
-                    &format!("slo:sli_total:increase{}", w.to_prometheus()),
+                    &format!("slo:sli_total:increase{}", window_name(s, w)),
                     &expr,
                     svc,
                     s,
@@ -418,17 +502,23 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
                 let guard = if guarded {
                     format!(
                         " and slo:sli_total:increase{}{sel} >= {}",
-                        w.long.to_prometheus(),
+                        window_name(s, w.long),
                         s.min_events
                     )
                 } else {
                     String::new()
                 };
-                format!(
-                    "(slo:sli_error:ratio_rate{}{sel} > {t} and slo:sli_error:ratio_rate{}{sel} > {t}{guard})",
-                    w.short.to_prometheus(),
-                    w.long.to_prometheus()
-                )
+                let over = |win: Duration| {
+                    let ratio =
+                        format!("slo:sli_error:ratio_rate{}{sel} > {t}", window_name(s, win));
+                    // Sloth's ratio rules carry their window: compared without it.
+                    if s.sloth {
+                        format!("max without (sloth_window) ({ratio})")
+                    } else {
+                        ratio
+                    }
+                };
+                format!("({} and {}{guard})", over(w.short), over(w.long))
             })
             .collect::<Vec<_>>()
             .join(" or ");
@@ -482,6 +572,14 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             labels.insert(k.value.clone(), v.value.clone());
         }
         labels.extend(base_labels(m, severity, Some(name)));
+        if s.sloth {
+            let level = if urgency == Urgency::Page {
+                "page"
+            } else {
+                "ticket"
+            };
+            labels.insert("sloth_severity".to_string(), level.to_string());
+        }
         alerts.push(Rule {
             alert: Some(alert),
             expr,
