@@ -369,3 +369,37 @@ fn sloth_compatible_names_and_labels() {
         0
     );
 }
+
+/// Calendar windows cannot be expressed in Prometheus rules: a clear diagnostic naming
+/// the rolling window of the same length; rolling windows in weeks are fine.
+#[test]
+fn calendar_windows_are_refused_plainly() {
+    for (window, rolling) in [
+        ("month", "30d"),
+        ("calendar_week", "7d"),
+        ("quarterly", "90d"),
+    ] {
+        let spec = format!(
+            "{HEAD}slos:\n  up: {{objective: 99.9%, window: {window}, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
+        );
+        let mut c = compile_str(&[("spec.yaml", &spec)], &Options::default());
+        let d = c
+            .diagnostics
+            .items
+            .iter()
+            .find(|d| d.code.code == "P009")
+            .expect(window);
+        assert!(d.message.contains("calendar window"), "{}", d.message);
+        assert!(
+            d.help.as_deref().unwrap().contains(&format!("`{rolling}`")),
+            "{:?}",
+            d.help
+        );
+        assert!(forge_spec::emit_checked(&mut c).is_ok());
+    }
+    let spec = format!(
+        "{HEAD}slos:\n  up: {{objective: 99.9%, window: 4w, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
+    );
+    let (codes, _) = build(&spec);
+    assert!(codes.iter().all(|c| !c.starts_with("P009")), "{codes:?}");
+}

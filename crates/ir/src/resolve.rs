@@ -749,6 +749,22 @@ impl Resolver<'_> {
         self.allow(&name, &sl.allow);
         let objective = self.objective(&sl.objective)?;
         let (period, period_span) = match &sl.window {
+            // A calendar period: said plainly, then resolved as the rolling window of
+            // about the same length so that one run reports everything else too.
+            Some(w) if calendar_window(&w.value).is_some() => {
+                let (rolling, ms) = calendar_window(&w.value).unwrap_or(("30d", 30));
+                self.invalid(
+                    w.span,
+                    format!("`{}` is a calendar window, which Prometheus rules cannot express", w.value),
+                    &format!("a range selector covers a fixed duration ending now, and no rule can reset a budget on the first of the {}: use the rolling window `{rolling}` (the same length, always the last {rolling})", w.value.trim_start_matches("calendar_").trim_end_matches("ly")),
+                );
+                (
+                    Duration {
+                        ms: ms * 86_400_000,
+                    },
+                    Some(w.span),
+                )
+            }
             Some(w) => (
                 self.duration(w).map_or(
                     Duration {
@@ -1631,6 +1647,22 @@ fn unlabelled(ty: Option<expr::Ty>) -> Option<expr::Ty> {
         t.labels = None;
         t
     })
+}
+
+/// A calendar period (`month`, `calendar_week`…), and the rolling window of about its
+/// length (in days) to suggest.
+fn calendar_window(text: &str) -> Option<(&'static str, u64)> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t
+        .trim_start_matches("calendar")
+        .trim_start_matches(['_', '-', ' ']);
+    match t {
+        "week" | "weekly" => Some(("7d", 7)),
+        "month" | "monthly" => Some(("30d", 30)),
+        "quarter" | "quarterly" => Some(("90d", 90)),
+        "year" | "yearly" => Some(("365d", 365)),
+        _ => None,
+    }
 }
 
 pub fn camel(s: &str) -> String {
