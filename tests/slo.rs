@@ -403,3 +403,59 @@ fn calendar_windows_are_refused_plainly() {
     let (codes, _) = build(&spec);
     assert!(codes.iter().all(|c| !c.starts_with("P009")), "{codes:?}");
 }
+
+/// A timeslice indicator (OpenSLO's): the share of slices in which a condition did not
+/// hold. Through promtool: an hour of good minutes, then half an hour of bad ones —
+/// the 1h window sees half its slices bad, the period a third.
+#[test]
+fn timeslice_indicator() {
+    if !promtool() {
+        return;
+    }
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_queue_jobs: {{type: gauge, help: Jobs queued.}}\nslos:\n  queue: {{objective: 99%, sli: {{timeslice: {{good: 'max(shop_queue_jobs) < 100', slice: 1m}}}}, alerting: {{runbook: r.md}}}}\n"
+    );
+    let (codes, files) = build(&spec);
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let rules = &files["prometheus/shop.rules.yml"];
+    assert!(
+        rules.contains(
+            "min_over_time(((count(max(shop_queue_jobs) < 100) or vector(0)) > bool 0)[1m:])"
+        ),
+        "{rules}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("shop.rules.yml"), rules).unwrap();
+    let check = |expr: &str, want: f64| {
+        format!(
+            "  - expr: 'abs({expr}{{slo=\"queue\"}} - {want}) < bool 0.04'\n    eval_time: 90m\n    exp_samples:\n    - labels: '{{service=\"shop\", slo=\"queue\"}}'\n      value: 1\n"
+        )
+    };
+    let tests = format!(
+        "rule_files: [shop.rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  input_series:\n  - series: 'shop_queue_jobs{{job=\"shop\", instance=\"shop:80\"}}'\n    values: '50x60 200x30'\n  promql_expr_test:\n{}{}",
+        check("slo:sli_error:ratio_rate1h", 0.5),
+        check("slo:sli_error:ratio_rate30d", 1.0 / 3.0)
+    );
+    std::fs::write(dir.path().join("t.yml"), tests).unwrap();
+    let out = Command::new("promtool")
+        .args(["test", "rules", "t.yml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let cat = forge_spec::compile_str(
+        &[("spec.yaml", &spec.replace("< 100'", "< 100 for 5m'"))],
+        &Options::default(),
+    );
+    assert!(
+        cat.diagnostics
+            .items
+            .iter()
+            .any(|d| d.code.code == "P009" && d.message.contains("no `for`"))
+    );
+}

@@ -94,6 +94,11 @@ pub fn catalogue_md(m: &Model) -> String {
                 format!("`{}` faster than {}s", metric.text.value, fmt_num(*below))
             }
             Sli::Uptime { target } => format!("`up` of `{}`", target.value),
+            Sli::Timeslice { good, slice } => format!(
+                "{} slices where `{}`",
+                slice.to_prometheus(),
+                good.text.value
+            ),
         };
         let _ = writeln!(
             s,

@@ -360,6 +360,8 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
     struct View {
         name: String,
         sel: String,
+        /// The labels the SLO's rules are joined on (`slo, service`, or Sloth's ids).
+        on: &'static str,
         sli_over_period: (String, String),
         description: Option<String>,
     }
@@ -368,12 +370,18 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         m.slos
             .iter()
             .map(|s| {
-                let sel = format!("{{slo={}, service={}}}", q(&s.name.value), q(svc));
-                let period = s.period.to_prometheus();
+                let sel = super::prometheus::slo_selector(m, s);
+                let period = super::prometheus::window_name(s, s.period);
+                let on = if s.sloth {
+                    "sloth_id, sloth_slo, sloth_service"
+                } else {
+                    "slo, service"
+                };
                 let what = match &s.sli {
                     Sli::Ratio { .. } => "good events",
                     Sli::Latency { .. } => "fast requests",
                     Sli::Uptime { .. } => "uptime",
+                    Sli::Timeslice { .. } => "good slices",
                 };
                 View {
                     name: s.name.value.clone(),
@@ -382,6 +390,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
                         format!("1 - slo:sli_error:ratio_rate{period}{sel}"),
                     ),
                     sel,
+                    on,
                     description: s.description.as_ref().map(|d| d.value.clone()),
                 }
             })
@@ -397,6 +406,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
                 ),
             ),
             sel,
+            on: "slo, service",
             description: None,
         }]
     };
@@ -456,7 +466,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             "short",
             windows
                 .iter()
-                .map(|w| (format!("slo:sli_error:ratio_rate{w}{sel} / on (slo, service) group_left () slo:error_budget:ratio{sel}"), w.to_string()))
+                .map(|w| (format!("slo:sli_error:ratio_rate{w}{sel} / on ({}) group_left () slo:error_budget:ratio{sel}", v.on), w.to_string()))
                 .collect(),
             Some("Error-budget burn rate per alert window: 1 spends the budget exactly over the period; the page fires above 14.4 (1h) and 6 (6h).".into()),
         );

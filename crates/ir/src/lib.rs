@@ -190,6 +190,9 @@ impl Model {
                 Sli::Ratio { errors, total, .. } => vec![errors.metric(), total.metric()],
                 Sli::Latency { metric, .. } => vec![metric.metric()],
                 Sli::Uptime { .. } => Vec::new(),
+                Sli::Timeslice { good, .. } => {
+                    good.metrics.iter().map(|m| Some(m.as_str())).collect()
+                }
             };
             for mt in metrics.into_iter().flatten() {
                 readers
@@ -266,7 +269,7 @@ pub struct Slo {
 impl Slo {
     /// Whether the indicator counts events (requests, jobs), not scrapes of a target.
     pub fn counts_events(&self) -> bool {
-        !matches!(self.sli, Sli::Uptime { .. })
+        !matches!(self.sli, Sli::Uptime { .. } | Sli::Timeslice { .. })
     }
 }
 
@@ -287,6 +290,12 @@ pub enum Sli {
     },
     /// Share of scrapes where the target was down.
     Uptime { target: S },
+    /// Share of time slices in which a condition did not hold throughout.
+    Timeslice {
+        /// The condition of a good slice, lowered to PromQL (a filter: series when good).
+        good: Box<AlertExpr>,
+        slice: Duration,
+    },
 }
 
 #[derive(Debug)]

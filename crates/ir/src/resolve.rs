@@ -787,6 +787,7 @@ impl Resolver<'_> {
             i.good.as_ref().map(|v| ("good", v.span)),
             i.latency.as_ref().map(|v| ("latency", v.span)),
             i.uptime.as_ref().map(|v| ("uptime", v.span)),
+            i.timeslice.as_ref().map(|v| ("timeslice", v.span)),
         ]
         .into_iter()
         .flatten()
@@ -807,7 +808,9 @@ impl Resolver<'_> {
             } else {
                 "second indicator"
             })
-            .help("use one of `errors`+`total`, `good`+`total`, `latency` or `uptime`");
+            .help(
+                "use one of `errors`+`total`, `good`+`total`, `latency`, `uptime` or `timeslice`",
+            );
             self.out.push(d);
             if given.is_empty() {
                 return None;
@@ -858,6 +861,26 @@ impl Resolver<'_> {
                     ),
                     below,
                     below_span: l.below.span,
+                }
+            }
+            "timeslice" => {
+                let ts = sl.sli.timeslice?.value;
+                let slice = match &ts.slice {
+                    Some(d) => self.duration(d)?.value,
+                    None => Duration { ms: 60_000 },
+                };
+                let (good, for_) = self.condition(ts.good, cat, false);
+                let good = good?;
+                if for_.is_some() {
+                    self.invalid(
+                        good.text.span,
+                        "a timeslice condition has no `for`: a slice is good when it holds throughout the slice".into(),
+                        "remove `for …`; set the slice's length with `slice:`",
+                    );
+                }
+                Sli::Timeslice {
+                    good: Box::new(good),
+                    slice,
                 }
             }
             _ => {

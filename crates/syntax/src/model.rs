@@ -262,6 +262,20 @@ pub struct Sli {
     pub latency: Option<Spanned<LatencySli>>,
     /// Share of time a scrape target is up: `uptime: ai-forge`.
     pub uptime: Option<S>,
+    /// Share of good time slices (OpenSLO's timeslices): a slice is good when a
+    /// condition held throughout it, e.g. `{good: 'p95(http_request_duration_seconds)
+    /// < 500ms', slice: 1m}`.
+    pub timeslice: Option<Spanned<TimesliceSli>>,
+}
+
+/// A timeslice indicator: the condition of a good slice, and the slice's length.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimesliceSli {
+    /// The condition a good slice meets throughout (the condition language, no `for`).
+    pub good: S,
+    /// The length of a slice (default `1m`).
+    pub slice: Option<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -7,7 +7,7 @@ mod rules;
 pub mod scrape;
 mod witness;
 
-pub use rules::{slo_alert_names, slo_dashboard_uid};
+pub use rules::{slo_alert_names, slo_dashboard_uid, slo_selector, window_name};
 
 use super::Output;
 use forge_spec_ir::{Alert, Model, Slo};

@@ -252,6 +252,13 @@ pub fn sli_rates(m: &Model, s: &Slo, window: &str) -> (String, String) {
             );
             (format!("({t} - ({fast} or 0 * {t}))"), t)
         }
+        Sli::Timeslice { .. } => {
+            let good = format!("slo:sli_good:slice{}", slo_selector(m, s));
+            (
+                format!("sum(1 - avg_over_time({good}[{window}]))"),
+                format!("count({good})"),
+            )
+        }
         Sli::Uptime { target } => {
             let up = format!(
                 "{}{{job={}}}",
@@ -278,7 +285,7 @@ pub fn sli_events(s: &Slo, window: &str) -> Option<String> {
                 format!("{name}_count{{{matchers}}}")
             }
         }
-        Sli::Uptime { .. } => return None,
+        Sli::Uptime { .. } | Sli::Timeslice { .. } => return None,
     };
     Some(format!("sum{}(increase({total}[{window}]))", by(s)))
 }
@@ -385,6 +392,15 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         "slo, service"
     };
     head(o, "sli");
+    // A timeslice indicator: whether each slice was good (its condition held throughout).
+    if let Sli::Timeslice { good, slice } = &s.sli {
+        let expr = format!(
+            "min_over_time(((count({}) or vector(0)) > bool 0)[{}:])",
+            good.promql,
+            m.scaled(*slice).to_prometheus()
+        );
+        render_record(o, "slo:sli_good:slice", &expr, svc, s);
+    }
     // The events of every 5 minutes, errors and all: the period's ratio is their sums'
     // (an idle window adds nothing to either, where an average of 5m ratios would turn
     // NaN for the whole period after one idle window).

@@ -64,6 +64,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             Sli::Ratio { errors, .. } => errors.metric().map(|n| by_metric.entry(n).or_insert(s)),
             Sli::Latency { metric, .. } => metric.metric().map(|n| by_metric.entry(n).or_insert(s)),
             Sli::Uptime { target } => Some(by_target.entry(target.value.as_str()).or_insert(s)),
+            // A timeslice SLO's condition is an alert of its own kind: not matched.
+            Sli::Timeslice { .. } => None,
         };
     }
     for a in &m.alerts {

@@ -63,10 +63,13 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 errors.metric().into_iter().chain(total.metric()).collect()
             }
             Sli::Latency { metric, .. } => metric.metric().into_iter().collect(),
-            Sli::Uptime { .. } => Vec::new(),
+            Sli::Uptime { .. } | Sli::Timeslice { .. } => Vec::new(),
         };
         for g in &s.group_by {
             let missing: Vec<&str> = match &s.sli {
+                Sli::Timeslice { .. } => {
+                    vec!["a timeslice indicator (one series: a slice is good or not)"]
+                }
                 Sli::Uptime { .. } => {
                     if matches!(g.value.as_str(), "instance" | "job") {
                         continue;
