@@ -322,3 +322,45 @@ fn panel_queries_parse_and_resolve() {
         }
     }
 }
+
+/// A grouped SLO's dashboard has a variable per group label (all values by default),
+/// and its grouped series are narrowed by it while the SLO's budget is not.
+#[test]
+fn grouped_slo_dashboard_variables() {
+    let comp = forge_spec::compile(
+        &["tests/fixtures/emit/grouped_slo.yaml".into()],
+        "fixture",
+        &Default::default(),
+    )
+    .unwrap();
+    let out = forge_spec::emit::emit(comp.model.as_ref().unwrap()).unwrap();
+    let d: Value = serde_json::from_slice(&out.files["grafana/dashboards/api-slos.json"]).unwrap();
+    let vars: Vec<&str> = d["templating"]["list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v["name"].as_str())
+        .collect();
+    assert!(
+        vars.contains(&"handler") && vars.contains(&"method"),
+        "{vars:?}"
+    );
+    let exprs: Vec<&str> = d["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["targets"].as_array().unwrap())
+        .filter_map(|t| t["expr"].as_str())
+        .collect();
+    assert!(
+        exprs
+            .iter()
+            .any(|e| e.starts_with("slo:period_error_budget_remaining:ratio")
+                && e.contains(r#"handler=~"$handler""#)),
+        "{exprs:?}"
+    );
+    assert!(exprs.iter().all(|e| {
+        !e.contains(r#"slo:error_budget:ratio{slo="availability", service="api", handler"#)
+    }));
+    assert!(validate(&d).is_empty(), "{:?}", validate(&d));
+}

@@ -362,6 +362,8 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         sel: String,
         /// The labels the SLO's rules are joined on (`slo, service`, or Sloth's ids).
         on: &'static str,
+        /// `sel` narrowed to the dashboard's group variables (a grouped SLO's series).
+        grouped: String,
         sli_over_period: (String, String),
         description: Option<String>,
     }
@@ -372,6 +374,17 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             .map(|s| {
                 let sel = super::prometheus::slo_selector(m, s);
                 let period = super::prometheus::window_name(s, s.period);
+                // A grouped SLO's series by the dashboard's variables of its group labels.
+                let grouped = if s.group_by.is_empty() {
+                    sel.clone()
+                } else {
+                    let vars: Vec<String> = s
+                        .group_by
+                        .iter()
+                        .map(|g| format!("{0}=~\"${0}\"", g.value))
+                        .collect();
+                    format!("{}, {}}}", sel.trim_end_matches('}'), vars.join(", "))
+                };
                 let on = if s.sloth {
                     "sloth_id, sloth_slo, sloth_service"
                 } else {
@@ -387,10 +400,11 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
                     name: s.name.value.clone(),
                     sli_over_period: (
                         format!("{what} over {period}"),
-                        format!("1 - slo:sli_error:ratio_rate{period}{sel}"),
+                        format!("1 - slo:sli_error:ratio_rate{period}{grouped}"),
                     ),
                     sel,
                     on,
+                    grouped,
                     description: s.description.as_ref().map(|d| d.value.clone()),
                 }
             })
@@ -405,6 +419,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
                     "1 - slo:period_burn_rate:ratio{sel} * on (slo, service) group_left () slo:error_budget:ratio{sel}"
                 ),
             ),
+            grouped: sel.clone(),
             sel,
             on: "slo, service",
             description: None,
@@ -454,7 +469,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             "gauge",
             "percentunit",
             vec![(
-                format!("slo:period_error_budget_remaining:ratio{sel}"),
+                format!("slo:period_error_budget_remaining:ratio{}", v.grouped),
                 "__auto".into(),
             )],
             None,
@@ -466,7 +481,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             "short",
             windows
                 .iter()
-                .map(|w| (format!("slo:sli_error:ratio_rate{w}{sel} / on ({}) group_left () slo:error_budget:ratio{sel}", v.on), w.to_string()))
+                .map(|w| (format!("slo:sli_error:ratio_rate{w}{} / on ({}) group_left () slo:error_budget:ratio{sel}", v.grouped, v.on), w.to_string()))
                 .collect(),
             Some("Error-budget burn rate per alert window: 1 spends the budget exactly over the period; the page fires above 14.4 (1h) and 6 (6h).".into()),
         );
@@ -481,6 +496,28 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
         vec![svc.clone(), "slo".into()],
         panels,
     );
+    // A variable for each group label of the grouped SLOs (all values by default).
+    let mut groups: Vec<&str> = Vec::new();
+    if m.slos.len() <= SLO_PANELS_MAX {
+        for g in m.slos.iter().flat_map(|s| &s.group_by) {
+            if !groups.contains(&g.value.as_str()) {
+                groups.push(&g.value);
+            }
+        }
+    }
+    if let Some(list) = d.templating.get_mut("list").and_then(Value::as_array_mut) {
+        for g in groups {
+            let query = format!("label_values(slo:sli_error:ratio_rate5m, {g})");
+            list.push(json!({
+                "type": "query", "name": g, "label": g,
+                "datasource": datasource(),
+                "query": query, "definition": query,
+                "refresh": 2, "sort": 1, "hide": 0, "multi": true, "includeAll": true,
+                "allValue": ".*", "current": {"text": "All", "value": "$__all"}, "options": [],
+                "skipUrlSync": false, "regex": "",
+            }));
+        }
+    }
     if m.slos.len() > SLO_PANELS_MAX
         && let Some(list) = d.templating.get_mut("list").and_then(Value::as_array_mut)
     {
