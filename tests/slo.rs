@@ -92,16 +92,19 @@ fn budgets_from_counts() {
         expr("slo:sli_error:rate5m"),
         r#"expr: '(sum by (handler)(rate(shop_requests_total{code="5xx"}[5m])) or 0 * sum by (handler)(rate(shop_requests_total[5m])))'"#
     );
-    assert!(
-        expr("slo:sli_error:ratio_rate1h")
-            .ends_with(r#"/ (sum by (handler)(rate(shop_requests_total[1h])) > 0)'"#)
+    // Every window's ratio from the 5-minute counts.
+    assert_eq!(
+        expr("slo:sli_error:ratio_rate1h"),
+        r#"expr: 'sum_over_time(slo:sli_error:rate5m{slo="errors", service="shop"}[1h]) / (sum_over_time(slo:sli_total:rate5m{slo="errors", service="shop"}[1h]) > 0)'"#
     );
     assert!(expr("slo:sli_error:ratio_rate30d").starts_with(r#"expr: 'sum_over_time(slo:sli_error:rate5m{slo="errors", service="shop"}[30d]) / (sum_over_time(slo:sli_total:rate5m"#));
-    assert_eq!(
-        expr("slo:sli_total:increase1h"),
-        "expr: 'sum by (handler)(increase(shop_requests_total[1h]))'"
+    // The guard, per group: the events of the long window.
+    assert!(
+        rules.contains(
+            "and on (handler) (sum by (handler)(increase(shop_requests_total[1h])) >= 25))"
+        ),
+        "{rules}"
     );
-    assert!(rules.contains(r#"and slo:sli_total:increase1h{slo="errors", service="shop"} >= 25)"#));
     // A group label the indicator lacks.
     let (codes, _) = build(&spec.replace("group_by: [handler]", "group_by: [route]"));
     assert!(codes.iter().any(|c| c.starts_with("S010")), "{codes:?}");
@@ -116,13 +119,16 @@ fn low_traffic_guard_defaults() {
     );
     let (_, files) = build(&spec);
     let rules = &files["prometheus/shop.rules.yml"];
-    assert!(rules.contains(r#"slo:sli_total:increase1h{slo="jobs", service="shop"} >= 70"#));
-    assert!(!rules.contains(r#"increase1h{slo="up""#));
+    assert!(
+        rules.contains("and on () (sum(increase(shop_jobs_total[1h])) >= 70))"),
+        "{rules}"
+    );
+    assert!(!rules.contains("increase(up"));
     let (_, files) = build(&spec.replace(
         "objective: 99.9%, sli: {errors",
         "objective: 99.9%, min_events: 0, sli: {errors",
     ));
-    assert!(!files["prometheus/shop.rules.yml"].contains("slo:sli_total:increase1h"));
+    assert!(!files["prometheus/shop.rules.yml"].contains("increase("));
 }
 
 fn promtool() -> bool {
@@ -433,7 +439,8 @@ fn timeslice_indicator() {
     };
     let tests = format!(
         "rule_files: [shop.rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  input_series:\n  - series: 'shop_queue_jobs{{job=\"shop\", instance=\"shop:80\"}}'\n    values: '50x60 200x30'\n  promql_expr_test:\n{}{}",
-        check("slo:sli_error:ratio_rate1h", 0.5),
+        // The 1h window, from 5-minute counts, spans 65 minutes: 30 of them bad.
+        check("slo:sli_error:ratio_rate1h", 30.0 / 65.0),
         check("slo:sli_error:ratio_rate30d", 1.0 / 3.0)
     );
     std::fs::write(dir.path().join("t.yml"), tests).unwrap();

@@ -109,11 +109,6 @@ pub fn recorded_names() -> std::collections::BTreeSet<String> {
     for n in META_RULES.iter().chain(COUNT_RULES) {
         v.insert((*n).to_string());
     }
-    for w in burn_windows(Duration {
-        ms: 30 * 86_400_000,
-    }) {
-        v.insert(format!("slo:sli_total:increase{}", w.long.to_prometheus()));
-    }
     v
 }
 

@@ -40,7 +40,7 @@ struct Piece {
 /// Items per unit: large enough to amortise the hand-off, small enough to balance.
 const CHUNK: usize = 128;
 
-fn piece(m: &Model, unit: &Unit) -> Piece {
+fn piece(m: &Model, unit: &Unit, behaviour: &std::collections::HashSet<&str>) -> Piece {
     let mut p = Piece::default();
     let mut tests = Vec::new();
     match unit {
@@ -72,7 +72,13 @@ fn piece(m: &Model, unit: &Unit) -> Piece {
                 let (page, ticket) = slo_alert_names(s);
                 let find = |name: &str| alerts.iter().find(|r| r.alert.as_deref() == Some(name));
                 let found = match (find(&page), find(&ticket)) {
-                    (Some(pr), Some(tr)) => promtool_tests::slo_tests(m, s, pr, tr),
+                    (Some(pr), Some(tr)) => promtool_tests::slo_tests(
+                        m,
+                        s,
+                        pr,
+                        tr,
+                        behaviour.contains(s.name.value.as_str()),
+                    ),
                     _ => None,
                 };
                 match found {
@@ -96,6 +102,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         .map(Unit::Alerts)
         .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
         .collect();
+    let behaviour = promtool_tests::behaviour_slos(model);
     let mut rules = super::header(model, "#");
     crate::yaml::key(&mut rules, 0, false, "groups");
     rules.push('\n');
@@ -120,7 +127,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         rules.push_str(&own_records);
     }
     for batch in units.chunks(4 * forge_spec_base::par::jobs()) {
-        let pieces = forge_spec_base::par::map(batch, |u| piece(model, u));
+        let pieces = forge_spec_base::par::map(batch, |u| piece(model, u, &behaviour));
         if rules.capacity() < 4096 {
             // Room for the whole files, estimated from the first batch.
             let per_unit = |n: usize| n / batch.len() * units.len() * 11 / 10;
@@ -146,9 +153,14 @@ fn rules_and_tests(model: &Model) -> (String, String) {
     if !absent.is_empty() {
         rules::render_group_head(&rules::absent_group_name(model), &mut rules);
         let mut groups = Vec::new();
+        // Beyond a hundred, the tests of the first absent-data alert of each metric type.
+        let mut kinds = std::collections::HashSet::new();
+        let all = absent.len() <= promtool_tests::BEHAVIOUR_TESTS_ALL_UP_TO;
         for a in &absent {
             rules::render_rule(&a.rule, &mut rules);
-            groups.extend(promtool_tests::absent_tests(model, a));
+            if all || kinds.insert(a.kind) {
+                groups.extend(promtool_tests::absent_tests(model, a));
+            }
         }
         promtool_tests::render_groups(&groups, &mut tests);
     }

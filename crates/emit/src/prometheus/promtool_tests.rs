@@ -413,6 +413,7 @@ pub fn slo_tests(
     s: &Slo,
     page_rule: &Rule,
     ticket_rule: &Rule,
+    behaviour: bool,
 ) -> Option<Vec<TestGroup>> {
     let (page, ticket) = slo_alert_names(s);
     let budget = round12(1.0 - s.objective);
@@ -507,9 +508,11 @@ pub fn slo_tests(
             promql_expr_test: Vec::new(),
         });
     }
-    out.extend(guard_test(m, s, &page));
-    out.extend(idle_test(m, s, budget));
-    out.extend(grouped_test(m, s, page_rule, page_ratio, &page));
+    if behaviour {
+        out.extend(guard_test(m, s, &page));
+        out.extend(idle_test(m, s, budget));
+        out.extend(grouped_test(m, s, page_rule, page_ratio, &page));
+    }
     Some(out)
 }
 
@@ -653,6 +656,52 @@ fn grouped_test(
         }],
         promql_expr_test: Vec::new(),
     })
+}
+
+/// Specs with more SLOs (or absent-data alerts) than this get the behaviour tests —
+/// the guard, the idle hour, the grouped page, the absent metric — for the first of
+/// each shape only: they prove how rules of that shape behave, and ten thousand copies
+/// would add tens of megabytes to prove nothing more.
+pub const BEHAVIOUR_TESTS_ALL_UP_TO: usize = 100;
+
+/// The SLOs that get the behaviour tests: all of them, or beyond
+/// [`BEHAVIOUR_TESTS_ALL_UP_TO`] the first of each shape (indicator kind, objective,
+/// period, guard, policy, grouping, compatibility).
+pub fn behaviour_slos(m: &Model) -> std::collections::HashSet<&str> {
+    let all = m.slos.len() <= BEHAVIOUR_TESTS_ALL_UP_TO;
+    let mut shapes = std::collections::HashSet::new();
+    m.slos
+        .iter()
+        .filter(|s| {
+            let kind = match &s.sli {
+                Sli::Ratio { good, .. } => {
+                    if *good {
+                        "good"
+                    } else {
+                        "errors"
+                    }
+                }
+                Sli::Latency { .. } => "latency",
+                Sli::Uptime { .. } => "uptime",
+                Sli::Timeslice { .. } => "timeslice",
+            };
+            let windows: Vec<String> = s
+                .windows
+                .iter()
+                .map(|w| format!("{}/{}/{}", w.long.ms, w.short.ms, w.factor))
+                .collect();
+            let shape = format!(
+                "{kind} {} {} {} {windows:?} {} {}",
+                s.objective,
+                s.period.ms,
+                s.min_events,
+                s.group_by.len(),
+                s.sloth
+            );
+            all || shapes.insert(shape)
+        })
+        .map(|s| s.name.value.as_str())
+        .collect()
 }
 
 /// Counter values `1000+Px{steps}` (P a minute) as one event at minute 10 when P > 0,

@@ -290,13 +290,6 @@ pub fn sli_events(s: &Slo, window: &str) -> Option<String> {
     Some(format!("sum{}(increase({total}[{window}]))", by(s)))
 }
 
-/// The error ratio of an SLO's indicator over a window, in PromQL: no sample (never
-/// NaN) when the window had no event.
-pub fn error_ratio(m: &Model, s: &Slo, window: &str) -> String {
-    let (e, t) = sli_rates(m, s, window);
-    format!("{e} / ({t} > 0)")
-}
-
 /// `le` as clients write it: `1` may appear as `1` or `1.0`.
 fn le_matcher(v: f64) -> String {
     let s = fmt_num(v);
@@ -412,12 +405,14 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         // Rules are named after the window as written; the range is scaled.
         let wt = window_name(s, w);
         let range = m.scaled(w).to_prometheus();
-        let expr = if w == s.period {
+        // Every window's ratio from the counts of its 5-minute windows: the errors over
+        // the events in it, never NaN, and cheap for Prometheus (no raw series read).
+        let expr = if w.ms == 300_000 {
+            format!("slo:sli_error:rate5m{sel} / (slo:sli_total:rate5m{sel} > 0)")
+        } else {
             format!(
                 "sum_over_time(slo:sli_error:rate5m{sel}[{range}]) / (sum_over_time(slo:sli_total:rate5m{sel}[{range}]) > 0)"
             )
-        } else {
-            error_ratio(m, s, &range)
         };
         render_record_in(
             o,
@@ -481,24 +476,11 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         return Vec::new();
     }
     // The low-traffic guard: the events of each alert's long window.
+    // The low-traffic guard: the events of each pair's long window, in the alert itself
+    // (matched on the SLO's group labels: the events carry no others).
     let guarded = s.min_events > 0 && s.counts_events();
-    if guarded {
-        head(o, "events");
-        let mut longs: Vec<Duration> = s.windows.iter().map(|w| w.long).collect();
-        longs.sort();
-        longs.dedup();
-        for w in longs {
-            if let Some(expr) = sli_events(s, &m.scaled(w).to_prometheus()) {
-                render_record(
-                    o,
-                    &format!("slo:sli_total:increase{}", window_name(s, w)),
-                    &expr,
-                    svc,
-                    s,
-                );
-            }
-        }
-    }
+    let group_on: Vec<&str> = s.group_by.iter().map(|g| g.value.as_str()).collect();
+    let group_on = group_on.join(", ");
     let (page_name, ticket_name) = slo_alert_names(s);
     let mut alerts = Vec::new();
     for (urgency, alert, severity) in [
@@ -515,14 +497,11 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             .iter()
             .map(|w| {
                 let t = fmt_num(threshold(w, s.objective));
-                let guard = if guarded {
-                    format!(
-                        " and slo:sli_total:increase{}{sel} >= {}",
-                        window_name(s, w.long),
-                        s.min_events
-                    )
-                } else {
-                    String::new()
+                let guard = match sli_events(s, &m.scaled(w.long).to_prometheus()) {
+                    Some(events) if guarded => {
+                        format!(" and on ({group_on}) ({events} >= {})", s.min_events)
+                    }
+                    _ => String::new(),
                 };
                 let over = |win: Duration| {
                     let ratio =
@@ -622,6 +601,8 @@ pub fn absent_group_name(m: &Model) -> String {
 /// series whose absence it reports.
 pub struct Absent {
     pub rule: Rule,
+    /// The metric's type.
+    pub kind: forge_spec_expr::MetricKind,
     pub job: String,
     pub address: String,
     pub series: String,
@@ -687,6 +668,7 @@ pub fn absent_alerts(m: &Model) -> Vec<Absent> {
                     annotations,
                     ..Rule::default()
                 },
+                kind: mt.kind,
                 job: job.clone(),
                 address: t.address.value.clone(),
                 series: series.clone(),
