@@ -126,15 +126,26 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         rules::render_group_head(&rules::records_group_name(model), &mut rules);
         rules.push_str(&own_records);
     }
+    let mut left = units.len();
     for batch in units.chunks(4 * forge_spec_base::par::jobs()) {
         let pieces = forge_spec_base::par::map(batch, |u| piece(model, u, &behaviour));
-        if rules.capacity() < 4096 {
-            // Room for the whole files, estimated from the first batch.
-            let per_unit = |n: usize| n / batch.len() * units.len() * 11 / 10;
-            let sum = |f: fn(&Piece) -> usize| per_unit(pieces.iter().map(f).sum());
-            rules.reserve(sum(|p| p.alert_rules.len() + p.groups.len()));
-            tests.reserve(sum(|p| p.tests.len()));
-        }
+        // Room for the rest of the files, estimated from this batch whenever it would not
+        // fit, exactly: alerts come first and SLOs (larger) after, so the first estimate
+        // falls short, and growing by doubling would hold tens of megabytes for nothing.
+        let room = |text: &mut String, bytes: usize| {
+            if text.capacity() - text.len() < bytes {
+                text.reserve_exact(bytes / batch.len() * left * 21 / 20);
+            }
+        };
+        room(
+            &mut rules,
+            pieces
+                .iter()
+                .map(|p| p.alert_rules.len() + p.groups.len())
+                .sum(),
+        );
+        room(&mut tests, pieces.iter().map(|p| p.tests.len()).sum());
+        left -= batch.len();
         for p in pieces {
             if !p.alert_rules.is_empty() && !alerts_head {
                 rules::render_group_head(&rules::alerts_group_name(model), &mut rules);

@@ -652,7 +652,7 @@ pub fn absent_alerts(m: &Model) -> Vec<Absent> {
             annotations.insert(
                 "description".to_string(),
                 format!(
-                    "Prometheus scrapes {job}, but no series of {name} has been there for {}: what reads it ({}) sees nothing and stays silent.",
+                    "{job} is scraped, but without {name} for {}: {} see nothing.",
                     for_.to_prometheus(),
                     readers.join(", ")
                 ),
