@@ -14,27 +14,14 @@
 //! promtool comes from Debian's `prometheus` (installed by `ci/test`); without it the
 //! test says it is skipped, except under CI, where it fails.
 
+mod common;
+use common::promtool;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
 const DIR: &str = "tests/fixtures/corpus";
-
-fn promtool() -> bool {
-    let ok = Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "promtool is required under CI"
-        );
-        eprintln!("skipped: promtool not installed");
-    }
-    ok
-}
 
 fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("valid YAML")

@@ -4,6 +4,8 @@
 //! property test through promtool: for random event streams with idle stretches, the
 //! period budget the rules record equals errors over events counted from the streams.
 
+mod common;
+use common::promtool;
 use forge_spec::{Options, compile_str};
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -129,21 +131,6 @@ fn low_traffic_guard_defaults() {
         "objective: 99.9%, min_events: 0, sli: {errors",
     ));
     assert!(!files["prometheus/shop.rules.yml"].contains("increase("));
-}
-
-fn promtool() -> bool {
-    let ok = Command::new("promtool")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "promtool is required under CI"
-        );
-        eprintln!("skipped: promtool is not installed");
-    }
-    ok
 }
 
 /// A small deterministic generator (xorshift).
