@@ -157,22 +157,20 @@ impl Cache {
 
     /// The key of a service: the compiler, the options, and the names and texts of the
     /// root files and of the service's files.
-    pub fn key(
-        &self,
-        sources: &SourceSet,
-        root: &[FileId],
-        own: &[FileId],
-        opts: &Options,
-    ) -> String {
+    /// What every service's key starts from: the compiler, the options, and the root
+    /// files (hashed once for all services).
+    pub fn root_key(&self, sources: &SourceSet, root: &[FileId], opts: &Options) -> blake3::Hasher {
         let mut h = blake3::Hasher::new();
         h.update(format!("forge-spec-cache {FORMAT}\n{}\n", self.compiler).as_bytes());
         h.update(format!("{}\n{:?}\n", opts.time_scale, opts.only).as_bytes());
-        for id in root.iter().chain(own) {
-            if let Some(f) = sources.get(*id) {
-                h.update(format!("{}\n{}\n", f.name, f.text.len()).as_bytes());
-                h.update(f.text.as_bytes());
-            }
-        }
+        hash_files(&mut h, sources, root);
+        h
+    }
+
+    /// The key of a service: [`Cache::root_key`] and the names and texts of its files.
+    pub fn key(&self, root_key: &blake3::Hasher, sources: &SourceSet, own: &[FileId]) -> String {
+        let mut h = root_key.clone();
+        hash_files(&mut h, sources, own);
         h.finalize().to_hex().to_string()
     }
 
@@ -365,6 +363,13 @@ impl Cache {
                 let _ = std::fs::remove_file(e.path());
             }
         }
+    }
+}
+
+fn hash_files(h: &mut blake3::Hasher, sources: &SourceSet, files: &[FileId]) {
+    for f in files.iter().filter_map(|id| sources.get(*id)) {
+        h.update(format!("{}\n{}\n", f.name, f.text.len()).as_bytes());
+        h.update(f.text.as_bytes());
     }
 }
 

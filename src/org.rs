@@ -237,12 +237,13 @@ pub fn compile_sources(
         .ids()
         .filter_map(|id| Some((sources.get(id)?.name.as_str(), id)))
         .collect();
+    let root_key = cache.map(|c| c.root_key(&sources, &parts.root, opts));
     let compiled = stage("services", || {
         crate::par::map(&services, |(svc, ids)| {
-            let Some(cache) = cache else {
+            let (Some(cache), Some(root_key)) = (cache, &root_key) else {
                 return (compile_service(&shared, svc, ids), None);
             };
-            let key = cache.key(&sources, &parts.root, ids, opts);
+            let key = cache.key(root_key, &sources, ids);
             match cache.lookup(svc, &key, &names) {
                 Some(hit) => {
                     let (unit, found) = view_service(&shared, svc, ids, hit);

@@ -362,15 +362,7 @@ fn fill(
     same: &[bool],
 ) -> io::Result<()> {
     fs::create_dir_all(tmp)?;
-    let dirs: std::collections::BTreeSet<PathBuf> = output
-        .files
-        .keys()
-        .chain(&output.reused)
-        .filter_map(|rel| tmp.join(rel).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(dir)?;
-    }
+    make_dirs(tmp, output)?;
     // The directory swap is what makes the write atomic for readers and for
     // interrupted builds; files are not fsynced one by one (power loss between write
     // and swap can leave the new directory incomplete, never the old one changed).
@@ -390,6 +382,20 @@ fn fill(
     let reused: Vec<&String> = output.reused.iter().collect();
     let linked = crate::par::map(&reused, |rel| link(&out.join(rel), &tmp.join(rel)));
     linked.into_iter().collect::<io::Result<Vec<()>>>()?;
+    Ok(())
+}
+
+/// Creates under `base` every directory the output's files (made or reused) go in.
+fn make_dirs(base: &Path, output: &Output) -> io::Result<()> {
+    let dirs: std::collections::BTreeSet<PathBuf> = output
+        .files
+        .keys()
+        .chain(&output.reused)
+        .filter_map(|rel| base.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for dir in &dirs {
+        fs::create_dir_all(dir)?;
+    }
     Ok(())
 }
 
@@ -434,15 +440,7 @@ fn update(
         }
     }
     remove_empty_dirs(prev);
-    let dirs: std::collections::BTreeSet<PathBuf> = output
-        .files
-        .keys()
-        .chain(&output.reused)
-        .filter_map(|rel| prev.join(rel).parent().map(Path::to_path_buf))
-        .collect();
-    for dir in &dirs {
-        fs::create_dir_all(dir)?;
-    }
+    make_dirs(prev, output)?;
     let todo: Vec<(&String, Option<&Vec<u8>>)> = files
         .iter()
         .zip(same)

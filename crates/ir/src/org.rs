@@ -107,50 +107,25 @@ impl Org {
 
 /// The sections of a file that belong to one service, each with a span to point at.
 fn service_sections(f: &SpecFile) -> Vec<(&'static str, Option<Span>)> {
-    let first = |keys: Option<Span>| keys;
-    let mut v = Vec::new();
+    fn first<V>(m: &forge_spec_syntax::Map<V>) -> Option<Span> {
+        m.0.first().map(|(k, _)| k.span)
+    }
+    let mut v: Vec<(&'static str, Option<Span>)> = Vec::new();
     if let Some(s) = &f.service {
         v.push(("service", Some(s.name.span)));
     }
-    for (name, span, present) in [
-        (
-            "targets",
-            f.targets.0.first().map(|k| k.0.span),
-            !f.targets.is_empty(),
-        ),
-        (
-            "metrics",
-            f.metrics.0.first().map(|k| k.0.span),
-            !f.metrics.is_empty(),
-        ),
-        (
-            "slos",
-            f.slos.0.first().map(|k| k.0.span),
-            !f.slos.is_empty(),
-        ),
-        (
-            "alerts",
-            f.alerts.0.first().map(|k| k.0.span),
-            !f.alerts.is_empty(),
-        ),
-        (
-            "records",
-            f.records.0.first().map(|k| k.0.span),
-            !f.records.is_empty(),
-        ),
-        (
-            "groups",
-            f.groups.0.first().map(|k| k.0.span),
-            !f.groups.is_empty(),
-        ),
-        (
-            "dashboards",
-            f.dashboards.0.first().map(|k| k.0.span),
-            !f.dashboards.is_empty(),
-        ),
+    // A map section is there when it has a first key (its span is where to point).
+    for (name, span) in [
+        ("targets", first(&f.targets)),
+        ("metrics", first(&f.metrics)),
+        ("slos", first(&f.slos)),
+        ("alerts", first(&f.alerts)),
+        ("records", first(&f.records)),
+        ("groups", first(&f.groups)),
+        ("dashboards", first(&f.dashboards)),
     ] {
-        if present {
-            v.push((name, first(span)));
+        if span.is_some() {
+            v.push((name, span));
         }
     }
     if let Some(l) = &f.logs {
@@ -274,12 +249,16 @@ fn walk<'a>(r: &'a Route, f: &mut impl FnMut(&'a Route)) {
     }
 }
 
-/// Whether a matcher accepts a value (regexes fully anchored, as Alertmanager).
-fn accepts(m: &RouteMatcher, value: &str) -> bool {
-    if m.regex {
-        regex::Regex::new(&format!("^(?:{})$", m.value.value)).is_ok_and(|re| re.is_match(value))
-    } else {
-        m.value.value == value
+/// A matcher ready to test values (its regex compiled once, fully anchored, as
+/// Alertmanager does); `None` for a regex that does not compile (it accepts nothing).
+fn acceptor(m: &RouteMatcher) -> impl Fn(&str) -> bool + '_ {
+    let re = m
+        .regex
+        .then(|| regex::Regex::new(&format!("^(?:{})$", m.value.value)).ok())
+        .flatten();
+    move |value: &str| match &re {
+        Some(re) => re.is_match(value),
+        None => !m.regex && m.value.value == value,
     }
 }
 
@@ -502,10 +481,10 @@ fn check_references(units: &[Unit], out: &mut Diagnostics) {
 /// O003: a route of a service whose `team`/`service` matcher rejects its own alerts
 /// and accepts another team's or service's.
 fn check_foreign_routes(teams: &[Team], units: &[Unit], out: &mut Diagnostics) {
-    let services: Vec<(&S, Option<&S>)> = units
+    let services: Vec<&S> = units
         .iter()
         .filter_map(|u| u.model.as_ref())
-        .map(|m| (&m.service.name, m.service.team.as_ref()))
+        .map(|m| &m.service.name)
         .collect();
     for m in units.iter().filter_map(|u| u.model.as_ref()) {
         let Some(routing) = &m.routing else { continue };
@@ -513,25 +492,26 @@ fn check_foreign_routes(teams: &[Team], units: &[Unit], out: &mut Diagnostics) {
         let own_svc = m.service.name.value.as_str();
         walk(&routing.root, &mut |r| {
             for mt in &r.matchers {
+                let accepts = acceptor(mt);
                 let (own, other): (&str, Option<(&str, Span)>) = match mt.label.value.as_str() {
                     "team" => (
                         own_team,
                         teams
                             .iter()
                             .map(|t| (t.name.value.as_str(), t.name.span))
-                            .find(|(t, _)| *t != own_team && accepts(mt, t)),
+                            .find(|(t, _)| *t != own_team && accepts(t)),
                     ),
                     "service" => (
                         own_svc,
                         services
                             .iter()
-                            .map(|(s, _)| (s.value.as_str(), s.span))
-                            .find(|(s, _)| *s != own_svc && accepts(mt, s)),
+                            .map(|s| (s.value.as_str(), s.span))
+                            .find(|(s, _)| *s != own_svc && accepts(s)),
                     ),
                     _ => continue,
                 };
                 let Some((other, at)) = other else { continue };
-                if accepts(mt, own) {
+                if accepts(own) {
                     continue;
                 }
                 out.push(

@@ -751,8 +751,7 @@ impl Resolver<'_> {
         let (period, period_span) = match &sl.window {
             // A calendar period: said plainly, then resolved as the rolling window of
             // about the same length so that one run reports everything else too.
-            Some(w) if calendar_window(&w.value).is_some() => {
-                let (rolling, ms) = calendar_window(&w.value).unwrap_or(("30d", 30));
+            Some(w) if let Some((rolling, days)) = calendar_window(&w.value) => {
                 self.invalid(
                     w.span,
                     format!("`{}` is a calendar window, which Prometheus rules cannot express", w.value),
@@ -760,7 +759,7 @@ impl Resolver<'_> {
                 );
                 (
                     Duration {
-                        ms: ms * 86_400_000,
+                        ms: days * 86_400_000,
                     },
                     Some(w.span),
                 )

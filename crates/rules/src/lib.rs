@@ -86,15 +86,18 @@ pub fn run_files(
     only: Option<&str>,
     out: &mut Diagnostics,
 ) {
-    let cx = Ctx {
-        model,
-        sources,
-        files,
-    };
-    run_some(&cx, out, |code| {
-        only.is_none_or(|o| o == code.code)
-            && !(model.in_org && code.code == routes::UNUSED_RECEIVER.code)
-    });
+    run_some(
+        Ctx {
+            model,
+            sources,
+            files,
+        },
+        out,
+        |code| {
+            only.is_none_or(|o| o == code.code)
+                && !(model.in_org && code.code == routes::UNUSED_RECEIVER.code)
+        },
+    );
 }
 
 /// The checks of an organisation's merged model (its receivers and route tree, the
@@ -117,17 +120,21 @@ pub fn run_org(
     only: Option<&str>,
     out: &mut Diagnostics,
 ) {
-    let cx = Ctx {
-        model,
-        sources,
-        files,
-    };
-    run_some(&cx, out, |code| {
-        ORG_CHECKS.iter().any(|c| c.code == code.code) && only.is_none_or(|o| o == code.code)
-    });
+    run_some(
+        Ctx {
+            model,
+            sources,
+            files,
+        },
+        out,
+        |code| {
+            ORG_CHECKS.iter().any(|c| c.code == code.code) && only.is_none_or(|o| o == code.code)
+        },
+    );
 }
 
-fn run_some(cx: &Ctx<'_>, out: &mut Diagnostics, keep: impl Fn(&Code) -> bool) {
+fn run_some(cx: Ctx<'_>, out: &mut Diagnostics, keep: impl Fn(&Code) -> bool) {
+    let cx = &cx;
     let mut checks: Vec<(usize, &Code, CheckFn)> = all_checks()
         .into_iter()
         .filter(|(code, _)| keep(code))
