@@ -7,6 +7,7 @@
 //! `diag` holds the one diagnostic type every stage reports with.
 
 pub mod cache;
+mod limits;
 pub mod org;
 pub mod synth;
 pub mod write;
@@ -94,6 +95,18 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
         }
         None => stage("emit", || emit::emit(model))?,
     };
+    let over = match &c.org {
+        Some(org) => limits::check(
+            org.services.iter().filter_map(|u| u.model.as_ref()),
+            &output,
+        ),
+        None => limits::check(std::iter::once(model), &output),
+    };
+    if !over.is_empty() {
+        c.diagnostics.items.extend(over);
+        c.diagnostics.sort();
+        return Ok(None);
+    }
     // What backends are handed as data from the layers that own it: the code table
     // (rule catalogue) and the spec's JSON Schema (syntax).
     output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));

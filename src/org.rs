@@ -131,6 +131,8 @@ struct Shared<'a> {
     sources: &'a SourceSet,
     /// The root files' `defaults:`.
     defaults: &'a [syntax::Defaults],
+    /// The root files' `outputs:`.
+    outputs: &'a [syntax::outputs::Outputs],
     catalogs: &'a BTreeMap<String, FileId>,
     receivers: Vec<String>,
     /// The root's inhibit rules, which act on every service's alerts.
@@ -180,6 +182,10 @@ pub fn compile_sources(
         .iter()
         .filter_map(|f| f.defaults.clone())
         .collect();
+    let outputs: Vec<syntax::outputs::Outputs> = root_files
+        .iter()
+        .filter_map(|f| f.outputs.clone())
+        .collect();
     let lints: Vec<(ir::S, ir::S)> = root_files
         .iter_mut()
         .flat_map(|f| std::mem::take(&mut f.lints).0)
@@ -219,6 +225,7 @@ pub fn compile_sources(
     let shared = Shared {
         sources: &sources,
         defaults: &defaults,
+        outputs: &outputs,
         catalogs: &catalogs,
         receivers: root_model
             .as_ref()
@@ -345,16 +352,24 @@ fn view_service(
     )
 }
 
-/// The root's `defaults:`, unless the service has its own.
+/// The root's `defaults:` and `outputs:`, each unless the service has its own.
 fn root_defaults(shared: &Shared<'_>, files: &mut Vec<syntax::SpecFile>) {
-    if files.iter().any(|f| f.defaults.is_some()) {
-        return;
+    let own_outputs = files.iter().any(|f| f.outputs.is_some());
+    if !files.iter().any(|f| f.defaults.is_some()) {
+        for d in shared.defaults {
+            files.push(syntax::SpecFile {
+                defaults: Some(d.clone()),
+                ..Default::default()
+            });
+        }
     }
-    for d in shared.defaults {
-        files.push(syntax::SpecFile {
-            defaults: Some(d.clone()),
-            ..Default::default()
-        });
+    if !own_outputs {
+        for o in shared.outputs {
+            files.push(syntax::SpecFile {
+                outputs: Some(o.clone()),
+                ..Default::default()
+            });
+        }
     }
 }
 

@@ -125,7 +125,10 @@ struct OpsgenieConfig {
 
 /// Title of every notification: the guide's Slack title.
 pub const TITLE: &str = "{{ .Status }} - {{ .CommonAnnotations.summary }}";
-const TEXT: &str = "{{ range .Alerts }}{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}";
+pub const TEXT: &str = "{{ range .Alerts }}{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}";
+
+/// Opsgenie priority by severity.
+pub const PRIORITY: &str = "{{ if eq .CommonLabels.severity \"critical\" }}P1{{ else if eq .CommonLabels.severity \"warning\" }}P3{{ else }}P5{{ end }}";
 
 fn matcher(label: &str, value: &str, regex: bool) -> String {
     format!("{label}{}{}", if regex { "=~" } else { "=" }, quote(value))
@@ -179,9 +182,15 @@ fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
                 send_resolved: sent(&s.send_resolved, true),
                 api_url_file: value(&s.api_url_file),
                 channel: value(&s.channel),
-                title: s.title.as_ref().map_or_else(|| TITLE.to_string(), |t| t.value.clone()),
+                title: s
+                    .title
+                    .as_ref()
+                    .map_or_else(|| TITLE.to_string(), |t| t.value.clone()),
                 title_link: "{{ (index .Alerts 0).Annotations.dashboard_url }}".into(),
-                text: s.text.as_ref().map_or_else(|| TEXT.to_string(), |t| t.value.clone()),
+                text: s
+                    .text
+                    .as_ref()
+                    .map_or_else(|| TEXT.to_string(), |t| t.value.clone()),
             })
             .collect(),
         pagerduty_configs: spec
@@ -191,7 +200,10 @@ fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
                 send_resolved: sent(&p.send_resolved, true),
                 routing_key_file: value(&p.routing_key_file),
                 service_key_file: value(&p.service_key_file),
-                severity: p.severity.as_ref().map_or_else(|| "{{ .CommonLabels.severity }}".into(), |s| s.value.clone()),
+                severity: p.severity.as_ref().map_or_else(
+                    || "{{ .CommonLabels.severity }}".into(),
+                    |s| s.value.clone(),
+                ),
                 description: TITLE.into(),
             })
             .collect(),
@@ -212,7 +224,12 @@ fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
         webhook_configs: spec
             .webhook
             .iter()
-            .filter_map(|w| w.url.as_ref().map(|u| WebhookConfig { send_resolved: sent(&w.send_resolved, true), url: u.value.clone() }))
+            .filter_map(|w| {
+                w.url.as_ref().map(|u| WebhookConfig {
+                    send_resolved: sent(&w.send_resolved, true),
+                    url: u.value.clone(),
+                })
+            })
             .collect(),
         opsgenie_configs: spec
             .opsgenie
@@ -223,10 +240,10 @@ fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
                 api_url: value(&o.api_url),
                 message: TITLE.into(),
                 description: TEXT.into(),
-                priority: o.priority.as_ref().map_or_else(
-                    || "{{ if eq .CommonLabels.severity \"critical\" }}P1{{ else if eq .CommonLabels.severity \"warning\" }}P3{{ else }}P5{{ end }}".into(),
-                    |p| p.value.clone(),
-                ),
+                priority: o
+                    .priority
+                    .as_ref()
+                    .map_or_else(|| PRIORITY.into(), |p| p.value.clone()),
             })
             .collect(),
     }

@@ -533,20 +533,22 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
     d
 }
 
+/// Where the service's dashboards go (`/` at the end): a service of an organisation
+/// has a folder of its own.
+pub fn dashboards_dir(m: &Model) -> String {
+    match m.in_org {
+        true => format!(
+            "grafana/dashboards/{}/",
+            super::file_stem(&m.service.name.value)
+        ),
+        false => "grafana/dashboards/".to_string(),
+    }
+}
+
 pub fn emit(m: &Model, out: &mut Output) {
     let svc = super::file_stem(&m.service.name.value);
-    // A service of an organisation has a dashboard folder of its own.
-    let (dir, mount) = if m.in_org {
-        (
-            format!("grafana/dashboards/{svc}/"),
-            format!("/var/lib/grafana/dashboards/{svc}"),
-        )
-    } else {
-        (
-            "grafana/dashboards/".to_string(),
-            "/var/lib/grafana/dashboards".to_string(),
-        )
-    };
+    let dir = dashboards_dir(m);
+    let mount = format!("/var/lib/{}", dir.trim_end_matches('/'));
     let texts = forge_spec_base::par::map(&m.dashboards, |d| super::json(&dashboard(m, d)));
     for (d, text) in m.dashboards.iter().zip(texts) {
         out.add_text(
@@ -567,6 +569,9 @@ pub fn emit(m: &Model, out: &mut Output) {
             "allowUiUpdates": false, "options": {"path": mount},
         }],
     });
+    if !m.outputs.prometheus {
+        return;
+    }
     out.add_text(
         format!("grafana/provisioning/dashboards/{svc}.yml"),
         super::yaml(m, &dash),

@@ -6,8 +6,10 @@ pub mod alertmanager;
 pub mod compose;
 pub mod docs;
 pub mod grafana;
+pub mod kubernetes;
 pub mod org;
 pub mod prometheus;
+pub mod rulers;
 pub mod rust;
 pub mod schema;
 pub mod yaml;
@@ -122,8 +124,9 @@ pub fn emit(model: &Model) -> Result<Output, EmitError> {
         compose::emit,
     ];
     // A service of an organisation: the organisation writes one Alertmanager and
-    // compose configuration for all (`org`).
-    let backends: &[Backend] = if model.in_org {
+    // compose configuration for all (`org`); without the `prometheus` output, there
+    // is no stack to configure.
+    let backends: &[Backend] = if model.in_org || !model.outputs.prometheus {
         &backends[..4]
     } else {
         &backends
@@ -138,6 +141,9 @@ pub fn emit(model: &Model) -> Result<Output, EmitError> {
         out.files.extend(part.files);
         out.failed.extend(part.failed);
     }
+    // The engines' outputs, made from the files above (one source of truth).
+    kubernetes::emit(model, &mut out);
+    rulers::emit(model, &mut out);
     out.failed.sort_by(|a, b| a.path.cmp(&b.path));
     if out.failed.is_empty() {
         Ok(out)

@@ -25,13 +25,16 @@ pub fn emit(org: &Org, model: &Model, services: Vec<Output>) -> Result<Output, E
         .filter_map(|u| u.model.as_ref())
         .map(super::prometheus::rules_file)
         .collect();
-    super::alertmanager::emit(model, &mut out);
-    super::compose::emit(model, &mut out);
-    super::grafana::provision_datasource(model, &mut out);
-    out.add_text(
-        "prometheus/prometheus.yml",
-        super::prometheus::scrape::render(model, &rule_files),
-    );
+    if model.outputs.prometheus {
+        super::alertmanager::emit(model, &mut out);
+        super::compose::emit(model, &mut out);
+        super::grafana::provision_datasource(model, &mut out);
+        out.add_text(
+            "prometheus/prometheus.yml",
+            super::prometheus::scrape::render(model, &rule_files),
+        );
+    }
+    super::kubernetes::org_alertmanager_configs(org, model, &mut out);
     out.add("docs/index.md", index_md(org));
     match out.failed.is_empty() {
         true => Ok(out),

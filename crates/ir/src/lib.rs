@@ -1,6 +1,7 @@
 //! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
+pub mod deploy;
 pub mod names;
 mod receiver;
 
@@ -56,6 +57,8 @@ pub struct Model {
     /// The organisation's own inhibit rules (its root `routing:`), which act on this
     /// service's alerts too.
     pub org_inhibit: Vec<Inhibit>,
+    /// The engines the spec is compiled for (`outputs:`).
+    pub outputs: deploy::Outputs,
 }
 
 /// How a spec is resolved: alone, or as one service of an organisation.
@@ -144,6 +147,8 @@ pub struct Target {
     /// The catalogues it exports (`own`, `process`…, and `scrape` or
     /// `blackbox_exporter`).
     pub uses: Vec<String>,
+    /// How the Kubernetes output finds it.
+    pub kubernetes: deploy::TargetKubernetes,
 }
 
 /// A blackbox_exporter probe of a target.
@@ -346,6 +351,8 @@ pub struct RuleGroup {
     pub name: S,
     pub interval: Option<Spanned<Duration>>,
     pub limit: Option<u32>,
+    /// Mimir federated rule group: the tenants it reads from.
+    pub source_tenants: Vec<S>,
 }
 
 /// An alert condition, parsed and lowered.

@@ -152,6 +152,7 @@ pub fn resolve(
         .map(|(name, g)| RuleGroup {
             interval: g.interval.as_ref().and_then(|i| r.duration(i)),
             limit: g.limit.map(|l| l.value),
+            source_tenants: g.source_tenants,
             name,
         })
         .collect();
@@ -219,6 +220,7 @@ pub fn resolve(
     let lints = m.lints.items;
     let allows = r.allows;
     let index = Index::build(&metrics, &slos, &dashboards);
+    let outputs = deploy::resolve(m.outputs.take(), &service.name.value, r.out);
     Some(Model {
         index,
         spec_name: spec_name.to_string(),
@@ -250,6 +252,7 @@ pub fn resolve(
         time_scale: time_scale.max(1),
         in_org: scope.org_receivers.is_some(),
         org_inhibit: scope.org_inhibit.clone(),
+        outputs,
     })
 }
 
@@ -259,6 +262,7 @@ struct Merged {
     service: Option<syntax::Service>,
     service_span: Option<Span>,
     defaults: Option<syntax::Defaults>,
+    outputs: Option<syntax::outputs::Outputs>,
     routing: Option<syntax::Routing>,
     routing_span: Option<Span>,
     logs: Option<syntax::Logs>,
@@ -363,6 +367,9 @@ impl Merged {
         }
         if f.defaults.is_some() {
             self.defaults = self.defaults.take().or(f.defaults);
+        }
+        if f.outputs.is_some() {
+            self.outputs = self.outputs.take().or(f.outputs);
         }
         if let Some(rt) = f.routing {
             match self.routing_span {
@@ -543,6 +550,7 @@ impl Resolver<'_> {
                 (Spanned::new(String::new(), name.span), None)
             }
         };
+        let kubernetes = deploy::target(&name.value, t.kubernetes, self.out);
         Target {
             name,
             address,
@@ -551,6 +559,7 @@ impl Resolver<'_> {
                 .map_or_else(|| "/metrics".into(), |p| p.value),
             probe,
             uses,
+            kubernetes,
         }
     }
 

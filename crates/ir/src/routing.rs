@@ -243,6 +243,9 @@ pub fn sender_alerts(
 ) {
     let svc = &m.service.name.value;
     let team = m.service.team.as_ref().map(|t| &t.value);
+    // The Kubernetes output labels every alert with its namespace (the Operator's
+    // routing needs it).
+    let namespace = m.outputs.kubernetes.as_ref().map(|k| &k.namespace);
     match sender {
         Sender::Alert(a) => {
             let mut l = Labels::new();
@@ -251,6 +254,9 @@ pub fn sender_alerts(
             l.insert("service".into(), svc.clone());
             if let Some(t) = team {
                 l.insert("team".into(), t.clone());
+            }
+            if let Some(ns) = namespace {
+                l.insert("namespace".into(), ns.clone());
             }
             if let Some(s) = &a.slo {
                 l.insert("slo".into(), s.value.clone());
@@ -269,6 +275,9 @@ pub fn sender_alerts(
                 l.insert("service".into(), svc.clone());
                 if let Some(t) = team {
                     l.insert("team".into(), t.clone());
+                }
+                if let Some(ns) = namespace {
+                    l.insert("namespace".into(), ns.clone());
                 }
                 l.insert("slo".into(), s.name.value.clone());
                 v.push((name, s.name.span, l));

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod dashboards;
+pub mod deploy;
 pub mod logs;
 pub mod metrics;
 pub mod names;
@@ -52,6 +53,7 @@ pub fn all_checks() -> Vec<(&'static Code, CheckFn)> {
         logs::CHECKS,
         dashboards::CHECKS,
         routes::CHECKS,
+        deploy::CHECKS,
     ] {
         v.extend_from_slice(family);
     }

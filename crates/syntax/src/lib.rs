@@ -3,6 +3,7 @@
 
 pub mod catalogs;
 mod model;
+pub mod outputs;
 mod spanned;
 
 pub use model::*;

@@ -56,6 +56,10 @@ pub struct SpecFile {
     /// owns which service, where their alerts go by severity, their rule overrides.
     #[serde(default)]
     pub teams: Map<Team>,
+    /// The engines the spec is compiled for: `[prometheus]` (the default),
+    /// `kubernetes` (Prometheus Operator resources), `mimir` (also Cortex), `thanos`;
+    /// a list of names or a mapping of names to their settings.
+    pub outputs: Option<super::outputs::Outputs>,
 }
 
 /// A team of an organisation: it owns services (`service.team`), and their alerts
@@ -142,6 +146,8 @@ pub struct Target {
     /// Probe the target with blackbox_exporter instead of scraping it (a dependency
     /// that exports no metrics): `up(target)` then reads `probe_success`.
     pub probe: Option<Probe>,
+    /// How the Kubernetes output finds the target (`ServiceMonitor` selector, port).
+    pub kubernetes: Option<super::outputs::TargetKubernetes>,
 }
 
 /// A blackbox_exporter probe.
@@ -374,6 +380,11 @@ pub struct RuleGroup {
     /// Most alerts (or series of a record) a rule of the group may produce; beyond it
     /// the rule fails (Prometheus `limit`).
     pub limit: Option<Spanned<u32>>,
+    /// Tenants a Mimir ruler reads the group's queries from (a federated rule group);
+    /// written only to the `mimir` output, where the ruler needs
+    /// `-ruler.tenant-federation.enabled`.
+    #[serde(default)]
+    pub source_tenants: Vec<S>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

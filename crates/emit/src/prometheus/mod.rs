@@ -202,7 +202,7 @@ pub fn emit(model: &Model, out: &mut Output) {
         ),
         tests,
     );
-    if !model.in_org {
+    if !model.in_org && model.outputs.prometheus {
         out.add_text("prometheus/prometheus.yml", scrape::render(model, &[name]));
     }
 }

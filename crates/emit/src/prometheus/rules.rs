@@ -108,6 +108,10 @@ fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String,
     if let Some(s) = slo {
         l.insert("slo".to_string(), s.to_string());
     }
+    // The Operator routes an `AlertmanagerConfig` only the alerts of its namespace.
+    if let Some(k) = &m.outputs.kubernetes {
+        l.insert("namespace".to_string(), k.namespace.clone());
+    }
     l
 }
 

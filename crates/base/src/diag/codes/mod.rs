@@ -4,6 +4,7 @@
 //! stage may name one of these without importing the catalogue; `rules` adds the codes
 //! of its model checks and keeps the one registry of them all.
 
+pub mod deploy;
 pub mod exprs;
 pub mod logs;
 pub mod names;
@@ -20,6 +21,7 @@ pub fn all() -> impl Iterator<Item = &'static super::Code> {
         slos::CODES,
         logs::CODES,
         org::CODES,
+        deploy::CODES,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())

@@ -1,0 +1,12 @@
+//! Rules of the `deploy` family: what the engines of `outputs:` would refuse or
+//! silently merge; the codes reported below the catalogue are declared in
+//! `diag::codes::deploy` and re-exported here.
+
+mod kubernetes_name_collision;
+
+pub use forge_spec_base::diag::codes::deploy::*;
+pub use kubernetes_name_collision::KUBERNETES_NAME_COLLISION;
+
+/// The checks of this family, each with its code.
+pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] =
+    &[(&KUBERNETES_NAME_COLLISION, kubernetes_name_collision::check)];
