@@ -306,11 +306,12 @@ fn resources(out: &Output) -> BTreeMap<String, Value> {
 
 /// The organisation fixture with every engine chosen at its root.
 fn org() -> (tempfile::TempDir, forge_spec::Compilation, Output) {
-    let dir = with_file(
-        "tests/fixtures/org",
-        "outputs.yaml",
-        "outputs: [prometheus, kubernetes, mimir]\n",
-    );
+    org_with("outputs: [prometheus, kubernetes, mimir]\n")
+}
+
+/// The organisation fixture with these root `outputs:`.
+fn org_with(outputs: &str) -> (tempfile::TempDir, forge_spec::Compilation, Output) {
+    let dir = with_file("tests/fixtures/org", "outputs.yaml", outputs);
     let (c, out) = compile_dir(dir.path());
     (dir, c, out)
 }
@@ -631,8 +632,11 @@ fn alertmanager_configs_route_like_the_plain_configuration() {
     }
     let (shipped_c, shipped) = compile_dir(Path::new("spec"));
     let (_dir, org_c, org) = org();
+    // Every service in one namespace: the Operator's matcher no longer tells them apart.
+    let (_shared_dir, shared_c, shared) =
+        org_with("outputs: {prometheus: {}, kubernetes: {namespace: shared}}\n");
     let mut compared = 0;
-    for (c, out) in [(&shipped_c, &shipped), (&org_c, &org)] {
+    for (c, out) in [(&shipped_c, &shipped), (&org_c, &org), (&shared_c, &shared)] {
         let tmp = tempfile::tempdir().unwrap();
         let plain = tmp.path().join("plain.yml");
         std::fs::write(&plain, text(out, "alertmanager/alertmanager.yml")).unwrap();
@@ -664,6 +668,8 @@ fn alertmanager_configs_route_like_the_plain_configuration() {
                         .map(|(k, v)| (k.value.clone(), v.value.clone()))
                         .collect();
                     l.insert("namespace".into(), "ai-forge".into());
+                    l.entry("service".into())
+                        .or_insert_with(|| "ai-forge".into());
                     alerts.push(l);
                 }
             }
@@ -681,7 +687,50 @@ fn alertmanager_configs_route_like_the_plain_configuration() {
             compared += 1;
         }
     }
-    assert!(compared > 20);
+    assert!(compared > 40);
+}
+
+/// Services of an organisation that would write one Mimir namespace, or one Kubernetes
+/// object in a shared namespace, are O004, never one file or object replacing another.
+#[test]
+fn organisation_collisions_across_engines() {
+    let dir = with_file(
+        "tests/fixtures/org",
+        "outputs.yaml",
+        "outputs: {kubernetes: {namespace: shared}, mimir: {namespace: all}}\n",
+    );
+    std::fs::write(
+        dir.path().join("services/web/extra.yaml"),
+        "targets: {Web_Edge: {address: \"edge:80\", uses: [process]}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("services/search/extra.yaml"),
+        "targets: {web-edge: {address: \"edge2:80\", uses: [process]}}\n",
+    )
+    .unwrap();
+    let c = forge_spec::compile(&[dir.path().to_path_buf()], "org", &Default::default()).unwrap();
+    let o004: Vec<&str> = c
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.code.code == "O004")
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        o004.iter()
+            .filter(|m| m.starts_with("Mimir rule namespace `anonymous/all`"))
+            .count(),
+        5,
+        "{o004:?}"
+    );
+    assert_eq!(
+        o004.iter()
+            .filter(|m| m.starts_with("Kubernetes object `shared/monitor/web-edge`"))
+            .count(),
+        1,
+        "{o004:?}"
+    );
 }
 
 /// Hostile names become valid, distinct Kubernetes names; names that meet are K001,

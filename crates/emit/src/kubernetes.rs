@@ -506,8 +506,19 @@ pub fn alertmanager_config(
         value: v.value.clone(),
         match_type: "=",
     };
+    // The top route takes only the service's alerts: services sharing a namespace
+    // (which is all the Operator matches on) keep to their own.
+    let mut route = amc_route(m, root, true);
+    route.matchers.insert(
+        0,
+        Matcher {
+            name: "service".into(),
+            value: m.service.name.value.clone(),
+            match_type: "=",
+        },
+    );
     let spec = AmcSpec {
-        route: amc_route(m, root, true),
+        route,
         receivers: used
             .iter()
             .map(|r| amc_receiver(r, &k.secret, &keys))

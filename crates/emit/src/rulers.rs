@@ -59,19 +59,23 @@ fn thanos_notes(m: &Model, file: &str) -> String {
 }
 
 pub fn emit(m: &Model, out: &mut Output) {
+    if m.outputs.mimir.is_none() && !m.outputs.thanos {
+        return;
+    }
     let file = super::prometheus::rules_file(m);
     let Some(rules) = out.files.get(&format!("prometheus/{file}")) else {
         return;
     };
-    let rules = String::from_utf8_lossy(rules).into_owned();
-    if let Some(x) = &m.outputs.mimir {
-        out.add(
-            mimir_path(&x.tenant, &x.namespace),
-            mimir(m, &x.namespace, &rules),
-        );
+    let mimir_file = m.outputs.mimir.as_ref().map(|x| {
+        let text = mimir(m, &x.namespace, &String::from_utf8_lossy(rules));
+        (mimir_path(&x.tenant, &x.namespace), text)
+    });
+    let thanos_file = m.outputs.thanos.then(|| rules.clone());
+    if let Some((path, text)) = mimir_file {
+        out.add(path, text);
     }
-    if m.outputs.thanos {
-        out.add(format!("thanos/{file}"), rules);
+    if let Some(bytes) = thanos_file {
+        out.add(format!("thanos/{file}"), bytes);
         out.add(
             format!("thanos/{}.md", super::file_stem(&m.service.name.value)),
             thanos_notes(m, &file),

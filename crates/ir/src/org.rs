@@ -534,36 +534,71 @@ fn check_foreign_routes(teams: &[Team], units: &[Unit], out: &mut Diagnostics) {
 
 /// O004: service names, targets (scrape jobs) and dashboard uids two services share.
 fn check_collisions(units: &[Unit], out: &mut Diagnostics) {
-    let mut seen: BTreeMap<(&str, &str), (&str, Span)> = BTreeMap::new();
+    use crate::deploy::{MAX_NAME, kube_name};
+    let mut seen: BTreeMap<(&str, String), (&str, Span)> = BTreeMap::new();
     for u in units {
         let Some(m) = &u.model else { continue };
         let svc = m.service.name.value.as_str();
-        let names = std::iter::once(("service", &m.service.name))
+        let mut names: Vec<(&str, String, &S)> = std::iter::once(("service", &m.service.name))
             .chain(m.targets.iter().map(|t| ("target", &t.name)))
             .chain(
                 u.summary
                     .dashboards
                     .iter()
                     .map(|uid| ("dashboard uid", uid)),
-            );
-        for (kind, name) in names {
-            match seen.get(&(kind, name.value.as_str())) {
+            )
+            .map(|(kind, name)| (kind, name.value.clone(), name))
+            .collect();
+        // The objects the engines' outputs name, in their namespaces.
+        if let Some(k) = &m.outputs.kubernetes {
+            let ns = &k.namespace;
+            let object =
+                |what: &str, name: &str| format!("{ns}/{what}/{}", kube_name(name, MAX_NAME));
+            names.push(("Kubernetes object", object("rules", svc), &m.service.name));
+            for t in &m.targets {
+                let what = if t.probe.is_some() {
+                    "probe"
+                } else {
+                    "monitor"
+                };
+                names.push(("Kubernetes object", object(what, &t.name.value), &t.name));
+            }
+            for uid in &u.summary.dashboards {
+                let stem = crate::names::file_stem(&uid.value);
+                names.push((
+                    "Kubernetes object",
+                    object("configmap", &format!("grafana-dashboard-{stem}")),
+                    uid,
+                ));
+            }
+        }
+        if let Some(x) = &m.outputs.mimir {
+            names.push((
+                "Mimir rule namespace",
+                format!("{}/{}", x.tenant, x.namespace),
+                &m.service.name,
+            ));
+        }
+        for (kind, key, name) in names {
+            match seen.get(&(kind, key.clone())) {
                 Some((first, at)) => out.push(
                     Diagnostic::new(
                         &o::NAME_COLLISION,
                         name.span,
-                        format!("{kind} `{}` of service `{svc}` is also one of `{first}`", name.value),
+                        format!("{kind} `{key}` of service `{svc}` is also one of `{first}`"),
                     )
                     .label(format!("{kind} of `{svc}`"))
                     .secondary(*at, format!("{kind} of `{first}`"))
                     .help(match kind {
                         "target" => "a target is a scrape job: its name is the `job` label every alert narrows by; give each service's targets names of their own (e.g. prefixed with the service)",
                         "dashboard uid" => "Grafana has one namespace of dashboard uids; prefix the uid with the service",
+                        "Kubernetes object" => "one object would overwrite the other in the cluster: give the services namespaces of their own (`outputs.kubernetes.namespace`), or names that differ in lower-case letters and digits",
+                        "Mimir rule namespace" => "one namespace file would replace the other in the ruler: give each service a Mimir namespace of its own (the default is the service name)",
                         _ => "each service of an organisation has a name of its own",
                     }),
                 ),
                 None => {
-                    seen.insert((kind, name.value.as_str()), (svc, name.span));
+                    seen.insert((kind, key), (svc, name.span));
                 }
             }
         }
