@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process figures of `forge-spec build` (release binary): median wall time
 # (hyperfine) and peak resident memory (GNU time) for the shipped spec and synthetic
-# specs of N = 10, 100, 1,000, 10,000 and of kubernetes-mixin's size. "cold" builds
+# specs of N = 10, 100, 1,000, 10,000 (also with every engine of `outputs:`) and of
+# kubernetes-mixin's size. "cold" builds
 # into an empty output directory, "warm" over the output of the previous build (the
 # usual rebuild, where nothing changes on disk).
 #
@@ -27,13 +28,16 @@ peak() { # command... -> peak resident MB
     /usr/bin/time -f "%M" "$@" 2>&1 >/dev/null | tail -1 | awk '{ printf "%d", $1 / 1024 }'
 }
 printf '%-8s %12s %9s %12s %9s\n' spec "cold (ms)" "peak MB" "warm (ms)" "peak MB"
-for size in shipped 10 100 mixin 1000 10000; do
+for size in shipped 10 100 mixin 1000 10000 10000+engines; do
     case $size in
         shipped) spec=spec ;;
         mixin) spec=$work/spec-mixin; "$bin" synth --mixin --out "$spec" ;;
+        # Every engine of `outputs:` (Kubernetes, Mimir, Thanos) besides the plain files.
+        10000+engines) spec=$work/spec-engines; cp -r "$work/spec-10000" "$spec"
+            echo 'outputs: [prometheus, kubernetes, mimir, thanos]' > "$spec/outputs.yaml" ;;
         *) spec=$work/spec-$size; "$bin" synth --size "$size" --out "$spec" ;;
     esac
-    runs=30; [ "$size" = 1000 ] && runs=10; [ "$size" = 10000 ] && runs=5
+    runs=30; [ "$size" = 1000 ] && runs=10; [ "${size%+engines}" = 10000 ] && runs=5
     out=$work/out-$size
     cmd="$bin build $spec --out $out"
     aside="sh -c 'if [ -e $out ]; then mv $out \$(mktemp -d -p $work/aside); fi; sync'"
