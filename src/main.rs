@@ -126,6 +126,29 @@ enum Command {
     },
     /// Print the documentation of a rule (by code or name), or list all rules.
     Explain { rule: Option<String> },
+    /// Write a spec from another tool's files: Prometheus rule files, an Alertmanager
+    /// configuration, Sloth, Pyrra or OpenSLO SLOs. Reports what has no equivalent and
+    /// every literal secret (replaced by a `*_file` reference, never copied), then
+    /// checks the spec written.
+    Import {
+        /// What the files are.
+        #[arg(value_enum)]
+        kind: forge_spec::import::Kind,
+        /// The files (or directories) to import.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Directory to write the spec files into; a file already there is never
+        /// replaced.
+        #[arg(long, default_value = "imported")]
+        out: PathBuf,
+        /// The service's name (default: the `service` label every rule carries, else
+        /// the first file's name without extension).
+        #[arg(long)]
+        service: Option<String>,
+        /// Output format of diagnostics.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -165,6 +188,13 @@ fn main() -> ExitCode {
             }
         }
         Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Import {
+            kind,
+            files,
+            out,
+            service,
+            format,
+        } => import(kind, &files, &out, service, format),
         Command::Routes { command } => routes(command),
         Command::Synth {
             size,
@@ -536,5 +566,78 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
             eprintln!("nothing written");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `forge-spec import`: the import's findings (on the files read), then the check of
+/// the spec written (on its files); exit 1 when either has errors.
+fn import(
+    kind: forge_spec::import::Kind,
+    files: &[PathBuf],
+    out: &std::path::Path,
+    service: Option<String>,
+    format: Format,
+) -> ExitCode {
+    let imported = match forge_spec::import::import(kind, files, service.as_deref(), out) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let found = &imported.diagnostics;
+    let checked = &imported.check.diagnostics;
+    let text = render(format, &found.items, &imported.sources, color)
+        + &render(format, &checked.items, &imported.check.sources, color);
+    if format == Format::Human {
+        eprint!("{text}");
+    } else {
+        stdout(&text);
+    }
+    if found.has_errors() {
+        eprintln!("nothing written: the files above could not be read");
+        return ExitCode::from(1);
+    }
+    // Never replace a file: the import writes only into new files.
+    for (name, _) in &imported.files {
+        if out.join(name).exists() {
+            eprintln!(
+                "error: {} exists; nothing written (import into a new directory)",
+                out.join(name).display()
+            );
+            return ExitCode::from(1);
+        }
+    }
+    if let Err(e) = std::fs::create_dir_all(out) {
+        eprintln!("error: cannot create {}: {e}", out.display());
+        return ExitCode::from(2);
+    }
+    for (name, text) in &imported.files {
+        let path = out.join(name);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()));
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    let errors = found.count(Severity::Error) + checked.count(Severity::Error);
+    let warnings = found.count(Severity::Warning) + checked.count(Severity::Warning);
+    eprintln!(
+        "wrote {} files to {}; {errors} error(s), {warnings} warning(s) (`forge-spec check {}` shows them again)",
+        imported.files.len(),
+        out.display(),
+        out.display()
+    );
+    if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

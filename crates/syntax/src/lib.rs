@@ -42,6 +42,15 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Box<Diagnos
     if file.text.trim().is_empty() {
         return Ok(SpecFile::default());
     }
+    parse_as(id, file)
+}
+
+/// Parses one file into `T` — the spec's structs, or another tool's format (`import`)
+/// — with the spec's input budgets, and reader errors as P diagnostics with spans.
+pub fn parse_as<T: serde::de::DeserializeOwned>(
+    id: FileId,
+    file: &SourceFile,
+) -> Result<T, Box<Diagnostic>> {
     if let Some((range, shown)) =
         forge_spec_base::diag::codes::parse::control_character::find(&file.text)
     {
@@ -56,7 +65,7 @@ pub fn parse_file(id: FileId, file: &SourceFile) -> Result<SpecFile, Box<Diagnos
         ));
     }
     spanned::with_file(id, || {
-        serde_saphyr::from_str_with_options::<SpecFile>(&file.text, options())
+        serde_saphyr::from_str_with_options::<T>(&file.text, options())
     })
     .map_err(|e| Box::new(reader_error(id, file, &e)))
 }

@@ -6,6 +6,7 @@
 
 pub mod deploy;
 pub mod exprs;
+pub mod import;
 pub mod logs;
 pub mod names;
 pub mod org;
@@ -22,6 +23,7 @@ pub fn all() -> impl Iterator<Item = &'static super::Code> {
         logs::CODES,
         org::CODES,
         deploy::CODES,
+        import::CODES,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())

@@ -1,0 +1,967 @@
+//! `import prometheus`: rule files (`groups:` of alerting and recording rules) → a
+//! spec. Each expression is translated into the condition language where it can be
+//! (promql-parser's tree → the condition language's, printed back), else kept as
+//! `expr:` with a comment saying why; `for`, `keep_firing_for`, labels, annotations and
+//! the groups (interval, limit, `source_tenants`) are kept. The metrics the rules read
+//! are declared: those of an exporter catalogue as it declares them, the others with a
+//! type inferred from use (`_total` under `rate` a counter, `_bucket` under
+//! `histogram_quantile` a histogram, otherwise a gauge), marked for the user to
+//! confirm. Every `job` a selector names becomes a target.
+
+use crate::Scalar;
+use crate::slo_rules;
+use crate::text::{comment, flow_list, flow_map, q};
+use forge_spec_base::diag::Diagnostic;
+use forge_spec_base::diag::codes::import as i;
+use forge_spec_base::source::{FileId, SourceSet, Span, Spanned};
+use forge_spec_syntax::Map;
+use promql_parser::label::MatchOp;
+use promql_parser::parser::{Expr, VectorMatchCardinality, VectorSelector};
+use std::collections::{BTreeMap, BTreeSet};
+
+type S = Spanned<String>;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    #[serde(default)]
+    groups: Vec<GroupIn>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GroupIn {
+    name: S,
+    interval: Option<S>,
+    limit: Option<Spanned<u32>>,
+    query_offset: Option<S>,
+    #[serde(default)]
+    labels: Map<Spanned<Scalar>>,
+    #[serde(default)]
+    rules: Vec<RuleIn>,
+    #[serde(default)]
+    source_tenants: Vec<S>,
+    partial_response_strategy: Option<S>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleIn {
+    alert: Option<S>,
+    record: Option<S>,
+    expr: Spanned<Scalar>,
+    #[serde(rename = "for")]
+    for_: Option<S>,
+    keep_firing_for: Option<S>,
+    #[serde(default)]
+    labels: Map<Spanned<Scalar>>,
+    #[serde(default)]
+    annotations: Map<Spanned<Scalar>>,
+}
+
+/// The rule files as the spec will hold them.
+#[derive(Debug, Default)]
+pub struct Rules {
+    pub service: String,
+    groups: Vec<GroupOut>,
+    pub alerts: Vec<RuleOut>,
+    pub records: Vec<RuleOut>,
+    metrics: BTreeMap<String, MetricUse>,
+    /// Each job a selector names, with the metrics read with it.
+    jobs: BTreeMap<String, BTreeSet<String>>,
+    slos: Vec<slo_rules::SloOut>,
+    /// forge-spec's absent-data alerts, which the build writes again.
+    regenerated: Vec<String>,
+    /// The namespace every alert carried (forge-spec's Kubernetes output).
+    namespace: Option<String>,
+}
+
+#[derive(Debug)]
+struct GroupOut {
+    name: String,
+    interval: Option<String>,
+    limit: Option<u32>,
+    source_tenants: Vec<String>,
+}
+
+/// An alerting or recording rule.
+#[derive(Debug)]
+pub struct RuleOut {
+    /// The spec's key: the alert name (made unique) or the record name.
+    pub key: String,
+    /// Its own rule group (none: forge-spec's default groups).
+    group: Option<String>,
+    promql: String,
+    /// The condition-language text, when the expression translates.
+    condition: Option<String>,
+    /// Why it does not.
+    why: Option<String>,
+    for_: Option<String>,
+    keep_firing_for: Option<String>,
+    severity: Option<String>,
+    /// The SLO it is tied to (`slo:`).
+    slo: Option<String>,
+    labels: Vec<(String, String)>,
+    summary: Option<String>,
+    description: Option<String>,
+    runbook: Option<String>,
+    annotations: Vec<(String, String)>,
+}
+
+#[derive(Debug, Default)]
+struct MetricUse {
+    /// Read under `rate`, `irate`, `increase` or `resets`.
+    counter: bool,
+    /// The bucket bounds (`le`) the rules name.
+    bounds: BTreeSet<String>,
+    labels: BTreeSet<String>,
+}
+
+/// Labels that are the target's or the series' own, never declared on a metric.
+const TARGET_LABELS: &[&str] = &["job", "instance", "le", "quantile", "__name__"];
+
+/// Series every Prometheus has (a target's `up`, the rules' `ALERTS`), never declared.
+const BUILT_IN: &[&str] = &["up", "ALERTS", "ALERTS_FOR_STATE"];
+
+#[derive(Default)]
+struct Scan {
+    metrics: Vec<(String, bool)>,
+    labels: BTreeSet<String>,
+    /// (job, metric) of each selector naming a job.
+    job_reads: Vec<(String, String)>,
+    /// (metric, bound) of each `le` a `_bucket` selector names.
+    bounds: Vec<(String, String)>,
+}
+
+fn is_label_name(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+}
+
+fn selector(vs: &VectorSelector, counter: bool, s: &mut Scan) {
+    let mut name = vs.name.clone();
+    let mut job = None;
+    let mut le = None;
+    for m in &vs.matchers.matchers {
+        if m.name == "__name__" {
+            if matches!(m.op, MatchOp::Equal) {
+                name = name.or_else(|| Some(m.value.clone()));
+            }
+        } else {
+            s.labels.insert(m.name.clone());
+            if m.name == "job" && matches!(m.op, MatchOp::Equal) {
+                job = Some(m.value.clone());
+            }
+            if m.name == "le"
+                && matches!(m.op, MatchOp::Equal)
+                && m.value.parse::<f64>().is_ok_and(f64::is_finite)
+            {
+                le = Some(m.value.clone());
+            }
+        }
+    }
+    if let Some(n) = name {
+        if let Some(j) = job {
+            s.job_reads.push((j, n.clone()));
+        }
+        if let Some(b) = le {
+            s.bounds.push((n.clone(), b));
+        }
+        s.metrics.push((n, counter));
+    }
+}
+
+/// Walks a PromQL tree: the metrics it reads (and whether as counters), every label it
+/// names, the jobs its selectors name.
+fn scan(e: &Expr, counter: bool, s: &mut Scan) {
+    match e {
+        Expr::Aggregate(a) => {
+            if let Some(m) = &a.modifier {
+                s.labels.extend(m.labels().labels.iter().cloned());
+            }
+            scan(&a.expr, counter, s);
+            if let Some(p) = &a.param {
+                scan(p, counter, s);
+            }
+        }
+        Expr::Unary(u) => scan(&u.expr, counter, s),
+        Expr::Binary(b) => {
+            if let Some(bm) = &b.modifier {
+                if let VectorMatchCardinality::ManyToOne(l) | VectorMatchCardinality::OneToMany(l) =
+                    &bm.card
+                {
+                    s.labels.extend(l.labels.iter().cloned());
+                }
+                if let Some(lm) = &bm.matching {
+                    s.labels.extend(lm.labels().labels.iter().cloned());
+                }
+            }
+            scan(&b.lhs, counter, s);
+            scan(&b.rhs, counter, s);
+        }
+        Expr::Paren(p) => scan(&p.expr, counter, s),
+        Expr::Subquery(q) => scan(&q.expr, counter, s),
+        Expr::VectorSelector(vs) => selector(vs, counter, s),
+        Expr::MatrixSelector(ms) => selector(&ms.vs, counter, s),
+        Expr::Call(c) => {
+            let name = c.func.name;
+            if matches!(name, "label_replace" | "label_join") {
+                for a in &c.args.args {
+                    if let Expr::StringLiteral(l) = a.as_ref()
+                        && is_label_name(&l.val)
+                    {
+                        s.labels.insert(l.val.clone());
+                    }
+                }
+            }
+            let counter = counter || matches!(name, "rate" | "irate" | "increase" | "resets");
+            for a in &c.args.args {
+                scan(a, counter, s);
+            }
+        }
+        Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
+    }
+}
+
+/// The labels a template names (`$labels.x`, `.Labels.x`).
+fn template_labels(text: &str, out: &mut BTreeSet<String>) {
+    for marker in ["$labels.", ".Labels."] {
+        for (at, _) in text.match_indices(marker) {
+            let rest = &text[at + marker.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if is_label_name(&name) {
+                out.insert(name);
+            }
+        }
+    }
+}
+
+fn text_of(q: &Spanned<Scalar>) -> String {
+    q.value.to_string()
+}
+
+/// The expression in the condition language, or why it cannot be.
+fn translate(promql: &str) -> (Option<Expr>, Result<String, String>) {
+    match forge_spec_expr::promql::parse(promql) {
+        Err(e) => (None, Err(format!("promql-parser refused it: {}", e.trim()))),
+        Ok(tree) => {
+            let text = forge_spec_expr::promql::convert(&tree, promql)
+                .map(|c| c.to_string())
+                .map_err(|what| format!("the condition language has no {what}"));
+            (Some(tree), text)
+        }
+    }
+}
+
+/// Reads the rule files; what cannot be read, or has no place in a spec, is reported.
+/// `service` names the spec's service (default: the `service` label the rules carry,
+/// else the first file's name).
+pub fn read(
+    sources: &SourceSet,
+    ids: &[FileId],
+    service: Option<&str>,
+    out: &mut Vec<Diagnostic>,
+) -> Rules {
+    let mut groups: Vec<GroupIn> = Vec::new();
+    let mut forge_written = false;
+    let mut first_stem = None;
+    for id in ids {
+        let Some(file) = sources.get(*id) else {
+            continue;
+        };
+        first_stem.get_or_insert_with(|| {
+            let base = file.name.rsplit('/').next().unwrap_or(&file.name);
+            base.split('.').next().unwrap_or(base).to_string()
+        });
+        if file.text.trim().is_empty() {
+            continue;
+        }
+        forge_written |= file.text.starts_with("# Generated by forge-spec");
+        match forge_spec_syntax::parse_as::<RuleFile>(*id, file) {
+            Ok(f) => groups.extend(f.groups),
+            Err(d) => out.push(*d),
+        }
+    }
+    // Every rule, flat, for what spans rules (SLOs, the service, the namespace).
+    let flat: Vec<(usize, &RuleIn)> = groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, gr)| gr.rules.iter().map(move |r| (g, r)))
+        .collect();
+    let seen: Vec<slo_rules::Seen> = flat
+        .iter()
+        .map(|(_, r)| slo_rules::Seen {
+            record: r.record.as_ref().map(|x| x.value.as_str()),
+            alert: r.alert.as_ref().map(|x| x.value.as_str()),
+            expr: text_of(&r.expr),
+            labels: r
+                .labels
+                .iter()
+                .map(|(k, v)| (k.value.clone(), text_of(v)))
+                .collect(),
+            annotations: r
+                .annotations
+                .iter()
+                .map(|(k, v)| (k.value.clone(), text_of(v)))
+                .collect(),
+        })
+        .collect();
+    let label_of_all = |key: &str| -> Option<String> {
+        let mut values = seen.iter().filter(|r| r.alert.is_some()).map(|r| {
+            r.labels
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        });
+        let first = values.next()??;
+        values
+            .all(|v| v.as_deref() == Some(first.as_str()))
+            .then_some(first)
+    };
+    let service = service
+        .map(str::to_string)
+        .or_else(|| label_of_all("service"))
+        .or(first_stem)
+        .unwrap_or_else(|| "imported".into());
+    let mut r = Rules {
+        service: service.clone(),
+        ..Rules::default()
+    };
+    // forge-spec's own output: its SLOs are written again as SLOs, its absent-data
+    // alerts are the build's to write, and a namespace on every alert is the
+    // Kubernetes output's.
+    let mut taken: BTreeSet<usize> = BTreeSet::new();
+    if forge_written {
+        r.slos = slo_rules::recognise(&seen);
+        for s in &r.slos {
+            taken.extend(&s.rules);
+        }
+        for (i, (g, rule)) in flat.iter().enumerate() {
+            let absent = groups[*g].name.value == format!("{service}-absent")
+                && rule
+                    .alert
+                    .as_ref()
+                    .is_some_and(|a| a.value.ends_with("Absent"))
+                && text_of(&rule.expr).starts_with("absent(");
+            if absent {
+                taken.insert(i);
+                r.regenerated.push(
+                    rule.alert
+                        .as_ref()
+                        .map(|a| a.value.clone())
+                        .unwrap_or_default(),
+                );
+            }
+        }
+        r.namespace = label_of_all("namespace");
+    }
+    let slo_names: BTreeSet<String> = r.slos.iter().map(|s| s.name.clone()).collect();
+    let recorded: BTreeSet<String> = seen
+        .iter()
+        .filter_map(|x| x.record.map(str::to_string))
+        .collect();
+    drop(seen);
+    drop(flat);
+    let mut alert_names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut record_names: BTreeSet<String> = BTreeSet::new();
+    let mut group_names: BTreeSet<String> = BTreeSet::new();
+    let generated_groups = [format!("{service}-alerts"), format!("{service}-records")];
+    let mut index = 0;
+    for g in groups {
+        let not = |out: &mut Vec<Diagnostic>, span: Span, what: &str, why: &str| {
+            out.push(
+                Diagnostic::new(
+                    &i::NOT_IMPORTED,
+                    span,
+                    format!("{what} of group `{}` is not imported", g.name.value),
+                )
+                .label("no equivalent in a spec")
+                .help(why.to_string()),
+            );
+        };
+        if let Some(o) = &g.query_offset {
+            not(
+                out,
+                o.span,
+                "`query_offset`",
+                "a spec's rule groups have no query offset: set `rule_query_offset` in Prometheus' global configuration instead",
+            );
+        }
+        if let Some((k, _)) = g.labels.iter().next() {
+            not(
+                out,
+                k.span,
+                "`labels`",
+                "add the labels to each rule's `labels:` in the spec",
+            );
+        }
+        if let Some(p) = &g.partial_response_strategy {
+            not(
+                out,
+                p.span,
+                "`partial_response_strategy`",
+                "Thanos' default (`abort`) applies to the Thanos output",
+            );
+        }
+        // The groups forge-spec writes itself (its alerts, its records) stay its own.
+        let own_group =
+            generated_groups.contains(&g.name.value) && g.interval.is_none() && g.limit.is_none();
+        // Two files may hold groups of one name: the spec has one namespace of groups.
+        let mut name = g.name.value.clone();
+        let mut n = 2;
+        while !own_group && !group_names.insert(name.clone()) {
+            name = format!("{}-{n}", g.name.value);
+            n += 1;
+        }
+        if name != g.name.value {
+            out.push(
+                Diagnostic::new(
+                    &i::RENAMED_ON_IMPORT,
+                    g.name.span,
+                    format!("rule group `{}` is imported as `{name}`", g.name.value),
+                )
+                .label("a group of this name was imported before")
+                .help("a spec names each rule group once"),
+            );
+        }
+        let mut used = false;
+        for rule in g.rules {
+            let at = index;
+            index += 1;
+            let promql = text_of(&rule.expr);
+            let (tree, condition) = translate(&promql);
+            // What every rule reads is declared, an SLO's too (its indicator's metrics).
+            let mut s = Scan::default();
+            if let Some(t) = &tree {
+                scan(t, false, &mut s);
+            }
+            let mut labels: Vec<(String, String)> = rule
+                .labels
+                .iter()
+                .map(|(k, v)| (k.value.clone(), text_of(v)))
+                .collect();
+            for (_, v) in &labels {
+                template_labels(v, &mut s.labels);
+            }
+            let mut annotations: Vec<(String, String)> = rule
+                .annotations
+                .iter()
+                .map(|(k, v)| (k.value.clone(), text_of(v)))
+                .collect();
+            for (_, v) in &annotations {
+                template_labels(v, &mut s.labels);
+            }
+            let skip_labels = taken.contains(&at);
+            for (m, counter) in &s.metrics {
+                let u = r.metrics.entry(m.clone()).or_default();
+                u.counter |= *counter;
+                if !skip_labels {
+                    u.labels.extend(
+                        s.labels
+                            .iter()
+                            .filter(|l| !TARGET_LABELS.contains(&l.as_str()))
+                            .cloned(),
+                    );
+                }
+            }
+            for (m, b) in s.bounds {
+                r.metrics.entry(m).or_default().bounds.insert(b);
+            }
+            for (job, metric) in s.job_reads {
+                r.jobs.entry(job).or_default().insert(metric);
+            }
+            if taken.contains(&at) {
+                continue;
+            }
+            used = true;
+            let (condition, why) = match condition {
+                Ok(c) => (Some(c), None),
+                Err(why) => (None, Some(why)),
+            };
+            let take = |v: &mut Vec<(String, String)>, key: &str| {
+                v.iter().position(|(k, _)| k == key).map(|i| v.remove(i).1)
+            };
+            // Labels forge-spec sets itself: the service's, the SLO's (as `slo:`), and
+            // (its own output) the Kubernetes namespace.
+            if take(&mut labels, "service").is_some_and(|v| v != service) {
+                let span = rule
+                    .labels
+                    .iter()
+                    .find(|(k, _)| k.value == "service")
+                    .map_or(rule.expr.span, |(k, _)| k.span);
+                out.push(
+                    Diagnostic::new(&i::NOT_IMPORTED, span, format!("the `service` label of a rule is not imported (the spec's service is `{service}`)"))
+                        .label("forge-spec sets `service` itself")
+                        .help("import the rules of each service into a spec of its own (`--service`)"),
+                );
+            }
+            let slo = take(&mut labels, "slo");
+            if let Some(sl) = &slo
+                && !slo_names.contains(sl)
+            {
+                let span = rule
+                    .labels
+                    .iter()
+                    .find(|(k, _)| k.value == "slo")
+                    .map_or(rule.expr.span, |(k, _)| k.span);
+                out.push(
+                    Diagnostic::new(
+                        &i::NOT_IMPORTED,
+                        span,
+                        format!("the `slo` label `{sl}` is not imported"),
+                    )
+                    .label("forge-spec sets `slo` from an SLO of the spec")
+                    .help("define the SLO and set `slo:` on the alert"),
+                );
+            }
+            if r.namespace.is_some() {
+                take(&mut labels, "namespace");
+            }
+            if let Some(d) = take(&mut annotations, "dashboard_url")
+                && !forge_written
+            {
+                let span = rule
+                    .annotations
+                    .iter()
+                    .find(|(k, _)| k.value == "dashboard_url")
+                    .map_or(rule.expr.span, |(k, _)| k.span);
+                out.push(
+                    Diagnostic::new(
+                        &i::NOT_IMPORTED,
+                        span,
+                        format!("the `dashboard_url` annotation ({d}) is not imported"),
+                    )
+                    .label("forge-spec writes `dashboard_url` from `dashboard:`")
+                    .help("add the dashboard to the spec and set `dashboard: <uid>` on the alert"),
+                );
+            }
+            let group = (!own_group).then(|| name.clone());
+            match (rule.alert, rule.record) {
+                (Some(a), None) => {
+                    let seen = alert_names.entry(a.value.clone()).or_default();
+                    *seen += 1;
+                    let key = if *seen == 1 {
+                        a.value.clone()
+                    } else {
+                        let key = format!("{}{}", a.value, seen);
+                        out.push(
+                            Diagnostic::new(&i::RENAMED_ON_IMPORT, a.span, format!("alert `{}` is imported as `{key}`", a.value))
+                                .label("an alerting rule of this name was imported before")
+                                .help("a spec names each alert once; its `alertname` label becomes the new name: check routes, inhibit rules and silences that name it"),
+                        );
+                        key
+                    };
+                    let severity = take(&mut labels, "severity");
+                    r.alerts.push(RuleOut {
+                        key,
+                        group,
+                        promql,
+                        condition,
+                        why,
+                        for_: rule.for_.map(|x| x.value),
+                        keep_firing_for: rule.keep_firing_for.map(|x| x.value),
+                        severity,
+                        slo: slo.filter(|s| slo_names.contains(s)),
+                        summary: take(&mut annotations, "summary"),
+                        description: take(&mut annotations, "description"),
+                        runbook: take(&mut annotations, "runbook_url"),
+                        labels,
+                        annotations,
+                    });
+                }
+                (None, Some(rec)) => {
+                    if !record_names.insert(rec.value.clone()) {
+                        out.push(
+                            Diagnostic::new(&i::NOT_IMPORTED, rec.span, format!("a second recording rule `{}` is not imported", rec.value))
+                                .label("a recording rule of this name was imported before")
+                                .help("a spec names each record once: merge the two expressions (`or`) into one record by hand"),
+                        );
+                        continue;
+                    }
+                    r.records.push(RuleOut {
+                        key: rec.value,
+                        group,
+                        promql,
+                        condition,
+                        why,
+                        for_: None,
+                        keep_firing_for: None,
+                        severity: None,
+                        slo: None,
+                        summary: None,
+                        description: None,
+                        runbook: None,
+                        labels,
+                        annotations: Vec::new(),
+                    });
+                }
+                (a, rec) => {
+                    let span = a.or(rec).map_or(rule.expr.span, |x| x.span);
+                    out.push(
+                        Diagnostic::new(&i::NOT_IMPORTED, span, "a rule that is not exactly one of an alerting rule (`alert:`) and a recording rule (`record:`) is not imported")
+                            .label("neither or both")
+                            .help("Prometheus refuses it too: give the rule `alert:` or `record:`"),
+                    );
+                }
+            }
+        }
+        if used && !own_group {
+            r.groups.push(GroupOut {
+                name,
+                interval: g.interval.map(|x| x.value),
+                limit: g.limit.map(|x| x.value),
+                source_tenants: g.source_tenants.into_iter().map(|x| x.value).collect(),
+            });
+        }
+    }
+    // Series the rules record are theirs, not metrics to declare.
+    for rec in recorded
+        .iter()
+        .map(String::as_str)
+        .chain(BUILT_IN.iter().copied())
+    {
+        r.metrics.remove(rec);
+    }
+    r
+}
+
+/// Where each rule's text is in the files written: (file, key, byte range).
+pub type Sites = Vec<(String, String, std::ops::Range<usize>)>;
+
+fn unit_of(name: &str) -> Option<&'static str> {
+    let base = name
+        .trim_end_matches("_total")
+        .trim_end_matches("_bucket")
+        .trim_end_matches("_sum")
+        .trim_end_matches("_count");
+    [
+        ("_seconds", "seconds"),
+        ("_bytes", "bytes"),
+        ("_ratio", "ratio"),
+    ]
+    .iter()
+    .find(|(s, _)| base.ends_with(s))
+    .map(|(_, u)| *u)
+}
+
+/// The metrics section: catalogue metrics as declared there, the others inferred.
+fn metrics_yaml(r: &Rules) -> String {
+    let mut s = String::from("metrics:\n");
+    // Histograms by their base name; their `_bucket`, `_sum` and `_count` series fold in.
+    let bases: BTreeSet<String> = r
+        .metrics
+        .keys()
+        .filter_map(|m| m.strip_suffix("_bucket"))
+        .filter(|b| crate::known(&format!("{b}_bucket")).is_none())
+        .map(str::to_string)
+        .collect();
+    let mut done = BTreeSet::new();
+    for (name, u) in &r.metrics {
+        let base = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|sfx| name.strip_suffix(sfx).filter(|b| bases.contains(*b)));
+        let (name, kind, why) = match base {
+            Some(b) => (
+                b.to_string(),
+                "histogram",
+                "its `_bucket` series are read".to_string(),
+            ),
+            None if u.counter || name.ends_with("_total") => (
+                name.clone(),
+                "counter",
+                if u.counter {
+                    "read with rate(), increase() or resets()"
+                } else {
+                    "named `_total`"
+                }
+                .to_string(),
+            ),
+            None => (name.clone(), "gauge", "read as a value".to_string()),
+        };
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let labels: BTreeSet<&String> = match base {
+            Some(b) => r
+                .metrics
+                .iter()
+                .filter(|(n, _)| {
+                    n.strip_suffix("_bucket")
+                        .or(n.strip_suffix("_sum"))
+                        .or(n.strip_suffix("_count"))
+                        == Some(b)
+                })
+                .flat_map(|(_, u)| &u.labels)
+                .collect(),
+            None => u.labels.iter().collect(),
+        };
+        if crate::known(&name).is_some() {
+            // An exporter catalogue declares it; the targets that read it use the catalogue.
+            continue;
+        }
+        comment(
+            &mut s,
+            2,
+            &format!("Inferred: a {kind} ({why}); confirm the type, unit, help and label bounds."),
+        );
+        let ls: Vec<String> = labels
+            .iter()
+            .map(|l| format!("{}: {{max_values: 100}}", q(l)))
+            .collect();
+        let mut bounds: Vec<f64> = r
+            .metrics
+            .iter()
+            .filter(|(n, _)| base.is_some_and(|b| n.strip_suffix("_bucket") == Some(b)))
+            .flat_map(|(_, u)| u.bounds.iter().filter_map(|b| b.parse::<f64>().ok()))
+            .collect();
+        bounds.sort_by(f64::total_cmp);
+        bounds.dedup();
+        let buckets = if bounds.is_empty() {
+            String::new()
+        } else {
+            let b: Vec<String> = bounds.iter().map(f64::to_string).collect();
+            format!(", buckets: [{}]", b.join(", "))
+        };
+        let _ = std::fmt::Write::write_fmt(
+            &mut s,
+            format_args!(
+                "  {}: {{type: {kind}, {}help: {}{}{buckets}}}\n",
+                q(&name),
+                unit_of(&name).map_or(String::new(), |u| format!("unit: {u}, ")),
+                q(&format!("Imported: a {kind} the rules read.")),
+                if ls.is_empty() {
+                    String::new()
+                } else {
+                    format!(", labels: {{{}}}", ls.join(", "))
+                },
+            ),
+        );
+    }
+    s
+}
+
+/// One rule, as an entry of `alerts:` or `records:`.
+fn rule_yaml(rule: &RuleOut, alert: bool, as_expr: bool, s: &mut String) {
+    let condition = rule.condition.as_ref().filter(|_| !as_expr);
+    s.push_str(&format!("  {}:\n", q(&rule.key)));
+    if alert {
+        match &rule.severity {
+            Some(sev) => s.push_str(&format!("    severity: {}\n", q(sev))),
+            None => {
+                comment(s, 4, "The rule had no severity label: `warning` assumed.");
+                s.push_str("    severity: warning\n");
+            }
+        }
+    }
+    match condition {
+        Some(c) if alert => {
+            let c = match &rule.for_ {
+                Some(f) if f != "0s" && f != "0" => format!("{c} for {f}"),
+                _ => c.clone(),
+            };
+            s.push_str(&format!("    condition: {}\n", q(&c)));
+        }
+        Some(c) => s.push_str(&format!("    query: {}\n", q(c))),
+        None => {
+            let why = rule
+                .why
+                .clone()
+                .unwrap_or_else(|| "the condition language does not check it as written".into());
+            comment(s, 4, &format!("Kept as PromQL: {why}."));
+            s.push_str(&format!("    expr: {}\n", q(&rule.promql)));
+            if let Some(f) = &rule.for_ {
+                s.push_str(&format!("    for: {}\n", q(f)));
+            }
+        }
+    }
+    if let Some(slo) = &rule.slo {
+        s.push_str(&format!("    slo: {}\n", q(slo)));
+    }
+    if let Some(k) = &rule.keep_firing_for {
+        s.push_str(&format!("    keep_firing_for: {}\n", q(k)));
+    }
+    for (key, v) in [
+        ("summary", &rule.summary),
+        ("description", &rule.description),
+        ("runbook", &rule.runbook),
+    ] {
+        if let Some(v) = v {
+            s.push_str(&format!("    {key}: {}\n", q(v)));
+        }
+    }
+    if !rule.labels.is_empty() {
+        s.push_str(&format!(
+            "    labels: {}\n",
+            flow_map(rule.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        ));
+    }
+    if !rule.annotations.is_empty() {
+        s.push_str(&format!(
+            "    annotations: {}\n",
+            flow_map(
+                rule.annotations
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+            )
+        ));
+    }
+    if let Some(g) = &rule.group {
+        s.push_str(&format!("    group: {}\n", q(g)));
+    }
+}
+
+/// The targets: every job the selectors name — probed when it is read through
+/// `probe_success`, using the catalogues of the exporter metrics read with it — or,
+/// when none is named, one target named after the service.
+fn targets_yaml(r: &Rules, s: &mut String) {
+    s.push_str("targets:\n");
+    comment(
+        s,
+        2,
+        "The jobs the rules' selectors name. Rule files do not hold their addresses: set them.",
+    );
+    let mut jobs = r.jobs.clone();
+    if jobs.is_empty() {
+        jobs.insert(r.service.clone(), BTreeSet::new());
+    }
+    // Catalogue metrics read without a job: the service's target (or the first) has them.
+    let read_by_job: BTreeSet<&String> = r.jobs.values().flatten().collect();
+    let home = if jobs.contains_key(&r.service) {
+        r.service.clone()
+    } else {
+        jobs.keys().next().cloned().unwrap_or_default()
+    };
+    let unplaced: Vec<String> = r
+        .metrics
+        .keys()
+        .filter(|m| crate::known(m).is_some() && !read_by_job.contains(m))
+        .cloned()
+        .collect();
+    jobs.entry(home.clone()).or_default().extend(unplaced);
+    for (job, metrics) in &jobs {
+        let host = job.replace(
+            |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.',
+            "-",
+        );
+        if metrics.contains("probe_success") {
+            s.push_str(&format!(
+                "  {}: {{probe: {{url: {}}}}}\n",
+                q(job),
+                q(&format!("http://{host}/"))
+            ));
+            continue;
+        }
+        // `scrape` (up, scrape_*) comes with every scraped target.
+        let catalogues: BTreeSet<&str> = metrics
+            .iter()
+            .filter_map(|m| crate::known(m).map(|k| k.catalogue))
+            .filter(|c| *c != "scrape" && *c != "blackbox_exporter")
+            .collect();
+        let own = *job == home
+            || metrics
+                .iter()
+                .any(|m| crate::known(m).is_none() && r.metrics.contains_key(m));
+        let mut uses: Vec<&str> = Vec::new();
+        if own {
+            uses.push("own");
+        }
+        uses.extend(catalogues);
+        let uses = if uses == ["own"] {
+            String::new()
+        } else {
+            format!(", uses: {}", flow_list(uses))
+        };
+        s.push_str(&format!(
+            "  {}: {{address: {}{uses}}}\n",
+            q(job),
+            q(&format!("{host}:9090"))
+        ));
+    }
+}
+
+/// The spec files, with the rules of `as_expr` (by key) kept as PromQL; and where each
+/// rule is in them.
+pub fn render(r: &Rules, as_expr: &BTreeSet<String>) -> (Vec<(String, String)>, Sites) {
+    let from = "prometheus";
+    let mut files = Vec::new();
+    let mut sites = Sites::new();
+    let mut svc = crate::header(from);
+    svc.push_str(&format!(
+        "version: 1\nservice: {{name: {}}}\n",
+        q(&r.service)
+    ));
+    if let Some(ns) = &r.namespace {
+        comment(
+            &mut svc,
+            0,
+            "Every alert carried this namespace: forge-spec's Kubernetes output sets it.",
+        );
+        svc.push_str(&format!(
+            "outputs: {{prometheus: {{}}, kubernetes: {{namespace: {}}}}}\n",
+            q(ns)
+        ));
+    }
+    targets_yaml(r, &mut svc);
+    files.push(("service.yaml".to_string(), svc));
+    let mut m = crate::header(from);
+    m.push_str(&metrics_yaml(r));
+    files.push(("metrics.yaml".to_string(), m));
+    let mut g = crate::header(from);
+    g.push_str("groups:\n");
+    for gr in &r.groups {
+        let mut parts = Vec::new();
+        if let Some(i) = &gr.interval {
+            parts.push(format!("interval: {}", q(i)));
+        }
+        if let Some(l) = gr.limit {
+            parts.push(format!("limit: {l}"));
+        }
+        if !gr.source_tenants.is_empty() {
+            parts.push(format!(
+                "source_tenants: {}",
+                flow_list(gr.source_tenants.iter().map(String::as_str))
+            ));
+        }
+        g.push_str(&format!("  {}: {{{}}}\n", q(&gr.name), parts.join(", ")));
+    }
+    if !r.groups.is_empty() {
+        files.push(("groups.yaml".to_string(), g));
+    }
+    if !r.slos.is_empty() {
+        let mut sl = crate::header(from);
+        sl.push_str(&slo_rules::yaml(&r.slos));
+        files.push(("slos.yaml".to_string(), sl));
+    }
+    for (file, section, rules, alert) in [
+        ("alerts.yaml", "alerts", &r.alerts, true),
+        ("records.yaml", "records", &r.records, false),
+    ] {
+        if rules.is_empty() {
+            continue;
+        }
+        let mut s = crate::header(from);
+        s.push_str(&format!("{section}:\n"));
+        if alert && !r.regenerated.is_empty() {
+            comment(
+                &mut s,
+                2,
+                &format!(
+                    "Not imported, written again by the build: the absent-data alerts {}.",
+                    r.regenerated.join(", ")
+                ),
+            );
+        }
+        for rule in rules {
+            let start = s.len();
+            rule_yaml(rule, alert, as_expr.contains(&rule.key), &mut s);
+            sites.push((file.to_string(), rule.key.clone(), start..s.len()));
+        }
+        files.push((file.to_string(), s));
+    }
+    (files, sites)
+}

@@ -1,0 +1,185 @@
+//! Pipeline of `forge-spec import`: reads another tool's files, writes spec files, and
+//! compiles what it wrote. A rule whose condition-language translation the compiler
+//! refuses is written again as PromQL (`expr:`, with a comment), so that the spec
+//! written is what the files said, in the language where it checks.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{self, SourceSet, Span};
+use crate::{Compilation, LoadError, Options, compile_str, rules};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+pub use forge_spec_import as formats;
+
+/// What can be imported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    /// Prometheus rule files (`groups:` of alerting and recording rules).
+    Prometheus,
+    /// An Alertmanager configuration (`alertmanager.yml`).
+    Alertmanager,
+    /// Sloth SLO specs (`version: prometheus/v1`).
+    Sloth,
+    /// Pyrra `ServiceLevelObjective` resources.
+    Pyrra,
+    /// OpenSLO v1 `SLO` (with `SLI` and `AlertPolicy`) documents.
+    Openslo,
+}
+
+/// An import: the input files with what the import reported, the spec files written,
+/// and the compiler's findings on them.
+pub struct Imported {
+    pub sources: SourceSet,
+    pub diagnostics: Diagnostics,
+    pub files: Vec<(String, String)>,
+    pub check: Compilation,
+}
+
+/// Reads `paths` as `kind` and writes a spec of the service `service` (default: what
+/// the files say, else the first file's name).
+pub fn import(
+    kind: Kind,
+    paths: &[PathBuf],
+    service: Option<&str>,
+    into: &std::path::Path,
+) -> Result<Imported, LoadError> {
+    let (mut sources, refused) = source::load(paths)?;
+    // A spec already in the output directory: the import adds to it, and is checked
+    // with it.
+    let existing: Vec<(String, String)> = if into.is_dir() {
+        let (set, _) = source::load(&[into.to_path_buf()])?;
+        set.ids()
+            .filter_map(|id| set.get(id))
+            .map(|f| (f.name.clone(), f.text.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let has_service = existing
+        .iter()
+        .any(|(_, t)| t.starts_with("service:") || t.contains("\nservice:"));
+    let mut found: Vec<Diagnostic> = Vec::new();
+    for r in refused {
+        let id = sources.add(source::SourceFile::new(r.name.clone(), String::new()));
+        found.push(
+            Diagnostic::new(
+                &rules::parse::UNREADABLE_FILE,
+                Span::new(id, 0, 0),
+                format!("{} was not read: {}", r.name, r.reason),
+            )
+            .help(r.help),
+        );
+    }
+    let ids: Vec<_> = sources.ids().collect();
+    let opts = Options::default();
+    let stem = paths
+        .first()
+        .and_then(|p| p.file_name())
+        .map(|n| {
+            n.to_string_lossy()
+                .split('.')
+                .next()
+                .unwrap_or("imported")
+                .to_string()
+        })
+        .unwrap_or_else(|| "imported".into());
+    let named = service.unwrap_or(&stem);
+    let (files, check) = match kind {
+        Kind::Prometheus => {
+            let r = formats::prometheus::read(&sources, &ids, service, &mut found);
+            prometheus(&r, &existing, has_service, &opts)
+        }
+        Kind::Alertmanager => {
+            let files = formats::alertmanager::import(&sources, &ids, named, &mut found);
+            let files = without_service(files, has_service);
+            let check = compiled(&existing, &files, &opts);
+            (files, check)
+        }
+        Kind::Sloth | Kind::Pyrra | Kind::Openslo => {
+            let files = formats::slo::import(kind_name(kind), &sources, &ids, named, &mut found);
+            let files = without_service(files, has_service);
+            let check = compiled(&existing, &files, &opts);
+            (files, check)
+        }
+    };
+    let mut diagnostics = Diagnostics { items: found };
+    diagnostics.sort();
+    // `check` runs what `build` does (the output's secret scan, the rulers' limits).
+    let mut check = check;
+    if !check.diagnostics.has_errors() {
+        let _ = crate::emit_checked(&mut check);
+    }
+    Ok(Imported {
+        sources,
+        diagnostics,
+        files,
+        check,
+    })
+}
+
+fn kind_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Prometheus => "prometheus",
+        Kind::Alertmanager => "alertmanager",
+        Kind::Sloth => "sloth",
+        Kind::Pyrra => "pyrra",
+        Kind::Openslo => "openslo",
+    }
+}
+
+/// The files written, without `service.yaml` when the spec they join has a service.
+fn without_service(files: Vec<(String, String)>, has_service: bool) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .filter(|(n, _)| !(has_service && n == "service.yaml"))
+        .collect()
+}
+
+/// The spec the import makes: the files already there and the files written.
+fn compiled(
+    existing: &[(String, String)],
+    files: &[(String, String)],
+    opts: &Options,
+) -> Compilation {
+    let refs: Vec<(&str, &str)> = existing
+        .iter()
+        .chain(files)
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    compile_str(&refs, opts)
+}
+
+/// Writes the rules, compiles them, and writes again with every rule the compiler
+/// refused in the condition language kept as PromQL; twice at most (a rule refused as
+/// PromQL too stays so, and its finding is the user's to see).
+fn prometheus(
+    r: &formats::prometheus::Rules,
+    existing: &[(String, String)],
+    has_service: bool,
+    opts: &Options,
+) -> (Vec<(String, String)>, Compilation) {
+    let mut as_expr = BTreeSet::new();
+    loop {
+        let (files, sites) = formats::prometheus::render(r, &as_expr);
+        let files = without_service(files, has_service);
+        let c = compiled(existing, &files, opts);
+        let mut refused = BTreeSet::new();
+        for d in c.diagnostics.items.iter().filter(|d| d.is_error()) {
+            let Some(file) = c.sources.get(d.primary.span.file) else {
+                continue;
+            };
+            for (name, key, range) in &sites {
+                if file.name == *name
+                    && range.contains(&(d.primary.span.start as usize))
+                    && !as_expr.contains(key)
+                {
+                    refused.insert(key.clone());
+                }
+            }
+        }
+        if refused.is_empty() {
+            return (files, c);
+        }
+        as_expr.extend(refused);
+    }
+}
