@@ -633,7 +633,8 @@ pub fn read(
 /// Where each rule's text is in the files written: (file, key, byte range).
 pub type Sites = Vec<(String, String, std::ops::Range<usize>)>;
 
-fn unit_of(name: &str) -> Option<&'static str> {
+/// The base unit a metric's name says it has (`_seconds`, `_bytes`, `_ratio`).
+pub(crate) fn unit_of(name: &str) -> Option<&'static str> {
     let base = name
         .trim_end_matches("_total")
         .trim_end_matches("_bucket")

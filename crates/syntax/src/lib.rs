@@ -70,6 +70,17 @@ pub fn parse_as<T: serde::de::DeserializeOwned>(
     .map_err(|e| Box::new(reader_error(id, file, &e)))
 }
 
+/// [`parse_as`] for a file of several YAML documents (`---`), each a `T`.
+pub fn parse_all<T: serde::de::DeserializeOwned>(
+    id: FileId,
+    file: &SourceFile,
+) -> Result<Vec<T>, Box<Diagnostic>> {
+    spanned::with_file(id, || {
+        serde_saphyr::from_multiple_with_options::<T>(&file.text, options())
+    })
+    .map_err(|e| Box::new(reader_error(id, file, &e)))
+}
+
 /// Turns a reader error into a diagnostic with the right P code.
 fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
     let span = e
