@@ -786,18 +786,20 @@ pub fn import(
                 flow_map(o.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             ));
         }
-        comment(
-            &mut text,
-            4,
-            &format!(
-                "forge-spec adds a low-traffic guard {} does not have: `min_events: 0` removes it.",
-                match tool {
-                    "sloth" => "Sloth",
-                    "pyrra" => "Pyrra",
-                    _ => "OpenSLO",
-                }
-            ),
-        );
+        if !o.sli.starts_with("{uptime") {
+            comment(
+                &mut text,
+                4,
+                &format!(
+                    "forge-spec adds a low-traffic guard {} does not have: `min_events: 0` removes it.",
+                    match tool {
+                        "sloth" => "Sloth",
+                        "pyrra" => "Pyrra",
+                        _ => "OpenSLO",
+                    }
+                ),
+            );
+        }
         if o.sloth {
             comment(
                 &mut text,
