@@ -248,7 +248,12 @@ fn text_of(q: &Spanned<Scalar>) -> String {
 /// The expression in the condition language, or why it cannot be.
 fn translate(promql: &str) -> (Option<Expr>, Result<String, String>) {
     match forge_spec_expr::promql::parse(promql) {
-        Err(e) => (None, Err(format!("promql-parser refused it: {}", e.trim()))),
+        // What promql-parser does not read (`holt_winters`, renamed in Prometheus 3) the
+        // condition language may.
+        Err(e) => match forge_spec_expr::parse_query(promql) {
+            Ok(c) => (None, Ok(c.to_string())),
+            Err(_) => (None, Err(format!("promql-parser refused it: {}", e.trim()))),
+        },
         Ok(tree) => {
             let text = forge_spec_expr::promql::convert(&tree, promql)
                 .map(|c| c.to_string())
@@ -411,10 +416,12 @@ pub fn read(
         // The groups forge-spec writes itself (its alerts, its records) stay its own.
         let own_group =
             generated_groups.contains(&g.name.value) && g.interval.is_none() && g.limit.is_none();
-        // Two files may hold groups of one name: the spec has one namespace of groups.
+        // Two files may hold groups of one name: the spec has one namespace of groups,
+        // where the names of forge-spec's own are taken.
         let mut name = g.name.value.clone();
         let mut n = 2;
-        while !own_group && !group_names.insert(name.clone()) {
+        while !own_group && (generated_groups.contains(&name) || !group_names.insert(name.clone()))
+        {
             name = format!("{}-{n}", g.name.value);
             n += 1;
         }
@@ -786,6 +793,17 @@ fn rule_yaml(rule: &RuleOut, alert: bool, as_expr: bool, s: &mut String) {
     if let Some(k) = &rule.keep_firing_for {
         s.push_str(&format!("    keep_firing_for: {}\n", q(k)));
     }
+    if alert && rule.summary.is_none() {
+        comment(
+            s,
+            4,
+            "The rule had no summary: one from its name. Say what is wrong, in a sentence.",
+        );
+        s.push_str(&format!(
+            "    summary: {}\n",
+            q(&format!("{} is firing.", rule.key))
+        ));
+    }
     for (key, v) in [
         ("summary", &rule.summary),
         ("description", &rule.description),
@@ -910,7 +928,13 @@ pub fn render(r: &Rules, as_expr: &BTreeSet<String>) -> (Vec<(String, String)>, 
     targets_yaml(r, &mut svc);
     files.push(("service.yaml".to_string(), svc));
     let mut m = crate::header(from);
-    m.push_str(&metrics_yaml(r));
+    let metrics = metrics_yaml(r);
+    // A section with no entries is an empty mapping, not null.
+    m.push_str(if metrics == "metrics:\n" {
+        "metrics: {}\n"
+    } else {
+        &metrics
+    });
     files.push(("metrics.yaml".to_string(), m));
     let mut g = crate::header(from);
     g.push_str("groups:\n");

@@ -761,6 +761,9 @@ pub fn import(
         }
         metrics.push_str(&format!("  {}: {{{}}}\n", q(name), parts.join(", ")));
     }
+    if !metrics.contains("\n  ") {
+        metrics = metrics.replace("metrics:\n", "metrics: {}\n");
+    }
     let mut text = crate::header(from);
     text.push_str("slos:\n");
     for o in &slos {
