@@ -254,7 +254,7 @@ fn human(diags: &[Diagnostic], sources: &SourceSet, color: bool) -> String {
 struct MietteView<'a> {
     diag: &'a Diagnostic,
     header: String,
-    source: miette::NamedSource<String>,
+    source: Window,
     labels: Vec<miette::LabeledSpan>,
     related: Vec<RelatedView>,
     primary_only: bool,
@@ -262,22 +262,90 @@ struct MietteView<'a> {
 
 struct RelatedView {
     message: String,
-    source: miette::NamedSource<String>,
+    source: Window,
     label: miette::LabeledSpan,
+}
+
+/// The lines of a file around a diagnostic's spans, which is all miette reads: given
+/// the whole file, miette finds a line by counting from the file's start, and the
+/// file was copied for every diagnostic — 10,000 findings in one large file took
+/// half a minute to print.
+struct Window {
+    name: String,
+    text: String,
+    /// Byte offset and 0-based line of the window's start in the file.
+    offset: usize,
+    line: usize,
+}
+
+impl Window {
+    fn new(sources: &SourceSet, file: crate::source::FileId, spans: &[Span]) -> Window {
+        let Some(f) = sources.get(file) else {
+            return Window {
+                name: "<unknown>".into(),
+                text: String::new(),
+                offset: 0,
+                line: 0,
+            };
+        };
+        let lo = spans.iter().map(|s| s.start as usize).min().unwrap_or(0);
+        let hi = spans.iter().map(|s| s.end as usize).max().unwrap_or(0);
+        // Context lines around the spans, and one more each side.
+        let first = f.line_of(lo).saturating_sub(2);
+        let last = f.line_of(hi) + 3;
+        let (start, end) = (f.line_start(first), f.line_start(last));
+        Window {
+            name: f.name.clone(),
+            text: f.text.get(start..end).unwrap_or_default().to_string(),
+            offset: start,
+            line: first,
+        }
+    }
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let local = miette::SourceSpan::new(
+            span.offset()
+                .saturating_sub(self.offset)
+                .min(self.text.len())
+                .into(),
+            span.len(),
+        );
+        let inner = self.text.read_span(&local, before, after)?;
+        Ok(Box::new(
+            miette::MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                miette::SourceSpan::new(
+                    (inner.span().offset() + self.offset).into(),
+                    inner.span().len(),
+                ),
+                inner.line() + self.line,
+                inner.column(),
+                inner.line_count(),
+            )
+            .with_language("yaml"),
+        ))
+    }
 }
 
 impl<'a> MietteView<'a> {
     fn new(diag: &'a Diagnostic, sources: &SourceSet) -> Self {
         let file = diag.primary.span.file;
         let pos = sources.position(diag.primary.span);
-        let named = |f| {
-            let (name, text) = sources
-                .get(f)
-                .map_or(("<unknown>".to_string(), String::new()), |s| {
-                    (s.name.clone(), s.text.clone())
-                });
-            miette::NamedSource::new(name, text).with_language("yaml")
+        let in_file = |f| -> Vec<Span> {
+            std::iter::once(diag.primary.span)
+                .chain(diag.secondary.iter().map(|l| l.span))
+                .filter(|s| s.file == f)
+                .collect()
         };
+        let named = |f| Window::new(sources, f, &in_file(f));
         let to_span = |s: Span| miette::SourceSpan::new((s.start as usize).into(), s.len());
         let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
             Some(diag.primary.message.clone()).filter(|m| !m.is_empty()),

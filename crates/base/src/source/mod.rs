@@ -81,6 +81,22 @@ impl SourceFile {
         }
     }
 
+    /// The 0-based line a byte offset is on.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset.min(self.text.len())) {
+            Ok(l) => l,
+            Err(l) => l - 1,
+        }
+    }
+
+    /// The byte offset a 0-based line starts at (the end of the text past the last).
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
