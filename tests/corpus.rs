@@ -17,7 +17,6 @@
 mod common;
 use common::promtool;
 use serde_json::Value;
-use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -25,29 +24,6 @@ const DIR: &str = "tests/fixtures/corpus";
 
 fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("valid YAML")
-}
-
-/// A double-quoted YAML scalar (JSON escapes are YAML escapes).
-fn q(s: &str) -> String {
-    Value::String(s.to_string()).to_string()
-}
-
-/// Minutes of a promtool duration written `Nm`.
-fn minutes(d: &str) -> u64 {
-    d.trim_end_matches('m')
-        .parse()
-        .expect("a duration in minutes")
-}
-
-/// The number of samples in a promtool series notation (`0+1x45`, `1x10 _x35`, `5 0 5`).
-fn samples(values: &str) -> u64 {
-    values
-        .split_whitespace()
-        .map(|v| {
-            v.split_once('x')
-                .map_or(1, |(_, n)| n.parse::<u64>().unwrap_or(0) + 1)
-        })
-        .sum()
 }
 
 #[test]
@@ -135,102 +111,7 @@ fn corpus_rules_match_their_promql() {
         String::from_utf8_lossy(&own.stdout),
         String::from_utf8_lossy(&own.stderr)
     );
-    let mut checks = String::from("groups:\n");
-    let mut tests = String::from(
-        "rule_files: [corpus.rules.yml, checks.yml]\nevaluation_interval: 1m\ntests:\n",
-    );
-    for (name, case) in cases {
-        let rule = &compiled[name];
-        let reference = case["promql"].as_str().unwrap();
-        let record = rule.get("record").is_some();
-        // The compiled rule's expression (a record's too: reading the recorded series
-        // back would see the previous evaluation's value when the check runs first).
-        let own = rule["expr"].as_str().unwrap().to_string();
-        let id: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let mut pending = String::new();
-        for key in ["for", "keep_firing_for"] {
-            if let Some(v) = rule.get(key).and_then(Value::as_str) {
-                let _ = writeln!(pending, "    {key}: {}", q(v));
-            }
-        }
-        let _ = write!(
-            checks,
-            "- name: {}\n  rules:\n  - alert: {id}__extra\n    expr: {}\n  - alert: {id}__missing\n    expr: {}\n  - alert: {id}__fires\n    expr: {}\n{pending}",
-            q(&format!("check-{name}")),
-            q(&format!("({own}) unless ({reference})")),
-            q(&format!("({reference}) unless ({own})")),
-            q(&format!("count({own}) > 0")),
-        );
-        if record {
-            let _ = writeln!(
-                checks,
-                "  - alert: {id}__value\n    expr: {}",
-                q(&format!("abs(({own}) - ({reference})) > 1e-9"))
-            );
-        }
-        let series = case["series"].as_object().unwrap();
-        let span = series
-            .values()
-            .map(|v| samples(v.as_str().unwrap()))
-            .max()
-            .unwrap();
-        let _ = writeln!(
-            tests,
-            "- name: {}\n  interval: 1m\n  input_series:",
-            q(name)
-        );
-        for (s, v) in series {
-            let _ = writeln!(
-                tests,
-                "  - series: {}\n    values: {}",
-                q(s),
-                q(v.as_str().unwrap())
-            );
-        }
-        tests.push_str("  alert_rule_test:\n");
-        let mut kinds = vec!["extra", "missing"];
-        if record {
-            kinds.push("value");
-        }
-        for t in (0..span).step_by(3) {
-            for kind in &kinds {
-                let _ = writeln!(
-                    tests,
-                    "  - {{eval_time: {t}m, alertname: {id}__{kind}, exp_alerts: []}}"
-                );
-            }
-        }
-        let fires = minutes(case["fires_at"].as_str().unwrap());
-        let _ = writeln!(
-            tests,
-            "  - {{eval_time: {fires}m, alertname: {id}__fires, exp_alerts: [{{exp_labels: {{}}}}]}}"
-        );
-    }
-    std::fs::write(dir.path().join("checks.yml"), &checks).unwrap();
-    std::fs::write(dir.path().join("checks.test.yml"), &tests).unwrap();
-    let check = Command::new("promtool")
-        .args(["check", "rules", "corpus.rules.yml", "checks.yml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        check.status.success(),
-        "promtool check rules:\n{}{}",
-        String::from_utf8_lossy(&check.stdout),
-        String::from_utf8_lossy(&check.stderr)
-    );
-    let test = Command::new("promtool")
-        .args(["test", "rules", "checks.test.yml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        test.status.success(),
-        "promtool test rules (compiled vs reference):\n{}{}",
-        String::from_utf8_lossy(&test.stdout),
-        String::from_utf8_lossy(&test.stderr)
-    );
+    common::same_as_reference(dir.path(), "corpus.rules.yml", cases, |name| {
+        compiled[name].clone()
+    });
 }

@@ -154,16 +154,6 @@ fn q(s: &str) -> String {
     Value::String(s.to_string()).to_string()
 }
 
-fn samples(values: &str) -> u64 {
-    values
-        .split_whitespace()
-        .map(|v| {
-            v.split_once('x')
-                .map_or(1, |(_, n)| n.parse::<u64>().unwrap_or(0) + 1)
-        })
-        .sum()
-}
-
 /// The pending settings (`for`, `keep_firing_for`) the corpus's own compiled rules
 /// have, by rule name: with them each case fires at its `fires_at`.
 fn corpus_pending() -> BTreeMap<String, Vec<(String, String)>> {
@@ -304,94 +294,9 @@ fn corpus_rule_files_round_trip() {
         &built["prometheus/rules.rules.yml"],
     )
     .unwrap();
-    let mut checks = String::from("groups:\n");
-    let mut tests = String::from(
-        "rule_files: [rules.rules.yml, checks.yml]\nevaluation_interval: 1m\ntests:\n",
-    );
-    for (name, case) in cases {
-        let (_, new) = &compiled[name.as_str()];
-        let own = new["expr"].as_str().unwrap();
-        let reference = case["promql"].as_str().unwrap();
-        let id: String = name
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let _ = write!(
-            checks,
-            "- name: {}\n  rules:\n  - alert: {id}__extra\n    expr: {}\n  - alert: {id}__missing\n    expr: {}\n  - alert: {id}__fires\n    expr: {}\n",
-            q(&format!("check-{name}")),
-            q(&format!("({own}) unless ({reference})")),
-            q(&format!("({reference}) unless ({own})")),
-            q(&format!("count({own}) > 0")),
-        );
-        for key in ["for", "keep_firing_for"] {
-            if let Some(v) = new.get(key).and_then(Value::as_str) {
-                let _ = writeln!(checks, "    {key}: {}", q(v));
-            }
-        }
-        let record = name.contains(':');
-        if record {
-            let _ = writeln!(
-                checks,
-                "  - alert: {id}__value\n    expr: {}",
-                q(&format!("abs(({own}) - ({reference})) > 1e-9"))
-            );
-        }
-        let series = case["series"].as_object().unwrap();
-        let span = series
-            .values()
-            .map(|v| samples(v.as_str().unwrap()))
-            .max()
-            .unwrap();
-        let _ = writeln!(
-            tests,
-            "- name: {}\n  interval: 1m\n  input_series:",
-            q(name)
-        );
-        for (s, v) in series {
-            let _ = writeln!(
-                tests,
-                "  - series: {}\n    values: {}",
-                q(s),
-                q(v.as_str().unwrap())
-            );
-        }
-        tests.push_str("  alert_rule_test:\n");
-        for t in (0..span).step_by(3) {
-            for kind in ["extra", "missing"]
-                .iter()
-                .chain(record.then_some(&"value"))
-            {
-                let _ = writeln!(
-                    tests,
-                    "  - {{eval_time: {t}m, alertname: {id}__{kind}, exp_alerts: []}}"
-                );
-            }
-        }
-        let fires: u64 = case["fires_at"]
-            .as_str()
-            .unwrap()
-            .trim_end_matches('m')
-            .parse()
-            .unwrap();
-        let _ = writeln!(
-            tests,
-            "  - {{eval_time: {fires}m, alertname: {id}__fires, exp_alerts: [{{exp_labels: {{}}}}]}}"
-        );
-    }
-    std::fs::write(dir.path().join("checks.yml"), &checks).unwrap();
-    std::fs::write(dir.path().join("checks.test.yml"), &tests).unwrap();
-    let test = Command::new("promtool")
-        .args(["test", "rules", "checks.test.yml"])
-        .current_dir(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        test.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&test.stdout),
-        String::from_utf8_lossy(&test.stderr)
-    );
+    common::same_as_reference(dir.path(), "rules.rules.yml", cases, |name| {
+        compiled[name].1.clone()
+    });
     // And forge-spec's own generated tests of the imported spec pass.
     std::fs::write(
         dir.path().join("rules.rules.yml"),
