@@ -7,6 +7,7 @@
 //! `diag` holds the one diagnostic type every stage reports with.
 
 pub mod cache;
+pub mod diff;
 pub mod import;
 mod limits;
 pub mod org;

@@ -65,6 +65,14 @@ enum RoutesCommand {
     },
 }
 
+/// When `diff` exits 1.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Breaking,
+    Any,
+    Never,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate the spec and report every problem.
@@ -126,6 +134,25 @@ enum Command {
     },
     /// Print the documentation of a rule (by code or name), or list all rules.
     Explain { rule: Option<String> },
+    /// Compare the spec with a baseline (a directory, or a git revision read with `git
+    /// show`): removed or changed metrics and what they break, SLO and alert changes,
+    /// every alert whose receivers change (by the route simulator), inhibition changes,
+    /// breaks of the generated Rust crate's API.
+    Diff {
+        /// The baseline: a directory holding the old spec, or a git revision (`HEAD~1`,
+        /// `origin/main`) of this repository.
+        #[arg(long)]
+        baseline: String,
+        /// Spec files or directories (default: `spec/`); at a git revision, the same
+        /// paths are read there.
+        spec: Vec<PathBuf>,
+        /// Output format (`markdown` is a pull-request comment).
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Exit 1 on breaking changes (errors), on any change, or never.
+        #[arg(long, value_enum, default_value = "breaking")]
+        fail_on: FailOn,
+    },
     /// Write a spec from another tool's files: Prometheus rule files, an Alertmanager
     /// configuration, Sloth, Pyrra or OpenSLO SLOs. Reports what has no equivalent and
     /// every literal secret (replaced by a `*_file` reference, never copied), then
@@ -188,6 +215,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Diff {
+            baseline,
+            spec,
+            format,
+            fail_on,
+        } => diff(&baseline, spec, format, fail_on),
         Command::Import {
             kind,
             files,
@@ -636,6 +669,55 @@ fn import(
         out.display()
     );
     if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `forge-spec diff`: the changes (or the errors that keep a spec from being compared);
+/// exit 1 by `--fail-on`, 2 when the baseline cannot be read.
+fn diff(baseline: &str, spec: Vec<PathBuf>, format: Format, fail_on: FailOn) -> ExitCode {
+    let paths = if spec.is_empty() {
+        vec![PathBuf::from("spec")]
+    } else {
+        spec
+    };
+    let d = match forge_spec::diff::diff(baseline, &paths) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    if d.errors.has_errors() {
+        eprint!(
+            "{}",
+            render(Format::Human, &d.errors.items, &d.sources, color)
+        );
+        eprintln!(
+            "not compared: fix the errors above (the baseline's are shown with its revision)"
+        );
+        return ExitCode::from(1);
+    }
+    let text = render(format, &d.changes, &d.sources, color);
+    let breaking = d.changes.iter().filter(|c| c.is_error()).count();
+    let changes = d.changes.len();
+    if format == Format::Human {
+        eprint!("{text}");
+        eprintln!("{breaking} breaking change(s), {changes} change(s) against {baseline}");
+    } else {
+        stdout(&text);
+    }
+    let failed = match fail_on {
+        FailOn::Breaking => breaking > 0,
+        FailOn::Any => changes > 0,
+        FailOn::Never => false,
+    };
+    if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

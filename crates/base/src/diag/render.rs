@@ -1,4 +1,5 @@
-//! Diagnostics rendering: one `Diagnostic` type, four formats (human, json, sarif, github).
+//! Diagnostics rendering: one `Diagnostic` type, five formats (human, json, sarif,
+//! github, markdown).
 
 use super::{Diagnostic, Severity};
 use crate::source::{SourceSet, Span};
@@ -12,6 +13,8 @@ pub enum Format {
     Json,
     Sarif,
     Github,
+    /// A table for a pull-request comment.
+    Markdown,
 }
 
 /// Renders all diagnostics in one format. Human output has no colours when
@@ -37,6 +40,7 @@ pub fn render(format: Format, diags: &[Diagnostic], sources: &SourceSet, color: 
             s
         }
         Format::Github => github(diags, sources),
+        Format::Markdown => markdown(diags, sources),
     }
 }
 
@@ -193,6 +197,45 @@ fn sarif_level(s: Severity) -> &'static str {
 }
 
 /// GitHub Actions workflow commands; `%`, CR and LF escaped as the runner requires.
+/// A Markdown table (for a pull-request comment): a count line, then each diagnostic's
+/// severity, code, place and message; help after the message.
+fn markdown(diags: &[Diagnostic], sources: &SourceSet) -> String {
+    let count = |s: Severity| diags.iter().filter(|d| d.severity == s).count();
+    let mut out = format!(
+        "**forge-spec**: {} error(s), {} warning(s)\n",
+        count(Severity::Error),
+        count(Severity::Warning)
+    );
+    if diags.is_empty() {
+        return out;
+    }
+    out.push_str("\n| | code | where | what |\n|---|---|---|---|\n");
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    for d in diags {
+        let mark = match d.severity {
+            Severity::Error => "🔴",
+            Severity::Warning => "🟡",
+            _ => "⚪",
+        };
+        let p = sources.position(d.primary.span);
+        let help = d
+            .help
+            .as_ref()
+            .map_or(String::new(), |h| format!("<br>*{}*", cell(h)));
+        let _ = writeln!(
+            out,
+            "| {mark} | `{}` {} | `{}:{}:{}` | {}{help} |",
+            d.code.code,
+            d.code.name,
+            cell(p.file),
+            p.line,
+            p.column,
+            cell(&d.message),
+        );
+    }
+    out
+}
+
 fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
     let esc = |s: &str| {
         s.replace('%', "%25")

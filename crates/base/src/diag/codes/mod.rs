@@ -4,6 +4,7 @@
 //! stage may name one of these without importing the catalogue; `rules` adds the codes
 //! of its model checks and keeps the one registry of them all.
 
+pub mod change;
 pub mod deploy;
 pub mod exprs;
 pub mod import;
@@ -24,6 +25,7 @@ pub fn all() -> impl Iterator<Item = &'static super::Code> {
         org::CODES,
         deploy::CODES,
         import::CODES,
+        change::CODES,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())
