@@ -80,11 +80,13 @@ fn indicator(err: &str, total: &str) -> Option<(String, Vec<String>)> {
         && count == t
     {
         let metric = count.strip_suffix("_count")?;
-        static LE: OnceLock<Regex> = OnceLock::new();
-        let le = re(
-            &LE,
-            &format!(r#"^{}_bucket\{{le="([^"]+)"\}}$"#, regex::escape(metric)),
-        )
+        // The bound of this metric's `_bucket` selector (a pattern of its own name: not
+        // cached, unlike the fixed patterns).
+        let le = Regex::new(&format!(
+            r#"^{}_bucket\{{le="([^"]+)"\}}$"#,
+            regex::escape(metric)
+        ))
+        .ok()?
         .captures(&bucket)?;
         let seconds: f64 = le[1].parse().ok()?;
         let below = if seconds < 1.0 {
@@ -344,4 +346,37 @@ pub fn yaml(slos: &[SloOut]) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::indicator;
+
+    /// Each latency SLO's bound is read from its own metric's selector (two SLOs of two
+    /// histograms in one file), and the other indicators forge-spec writes are read.
+    #[test]
+    fn indicators_forge_spec_writes() {
+        for (m, le, below) in [("a_seconds", "0.5", "500ms"), ("b_seconds", "2", "2s")] {
+            let err = format!(
+                "(sum(rate({m}_count[5m])) - (sum(rate({m}_bucket{{le=\"{le}\"}}[5m])) or 0 * sum(rate({m}_count[5m]))))"
+            );
+            let total = format!("sum(rate({m}_count[5m]))");
+            let (sli, _) = indicator(&err, &total).expect("a latency indicator");
+            assert_eq!(sli, format!("{{latency: {{metric: {m}, below: {below}}}}}"));
+        }
+        let (sli, by) = indicator(
+            "(sum by (route) (rate(x_total{code=\"5xx\"}[5m])) or 0 * sum by (route) (rate(x_total[5m])))",
+            "sum by (route) (rate(x_total[5m]))",
+        )
+        .expect("an events indicator");
+        assert_eq!(sli, "{errors: 'x_total{code=\"5xx\"}', total: x_total}");
+        assert_eq!(by, ["route"]);
+        let (sli, _) = indicator(
+            "sum(1 - avg_over_time(up{job=\"api\"}[5m]))",
+            "count(up{job=\"api\"})",
+        )
+        .expect("uptime");
+        assert_eq!(sli, "{uptime: api}");
+        assert!(indicator("vector(1)", "vector(1)").is_none());
+    }
 }
