@@ -10,6 +10,7 @@ pub mod cache;
 pub mod diff;
 pub mod import;
 mod limits;
+pub mod live;
 pub mod org;
 pub mod synth;
 pub mod write;

@@ -153,6 +153,27 @@ enum Command {
         #[arg(long, value_enum, default_value = "breaking")]
         fail_on: FailOn,
     },
+    /// Compare what a running service exports with the spec: its exposition (text or
+    /// OpenMetrics) from a URL, a file or `-` (stdin), or a target's series from a
+    /// Prometheus server (`--prometheus URL --target NAME`).
+    LiveCheck {
+        /// `http://host:port/metrics`, a file, or `-`.
+        #[arg(required_unless_present = "prometheus")]
+        source: Option<String>,
+        /// Spec files or directories (default: `spec/`).
+        #[arg(long = "spec")]
+        spec: Vec<PathBuf>,
+        /// The target (scrape job) the exposition is of (default: the first target
+        /// exporting the service's own metrics).
+        #[arg(long)]
+        target: Option<String>,
+        /// Read the target's series and metadata from this Prometheus server instead.
+        #[arg(long, requires = "target")]
+        prometheus: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
     /// Write a spec from another tool's files: Prometheus rule files, an Alertmanager
     /// configuration, Sloth, Pyrra or OpenSLO SLOs. Reports what has no equivalent and
     /// every literal secret (replaced by a `*_file` reference, never copied), then
@@ -221,6 +242,13 @@ fn main() -> ExitCode {
             format,
             fail_on,
         } => diff(&baseline, spec, format, fail_on),
+        Command::LiveCheck {
+            source,
+            spec,
+            target,
+            prometheus,
+            format,
+        } => live_check(source, spec, target, prometheus, format),
         Command::Import {
             kind,
             files,
@@ -718,6 +746,79 @@ fn diff(baseline: &str, spec: Vec<PathBuf>, format: Format, fail_on: FailOn) -> 
         FailOn::Never => false,
     };
     if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `forge-spec live-check`: exit 1 on errors (a metric, label or value the spec does not
+/// allow), 2 when the exposition or the spec cannot be read.
+fn live_check(
+    source: Option<String>,
+    spec: Vec<PathBuf>,
+    target: Option<String>,
+    prometheus: Option<String>,
+    format: Format,
+) -> ExitCode {
+    let paths = if spec.is_empty() {
+        vec![PathBuf::from("spec")]
+    } else {
+        spec
+    };
+    let mut comp = match forge_spec::compile(&paths, "spec", &Options::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let Some(model) = comp
+        .model
+        .as_ref()
+        .filter(|_| !comp.diagnostics.has_errors())
+    else {
+        eprint!(
+            "{}",
+            render(Format::Human, &comp.diagnostics.items, &comp.sources, color)
+        );
+        eprintln!("not checked: fix the spec's errors first");
+        return ExitCode::from(1);
+    };
+    let read = match (&prometheus, &source) {
+        (Some(url), _) => {
+            forge_spec::live::from_prometheus(url, target.as_deref().unwrap_or_default())
+                .map(|f| (None, f))
+        }
+        (None, Some(src)) => {
+            forge_spec::live::read(src, &mut comp.sources).map(|(id, f)| (Some(id), f))
+        }
+        (None, None) => Err("give an exposition (URL, file or -) or --prometheus".into()),
+    };
+    let (file, families) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let found = forge_spec::live::compare(model, target.as_deref(), &families, file);
+    let text = render(format, &found, &comp.sources, color);
+    let errors = found.iter().filter(|d| d.is_error()).count();
+    if format == Format::Human {
+        eprint!("{text}");
+        eprintln!(
+            "{} metric families checked: {errors} error(s), {} warning(s)",
+            families.len(),
+            found.len() - errors
+        );
+    } else {
+        stdout(&text);
+    }
+    if errors > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -8,6 +8,7 @@ pub mod change;
 pub mod deploy;
 pub mod exprs;
 pub mod import;
+pub mod live;
 pub mod logs;
 pub mod names;
 pub mod org;
@@ -26,6 +27,7 @@ pub fn all() -> impl Iterator<Item = &'static super::Code> {
         deploy::CODES,
         import::CODES,
         change::CODES,
+        live::CODES,
     ]
     .into_iter()
     .flat_map(|c| c.iter().copied())

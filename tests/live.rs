@@ -1,0 +1,218 @@
+//! `forge-spec live-check`: an exposition (text 0.0.4 or OpenMetrics) or a Prometheus
+//! server's series of a target, against the spec. A matching exposition passes; each
+//! fault (an undeclared metric, a dropped one, a value outside a closed set, an
+//! undeclared label, another type or unit, more series than declared, another help)
+//! is found with its code. `ci/oracles` runs it on the example service's real
+//! exposition, with and without injected faults.
+
+use forge_spec::live;
+use std::io::{Read, Write};
+
+const SPEC: &str = r##"service: {name: shop, metric_prefix: shop_}
+targets: {shop: {address: "shop:80"}}
+metrics:
+  shop_jobs_total: {type: counter, help: Jobs run., labels: {outcome: {values: [ok, failed]}}}
+  shop_requests_total: {type: counter, help: Requests., labels: {route: {max_values: 2}}}
+  shop_latency_seconds: {type: histogram, unit: seconds, help: Latency., buckets: [0.1, 1]}
+  shop_queue_depth: {type: gauge, help: Jobs waiting.}
+"##;
+
+const TEXT: &str = "# HELP shop_jobs_total Jobs run.
+# TYPE shop_jobs_total counter
+shop_jobs_total{outcome=\"ok\"} 3
+shop_jobs_total{outcome=\"failed\"} 1
+# HELP shop_requests_total Requests.
+# TYPE shop_requests_total counter
+shop_requests_total{route=\"/a\"} 5
+shop_requests_total{route=\"/b\"} 5
+# HELP shop_latency_seconds Latency.
+# TYPE shop_latency_seconds histogram
+shop_latency_seconds_bucket{le=\"0.1\"} 1
+shop_latency_seconds_bucket{le=\"1\"} 2
+shop_latency_seconds_bucket{le=\"+Inf\"} 2
+shop_latency_seconds_sum 0.6
+shop_latency_seconds_count 2
+# HELP shop_queue_depth Jobs waiting.
+# TYPE shop_queue_depth gauge
+shop_queue_depth 4
+";
+
+/// The findings (code, message) of `exposition` against SPEC.
+fn check(exposition: &str) -> Vec<(String, String)> {
+    let c = forge_spec::compile_str(&[("spec.yaml", SPEC)], &Default::default());
+    assert!(!c.diagnostics.has_errors());
+    let families = live::parse(exposition).expect("the exposition parses");
+    live::compare(c.model.as_ref().unwrap(), Some("shop"), &families, None)
+        .into_iter()
+        .map(|d| (d.code.code.to_string(), d.message))
+        .collect()
+}
+
+fn has(found: &[(String, String)], code: &str, text: &str) -> bool {
+    found.iter().any(|(c, m)| c == code && m.contains(text))
+}
+
+#[test]
+fn a_matching_exposition_passes() {
+    assert_eq!(check(TEXT), []);
+}
+
+/// The same service in OpenMetrics (counters named without `_total`, units, `# EOF`)
+/// passes too, and its unit is compared.
+#[test]
+fn openmetrics_is_read() {
+    let om = TEXT
+        .replace("# TYPE shop_jobs_total counter", "# TYPE shop_jobs counter")
+        .replace("# HELP shop_jobs_total", "# HELP shop_jobs")
+        .replace(
+            "# TYPE shop_requests_total counter",
+            "# TYPE shop_requests counter",
+        )
+        .replace("# HELP shop_requests_total", "# HELP shop_requests")
+        .replace(
+            "# TYPE shop_latency_seconds histogram",
+            "# TYPE shop_latency_seconds histogram\n# UNIT shop_latency_seconds seconds",
+        )
+        + "# EOF\n";
+    assert_eq!(check(&om), []);
+    let wrong = om.replace(
+        "# UNIT shop_latency_seconds seconds",
+        "# UNIT shop_latency_seconds milliseconds",
+    );
+    assert!(has(
+        &check(&wrong),
+        "V003",
+        "exported in milliseconds, declared in seconds"
+    ));
+}
+
+/// Every fault is found, with its code.
+#[test]
+fn faults_are_found() {
+    let undeclared = format!(
+        "{TEXT}# HELP shop_cache_hits_total Hits.\n# TYPE shop_cache_hits_total counter\nshop_cache_hits_total 3\n"
+    );
+    assert!(has(
+        &check(&undeclared),
+        "V001",
+        "`shop_cache_hits_total` (counter) is exported but not declared"
+    ));
+    let dropped: String = TEXT
+        .lines()
+        .filter(|l| !l.contains("shop_queue_depth"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(has(
+        &check(&dropped),
+        "V002",
+        "`shop_queue_depth` is declared but not exported"
+    ));
+    let outside = TEXT.replace("outcome=\"failed\"", "outcome=\"timeout\"");
+    assert!(has(&check(&outside), "V005", "outcome=`timeout`"));
+    let label = TEXT.replace("shop_queue_depth 4", "shop_queue_depth{queue=\"a\"} 4");
+    assert!(has(&check(&label), "V004", "with the label `queue`"));
+    let retyped = TEXT.replace(
+        "# TYPE shop_jobs_total counter",
+        "# TYPE shop_jobs_total gauge",
+    );
+    assert!(has(
+        &check(&retyped),
+        "V003",
+        "exported as a gauge, declared as a counter"
+    ));
+    let many = TEXT.replace(
+        "shop_requests_total{route=\"/b\"} 5",
+        "shop_requests_total{route=\"/b\"} 5\nshop_requests_total{route=\"/c\"} 5",
+    );
+    assert!(has(
+        &check(&many),
+        "V006",
+        "has 3 series; its declared labels allow 2"
+    ));
+    let help = TEXT.replace(
+        "# HELP shop_queue_depth Jobs waiting.",
+        "# HELP shop_queue_depth queue",
+    );
+    assert!(has(&check(&help), "V007", "help is \"queue\""));
+}
+
+/// Input that is not an exposition is an error, never a panic.
+#[test]
+fn broken_expositions_are_errors() {
+    for bad in [
+        "shop_jobs_total{outcome=\"ok\" 3\n",
+        "# TYPE x histogram\nx_bucket{le=\"1\"} 1\n# EOF\n",
+        "\u{0}\u{1}garbage {{{",
+    ] {
+        assert!(live::parse(bad).is_err(), "{bad:?}");
+    }
+}
+
+/// `--prometheus`: a target's series and metadata through Prometheus' HTTP API (served
+/// here by a stand-in that answers as Prometheus does).
+#[test]
+fn prometheus_api_mode() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let series = r#"{"status":"success","data":[
+        {"__name__":"shop_jobs_total","job":"shop","instance":"a:80","outcome":"ok"},
+        {"__name__":"shop_jobs_total","job":"shop","instance":"a:80","outcome":"lost"},
+        {"__name__":"shop_latency_seconds_bucket","job":"shop","instance":"a:80","le":"1"},
+        {"__name__":"shop_latency_seconds_count","job":"shop","instance":"a:80"},
+        {"__name__":"shop_requests_total","job":"shop","instance":"a:80","route":"/a"},
+        {"__name__":"shop_queue_depth","job":"shop","instance":"a:80"},
+        {"__name__":"up","job":"shop","instance":"a:80"}]}"#;
+    let meta = r#"{"status":"success","data":{
+        "shop_jobs_total":[{"type":"counter","help":"Jobs run.","unit":""}],
+        "shop_latency_seconds":[{"type":"histogram","help":"Latency.","unit":""}],
+        "shop_requests_total":[{"type":"counter","help":"Requests.","unit":""}],
+        "shop_queue_depth":[{"type":"gauge","help":"Jobs waiting.","unit":""}]}}"#;
+    let server = std::thread::spawn(move || {
+        let mut paths = Vec::new();
+        for _ in 0..2 {
+            let (mut s, _) = listener.accept().unwrap();
+            // The whole request, up to its blank line.
+            let mut req = String::new();
+            let mut buf = [0u8; 1024];
+            while !req.contains("\r\n\r\n") {
+                let n = s.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                req.push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+            let path = req
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or_default()
+                .to_string();
+            let body = if path.starts_with("/api/v1/series") {
+                series
+            } else {
+                meta
+            };
+            write!(
+                s,
+                "HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n{body}"
+            )
+            .unwrap();
+            paths.push(path);
+        }
+        paths
+    });
+    let c = forge_spec::compile_str(&[("spec.yaml", SPEC)], &Default::default());
+    let families =
+        live::from_prometheus(&format!("http://{addr}"), "shop").expect("the API answers");
+    let found: Vec<(String, String)> =
+        live::compare(c.model.as_ref().unwrap(), Some("shop"), &families, None)
+            .into_iter()
+            .map(|d| (d.code.code.to_string(), d.message))
+            .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(has(&found, "V005", "outcome=`lost`"), "{found:?}");
+    let paths = server.join().unwrap();
+    assert!(
+        paths[0].contains("match[]=%7Bjob%3D%22shop%22%7D"),
+        "{paths:?}"
+    );
+}
