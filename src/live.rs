@@ -81,13 +81,105 @@ pub fn http_get(url: &str) -> Result<String, String> {
 }
 
 /// The families of an exposition: OpenMetrics when it ends with `# EOF`, else text
-/// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error.
+/// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error. The
+/// parser compares each sample with the family's others (quadratic in a family's
+/// series), so a large counter or gauge family is read in runs of [`RUN`] samples, each
+/// under the family's own header, and the runs joined.
 pub fn parse(text: &str) -> Result<Vec<Family>, String> {
+    let open = text.lines().any(|l| l.trim() == "# EOF");
+    let mut merged: Vec<Family> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for chunk in runs(text, open) {
+        for f in parse_one(&chunk, open)? {
+            match index.get(&f.name) {
+                Some(&i) => merged[i].series.extend(f.series),
+                None => {
+                    index.insert(f.name.clone(), merged.len());
+                    merged.push(f);
+                }
+            }
+        }
+    }
+    // Each family's place: its `# TYPE` line, else its first sample.
+    for f in &mut merged {
+        let start = text
+            .find(&format!("# TYPE {} ", f.name))
+            .or_else(|| text.find(&format!("\n{}", f.name)).map(|i| i + 1))
+            .unwrap_or(0);
+        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        f.at = start..end;
+    }
+    merged.sort_by(|a, b| a.at.start.cmp(&b.at.start).then(a.name.cmp(&b.name)));
+    Ok(merged)
+}
+
+/// Samples of one counter or gauge family read together.
+const RUN: usize = 512;
+
+/// The exposition in runs: a counter's, gauge's or untyped family's samples at most
+/// [`RUN`] to a run, each run after the family's `# HELP`/`# TYPE`/`# UNIT` lines
+/// (histograms and summaries whole: their series span lines).
+fn runs(text: &str, open: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut header: Vec<&str> = Vec::new();
+    let mut family = "";
+    let mut splittable = false;
+    let mut count = 0;
+    for line in text.lines() {
+        if line.trim() == "# EOF" {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# ") {
+            let mut words = rest.split_whitespace();
+            let (kind, name) = (
+                words.next().unwrap_or_default(),
+                words.next().unwrap_or_default(),
+            );
+            if name != family {
+                family = name;
+                header.clear();
+                count = 0;
+                splittable = true;
+            }
+            if kind == "TYPE" {
+                splittable = matches!(
+                    words.next(),
+                    Some("counter" | "gauge" | "untyped" | "unknown")
+                );
+            }
+            header.push(line);
+        } else if !line.trim().is_empty() {
+            if splittable && count == RUN {
+                if open {
+                    cur.push_str("# EOF\n");
+                }
+                out.push(std::mem::take(&mut cur));
+                for h in &header {
+                    cur.push_str(h);
+                    cur.push('\n');
+                }
+                count = 0;
+            }
+            count += 1;
+        }
+        cur.push_str(line);
+        cur.push('\n');
+    }
+    if open {
+        cur.push_str("# EOF\n");
+    }
+    out.push(cur);
+    out
+}
+
+/// The families of an exposition: OpenMetrics when it ends with `# EOF`, else text
+/// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error.
+fn parse_one(text: &str, open: bool) -> Result<Vec<Family>, String> {
     fn labels(s: Result<openmetrics_parser::LabelSet, openmetrics_parser::ParseError>) -> Labels {
         s.map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
             .unwrap_or_default()
     }
-    let open = text.lines().any(|l| l.trim() == "# EOF");
     // Units are read here: the parser refuses a `# UNIT` on a histogram, which
     // OpenMetrics allows (and prometheus-client writes).
     let units: BTreeMap<String, String> = text
@@ -132,7 +224,7 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
             })
         }
     });
-    let mut families = match parsed {
+    let families = match parsed {
         Ok(Ok(mut f)) => {
             for fam in &mut f {
                 if let Some(u) = units.get(&fam.name) {
@@ -144,16 +236,6 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
         Ok(Err(e)) => return Err(format!("the exposition does not parse: {e:?}")),
         Err(_) => return Err("the exposition does not parse (the parser gave up on it)".into()),
     };
-    // Each family's place: its `# TYPE` line, else its first sample.
-    for f in &mut families {
-        let start = text
-            .find(&format!("# TYPE {} ", f.name))
-            .or_else(|| text.find(&format!("\n{}", f.name)).map(|i| i + 1))
-            .unwrap_or(0);
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        f.at = start..end;
-    }
-    families.sort_by(|a, b| a.at.start.cmp(&b.at.start).then(a.name.cmp(&b.name)));
     Ok(families)
 }
 

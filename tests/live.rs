@@ -216,3 +216,42 @@ fn prometheus_api_mode() {
         "{paths:?}"
     );
 }
+
+/// A family larger than a run is read whole, in either format, its series counted once.
+#[test]
+fn large_families_are_read_whole() {
+    let mut text =
+        String::from("# HELP shop_requests_total Requests.\n# TYPE shop_requests_total counter\n");
+    for i in 0..2_000 {
+        text.push_str(&format!("shop_requests_total{{route=\"/r{i}\"}} {i}\n"));
+    }
+    text.push_str("# TYPE shop_queue_depth gauge\nshop_queue_depth 1\n");
+    let families = live::parse(&text).unwrap();
+    let requests = families
+        .iter()
+        .find(|f| f.name == "shop_requests_total")
+        .unwrap();
+    assert_eq!(requests.series.len(), 2_000);
+    assert!(has(
+        &check(&text),
+        "V006",
+        "has 2000 series; its declared labels allow 2"
+    ));
+    let om = text
+        .replace(
+            "# TYPE shop_requests_total counter",
+            "# TYPE shop_requests counter",
+        )
+        .replace("# HELP shop_requests_total", "# HELP shop_requests")
+        + "# EOF\n";
+    let families = live::parse(&om).unwrap();
+    assert_eq!(
+        families
+            .iter()
+            .find(|f| f.name == "shop_requests")
+            .unwrap()
+            .series
+            .len(),
+        2_000
+    );
+}
