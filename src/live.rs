@@ -305,14 +305,18 @@ pub fn compare(
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     for f in families {
         let Some(d) = declared(m, f) else {
-            // Prometheus' own series of every scrape are not the service's.
-            if !matches!(
+            // Prometheus' own series (of every scrape, of alerts) and recorded series
+            // (`level:metric:operations`) are not the service's.
+            let prometheus_own = matches!(
                 f.name.as_str(),
                 "up" | "scrape_duration_seconds"
                     | "scrape_samples_scraped"
                     | "scrape_samples_post_metric_relabeling"
                     | "scrape_series_added"
-            ) {
+                    | "ALERTS"
+                    | "ALERTS_FOR_STATE"
+            );
+            if !prometheus_own && !f.name.contains(':') {
                 out.push(
                     Diagnostic::new(&v::UNDECLARED_METRIC, place(f), format!("`{}` ({}) is exported but not declared", f.name, f.kind))
                         .label("not in the spec")
@@ -517,6 +521,29 @@ pub fn from_prometheus(base: &str, target: &str) -> Result<Vec<Family>, String> 
         }
     }
     Ok(families.into_values().collect())
+}
+
+/// What [`from_prometheus`] read, as a text to point findings at: one line a family.
+pub fn listing(base: &str, target: &str, families: &mut [Family]) -> SourceFile {
+    let mut text = String::new();
+    for f in families.iter_mut() {
+        let start = text.len();
+        text.push_str(&format!(
+            "{} ({}, {} series)",
+            f.name,
+            f.kind,
+            f.series.len()
+        ));
+        f.at = start..text.len();
+        text.push('\n');
+    }
+    SourceFile::new(
+        format!(
+            "{}/api/v1/series?match[]={{job=\"{target}\"}}",
+            base.trim_end_matches('/')
+        ),
+        text,
+    )
 }
 
 /// Reads an exposition (`-`: stdin; `http://…`: fetched; else a file) into `sources`.

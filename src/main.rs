@@ -790,8 +790,11 @@ fn live_check(
     };
     let read = match (&prometheus, &source) {
         (Some(url), _) => {
-            forge_spec::live::from_prometheus(url, target.as_deref().unwrap_or_default())
-                .map(|f| (None, f))
+            let t = target.as_deref().unwrap_or_default();
+            forge_spec::live::from_prometheus(url, t).map(|mut f| {
+                let listing = forge_spec::live::listing(url, t, &mut f);
+                (Some(comp.sources.add(listing)), f)
+            })
         }
         (None, Some(src)) => {
             forge_spec::live::read(src, &mut comp.sources).map(|(id, f)| (Some(id), f))

@@ -161,7 +161,9 @@ fn prometheus_api_mode() {
         {"__name__":"shop_latency_seconds_count","job":"shop","instance":"a:80"},
         {"__name__":"shop_requests_total","job":"shop","instance":"a:80","route":"/a"},
         {"__name__":"shop_queue_depth","job":"shop","instance":"a:80"},
-        {"__name__":"up","job":"shop","instance":"a:80"}]}"#;
+        {"__name__":"up","job":"shop","instance":"a:80"},
+        {"__name__":"ALERTS","job":"shop","alertname":"ShopDown","alertstate":"firing"},
+        {"__name__":"job:shop_jobs:rate5m","job":"shop"}]}"#;
     let meta = r#"{"status":"success","data":{
         "shop_jobs_total":[{"type":"counter","help":"Jobs run.","unit":""}],
         "shop_latency_seconds":[{"type":"histogram","help":"Latency.","unit":""}],
