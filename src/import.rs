@@ -163,18 +163,30 @@ fn prometheus(
         let (files, sites) = formats::prometheus::render(r, &as_expr);
         let files = without_service(files, has_service);
         let c = compiled(existing, &files, opts);
+        // Each file's rules by where they start (they follow one another), so that an
+        // error finds its rule by a search, not by a pass over every rule.
+        let mut by_file: std::collections::HashMap<&str, Vec<(usize, usize, &String)>> =
+            std::collections::HashMap::new();
+        for (name, key, range) in &sites {
+            by_file
+                .entry(name.as_str())
+                .or_default()
+                .push((range.start, range.end, key));
+        }
         let mut refused = BTreeSet::new();
         for d in c.diagnostics.items.iter().filter(|d| d.is_error()) {
-            let Some(file) = c.sources.get(d.primary.span.file) else {
-                continue;
-            };
-            for (name, key, range) in &sites {
-                if file.name == *name
-                    && range.contains(&(d.primary.span.start as usize))
-                    && !as_expr.contains(key)
-                {
-                    refused.insert(key.clone());
-                }
+            let at = d.primary.span.start as usize;
+            let rules = c
+                .sources
+                .get(d.primary.span.file)
+                .and_then(|f| by_file.get(f.name.as_str()));
+            let Some(rules) = rules else { continue };
+            let i = rules.partition_point(|(start, _, _)| *start <= at);
+            if let Some((_, end, key)) = i.checked_sub(1).map(|i| rules[i])
+                && at < end
+                && !as_expr.contains(key)
+            {
+                refused.insert(key.clone());
             }
         }
         if refused.is_empty() {

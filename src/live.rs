@@ -87,6 +87,14 @@ pub fn http_get(url: &str) -> Result<String, String> {
 /// under the family's own header, and the runs joined.
 pub fn parse(text: &str) -> Result<Vec<Family>, String> {
     let open = text.lines().any(|l| l.trim() == "# EOF");
+    // Units are read here (and `# UNIT` lines left out of the runs): the parser refuses
+    // a unit on a histogram, which OpenMetrics allows (and prometheus-client writes).
+    let units: BTreeMap<&str, &str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("# UNIT "))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(n, u)| (n, u.trim()))
+        .collect();
     let mut merged: Vec<Family> = Vec::new();
     let mut index: BTreeMap<String, usize> = BTreeMap::new();
     for chunk in runs(text, open) {
@@ -100,8 +108,11 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
             }
         }
     }
-    // Each family's place: its `# TYPE` line, else its first sample.
+    // Each family's unit, and its place: its `# TYPE` line, else its first sample.
     for f in &mut merged {
+        if let Some(u) = units.get(f.name.as_str()) {
+            f.unit = u.to_string();
+        }
         let start = text
             .find(&format!("# TYPE {} ", f.name))
             .or_else(|| text.find(&format!("\n{}", f.name)).map(|i| i + 1))
@@ -127,7 +138,7 @@ fn runs(text: &str, open: bool) -> Vec<String> {
     let mut splittable = false;
     let mut count = 0;
     for line in text.lines() {
-        if line.trim() == "# EOF" {
+        if line.trim() == "# EOF" || line.starts_with("# UNIT ") {
             continue;
         }
         if let Some(rest) = line.strip_prefix("# ") {
@@ -176,67 +187,41 @@ fn runs(text: &str, open: bool) -> Vec<String> {
 /// The families of an exposition: OpenMetrics when it ends with `# EOF`, else text
 /// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error.
 fn parse_one(text: &str, open: bool) -> Result<Vec<Family>, String> {
-    fn labels(s: Result<openmetrics_parser::LabelSet, openmetrics_parser::ParseError>) -> Labels {
-        s.map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default()
+    /// A parsed exposition's families (either format's), as forge-spec compares them.
+    fn families<
+        T: std::fmt::Debug + Clone,
+        V: openmetrics_parser::RenderableMetricValue + Clone,
+    >(
+        e: openmetrics_parser::MetricsExposition<T, V>,
+    ) -> Vec<Family> {
+        e.families
+            .into_values()
+            .map(|f| Family {
+                kind: format!("{:?}", f.family_type).to_lowercase(),
+                help: f.help.clone(),
+                unit: f.unit.clone(),
+                series: f
+                    .iter_samples()
+                    .map(|s| {
+                        s.get_labelset()
+                            .map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                            .unwrap_or_default()
+                    })
+                    .collect(),
+                name: f.family_name,
+                at: 0..0,
+            })
+            .collect()
     }
-    // Units are read here: the parser refuses a `# UNIT` on a histogram, which
-    // OpenMetrics allows (and prometheus-client writes).
-    let units: BTreeMap<String, String> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("# UNIT "))
-        .filter_map(|l| l.split_once(' '))
-        .map(|(n, u)| (n.to_string(), u.trim().to_string()))
-        .collect();
-    let unitless: String = text
-        .lines()
-        .filter(|l| !l.starts_with("# UNIT "))
-        .flat_map(|l| [l, "\n"])
-        .collect();
-    let parsed = std::panic::catch_unwind(|| {
-        if open {
-            openmetrics_parser::openmetrics::parse_openmetrics(&unitless).map(|e| {
-                e.families
-                    .into_values()
-                    .map(|f| Family {
-                        kind: format!("{:?}", f.family_type).to_lowercase(),
-                        help: f.help.clone(),
-                        unit: f.unit.clone(),
-                        series: f.iter_samples().map(|s| labels(s.get_labelset())).collect(),
-                        name: f.family_name,
-                        at: 0..0,
-                    })
-                    .collect::<Vec<_>>()
-            })
-        } else {
-            openmetrics_parser::prometheus::parse_prometheus(text).map(|e| {
-                e.families
-                    .into_values()
-                    .map(|f| Family {
-                        kind: f.family_type.to_string().to_lowercase(),
-                        help: f.help.clone(),
-                        unit: f.unit.clone(),
-                        series: f.iter_samples().map(|s| labels(s.get_labelset())).collect(),
-                        name: f.family_name,
-                        at: 0..0,
-                    })
-                    .collect::<Vec<_>>()
-            })
-        }
+    let parsed = std::panic::catch_unwind(|| match open {
+        true => openmetrics_parser::openmetrics::parse_openmetrics(text).map(families),
+        false => openmetrics_parser::prometheus::parse_prometheus(text).map(families),
     });
-    let families = match parsed {
-        Ok(Ok(mut f)) => {
-            for fam in &mut f {
-                if let Some(u) = units.get(&fam.name) {
-                    fam.unit.clone_from(u);
-                }
-            }
-            f
-        }
-        Ok(Err(e)) => return Err(format!("the exposition does not parse: {e:?}")),
-        Err(_) => return Err("the exposition does not parse (the parser gave up on it)".into()),
-    };
-    Ok(families)
+    match parsed {
+        Ok(Ok(f)) => Ok(f),
+        Ok(Err(e)) => Err(format!("the exposition does not parse: {e:?}")),
+        Err(_) => Err("the exposition does not parse (the parser gave up on it)".into()),
+    }
 }
 
 fn kind_name(k: MetricKind) -> &'static str {

@@ -303,11 +303,7 @@ fn internal(e: &dyn std::fmt::Display) -> ExitCode {
 
 /// Loads a spec for `routes`; prints diagnostics and returns None when it has errors.
 fn load_model(spec: &[PathBuf]) -> Result<forge_spec::Compilation, ExitCode> {
-    let paths = if spec.is_empty() {
-        vec![PathBuf::from("spec")]
-    } else {
-        spec.to_vec()
-    };
+    let paths = spec_paths(spec.to_vec());
     let comp = forge_spec::compile(&paths, "spec", &Options::default()).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(2)
@@ -512,11 +508,7 @@ fn explain(rule: Option<&str>) -> ExitCode {
 type BuildArgs = (PathBuf, bool, bool, Option<PathBuf>);
 
 fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
-    let paths = if c.spec.is_empty() {
-        vec![PathBuf::from("spec")]
-    } else {
-        c.spec.clone()
-    };
+    let paths = spec_paths(c.spec.clone());
     let spec_name = paths
         .iter()
         .map(|p| forge_spec::source::display_name(p))
@@ -537,9 +529,7 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let color = c.format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = colored(c.format);
     // `check` and `build` run the same stages: a spec without errors is emitted, and
     // the output scanned for secrets (L006), so `check` passes only what `build` writes.
     let output = if comp.diagnostics.has_errors() {
@@ -646,9 +636,7 @@ fn import(
             return ExitCode::from(2);
         }
     };
-    let color = format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = colored(format);
     let found = &imported.diagnostics;
     let checked = &imported.check.diagnostics;
     let text = render(format, &found.items, &imported.sources, color)
@@ -706,11 +694,7 @@ fn import(
 /// `forge-spec diff`: the changes (or the errors that keep a spec from being compared);
 /// exit 1 by `--fail-on`, 2 when the baseline cannot be read.
 fn diff(baseline: &str, spec: Vec<PathBuf>, format: Format, fail_on: FailOn) -> ExitCode {
-    let paths = if spec.is_empty() {
-        vec![PathBuf::from("spec")]
-    } else {
-        spec
-    };
+    let paths = spec_paths(spec);
     let d = match forge_spec::diff::diff(baseline, &paths) {
         Ok(d) => d,
         Err(e) => {
@@ -718,9 +702,7 @@ fn diff(baseline: &str, spec: Vec<PathBuf>, format: Format, fail_on: FailOn) -> 
             return ExitCode::from(2);
         }
     };
-    let color = format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = colored(format);
     if d.errors.has_errors() {
         eprint!(
             "{}",
@@ -761,11 +743,7 @@ fn live_check(
     prometheus: Option<String>,
     format: Format,
 ) -> ExitCode {
-    let paths = if spec.is_empty() {
-        vec![PathBuf::from("spec")]
-    } else {
-        spec
-    };
+    let paths = spec_paths(spec);
     let mut comp = match forge_spec::compile(&paths, "spec", &Options::default()) {
         Ok(c) => c,
         Err(e) => {
@@ -773,9 +751,7 @@ fn live_check(
             return ExitCode::from(2);
         }
     };
-    let color = format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none();
+    let color = colored(format);
     let Some(model) = comp
         .model
         .as_ref()
@@ -825,5 +801,21 @@ fn live_check(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Whether human output is coloured: on a terminal, unless `NO_COLOR` is set.
+fn colored(format: Format) -> bool {
+    format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// The spec paths given, or `spec/`.
+fn spec_paths(given: Vec<PathBuf>) -> Vec<PathBuf> {
+    if given.is_empty() {
+        vec![PathBuf::from("spec")]
+    } else {
+        given
     }
 }

@@ -482,20 +482,6 @@ fn plain_groups(mut v: Value, mimir: bool) -> String {
     }
 }
 
-fn promtool(dir: &Path, args: &[&str]) {
-    let o = Command::new("promtool")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "promtool {args:?}:\n{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 /// The groups of every `PrometheusRule` pass `promtool check rules` and the generated
 /// rule tests; every Mimir namespace passes `promtool check rules`.
 #[test]
@@ -525,14 +511,14 @@ fn engine_rule_groups_pass_promtool() {
                     text(out, &format!("prometheus/{tests}")),
                 )
                 .unwrap();
-                promtool(tmp.path(), &["check", "rules", &rules]);
-                promtool(tmp.path(), &["test", "rules", &tests]);
+                common::run_promtool(tmp.path(), &["check", "rules", &rules]);
+                common::run_promtool(tmp.path(), &["test", "rules", &tests]);
                 checked += 1;
             } else if path.starts_with("mimir/") {
                 let file = format!("mimir-{stem}");
                 std::fs::write(tmp.path().join(&file), plain_groups(yaml(out, path), true))
                     .unwrap();
-                promtool(tmp.path(), &["check", "rules", &file]);
+                common::run_promtool(tmp.path(), &["check", "rules", &file]);
                 checked += 1;
             }
         }

@@ -132,25 +132,22 @@ pub fn same_as_reference(
     }
     std::fs::write(dir.join("checks.yml"), &checks).unwrap();
     std::fs::write(dir.join("checks.test.yml"), &tests).unwrap();
-    let run = |args: &[&str], what: &str| {
-        let o = Command::new("promtool")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{what}:\n{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
-    run(
-        &["check", "rules", rule_file, "checks.yml"],
-        "promtool check rules",
-    );
-    run(
-        &["test", "rules", "checks.test.yml"],
-        "promtool test rules (rule vs reference)",
+    run_promtool(dir, &["check", "rules", rule_file, "checks.yml"]);
+    run_promtool(dir, &["test", "rules", "checks.test.yml"]);
+}
+
+/// Runs promtool in `dir`; fails the test with promtool's output when it fails.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn run_promtool(dir: &std::path::Path, args: &[&str]) {
+    let o = Command::new("promtool")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("promtool runs");
+    assert!(
+        o.status.success(),
+        "promtool {args:?}:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
     );
 }

@@ -493,14 +493,16 @@ pub fn read(
             let take = |v: &mut Vec<(String, String)>, key: &str| {
                 v.iter().position(|(k, _)| k == key).map(|i| v.remove(i).1)
             };
+            // Where a key of the rule's labels or annotations is (else its expression).
+            let key_span = |map: &Map<Spanned<Scalar>>, key: &str| {
+                map.iter()
+                    .find(|(k, _)| k.value == key)
+                    .map_or(rule.expr.span, |(k, _)| k.span)
+            };
             // Labels forge-spec sets itself: the service's, the SLO's (as `slo:`), and
             // (its own output) the Kubernetes namespace.
             if take(&mut labels, "service").is_some_and(|v| v != service) {
-                let span = rule
-                    .labels
-                    .iter()
-                    .find(|(k, _)| k.value == "service")
-                    .map_or(rule.expr.span, |(k, _)| k.span);
+                let span = key_span(&rule.labels, "service");
                 out.push(
                     Diagnostic::new(&i::NOT_IMPORTED, span, format!("the `service` label of a rule is not imported (the spec's service is `{service}`)"))
                         .label("forge-spec sets `service` itself")
@@ -511,11 +513,7 @@ pub fn read(
             if let Some(sl) = &slo
                 && !slo_names.contains(sl)
             {
-                let span = rule
-                    .labels
-                    .iter()
-                    .find(|(k, _)| k.value == "slo")
-                    .map_or(rule.expr.span, |(k, _)| k.span);
+                let span = key_span(&rule.labels, "slo");
                 out.push(
                     Diagnostic::new(
                         &i::NOT_IMPORTED,
@@ -532,11 +530,7 @@ pub fn read(
             if let Some(d) = take(&mut annotations, "dashboard_url")
                 && !forge_written
             {
-                let span = rule
-                    .annotations
-                    .iter()
-                    .find(|(k, _)| k.value == "dashboard_url")
-                    .map_or(rule.expr.span, |(k, _)| k.span);
+                let span = key_span(&rule.annotations, "dashboard_url");
                 out.push(
                     Diagnostic::new(
                         &i::NOT_IMPORTED,

@@ -19,6 +19,7 @@
 //! Anything else — raw ratio queries, plugins, calendar windows, timeslice budgeting,
 //! a second objective — is reported (I001), never dropped silently.
 
+use crate::slo_rules::percent;
 use crate::text::{comment, flow_list, flow_map, q};
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_base::diag::codes::import as i;
@@ -163,11 +164,6 @@ fn counter_query(q: &str) -> Option<(promql_parser::parser::VectorSelector, Vec<
         Expr::Paren(p) => counter_query(&p.expr.to_string()),
         other => Some((inner(other)?, Vec::new())),
     }
-}
-
-/// A ratio as a percentage: 0.999 → `99.9%`.
-fn percent(x: f64) -> String {
-    format!("{}%", (x * 100.0 * 1e9).round() / 1e9)
 }
 
 /// A Go duration (`2w`, `28d`, `720h`) in minutes.

@@ -282,7 +282,8 @@ fn camel(name: &str) -> String {
         .collect()
 }
 
-fn percent(x: f64) -> String {
+/// A ratio as a percentage: 0.999 → `99.9%`.
+pub(crate) fn percent(x: f64) -> String {
     let p = (x * 100.0 * 1e9).round() / 1e9;
     format!("{p}%")
 }
