@@ -84,7 +84,7 @@ fn main() {
         let parse = || {
             forge_spec::parse_all(&sources)
                 .into_iter()
-                .filter_map(Result::ok)
+                .filter_map(|p| p.file)
                 .collect::<Vec<_>>()
         };
         let (t, files) = time(runs, parse);

@@ -60,6 +60,12 @@ struct CachedDiagnostic {
     note: Option<String>,
     masks_span: bool,
     subject: Option<Loc>,
+    #[serde(default)]
+    unresolved: Option<String>,
+    #[serde(default)]
+    suggestion: Option<String>,
+    #[serde(default)]
+    dropped: Option<String>,
 }
 
 /// A file of the output as it was after the build that wrote it.
@@ -242,6 +248,9 @@ impl Cache {
                 note: d.note.clone(),
                 masks_span: d.masks_span,
                 subject,
+                unresolved: d.unresolved.clone(),
+                suggestion: d.suggestion.clone(),
+                dropped: d.dropped.clone(),
             });
         }
         let dashboards: Option<Vec<ir::S>> = entry
@@ -317,6 +326,9 @@ impl Cache {
                     note: d.note.clone(),
                     masks_span: d.masks_span,
                     subject: d.subject.map(loc),
+                    unresolved: d.unresolved.clone(),
+                    suggestion: d.suggestion.clone(),
+                    dropped: d.dropped.clone(),
                 })
                 .collect(),
             dashboards: unit

@@ -239,6 +239,41 @@ pub fn compile_str(files: &[(&str, &str)], opts: &Options) -> Compilation {
     compile_sources(sources, "spec", opts)
 }
 
+/// What the parser's error recovery dropped, across a spec's files.
+#[derive(Default)]
+pub(crate) struct Recovered {
+    /// Definitions dropped from files that were read.
+    failed: std::collections::HashSet<String>,
+    /// A file could not be read at all: any name may have been defined there.
+    unreadable: bool,
+}
+
+impl Recovered {
+    /// Takes one file's outcome: its diagnostics, and the file if it was read.
+    pub(crate) fn add(
+        &mut self,
+        parsed: syntax::Parsed,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<syntax::SpecFile> {
+        diagnostics.extend(parsed.diagnostics);
+        match parsed.file {
+            Some(f) => {
+                self.failed.extend(f.failed.iter().cloned());
+                Some(f)
+            }
+            None => {
+                self.unreadable = true;
+                None
+            }
+        }
+    }
+
+    /// Forgets the unresolved references the parse errors explain.
+    pub(crate) fn forget_consequences(&self, diagnostics: &mut Diagnostics) {
+        diagnostics.forget_unresolved(&self.failed, self.unreadable);
+    }
+}
+
 /// Forgets "no `service:` section" (P010) when a file was not read or did not parse:
 /// that file may hold the section, and its own error is already reported.
 fn drop_missing_service(d: &mut Diagnostics) {
@@ -248,11 +283,11 @@ fn drop_missing_service(d: &mut Diagnostics) {
 
 /// Parses every file (the largest first, on as many threads as allowed); the results
 /// are in file order.
-pub fn parse_all(sources: &SourceSet) -> Vec<Result<syntax::SpecFile, Box<Diagnostic>>> {
+pub fn parse_all(sources: &SourceSet) -> Vec<syntax::Parsed> {
     let mut ids: Vec<_> = sources.ids().collect();
     ids.sort_by_key(|id| std::cmp::Reverse(sources.get(*id).map_or(0, |f| f.text.len())));
     let parsed = par::map(&ids, |id| {
-        sources.get(*id).map(|file| syntax::parse_file(*id, file))
+        sources.get(*id).map(|file| syntax::parse_spec(*id, file))
     });
     let mut by_id: Vec<_> = ids.into_iter().zip(parsed).collect();
     by_id.sort_by_key(|(id, _)| *id);
@@ -325,10 +360,10 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
     par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
+    let mut recovered = Recovered::default();
     for parsed in stage("parse", || parse_all(&sources)) {
-        match parsed {
-            Ok(f) => files.push(f),
-            Err(d) => diagnostics.push(*d),
+        if let Some(f) = recovered.add(parsed, &mut diagnostics) {
+            files.push(f);
         }
     }
     let parse_failed = diagnostics.has_errors();
@@ -362,6 +397,7 @@ pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> C
             diagnostics.items.retain(|d| d.code.code == only);
         }
     }
+    recovered.forget_consequences(&mut diagnostics);
     diagnostics.sort();
     Compilation {
         sources,

@@ -30,6 +30,10 @@ struct Common {
     /// Treat warnings as errors (exit 1).
     #[arg(long)]
     deny_warnings: bool,
+    /// Show at most N errors, root causes first (default: all; `--format github`
+    /// annotates 10 errors and 10 warnings, GitHub's limit, and logs the rest).
+    #[arg(long, value_name = "N")]
+    max_errors: Option<usize>,
 }
 
 #[derive(Subcommand)]
@@ -540,14 +544,17 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
             Err(e) => return internal(&e),
         }
     };
-    let text = render(c.format, &comp.diagnostics.items, &comp.sources, color);
+    let (shown, hidden) = limit_errors(&comp.diagnostics.items, c.max_errors);
+    let text = render(c.format, &shown, &comp.sources, color);
     let errors = comp.diagnostics.count(Severity::Error);
     let warnings = comp.diagnostics.count(Severity::Warning);
     if c.format == Format::Human {
         eprint!("{text}");
-        if errors + warnings > 0 {
-            eprintln!("{errors} error(s), {warnings} warning(s)");
+        // Always a last line, so a clean run is visibly a run.
+        if hidden > 0 {
+            eprintln!("{hidden} more error(s) not shown (--max-errors)");
         }
+        eprintln!("{spec_name}: {errors} error(s), {warnings} warning(s)");
     } else {
         stdout(&text);
     }
@@ -588,6 +595,19 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
         );
         return ExitCode::from(1);
     }
+    let count = output.files.len() + output.reused.len();
+    if forge_spec::write::up_to_date(&output, &out) {
+        if let Some(cache) = &cache {
+            forge_spec::save_cache(&comp, cache);
+        }
+        if c.format == Format::Human {
+            eprintln!(
+                "{} is up to date ({count} files, none changed)",
+                out.display()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
     let target = forge_spec::write::Target {
         out: out.clone(),
         specs: paths.clone(),
@@ -597,7 +617,6 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
     let written = forge_spec::stage("write", || {
         forge_spec::write::write_atomic(&output, &target)
     });
-    let count = output.files.len() + output.reused.len();
     if let (Ok(()), Some(cache)) = (&written, &cache) {
         forge_spec::save_cache(&comp, cache);
     }
@@ -804,11 +823,45 @@ fn live_check(
     }
 }
 
-/// Whether human output is coloured: on a terminal, unless `NO_COLOR` is set.
+/// The first `max` errors and every warning, and how many errors were left out.
+fn limit_errors(
+    items: &[forge_spec::diag::Diagnostic],
+    max: Option<usize>,
+) -> (Vec<forge_spec::diag::Diagnostic>, usize) {
+    let Some(max) = max else {
+        return (items.to_vec(), 0);
+    };
+    let mut errors = 0;
+    let mut shown = Vec::with_capacity(items.len().min(max + 64));
+    for d in items {
+        if d.is_error() {
+            errors += 1;
+            if errors > max {
+                continue;
+            }
+        }
+        shown.push(d.clone());
+    }
+    (shown, errors.saturating_sub(max))
+}
+
+/// Whether human output is coloured, by the conventions terminals and tools share:
+/// `NO_COLOR` (set and not empty) turns colour off; else `CLICOLOR_FORCE` (set and
+/// not `0`) turns it on even in a pipe; else colour on a terminal whose `TERM` is not
+/// `dumb`.
 fn colored(format: Format) -> bool {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none()
+        && color_choice(
+            var("NO_COLOR").is_some(),
+            var("CLICOLOR_FORCE").is_some_and(|v| v != "0"),
+            var("TERM").as_deref() == Some("dumb"),
+            std::io::stderr().is_terminal(),
+        )
+}
+
+fn color_choice(no_color: bool, force: bool, dumb: bool, terminal: bool) -> bool {
+    !no_color && (force || (terminal && !dumb))
 }
 
 /// The spec paths given, or `spec/`.

@@ -165,16 +165,14 @@ pub fn compile_sources(
         })
         .collect();
     let mut root_files = Vec::new();
+    let mut recovered = crate::Recovered::default();
     for id in &parts.root {
         let Some(file) = sources.get(*id) else {
             continue;
         };
-        match syntax::parse_file(*id, file) {
-            Ok(f) => {
-                ir::org::misplaced(*id, &f, &mut diagnostics);
-                root_files.push(f);
-            }
-            Err(d) => diagnostics.push(*d),
+        if let Some(f) = recovered.add(syntax::parse_spec(*id, file), &mut diagnostics) {
+            ir::org::misplaced(*id, &f, &mut diagnostics);
+            root_files.push(f);
         }
     }
     let teams = ir::org::teams(&mut root_files, &mut diagnostics);
@@ -289,6 +287,7 @@ pub fn compile_sources(
     if let Some(only) = &opts.only {
         diagnostics.items.retain(|d| d.code.code == only);
     }
+    recovered.forget_consequences(&mut diagnostics);
     diagnostics.sort();
     Compilation {
         sources,
@@ -441,16 +440,14 @@ fn compile_model(
 ) -> (Option<ir::Model>, Diagnostics) {
     let mut out = Diagnostics::default();
     let mut files = Vec::new();
+    let mut recovered = crate::Recovered::default();
     for id in ids {
         let Some(file) = shared.sources.get(*id) else {
             continue;
         };
-        match syntax::parse_file(*id, file) {
-            Ok(f) => {
-                ir::org::misplaced_teams(&f, &mut out);
-                files.push(f);
-            }
-            Err(d) => out.push(*d),
+        if let Some(f) = recovered.add(syntax::parse_spec(*id, file), &mut out) {
+            ir::org::misplaced_teams(&f, &mut out);
+            files.push(f);
         }
     }
     let parse_failed = out.has_errors();
@@ -500,5 +497,6 @@ fn compile_model(
     lints.append(&mut m.lints);
     m.lints = lints;
     rules::apply_config(&m, &mut out);
+    recovered.forget_consequences(&mut out);
     (Some(m), out)
 }

@@ -712,6 +712,23 @@ impl Stale {
     }
 }
 
+/// Whether `out` already holds exactly this output, byte for byte and no file more:
+/// a rebuild that would change nothing writes nothing (and says so). Stops at the
+/// first difference.
+pub fn up_to_date(output: &Output, out: &Path) -> bool {
+    let out = resolve(out).unwrap_or_else(|_| out.to_path_buf());
+    let mut on_disk = Vec::new();
+    list(&out, &out, &mut on_disk);
+    on_disk.len() == output.files.len() + output.reused.len()
+        && on_disk
+            .iter()
+            .all(|rel| output.files.contains_key(rel) || output.reused.contains(rel))
+        && output
+            .files
+            .iter()
+            .all(|(rel, bytes)| unchanged(&out.join(rel), bytes))
+}
+
 /// Compares the expected output with `out` (followed when it is a symlink, as a build
 /// would); empty when up to date. Nothing inside `out` is followed: a planted symlink
 /// is reported, never read.

@@ -196,7 +196,7 @@ impl Ctx<'_> {
                     .label("not in `targets:`");
                     let d = match did_you_mean(target, self.cat.targets.iter().map(String::as_str))
                     {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.did_you_mean(s),
                         None => d.help("declare it under `targets:` so Prometheus scrapes it"),
                     };
                     self.push(d);

@@ -186,7 +186,8 @@ impl Catalog {
 
     pub fn unknown_metric(&self, name: &str, span: Span) -> Diagnostic {
         let d = Diagnostic::new(&x::UNKNOWN_METRIC, span, format!("unknown metric `{name}`"))
-            .label("not in `metrics:`");
+            .label("not in `metrics:`")
+            .unresolved(name);
         match did_you_mean(
             name,
             self.metrics
@@ -194,7 +195,7 @@ impl Catalog {
                 .map(String::as_str)
                 .chain(self.recorded.iter().map(String::as_str)),
         ) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+            Some(s) => d.did_you_mean(s),
             None => d.help("declare the metric under `metrics:` or fix the name"),
         }
     }

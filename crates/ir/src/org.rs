@@ -303,9 +303,10 @@ fn unknown_receiver(r: &S, known: &[String], out: &mut Diagnostics) {
         r.span,
         format!("unknown receiver `{}`", r.value),
     )
+    .unresolved(&r.value)
     .label("not an organisation receiver");
     let d = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
+        Some(s) => d.did_you_mean(s),
         None => d.help(format!(
             "a team sends to the receivers of the root files: {}",
             known.join(", ")
@@ -351,7 +352,7 @@ fn check_teams(teams: &[Team], units: &[Unit], shared: &[String], out: &mut Diag
                 )
                 .label("unknown team");
                 out.push(match did_you_mean(&t.value, names.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.did_you_mean(s),
                     None => d.help(format!("teams: {}", names.join(", "))),
                 });
             }

@@ -647,21 +647,27 @@ impl Resolver<'_> {
 
     fn metric(&mut self, name: S, mt: syntax::Metric) -> Option<Metric> {
         self.allow(&name, &mt.allow);
-        let Some(kind) = MetricKind::parse(&mt.kind.value) else {
+        // A misspelt type is reported and then read as the type it is closest to, so
+        // the metric's uses are still checked (and not reported as unknown).
+        let kind = MetricKind::parse(&mt.kind.value).or_else(|| {
             let d = Diagnostic::new(
                 &p::INVALID_VALUE,
                 mt.kind.span,
                 format!("`{}` is not a metric type", mt.kind.value),
             )
             .label("unknown type");
-            let d = match did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"])
-            {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help("use counter, gauge, histogram or summary"),
-            };
-            self.out.push(d);
-            return None;
-        };
+            let assumed =
+                did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"]);
+            self.out.push(match assumed {
+                Some(s) => d
+                    .did_you_mean(s)
+                    .note(format!("the other checks take it as `{s}`")),
+                None => d
+                    .help("use counter, gauge, histogram or summary")
+                    .drops(&name.value),
+            });
+            assumed.and_then(MetricKind::parse)
+        })?;
         let labels = mt
             .labels
             .0
@@ -899,6 +905,7 @@ impl Resolver<'_> {
                         t.span,
                         format!("unknown scrape target `{}`", t.value),
                     )
+                    .unresolved(&t.value)
                     .label("not in `targets:`");
                     let d = d.suggest(
                         &t.value,
@@ -1144,6 +1151,7 @@ impl Resolver<'_> {
                 slo.span,
                 format!("unknown SLO `{}`", slo.value),
             )
+            .unresolved(&slo.value)
             .label("not in `slos:`");
             let d = d.suggest(
                 &slo.value,
@@ -1164,10 +1172,11 @@ impl Resolver<'_> {
                         dash.span,
                         format!("unknown dashboard `{uid}`"),
                     )
+                    .unresolved(uid)
                     .label("not in `dashboards:`");
                     let d = match did_you_mean(uid, dashboards.iter().map(|d| d.uid.value.as_str()))
                     {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        Some(s) => d.did_you_mean(s),
                         None => d.help("name a dashboard uid from `dashboards:`"),
                     };
                     self.out.push(d);
@@ -1373,30 +1382,39 @@ impl Resolver<'_> {
         e
     }
 
-    fn receiver_ref(&mut self, r: &S, known: &[String]) {
+    /// Checks a reference to a receiver. An unknown name close to a known one is
+    /// reported and then taken as that one for the rest of the checks, so a typo is one
+    /// error, not also a failed routing test and an unused receiver.
+    fn receiver_ref(&mut self, r: S, known: &[String]) -> S {
         // In an organisation, `service/receiver` names another service's receiver: the
         // organisation checks it (the other service may not be compiled in this run).
         if known.contains(&r.value) || (self.org && r.value.contains('/')) {
-            return;
+            return r;
         }
         let d = Diagnostic::new(
             &n::UNKNOWN_RECEIVER,
             r.span,
             format!("unknown receiver `{}`", r.value),
         )
+        .unresolved(&r.value)
         .label("not in `receivers:`");
-        let d = match did_you_mean(&r.value, known.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+        let assumed = did_you_mean(&r.value, known.iter().map(String::as_str));
+        let d = match assumed {
+            Some(s) => d
+                .did_you_mean(s)
+                .note(format!("the other checks take it as `{s}`")),
             None if known.is_empty() => d.help("define it under `receivers:`"),
             None => d.help(format!("receivers: {}", known.join(", "))),
         };
         self.out.push(d);
+        match assumed {
+            Some(s) => S::new(s.to_string(), r.span),
+            None => r,
+        }
     }
 
     fn route(&mut self, r: syntax::Route, span: Span, known: &[String]) -> Route {
-        if let Some(rc) = &r.receiver {
-            self.receiver_ref(rc, known);
-        }
+        let receiver = r.receiver.map(|rc| self.receiver_ref(rc, known));
         let mut matchers: Vec<RouteMatcher> = r
             .match_
             .0
@@ -1457,9 +1475,7 @@ impl Resolver<'_> {
         }
         let span = matchers
             .first()
-            .map_or(r.receiver.as_ref().map_or(span, |x| x.span), |m| {
-                m.label.span
-            });
+            .map_or(receiver.as_ref().map_or(span, |x| x.span), |m| m.label.span);
         Route {
             span,
             matchers,
@@ -1471,7 +1487,7 @@ impl Resolver<'_> {
                 .and_then(|d| self.duration_from(d, true)),
             group_interval: r.group_interval.as_ref().and_then(|d| self.duration(d)),
             repeat_interval: r.repeat_interval.as_ref().and_then(|d| self.duration(d)),
-            receiver: r.receiver,
+            receiver,
             continue_: r.continue_.is_some_and(|c| c.value),
             group_by: r.group_by,
             routes: r
@@ -1482,8 +1498,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn routing(&mut self, rt: syntax::Routing, known: &[String]) -> Routing {
-        self.receiver_ref(&rt.receiver, known);
+    fn routing(&mut self, mut rt: syntax::Routing, known: &[String]) -> Routing {
         let span = rt.receiver.span;
         let root = self.route(
             syntax::Route {
@@ -1500,10 +1515,11 @@ impl Resolver<'_> {
             span,
             known,
         );
-        for t in &rt.tests {
-            for e in &t.expect {
-                self.receiver_ref(e, known);
-            }
+        for t in &mut rt.tests {
+            t.expect = std::mem::take(&mut t.expect)
+                .into_iter()
+                .map(|e| self.receiver_ref(e, known))
+                .collect();
         }
         let (severities, severities_span) = match rt.severities {
             Some(s) => (s.value.into_iter().map(|v| v.value).collect(), Some(s.span)),

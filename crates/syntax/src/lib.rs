@@ -4,9 +4,11 @@
 pub mod catalogs;
 mod model;
 pub mod outputs;
+mod recover;
 mod spanned;
 
 pub use model::*;
+pub use recover::{MAX_RECOVERIES, Parsed, parse_spec};
 pub use spanned::{Map, Quantity, Spanned};
 
 use forge_spec_base::diag::Diagnostic;
@@ -189,18 +191,6 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                 .label(format!("`{field}` is required in this mapping"))
                 .help(format!("add `{field}:` here"));
             }
-            if lower.starts_with("expected ") || lower.starts_with("invalid ") {
-                return Diagnostic::new(&p::WRONG_TYPE, span, msg.clone())
-                    .label("wrong type")
-                    .help("see `forge-spec schema` for the shape of each section");
-            }
-            if lower.contains("alias") && (lower.contains("limit") || lower.contains("exceed"))
-                || lower.contains("budget")
-            {
-                return Diagnostic::new(&p::INPUT_BUDGET_EXCEEDED, span, format!("the file exceeds an input budget: {msg}"))
-                    .label("reading stopped here")
-                    .help("expand the aliases by hand or split the file; a spec needs no deep nesting or repeated alias expansion");
-            }
             if let Some(rest) = msg.strip_prefix("unknown field `") {
                 let field = rest.split('`').next().unwrap_or("");
                 let expected: Vec<&str> = rest
@@ -221,6 +211,34 @@ fn reader_error(id: FileId, file: &SourceFile, e: &Error) -> Diagnostic {
                     expected.iter().copied(),
                     format!("expected one of: {}", expected.join(", ")),
                 );
+            }
+            if let Some(rest) = msg.strip_prefix("unknown variant `") {
+                let variant = rest.split('`').next().unwrap_or("");
+                let expected: Vec<&str> = rest
+                    .split_once("expected one of ")
+                    .or_else(|| rest.split_once("expected "))
+                    .map(|(_, list)| list.split(", ").map(|s| s.trim_matches('`')).collect())
+                    .unwrap_or_default();
+                let d = Diagnostic::new(&p::WRONG_TYPE, span, format!("unknown value `{variant}`"));
+                return d.suggest(
+                    variant,
+                    expected.iter().copied(),
+                    format!("expected one of: {}", expected.join(", ")),
+                );
+            }
+            // What the reader says of a name in the spec (a key, a value) was handled
+            // above: a word in it (`budgetingMethod`) never makes it a budget error.
+            if lower.starts_with("expected ") || lower.starts_with("invalid ") {
+                return Diagnostic::new(&p::WRONG_TYPE, span, msg.clone())
+                    .label("wrong type")
+                    .help("see `forge-spec schema` for the shape of each section");
+            }
+            if lower.contains("alias") && (lower.contains("limit") || lower.contains("exceed"))
+                || lower.contains("budget")
+            {
+                return Diagnostic::new(&p::INPUT_BUDGET_EXCEEDED, span, format!("the file exceeds an input budget: {msg}"))
+                    .label("reading stopped here")
+                    .help("expand the aliases by hand or split the file; a spec needs no deep nesting or repeated alias expansion");
             }
             Diagnostic::new(&p::YAML_SYNTAX, span, msg)
                 .label("the YAML reader stopped here")

@@ -13,6 +13,11 @@ type S = Spanned<String>;
 #[serde(deny_unknown_fields)]
 #[schemars(title = "forge-spec")]
 pub struct SpecFile {
+    /// Names of the definitions the parser's error recovery dropped (not part of the
+    /// format): references to them are consequences of the parse error.
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub failed: Vec<String>,
     /// Format version of the spec; only `1` exists.
     pub version: Option<Spanned<u32>>,
     /// The service the spec describes.

@@ -57,6 +57,18 @@ pub struct Code {
 }
 
 impl Code {
+    /// The order of the stage that finds this code, for root-causes-first output:
+    /// parse, organisation, names, expressions, then the rest.
+    pub fn stage(&self) -> u8 {
+        match self.code.as_bytes().first() {
+            Some(b'P') => 0,
+            Some(b'O') => 1,
+            Some(b'N') => 2,
+            Some(b'X') => 3,
+            _ => 4,
+        }
+    }
+
     /// The first sentence of the documentation after "## What it does".
     pub fn summary(&self) -> String {
         let mut lines = self.doc.lines().map(str::trim);
@@ -121,6 +133,16 @@ pub struct Diagnostic {
     /// [`Diagnostic::about_none`] says otherwise. `allow:` on a definition silences
     /// what is about it, whatever the message says or where it points.
     pub subject: Option<Span>,
+    /// The name a reference named and resolution did not find (`unknown metric `x``).
+    /// When the definition of that name was dropped by the parser's error recovery, the
+    /// finding is a consequence of the parse error, not a cause, and is not reported.
+    pub unresolved: Option<String>,
+    /// What the primary span most likely should say (the did-you-mean name): the fix
+    /// a code action or `check --fix` applies.
+    pub suggestion: Option<String>,
+    /// The definition this error made the compiler drop (a metric of no known type):
+    /// unresolved references to it are consequences, not reported.
+    pub dropped: Option<String>,
 }
 
 impl Diagnostic {
@@ -138,7 +160,22 @@ impl Diagnostic {
             note: None,
             masks_span: false,
             subject: Some(span),
+            unresolved: None,
+            suggestion: None,
+            dropped: None,
         }
+    }
+
+    /// Says the error dropped the definition `name` from the model.
+    pub fn drops(mut self, name: impl Into<String>) -> Self {
+        self.dropped = Some(name.into());
+        self
+    }
+
+    /// Says the finding is an unresolved reference to `name`.
+    pub fn unresolved(mut self, name: impl Into<String>) -> Self {
+        self.unresolved = Some(name.into());
+        self
     }
 
     /// Says which definition the finding is about, by the span of its name.
@@ -187,9 +224,15 @@ impl Diagnostic {
         fallback: impl Into<String>,
     ) -> Self {
         match did_you_mean(unknown, known) {
-            Some(s) => self.help(format!("did you mean `{s}`?")),
+            Some(s) => self.did_you_mean(s),
             None => self.help(fallback),
         }
+    }
+
+    /// "did you mean `s`?", with `s` as the suggested replacement of the primary span.
+    pub fn did_you_mean(mut self, s: &str) -> Self {
+        self.suggestion = Some(s.to_string());
+        self.help(format!("did you mean `{s}`?"))
     }
 
     pub fn note(mut self, note: impl Into<String>) -> Self {
@@ -225,14 +268,54 @@ impl Diagnostics {
         self.items.iter().filter(|d| d.severity == severity).count()
     }
 
-    /// Sorts by file, position, code and message, and drops exact repeats.
+    /// Forgets unresolved references that are consequences of parse errors: those
+    /// to a definition the parser dropped (`failed`), or all of them when a file did
+    /// not parse at all (`all`: any name may have been defined there).
+    /// Definitions dropped by an error ([`Diagnostic::drops`]) count as `failed` too.
+    pub fn forget_unresolved(&mut self, failed: &std::collections::HashSet<String>, all: bool) {
+        let dropped: std::collections::HashSet<&str> = self
+            .items
+            .iter()
+            .filter_map(|d| d.dropped.as_deref())
+            .collect();
+        let dropped: std::collections::HashSet<String> =
+            dropped.into_iter().map(str::to_string).collect();
+        // `x_bucket`, `x_sum`, `x_count` are series of the histogram or summary `x`.
+        let gone = |name: &str| {
+            std::iter::once(name)
+                .chain(
+                    ["_bucket", "_sum", "_count"]
+                        .iter()
+                        .filter_map(|s| name.strip_suffix(s)),
+                )
+                .any(|n| failed.contains(n) || dropped.contains(n))
+        };
+        self.items.retain(|d| match &d.unresolved {
+            Some(name) => !all && !gone(name),
+            None => true,
+        });
+    }
+
+    /// Sorts root causes first — errors before warnings, and among them by stage
+    /// (what the parser found, then the organisation's structure, names, expressions,
+    /// then every other check) — then by file, position, code and message; drops exact
+    /// repeats.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
-            (a.primary.span, a.code.code, &a.message).cmp(&(
-                b.primary.span,
-                b.code.code,
-                &b.message,
-            ))
+            (
+                a.severity,
+                a.code.stage(),
+                a.primary.span,
+                a.code.code,
+                &a.message,
+            )
+                .cmp(&(
+                    b.severity,
+                    b.code.stage(),
+                    b.primary.span,
+                    b.code.code,
+                    &b.message,
+                ))
         });
         self.items.dedup_by(|a, b| {
             a.primary.span == b.primary.span && a.code.code == b.code.code && a.message == b.message
@@ -267,9 +350,11 @@ pub fn did_you_mean<'a>(
     best.map(|(_, _, k)| k)
 }
 
-/// Levenshtein distance over characters (the `strsim` crate's).
+/// Optimal string alignment distance over characters (the `strsim` crate's): an
+/// insertion, deletion, substitution or transposition of two neighbours counts 1, so
+/// `salck` is one step from `slack`.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    strsim::levenshtein(a, b)
+    strsim::osa_distance(a, b)
 }
 
 #[cfg(test)]
@@ -307,6 +392,10 @@ mod tests {
             Some("pagerduty")
         );
         assert_eq!(did_you_mean("zzz", ["slack", "pagerduty"]), None);
+        // Transpositions, the commonest typo, are one step.
+        assert_eq!(did_you_mean("salck", ["slack", "email"]), Some("slack"));
+        assert_eq!(did_you_mean("emial", ["slack", "email"]), Some("email"));
+        assert_eq!(edit_distance("salck", "slack"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

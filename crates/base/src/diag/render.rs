@@ -132,9 +132,14 @@ fn sarif(diags: &[Diagnostic], sources: &SourceSet) -> Value {
             })
         })
         .collect();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let results: Vec<Value> = diags
         .iter()
         .map(|d| {
+            let fingerprint = fingerprint(d, sources);
+            let n = seen.entry(fingerprint.clone()).or_insert(0);
+            *n += 1;
+            let fingerprint = format!("{fingerprint}:{n}");
             let mut text = d.message.clone();
             if let Some(h) = &d.help {
                 let _ = write!(text, "\nhelp: {h}");
@@ -157,6 +162,7 @@ fn sarif(diags: &[Diagnostic], sources: &SourceSet) -> Value {
                 "message": {"text": text},
                 "locations": [sarif_location(d.primary.span, sources)],
                 "relatedLocations": related,
+                "partialFingerprints": {"forgeSpecFinding/v1": fingerprint},
             })
         })
         .collect();
@@ -167,12 +173,30 @@ fn sarif(diags: &[Diagnostic], sources: &SourceSet) -> Value {
             "tool": {"driver": {
                 "name": "forge-spec",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/forge-spec/forge-spec",
                 "rules": rules,
             }},
             "results": results,
         }],
     })
+}
+
+/// What identifies a finding across commits, whatever lines are added above it: the
+/// code, the file, the message and the text the finding points at (not line numbers),
+/// hashed; the caller numbers repeats (`:1`, `:2`). GitHub code scanning reads it from
+/// `partialFingerprints` to track an alert from one analysis to the next.
+fn fingerprint(d: &Diagnostic, sources: &SourceSet) -> String {
+    let p = sources.position(d.primary.span);
+    let mut h = blake3::Hasher::new();
+    for part in [
+        d.code.code,
+        p.file,
+        &d.message,
+        sources.slice(d.primary.span).trim(),
+    ] {
+        h.update(part.as_bytes());
+        h.update(&[0]);
+    }
+    h.finalize().to_hex()[..32].to_string()
 }
 
 fn sarif_location(span: Span, sources: &SourceSet) -> Value {
@@ -236,6 +260,11 @@ fn markdown(diags: &[Diagnostic], sources: &SourceSet) -> String {
     out
 }
 
+/// How many annotations of each kind GitHub shows for one step; the runner drops the
+/// rest. The most important come first (diagnostics are sorted root causes first);
+/// those beyond the limit are printed as plain log lines, after a notice saying so.
+pub const GITHUB_ANNOTATIONS: usize = 10;
+
 fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
     let esc = |s: &str| {
         s.replace('%', "%25")
@@ -244,9 +273,22 @@ fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
     };
     let esc_prop = |s: &str| esc(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
+    let mut shown = [0usize; 2];
+    let mut rest = Vec::new();
     for d in diags {
         let p = sources.position(d.primary.span);
         let kind = if d.is_error() { "error" } else { "warning" };
+        let n = &mut shown[usize::from(!d.is_error())];
+        if *n == GITHUB_ANNOTATIONS {
+            rest.push(format!(
+                "{kind}[{}]: {}: {}",
+                d.code.code,
+                p,
+                d.message.replace(['\r', '\n'], " ")
+            ));
+            continue;
+        }
+        *n += 1;
         let mut msg = d.message.clone();
         if let Some(h) = &d.help {
             let _ = write!(msg, "\nhelp: {h}");
@@ -262,6 +304,16 @@ fn github(diags: &[Diagnostic], sources: &SourceSet) -> String {
             esc_prop(&format!("{} {}", d.code.code, d.code.name)),
             esc(&msg)
         );
+    }
+    if !rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "::notice title=forge-spec::{} more finding(s) not annotated: GitHub shows {GITHUB_ANNOTATIONS} errors and {GITHUB_ANNOTATIONS} warnings per step. They follow in the log.",
+            rest.len()
+        );
+        for line in rest {
+            let _ = writeln!(out, "{line}");
+        }
     }
     out
 }

@@ -63,7 +63,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .label("unknown type")
                 .about(p.span);
                 out.push(match did_you_mean(&k.value, PANEL_TYPES.iter().copied()) {
-                    Some(s) => diag.help(format!("did you mean `{s}`?")),
+                    Some(s) => diag.did_you_mean(s),
                     None => diag.help(format!(
                         "use one of: {} (`graph` is now `timeseries`)",
                         PANEL_TYPES.join(", ")
