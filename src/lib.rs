@@ -28,9 +28,21 @@ use diag::{Diagnostic, Diagnostics};
 use source::{LoadError, SourceSet, Span};
 use std::path::PathBuf;
 
+type StageHook = Box<dyn Fn(&str) + Send + Sync>;
+static ON_STAGE: std::sync::OnceLock<StageHook> = std::sync::OnceLock::new();
+
+/// Calls `f` with the name of each stage as it starts (the command line's progress
+/// display); set once per process.
+pub fn on_stage(f: impl Fn(&str) + Send + Sync + 'static) {
+    let _ = ON_STAGE.set(Box::new(f));
+}
+
 /// Runs one stage of the pipeline; with `FORGE_TIMINGS` set, prints its wall time to
 /// stderr (`forge-spec: parse 12.3 ms`), for profiling on real specs.
 pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    if let Some(hook) = ON_STAGE.get() {
+        hook(name);
+    }
     if std::env::var_os("FORGE_TIMINGS").is_none() {
         return f();
     }

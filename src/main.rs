@@ -118,8 +118,9 @@ enum Command {
     },
     /// Print the JSON Schema of the spec.
     Schema,
-    /// Write a synthetic spec of N metrics, SLOs, alerts, routes and panels (benchmarks).
-    #[command(hide = true)]
+    /// Write a synthetic spec of N items, to try forge-spec at scale.
+    ///
+    /// N metrics, SLOs, alerts, routes and panels; the benchmarks use it.
     Synth {
         /// N of everything.
         #[arg(long, required_unless_present = "mixin")]
@@ -138,8 +139,20 @@ enum Command {
     },
     /// Print the documentation of a rule (by code or name), or list all rules.
     Explain { rule: Option<String> },
-    /// Compare the spec with a baseline (a directory, or a git revision read with `git
-    /// show`): removed or changed metrics and what they break, SLO and alert changes,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    ///
+    /// `forge-spec completions bash > ~/.local/share/bash-completion/completions/forge-spec`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    ///
+    /// `forge-spec man > forge-spec.1 && man ./forge-spec.1`
+    Man,
+    /// Compare the spec with a baseline: what a change breaks or reroutes.
+    ///
+    /// The baseline is a directory, or a git revision read with `git show`. Removed or changed metrics and what they break, SLO and alert changes,
     /// every alert whose receivers change (by the route simulator), inhibition changes,
     /// breaks of the generated Rust crate's API.
     Diff {
@@ -157,8 +170,9 @@ enum Command {
         #[arg(long, value_enum, default_value = "breaking")]
         fail_on: FailOn,
     },
-    /// Compare what a running service exports with the spec: its exposition (text or
-    /// OpenMetrics) from a URL, a file or `-` (stdin), or a target's series from a
+    /// Compare what a running service exports with the spec.
+    ///
+    /// Its exposition (text or OpenMetrics) from a URL, a file or `-` (stdin), or a target's series from a
     /// Prometheus server (`--prometheus URL --target NAME`).
     LiveCheck {
         /// `http://host:port/metrics`, a file, or `-`.
@@ -178,8 +192,10 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
-    /// Write a spec from another tool's files: Prometheus rule files, an Alertmanager
-    /// configuration, Sloth, Pyrra or OpenSLO SLOs. Reports what has no equivalent and
+    /// Write a spec from another tool's files.
+    ///
+    /// Prometheus rule files, an Alertmanager configuration, Sloth, Pyrra or OpenSLO
+    /// SLOs. Reports what has no equivalent and
     /// every literal secret (replaced by a `*_file` reference, never copied), then
     /// checks the spec written.
     Import {
@@ -240,6 +256,24 @@ fn main() -> ExitCode {
             }
         }
         Command::Explain { rule } => explain(rule.as_deref()),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "forge-spec", &mut out);
+            stdout(&String::from_utf8_lossy(&out));
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            use clap::CommandFactory as _;
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => {
+                    stdout(&String::from_utf8_lossy(&out));
+                    ExitCode::SUCCESS
+                }
+                Err(e) => internal(&e),
+            }
+        }
         Command::Diff {
             baseline,
             spec,
@@ -526,6 +560,7 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
         let dir = dir.as_ref()?;
         Some(forge_spec::cache::Cache::new(dir, out))
     });
+    let progress = progress(c.format, &paths);
     let mut comp = match forge_spec::compile_cached(&paths, &spec_name, &opts, cache.as_ref()) {
         Ok(comp) => comp,
         Err(e) => {
@@ -544,6 +579,9 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
             Err(e) => return internal(&e),
         }
     };
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
     let (shown, hidden) = limit_errors(&comp.diagnostics.items, c.max_errors);
     let text = render(c.format, &shown, &comp.sources, color);
     let errors = comp.diagnostics.count(Severity::Error);
@@ -821,6 +859,42 @@ fn live_check(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Specs this large (bytes of spec files) take long enough to show progress.
+const PROGRESS_FROM_BYTES: u64 = 256 * 1024;
+
+/// A spinner on stderr naming the stage being run, for large specs in human output on
+/// a terminal (never in a pipe, a CI log or a machine format).
+fn progress(format: Format, paths: &[PathBuf]) -> Option<indicatif::ProgressBar> {
+    fn size(p: &std::path::Path) -> u64 {
+        match std::fs::symlink_metadata(p) {
+            Ok(m) if m.is_dir() => std::fs::read_dir(p)
+                .into_iter()
+                .flatten()
+                .filter_map(Result::ok)
+                .map(|e| size(&e.path()))
+                .sum(),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        }
+    }
+    if format != Format::Human
+        || !std::io::stderr().is_terminal()
+        || std::env::var("TERM").as_deref() == Ok("dumb")
+        || paths.iter().map(|p| size(p)).sum::<u64>() < PROGRESS_FROM_BYTES
+    {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(100));
+    let shown = bar.clone();
+    forge_spec::on_stage(move |stage| shown.set_message(stage.to_string()));
+    Some(bar)
 }
 
 /// The first `max` errors and every warning, and how many errors were left out.

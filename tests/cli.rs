@@ -864,3 +864,96 @@ fn organisation_build_with_its_cache() {
         "no cache, nothing kept"
     );
 }
+
+/// Shell completions and the man page come from the same command definition: every
+/// subcommand is in them.
+#[test]
+fn completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = forge(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let s = String::from_utf8_lossy(&out.stdout);
+        for sub in ["check", "build", "live-check", "import", "synth"] {
+            assert!(s.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    let out = forge(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.starts_with(".ie") || s.contains(".TH forge-spec 1"),
+        "{s}"
+    );
+    assert!(
+        s.contains(".TH forge-spec 1") && s.contains("live\\-check"),
+        "{s}"
+    );
+    assert_eq!(forge(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+/// SARIF output validates against the SARIF 2.1.0 schema; each result has a
+/// fingerprint (GitHub code scanning tracks an alert across commits by it) that is
+/// unique and survives lines added above the finding; no made-up `informationUri`.
+#[test]
+fn sarif_validates_and_fingerprints_are_stable() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("tests/fixtures/sarif/sarif-schema-2.1.0.json").unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the SARIF schema compiles");
+    let sarif = |dir: &str| -> serde_json::Value {
+        let out = forge(&["check", "--format", "sarif", dir]);
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let prints = |v: &serde_json::Value| -> Vec<String> {
+        v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["forgeSpecFinding/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let before = mutated_spec("alerting.yaml", "receiver: slack", "receiver: salck");
+    let v = sarif(before.path().to_str().unwrap());
+    let errors: Vec<String> = validator
+        .iter_errors(&v)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        v["runs"][0]["tool"]["driver"]
+            .get("informationUri")
+            .is_none()
+    );
+    let mut corrupt = v.clone();
+    corrupt["runs"][0]["results"][0]["level"] = serde_json::json!("fatal");
+    assert!(
+        !validator.is_valid(&corrupt),
+        "the schema refuses a wrong level"
+    );
+    let first = prints(&v);
+    assert_eq!(first.len(), 3, "one error, two warnings");
+    let mut unique = first.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), first.len(), "fingerprints are unique");
+    // Lines added above every finding: same fingerprints.
+    for f in ["alerting.yaml", "alerts.yaml", "slos.yaml"] {
+        let p = before.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        std::fs::write(&p, format!("# a comment\n# another\n{text}")).unwrap();
+    }
+    let after = prints(&sarif(before.path().to_str().unwrap()));
+    let (mut a, mut b) = (first.clone(), after);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    // The shipped spec's SARIF validates too.
+    let shipped = sarif("spec");
+    assert!(validator.is_valid(&shipped));
+}

@@ -42,3 +42,80 @@ fn unknown_key_is_refused() {
     );
     assert!(v.is_valid(&ok));
 }
+
+fn schema_json() -> serde_json::Value {
+    let schema = forge_spec::syntax::json_schema().expect("the schema serialises");
+    serde_json::to_value(schema).unwrap()
+}
+
+/// Every property, at any depth (inside `anyOf`, `items`, definitions), has a
+/// description: the editor shows it on hover and in completion.
+#[test]
+fn every_property_is_described() {
+    fn walk(node: &serde_json::Value, path: &str, missing: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(props)) = map.get("properties") {
+                    for (k, v) in props {
+                        let described = v
+                            .get("description")
+                            .and_then(|d| d.as_str())
+                            .is_some_and(|d| !d.trim().is_empty());
+                        if !described {
+                            missing.push(format!("{path}.{k}"));
+                        }
+                    }
+                }
+                for (k, v) in map {
+                    walk(v, &format!("{path}/{k}"), missing);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{path}[{i}]"), missing);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&schema_json(), "", &mut missing);
+    assert!(
+        missing.is_empty(),
+        "properties without a description: {missing:#?}"
+    );
+}
+
+/// Closed sets are `enum`s: a misspelt metric type, panel type or log level is flagged
+/// by the editor as by the compiler, and the values are offered for completion; the
+/// severity (an open set: `routing.severities` may add some) offers its defaults.
+#[test]
+fn closed_sets_are_enums() {
+    let v = validator();
+    let base = "service: {name: shop}\nmetrics:\n  shop_a_total: {type: counter, help: A.}\n";
+    for bad in [
+        "service: {name: shop}\nmetrics:\n  shop_a_total: {type: countr, help: A.}\n",
+        "service: {name: shop}\ndashboards:\n  d: {title: D, panels: [{title: P, query: x, type: grpah}]}\n",
+        "service: {name: shop}\nlogs:\n  level: inf\n",
+        "service: {name: shop}\nlogs:\n  events:\n    e: {level: warn, message: m, fields: {a: strng}}\n",
+        "service: {name: shop}\nreceivers:\n  o: {opsgenie: {api_key_file: k, priority: P9}}\n",
+    ] {
+        assert!(!v.is_valid(&yaml_to_json(bad)), "{bad}");
+    }
+    assert!(v.is_valid(&yaml_to_json(base)));
+    let schema = schema_json();
+    let defs = &schema["definitions"];
+    assert_eq!(
+        defs["Metric"]["properties"]["type"]["enum"],
+        serde_json::json!(forge_spec::syntax::closed::METRIC_TYPES)
+    );
+    assert_eq!(
+        defs["Alert"]["properties"]["severity"]["examples"],
+        serde_json::json!(["critical", "warning", "info"])
+    );
+    // The compiler accepts exactly what the schema lists.
+    for t in forge_spec::syntax::closed::METRIC_TYPES {
+        let doc = base.replace("counter", t);
+        assert!(v.is_valid(&yaml_to_json(&doc)), "{t}");
+    }
+}

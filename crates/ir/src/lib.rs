@@ -5,6 +5,7 @@ pub mod deploy;
 pub mod names;
 mod receiver;
 
+pub use forge_spec_syntax::closed;
 pub use receiver::{Email, Opsgenie, PagerDuty, Receiver, Slack, Webhook};
 
 /// The alert severities allowed when `routing.severities` does not say.

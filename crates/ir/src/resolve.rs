@@ -656,8 +656,7 @@ impl Resolver<'_> {
                 format!("`{}` is not a metric type", mt.kind.value),
             )
             .label("unknown type");
-            let assumed =
-                did_you_mean(&mt.kind.value, ["counter", "gauge", "histogram", "summary"]);
+            let assumed = did_you_mean(&mt.kind.value, crate::closed::METRIC_TYPES.iter().copied());
             self.out.push(match assumed {
                 Some(s) => d
                     .did_you_mean(s)

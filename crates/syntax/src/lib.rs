@@ -2,6 +2,7 @@
 //! input budgets; reader errors become P-family diagnostics.
 
 pub mod catalogs;
+pub mod closed;
 mod model;
 pub mod outputs;
 mod recover;

@@ -126,6 +126,7 @@ pub struct Defaults {
 #[serde(deny_unknown_fields)]
 pub struct BurnWindowSpec {
     /// `page` (the fast-burn alert) or `ticket` (the slow-burn alert).
+    #[schemars(schema_with = "crate::closed::urgency")]
     pub urgency: S,
     /// The long window, e.g. `1h`.
     pub long: S,
@@ -142,6 +143,7 @@ pub struct Target {
     pub address: Option<S>,
     /// HTTP path of the metrics endpoint (default `/metrics`).
     pub metrics_path: Option<S>,
+    /// What the target is, for people (shown in the generated docs).
     pub description: Option<S>,
     /// What the target exports: `own` (the service's own metrics) and exporter
     /// catalogues shipped with forge-spec (`process`, `go`, `node_exporter`,
@@ -172,10 +174,13 @@ pub struct Probe {
 pub struct Metric {
     /// `counter`, `gauge`, `histogram` or `summary`.
     #[serde(rename = "type")]
+    #[schemars(schema_with = "crate::closed::metric_type")]
     pub kind: S,
     /// Help text (one sentence).
     pub help: Option<S>,
     /// Base unit: `seconds`, `bytes`, `ratio`, `celsius`, `volts`, `amperes`, `joules`, `grams`, `meters`, or `none`.
+    #[schemars(schema_with = "crate::closed::unit")]
+    #[serde(default)]
     pub unit: Option<S>,
     /// Labels and their value bounds.
     #[serde(default)]
@@ -213,6 +218,7 @@ pub struct LabelSpec {
     pub values: Option<Spanned<Vec<S>>>,
     /// Open set with an upper bound on distinct values.
     pub max_values: Option<Spanned<u64>>,
+    /// What the label means, for people (shown in the generated docs and Rust bindings).
     pub description: Option<S>,
 }
 
@@ -222,6 +228,7 @@ pub struct LabelSpec {
 pub struct Allow {
     /// Rule code or name.
     pub rule: S,
+    /// Why the rule does not apply here; required, so a silenced finding is always explained.
     pub reason: S,
 }
 
@@ -232,6 +239,7 @@ pub struct Slo {
     pub objective: Spanned<Quantity>,
     /// Compliance period: `30d` (default), `28d`, `7d`…
     pub window: Option<S>,
+    /// What the objective promises, in words (dashboards and the generated docs).
     pub description: Option<S>,
     /// The service level indicator.
     pub sli: Sli,
@@ -243,6 +251,8 @@ pub struct Slo {
     /// `sloth`: Sloth's label set on every rule (`sloth_id`, `sloth_service`,
     /// `sloth_slo`, `sloth_window`, `sloth_severity`), its window names (`4w` for 28
     /// days) and `sloth_slo_info`, so that Sloth's Grafana dashboards work unchanged.
+    #[schemars(schema_with = "crate::closed::compat")]
+    #[serde(default)]
     pub compat: Option<S>,
     /// Labels of the indicator's series to keep through every rule (Pyrra's
     /// `grouping`): each value has its own budget and burn-rate alerts, which carry it.
@@ -255,6 +265,7 @@ pub struct Slo {
     /// The events a day the indicator usually sees; with it, a window that would rarely
     /// hold `min_events` is reported (S009).
     pub expected_events_per_day: Option<Spanned<f64>>,
+    /// Rules silenced for this SLO, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -309,6 +320,7 @@ pub struct SloAlerting {
     pub disabled: Option<Spanned<bool>>,
     /// Name prefix of the generated alerts (default: CamelCase of the SLO name).
     pub name: Option<S>,
+    /// Runbook of the burn-rate alerts: a page of this repository or a URL (under `service.runbook_base_url`).
     pub runbook: Option<S>,
     /// Extra labels on the burn-rate alerts.
     #[serde(default)]
@@ -326,6 +338,7 @@ pub struct SloAlerting {
 #[serde(deny_unknown_fields)]
 pub struct Alert {
     /// `critical`, `warning` or `info` (or a configured set).
+    #[schemars(schema_with = "crate::closed::severity")]
     pub severity: S,
     /// Condition in the condition language: `p95(h) > 1s for 5m`.
     pub condition: Option<S>,
@@ -355,6 +368,7 @@ pub struct Alert {
     pub keep_firing_for: Option<S>,
     /// The rule group (of `groups:`) the alert is evaluated in.
     pub group: Option<S>,
+    /// Rules silenced for this alert, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -372,6 +386,7 @@ pub struct Record {
     pub labels: Map<S>,
     /// The rule group (of `groups:`) the record is evaluated in.
     pub group: Option<S>,
+    /// Rules silenced for this recording rule, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -397,13 +412,19 @@ pub struct RuleGroup {
 pub struct Routing {
     /// Root (default) receiver.
     pub receiver: S,
+    /// Labels that group alerts into one notification (Alertmanager `group_by`); `[...]` groups by every label.
     #[serde(default)]
     pub group_by: Vec<S>,
+    /// How long to wait for more alerts of a new group before the first notification (default 30s).
     pub group_wait: Option<S>,
+    /// How long to wait before notifying about alerts added to a group already notified (default 5m).
     pub group_interval: Option<S>,
+    /// How long to wait before repeating a notification that is still firing (default 4h).
     pub repeat_interval: Option<S>,
+    /// Child routes, tried in order; the first that matches takes the alert unless it says `continue: true`.
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// Inhibit rules: while a source alert fires, matching target alerts are not notified.
     #[serde(default)]
     pub inhibit: Vec<Inhibit>,
     /// Routing tests the compiler checks: labels in, expected receivers out.
@@ -422,13 +443,20 @@ pub struct Route {
     /// Regex matchers (fully anchored).
     #[serde(default)]
     pub match_re: Map<S>,
+    /// The receiver of the alerts this route takes (default: its parent's).
     pub receiver: Option<S>,
+    /// Go on matching the following sibling routes after this one matched (default false).
     #[serde(rename = "continue")]
     pub continue_: Option<Spanned<bool>>,
+    /// Labels that group alerts into one notification (default: the parent's).
     pub group_by: Option<Vec<S>>,
+    /// How long to wait for more alerts of a new group before the first notification (default: the parent's).
     pub group_wait: Option<S>,
+    /// How long to wait before notifying about alerts added to a group already notified (default: the parent's).
     pub group_interval: Option<S>,
+    /// How long to wait before repeating a notification that is still firing (default: the parent's).
     pub repeat_interval: Option<S>,
+    /// Child routes, tried in order.
     #[serde(default)]
     pub routes: Vec<Route>,
 }
@@ -436,8 +464,11 @@ pub struct Route {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inhibit {
+    /// Labels (name: value) of the alert that inhibits: while it fires, the targets are silenced.
     pub source: Map<S>,
+    /// Labels (name: value) of the alerts that are silenced while a source fires.
     pub target: Map<S>,
+    /// Labels source and target must share for the inhibition to apply (say `service`, `instance`): without them one firing source silences every target.
     #[serde(default)]
     pub equal: Vec<S>,
 }
@@ -445,7 +476,9 @@ pub struct Inhibit {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTest {
+    /// The labels of an alert (name: value).
     pub labels: Map<S>,
+    /// The receivers the alert must reach, in order; the build fails otherwise (R009).
     pub expect: Vec<S>,
 }
 
@@ -453,10 +486,15 @@ pub struct RouteTest {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Receiver {
+    /// Send to a Slack channel through an incoming webhook.
     pub slack: Option<Slack>,
+    /// Page through PagerDuty (Events API v2).
     pub pagerduty: Option<PagerDuty>,
+    /// Send e-mail through an SMTP server.
     pub email: Option<Email>,
+    /// POST the notification as JSON to a URL.
     pub webhook: Option<Webhook>,
+    /// Create alerts in Opsgenie.
     pub opsgenie: Option<Opsgenie>,
 }
 
@@ -467,9 +505,13 @@ pub struct Slack {
     pub api_url_file: Option<S>,
     /// Refused: a literal webhook URL is a secret (use `api_url_file`).
     pub api_url: Option<S>,
+    /// The channel to post to (`#alerts`); default: the webhook's own.
     pub channel: Option<S>,
+    /// The message title (a Go template of Alertmanager's notification data).
     pub title: Option<S>,
+    /// The message text (a Go template of Alertmanager's notification data).
     pub text: Option<S>,
+    /// Also notify when the alerts resolve (default true).
     pub send_resolved: Option<Spanned<bool>>,
 }
 
@@ -486,57 +528,79 @@ pub struct PagerDuty {
     pub service_key: Option<S>,
     /// Severity sent to PagerDuty (default: the alert's `severity` label).
     pub severity: Option<S>,
+    /// Also notify when the alerts resolve, closing the incident (default true).
     pub send_resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Email {
+    /// Recipient address(es), comma-separated.
     pub to: Option<S>,
+    /// Sender address.
     pub from: Option<S>,
+    /// The SMTP server, `host:port`.
     pub smarthost: Option<S>,
+    /// SMTP user name (not a secret; the password is `auth_password_file`).
     pub auth_username: Option<S>,
+    /// File holding the SMTP password (never the password itself).
     pub auth_password_file: Option<S>,
     /// Refused: literal secret (use `auth_password_file`).
     pub auth_password: Option<S>,
+    /// Require STARTTLS (default true).
     pub require_tls: Option<Spanned<bool>>,
+    /// Also notify when the alerts resolve (default false).
     pub send_resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
+    /// The URL to POST to; when it holds a token, use `url_file` instead.
     pub url: Option<S>,
     /// File holding the URL (when it embeds a credential).
     pub url_file: Option<S>,
+    /// Also notify when the alerts resolve (default true).
     pub send_resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opsgenie {
+    /// File holding the Opsgenie API key (never the key itself).
     pub api_key_file: Option<S>,
     /// Refused: literal secret (use `api_key_file`).
     pub api_key: Option<S>,
+    /// The Opsgenie API (default `https://api.opsgenie.com/`; the EU instance is `https://api.eu.opsgenie.com/`).
     pub api_url: Option<S>,
+    /// Priority of the Opsgenie alert: P1 (highest) to P5.
+    #[schemars(schema_with = "crate::closed::opsgenie_priority")]
+    #[serde(default)]
     pub priority: Option<S>,
+    /// Also notify when the alerts resolve, closing the Opsgenie alert (default true).
     pub send_resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
+    /// The dashboard's title in Grafana.
     pub title: S,
+    /// What the dashboard shows, for people.
     pub description: Option<S>,
+    /// Grafana tags, for search and dashboard links.
     #[serde(default)]
     pub tags: Vec<S>,
+    /// The panels, laid out in order, left to right and top to bottom.
     pub panels: Vec<Panel>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Panel {
+    /// The panel's title; links (`dashboard: "uid#Title"`) name panels by it.
     pub title: Option<S>,
+    /// What the panel shows, for people (Grafana shows it on hover).
     pub description: Option<S>,
     /// One query in the condition language.
     pub query: Option<S>,
@@ -549,7 +613,10 @@ pub struct Panel {
     pub unit: Option<S>,
     /// `timeseries`, `stat`, `gauge`, `heatmap`, `histogram`, `bargauge`, `table`.
     #[serde(rename = "type")]
+    #[schemars(schema_with = "crate::closed::panel_type")]
+    #[serde(default)]
     pub kind: Option<S>,
+    /// Rules silenced for this panel, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -558,6 +625,8 @@ pub struct Panel {
 #[serde(deny_unknown_fields)]
 pub struct Logs {
     /// Minimum level emitted (default `info`).
+    #[schemars(schema_with = "crate::closed::log_level")]
+    #[serde(default)]
     pub level: Option<S>,
     /// Line format of the text handler.
     pub format: Option<S>,
@@ -573,12 +642,14 @@ pub struct Logs {
 #[serde(deny_unknown_fields)]
 pub struct LogEvent {
     /// `debug`, `info`, `warning`, `error`, `critical`.
+    #[schemars(schema_with = "crate::closed::log_level")]
     pub level: S,
     /// Human message; the event name is used when absent.
     pub message: Option<S>,
     /// Fields and their types.
     #[serde(default)]
     pub fields: Map<Spanned<FieldSpec>>,
+    /// Rules silenced for this log event, each with a reason.
     #[serde(default)]
     pub allow: Vec<Allow>,
 }
@@ -588,12 +659,17 @@ pub struct LogEvent {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum FieldSpec {
-    Type(String),
+    Type(#[schemars(schema_with = "crate::closed::field_type")] String),
     Full {
+        /// The field's type.
         #[serde(rename = "type")]
+        #[schemars(schema_with = "crate::closed::field_type")]
         kind: String,
+        /// The value is a secret or personal data: never written to a log line
+        /// (the generated bindings print `[REDACTED]`).
         #[serde(default)]
         redacted: bool,
+        /// What the field holds, for people.
         #[serde(default)]
         description: Option<String>,
     },

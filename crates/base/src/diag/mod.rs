@@ -211,8 +211,16 @@ impl Diagnostic {
         self
     }
 
+    /// The help line. One that introduces a list the finding had nothing for (`its
+    /// labels: ` and no label) says `none` rather than stopping short.
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        let mut help: String = help.into();
+        let trimmed = help.trim_end().len();
+        help.truncate(trimmed);
+        if help.ends_with(':') {
+            help.push_str(" none");
+        }
+        self.help = Some(help);
         self
     }
 
@@ -379,6 +387,24 @@ mod tests {
             Some("synth_api42_requests_total")
         );
     }
+
+    /// A help that introduces an empty list says so.
+    #[test]
+    fn helps_never_end_in_an_empty_list() {
+        let span = crate::source::Span::default();
+        let d = Diagnostic::new(&TEST, span, "m").suggest("zz", [], "its labels: ".to_string());
+        assert_eq!(d.help.as_deref(), Some("its labels: none"));
+        let d = Diagnostic::new(&TEST, span, "m").help("its labels: a, b");
+        assert_eq!(d.help.as_deref(), Some("its labels: a, b"));
+    }
+
+    static TEST: Code = Code {
+        code: "T000",
+        name: "test",
+        severity: Severity::Error,
+        doc: "",
+        fixed: false,
+    };
 
     /// Suggestions pick the closest known name and refuse distant ones.
     #[test]

@@ -38,15 +38,7 @@ use forge_spec_ir::Model;
 
 use forge_spec_base::diag::did_you_mean;
 
-pub const PANEL_TYPES: &[&str] = &[
-    "timeseries",
-    "stat",
-    "gauge",
-    "bargauge",
-    "table",
-    "heatmap",
-    "histogram",
-];
+pub use forge_spec_ir::closed::PANEL_TYPES;
 
 /// Detection: panel types outside the supported set.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {

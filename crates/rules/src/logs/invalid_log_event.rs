@@ -31,8 +31,7 @@ forge_spec_base::declare_code! {
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
 
-pub const LEVELS: &[&str] = &["debug", "info", "warning", "error", "critical"];
-pub const TYPES: &[&str] = &["string", "int", "float", "bool", "duration"];
+pub use forge_spec_ir::closed::{FIELD_TYPES as TYPES, LOG_LEVELS as LEVELS};
 
 /// Detection: unknown levels and field types.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {

@@ -111,7 +111,11 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .suggest(
                     &g.value,
                     known.iter().map(String::as_str),
-                    format!("its labels: {}", known.join(", ")),
+                    if known.is_empty() {
+                        "the indicator's metrics declare no labels: declare it on them, or drop it from `group_by`".to_string()
+                    } else {
+                        format!("its labels: {}", known.join(", "))
+                    },
                 ),
             );
         }
