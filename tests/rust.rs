@@ -164,3 +164,93 @@ fn organisation_crates_compile_clean() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The generated crate is usable on its own: a fresh crate depending on it alone (no
+/// direct prometheus-client) registers, records through the typed helpers, has a
+/// bounded label folded at its bound, and serves a text exposition that `promtool
+/// check metrics` accepts as it is.
+#[test]
+fn a_fresh_crate_uses_the_generated_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated/rust");
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fresh-app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
+             [dependencies]\nai-forge-metrics = {{ path = {:?} }}\n\n[workspace]\n",
+            generated.display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("src/main.rs"),
+        r#"use ai_forge_metrics::{
+    encode_text, HttpRequestDurationSecondsMethod, HttpRequestsTotalCode,
+    HttpRequestsTotalMethod, Metrics, Registry,
+};
+
+fn main() {
+    let mut registry = Registry::default();
+    let metrics = Metrics::register(&mut registry);
+    // 60 distinct routes against a bound of 50.
+    for i in 0..60 {
+        let route = format!("/r{i}");
+        metrics
+            .http_requests_total(HttpRequestsTotalMethod::Get, &route, HttpRequestsTotalCode::V2xx)
+            .inc();
+    }
+    metrics
+        .http_request_duration_seconds(HttpRequestDurationSecondsMethod::Post, "/api")
+        .observe(0.2);
+    metrics.ai_forge_training_jobs_total.inc();
+    print!("{}", encode_text(&registry).expect("encodes"));
+}
+"#,
+    )
+    .unwrap();
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
+    let out = Command::new(env!("CARGO"))
+        .args(["run", "--offline", "--quiet"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let routes: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("http_requests_total{"))
+        .filter_map(|l| l.split("route=\"").nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(routes.len(), 50, "the bound of 50 holds: {routes:?}");
+    assert!(routes.contains("other"), "{routes:?}");
+    let folded: f64 = text
+        .lines()
+        .find(|l| l.starts_with("http_requests_total{") && l.contains("route=\"other\""))
+        .and_then(|l| l.rsplit(' ').next()?.parse().ok())
+        .unwrap();
+    assert_eq!(folded, 11.0, "60 routes, 49 kept, 11 folded into other");
+    assert!(text.contains("# TYPE http_requests_total counter"), "{text}");
+    assert!(!text.contains("# EOF") && !text.contains("# UNIT"), "{text}");
+    let path = dir.path().join("exposition.txt");
+    std::fs::write(&path, &text).unwrap();
+    let Ok(check) = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(std::fs::File::open(&path).unwrap())
+        .output()
+    else {
+        assert!(std::env::var_os("CI").is_none(), "promtool is needed in CI");
+        return;
+    };
+    assert!(
+        check.status.success(),
+        "promtool check metrics: {}{}\n{text}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+}

@@ -237,12 +237,40 @@ fn lib_rs(m: &Model) -> String {
     let _ = writeln!(s, "//!");
     let _ = writeln!(
         s,
-        "//! Register once with [`Metrics::register`], then record through the typed fields:"
+        "//! Register once with [`Metrics::register`], record through the typed helpers (a"
     );
     let _ = writeln!(
         s,
-        "//! a label value the spec does not declare does not compile."
+        "//! label value the spec does not declare does not compile; a bounded label folds"
     );
+    let _ = writeln!(
+        s,
+        "//! values beyond its bound into `other`), and serve [`encode_text`] (or"
+    );
+    let _ = writeln!(s, "//! [`encode_openmetrics`]) on `/metrics`:");
+    let _ = writeln!(s, "//!\n//! ```");
+    let _ = writeln!(
+        s,
+        "//! use {}::*;\n//!",
+        ident(&crate_name(m).replace('-', "_"))
+    );
+    let _ = writeln!(s, "//! let mut registry = Registry::default();");
+    let _ = writeln!(s, "//! let metrics = Metrics::register(&mut registry);");
+    if let Some(line) = example_record(&metrics) {
+        let _ = writeln!(s, "//! {line}");
+    }
+    let _ = writeln!(
+        s,
+        "//! let text = encode_text(&registry).expect(\"encodes\");"
+    );
+    if let Some(mt) = metrics.first() {
+        let _ = writeln!(
+            s,
+            "//! assert!(text.contains(\"# TYPE {} \"));",
+            mt.name.value
+        );
+    }
+    let _ = writeln!(s, "//! ```");
     if let Some((mt, l, v)) = metrics.iter().find_map(|mt| {
         mt.labels.iter().find_map(|l| {
             l.values
@@ -329,18 +357,22 @@ fn lib_rs(m: &Model) -> String {
     if any_hist {
         uses.push("use prometheus_client::metrics::histogram::Histogram;");
     }
-    uses.push(if any_unit {
-        "use prometheus_client::registry::{Registry, Unit};"
-    } else {
-        "use prometheus_client::registry::Registry;"
-    });
+    if any_unit {
+        uses.push("use prometheus_client::registry::Unit;");
+    }
     if any_gauge {
         uses.push("use std::sync::atomic::AtomicU64;");
     }
-    for u in uses {
-        let _ = writeln!(s, "{u}");
+    // What a user needs is re-exported: no direct prometheus-client dependency (of
+    // the right version) is needed to register and encode.
+    let _ = writeln!(s, "pub use prometheus_client;");
+    let _ = writeln!(s, "pub use prometheus_client::registry::Registry;\n");
+    if !uses.is_empty() {
+        for u in uses {
+            let _ = writeln!(s, "{u}");
+        }
+        s.push('\n');
     }
-    s.push('\n');
     let _ = writeln!(s, "pub mod logs;\n");
     // Label value enums and label sets.
     for mt in &metrics {
@@ -456,6 +488,8 @@ fn lib_rs(m: &Model) -> String {
         }
     }
     let any_histogram = metrics.iter().any(|mt| mt.kind == MetricKind::Histogram);
+    let bounds = bounded(&metrics);
+    let bounds_field = bounds_field(&metrics);
     let _ = writeln!(
         s,
         "/// Every metric `{}` exports itself.",
@@ -464,7 +498,7 @@ fn lib_rs(m: &Model) -> String {
     let _ = writeln!(
         s,
         "{}",
-        if any_histogram {
+        if any_histogram || !bounds.is_empty() {
             "#[derive(Clone, Debug)]"
         } else {
             "#[derive(Clone, Debug, Default)]"
@@ -490,8 +524,15 @@ fn lib_rs(m: &Model) -> String {
         }
         s.push_str(&field(4, "pub ", &ident(&mt.name.value), &metric_type(mt)));
     }
+    if !bounds.is_empty() {
+        let _ = writeln!(
+            s,
+            "    /// The declared bounds of free-valued labels, applied by the typed helpers."
+        );
+        let _ = writeln!(s, "    {bounds_field}: Vec<Bound>,");
+    }
     let _ = writeln!(s, "}}\n");
-    if any_histogram {
+    if any_histogram || !bounds.is_empty() {
         let _ = writeln!(
             s,
             "impl Default for Metrics {{\n    fn default() -> Self {{\n        Self {{"
@@ -514,6 +555,24 @@ fn lib_rs(m: &Model) -> String {
                     let _ = writeln!(s, "            {name}: Default::default(),");
                 }
             }
+        }
+        if !bounds.is_empty() {
+            let items: Vec<String> = bounds
+                .iter()
+                .map(|(mt, l, max)| {
+                    format!(
+                        "Bound::new({}, {}, {max})",
+                        lit(&mt.name.value),
+                        lit(&l.name.value)
+                    )
+                })
+                .collect();
+            s.push_str(&bracketed(
+                12,
+                &format!("{bounds_field}: vec!"),
+                &items,
+                ",",
+            ));
         }
         let _ = writeln!(s, "        }}\n    }}\n}}\n");
     }
@@ -545,9 +604,287 @@ fn lib_rs(m: &Model) -> String {
             )),
         }
     }
-    let _ = writeln!(s, "        metrics\n    }}\n}}");
+    let _ = writeln!(s, "        metrics\n    }}");
+    for mt in metrics.iter().filter(|mt| !mt.labels.is_empty()) {
+        s.push_str(&helper(mt, &bounds, &bounds_field));
+    }
+    let _ = writeln!(s, "}}");
+    if !bounds.is_empty() {
+        s.push_str(BOUND);
+    }
+    s.push_str(ENCODERS);
     s
 }
+
+/// One recording in the crate's example: through the helper of the first labelled
+/// metric (its first declared values), else the first metric's field.
+fn example_record(metrics: &[&Metric]) -> Option<String> {
+    let record = |mt: &Metric| match mt.kind {
+        MetricKind::Counter => ".inc();",
+        MetricKind::Gauge => ".set(1.0);",
+        _ => ".observe(0.5);",
+    };
+    if let Some(mt) = metrics.iter().find(|mt| !mt.labels.is_empty()) {
+        let args: Vec<String> = mt
+            .labels
+            .iter()
+            .map(|l| match &l.values {
+                Some(vs) => variants(vs).into_iter().next().map_or_else(
+                    || "\"a\"".to_string(),
+                    |(v, _)| format!("{}::{v}", value_type(mt, l)),
+                ),
+                None => "\"a\"".to_string(),
+            })
+            .collect();
+        return Some(format!(
+            "metrics.{}({}){}",
+            ident(&mt.name.value),
+            args.join(", "),
+            record(mt)
+        ));
+    }
+    let mt = metrics.first()?;
+    Some(format!("metrics.{}{}", ident(&mt.name.value), record(mt)))
+}
+
+/// The free-valued labels with a declared bound (`max_values`), in order: each has a
+/// [`Bound`] in the generated `Metrics`, at its index here.
+fn bounded<'a>(metrics: &[&'a Metric]) -> Vec<(&'a Metric, &'a Label, u64)> {
+    metrics
+        .iter()
+        .flat_map(|mt| {
+            mt.labels.iter().filter_map(move |l| {
+                let max = l.max_values.as_ref()?.value;
+                l.values.is_none().then_some((*mt, l, max))
+            })
+        })
+        .collect()
+}
+
+/// The name of `Metrics`' private field of bounds: one no metric field has.
+fn bounds_field(metrics: &[&Metric]) -> String {
+    let mut name = "label_bounds".to_string();
+    while metrics.iter().any(|mt| ident(&mt.name.value) == name) {
+        name.push('_');
+    }
+    name
+}
+
+/// A `vec![…]` laid out as rustfmt lays it out (see [`call`]).
+fn bracketed(indent: usize, head: &str, items: &[String], tail: &str) -> String {
+    call(indent, head, items, tail)
+        .replacen(&format!("{head}("), &format!("{head}["), 1)
+        .rsplitn(2, ')')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("]")
+}
+
+/// The typed helper of a labelled metric: its series for these label values, with
+/// bounded labels folded by their [`Bound`] — one call instead of a label struct.
+fn helper(mt: &Metric, bounds: &[(&Metric, &Label, u64)], bounds_field: &str) -> String {
+    let name = ident(&mt.name.value);
+    let mut params = vec!["&self".to_string()];
+    let mut fields = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for l in &mt.labels {
+        let p = ident(&l.name.value);
+        if l.values.is_some() {
+            params.push(format!("{p}: {}", value_type(mt, l)));
+            fields.push(format!("{p},"));
+        } else if let Some(i) = bounds
+            .iter()
+            .position(|(m, b, _)| std::ptr::eq(*m, mt) && std::ptr::eq(*b, l))
+        {
+            params.push(format!("{p}: &str"));
+            let max = bounds[i].2;
+            notes.push(format!(
+                "`{}` takes at most {max} values; later ones are recorded as `other`.",
+                doc(&l.name.value)
+            ));
+            let arg = [format!("&self.{bounds_field}[{i}]"), p.clone()];
+            let text = call(12, &format!("{p}: Bound::admit"), &arg, ",");
+            fields.push(text.trim_start().trim_end().to_string());
+        } else {
+            params.push(format!("{p}: &str"));
+            fields.push(format!("{p}: {p}.to_string(),"));
+        }
+    }
+    let inner = match mt.kind {
+        MetricKind::Counter => "Counter",
+        MetricKind::Gauge => "Gauge<f64, AtomicU64>",
+        _ => "Histogram",
+    };
+    let mut s = String::new();
+    let note = if notes.is_empty() {
+        String::new()
+    } else {
+        notes.join(" ")
+    };
+    let _ = writeln!(
+        s,
+        "\n    /// The series of `{}` with these labels.",
+        doc(&mt.name.value)
+    );
+    if !note.is_empty() {
+        let _ = writeln!(
+            s,
+            "    ///\n    /// {}",
+            note.trim().trim_start_matches('(').trim_end_matches(')')
+        );
+    }
+    let one = format!("    pub fn {name}({}) -> {inner} {{", params.join(", "));
+    if one.len() <= 100 {
+        let _ = writeln!(s, "{one}");
+    } else {
+        let _ = writeln!(s, "    pub fn {name}(");
+        for p in &params {
+            let _ = writeln!(s, "        {p},");
+        }
+        let _ = writeln!(s, "    ) -> {inner} {{");
+    }
+    // rustfmt keeps a struct literal on one line when its fields take at most 18
+    // columns (`struct_lit_width`).
+    let body = fields
+        .iter()
+        .map(|f| f.trim_end_matches(','))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let one = format!("        let labels = {} {{ {body} }};", labels_type(mt));
+    if body.len() <= 18 && !body.contains('\n') && one.len() <= 100 {
+        let _ = writeln!(s, "{one}");
+    } else {
+        let _ = writeln!(s, "        let labels = {} {{", labels_type(mt));
+        for f in &fields {
+            for (i, line) in f.lines().enumerate() {
+                let pad = if i == 0 { "            " } else { "" };
+                let _ = writeln!(s, "{pad}{line}");
+            }
+        }
+        let _ = writeln!(s, "        }};");
+    }
+    s.push_str(&call(
+        8,
+        "Family::get_or_create_owned",
+        &[format!("&self.{name}"), "&labels".into()],
+        "",
+    ));
+    let _ = writeln!(s, "    }}");
+    s
+}
+
+/// The bound of a free-valued label, in every crate that has one.
+const BOUND: &str = r##"
+/// A label whose values are free but bounded (`max_values` in the spec): the first
+/// values seen pass, and once the bound is reached any new value is folded into
+/// `other` — so the series stay within the declared cardinality. Folds are counted
+/// ([`Bound::folded`]) and the first is logged (a `tracing` warning).
+#[derive(Clone, Debug)]
+pub struct Bound {
+    metric: &'static str,
+    label: &'static str,
+    max: usize,
+    seen: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    folded: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Bound {
+    /// The value every value beyond the bound becomes.
+    pub const OTHER: &'static str = "other";
+
+    /// A bound of `max` values (`other` among them) of `label` of `metric`.
+    pub fn new(metric: &'static str, label: &'static str, max: u64) -> Self {
+        Self {
+            metric,
+            label,
+            max: usize::try_from(max).unwrap_or(usize::MAX).max(1),
+            seen: Default::default(),
+            folded: Default::default(),
+        }
+    }
+
+    /// `value` while fewer than the bound's values were seen (or when it was seen
+    /// before), else `other`.
+    pub fn admit(&self, value: &str) -> String {
+        let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if value == Self::OTHER || seen.contains(value) {
+            return value.to_string();
+        }
+        // One place is kept for `other`.
+        if seen.len() + 1 < self.max {
+            seen.insert(value.to_string());
+            return value.to_string();
+        }
+        drop(seen);
+        let before = self
+            .folded
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if before == 0 {
+            tracing::warn!(
+                metric = self.metric,
+                label = self.label,
+                max = self.max,
+                value,
+                "a label value beyond the declared bound is recorded as `other`"
+            );
+        }
+        Self::OTHER.to_string()
+    }
+
+    /// How many values were folded into `other` so far.
+    pub fn folded(&self) -> u64 {
+        self.folded.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+"##;
+
+/// The encoders, in every crate.
+const ENCODERS: &str = r##"
+/// The `Content-Type` of [`encode_openmetrics`]' output.
+pub const OPENMETRICS_CONTENT_TYPE: &str =
+    "application/openmetrics-text; version=1.0.0; charset=utf-8";
+/// The `Content-Type` of [`encode_text`]'s output.
+pub const TEXT_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// The registry's exposition in OpenMetrics text.
+pub fn encode_openmetrics(registry: &Registry) -> Result<String, std::fmt::Error> {
+    let mut out = String::new();
+    prometheus_client::encoding::text::encode(&mut out, registry)?;
+    Ok(out)
+}
+
+/// The registry's exposition in the Prometheus text format 0.0.4, which every
+/// scraper and `promtool check metrics` read: OpenMetrics without `# EOF` and
+/// `# UNIT`, with counters' `# TYPE` and `# HELP` named as their samples (`_total`).
+pub fn encode_text(registry: &Registry) -> Result<String, std::fmt::Error> {
+    let om = encode_openmetrics(registry)?;
+    let counters: std::collections::HashSet<&str> = om
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE ")?.strip_suffix(" counter"))
+        .collect();
+    let mut out = String::with_capacity(om.len());
+    for line in om.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let meta = ["# TYPE ", "# HELP "]
+            .into_iter()
+            .find_map(|p| Some((p, line.strip_prefix(p)?.split_once(' ')?)));
+        match meta {
+            Some((p, (name, rest))) if counters.contains(name) => {
+                out.push_str(&format!("{p}{name}_total {rest}\n"));
+            }
+            _ => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+"##;
 
 fn logs_rs(m: &Model) -> String {
     let mut s = String::new();

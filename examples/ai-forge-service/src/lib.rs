@@ -3,13 +3,13 @@
 //! end-to-end test can make each alert fire. Standard library only, besides the bindings.
 
 use ai_forge_metrics::logs;
+use ai_forge_metrics::prometheus_client::metrics::counter::Counter;
+use ai_forge_metrics::prometheus_client::metrics::gauge::Gauge;
+use ai_forge_metrics::prometheus_client::registry::Unit;
 use ai_forge_metrics::{
-    HttpRequestDurationSecondsLabels, HttpRequestDurationSecondsMethod, HttpRequestsTotalCode,
-    HttpRequestsTotalLabels, HttpRequestsTotalMethod, Metrics,
+    HttpRequestDurationSecondsMethod, HttpRequestsTotalCode, HttpRequestsTotalMethod, Metrics,
+    Registry,
 };
-use prometheus_client::metrics::counter::Counter;
-use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::registry::{Registry, Unit};
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -126,22 +126,14 @@ impl App {
             } else {
                 HttpRequestsTotalCode::V2xx
             };
-            let labels = HttpRequestsTotalLabels {
-                method: HttpRequestsTotalMethod::Post,
-                route: "/api/generate".into(),
-                code,
-            };
             self.metrics
-                .http_requests_total
-                .get_or_create(&labels)
+                .http_requests_total(HttpRequestsTotalMethod::Post, "/api/generate", code)
                 .inc();
-            let dl = HttpRequestDurationSecondsLabels {
-                method: HttpRequestDurationSecondsMethod::Post,
-                route: "/api/generate".into(),
-            };
             self.metrics
-                .http_request_duration_seconds
-                .get_or_create(&dl)
+                .http_request_duration_seconds(
+                    HttpRequestDurationSecondsMethod::Post,
+                    "/api/generate",
+                )
                 .observe(latency);
             logs::request_processed("user-1", (latency * 1000.0) as i64);
         }
@@ -202,42 +194,13 @@ impl App {
 
     /// The exposition: OpenMetrics, or the Prometheus text format 0.0.4.
     pub fn exposition(&self, openmetrics: bool) -> String {
-        let mut s = String::new();
-        if prometheus_client::encoding::text::encode(&mut s, &self.registry).is_err() {
-            return String::new();
-        }
-        if openmetrics { s } else { to_text_format(&s) }
+        let encoded = if openmetrics {
+            ai_forge_metrics::encode_openmetrics(&self.registry)
+        } else {
+            ai_forge_metrics::encode_text(&self.registry)
+        };
+        encoded.unwrap_or_default()
     }
-}
-
-/// Converts OpenMetrics text to the Prometheus text format 0.0.4: no `# EOF` or
-/// `# UNIT` lines, and counters' TYPE and HELP lines named with `_total`.
-pub fn to_text_format(om: &str) -> String {
-    let mut counters = Vec::new();
-    for line in om.lines() {
-        if let Some(rest) = line.strip_prefix("# TYPE ")
-            && let Some(name) = rest.strip_suffix(" counter")
-        {
-            counters.push(name.to_string());
-        }
-    }
-    let mut out = String::new();
-    for line in om.lines() {
-        if line == "# EOF" || line.starts_with("# UNIT ") {
-            continue;
-        }
-        let renamed = ["# TYPE ", "# HELP "].iter().find_map(|p| {
-            let rest = line.strip_prefix(p)?;
-            let (name, tail) = rest.split_once(' ')?;
-            counters
-                .iter()
-                .any(|c| c == name)
-                .then(|| format!("{p}{name}_total {tail}"))
-        });
-        out.push_str(renamed.as_deref().unwrap_or(line));
-        out.push('\n');
-    }
-    out
 }
 
 fn read_rss() -> f64 {
