@@ -15,6 +15,24 @@ fn generate(spec: &Path) -> forge_spec::emit::Output {
     forge_spec::emit::emit(comp.model.as_ref().unwrap()).expect("every file serialises")
 }
 
+/// Runs cargo in a crate of the test (sharing one target directory, offline) and
+/// asserts it succeeds.
+fn cargo_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
+    let out = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", &target)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn write_crate(out: &forge_spec::emit::Output, dir: &Path) {
     for (path, bytes) in &out.files {
         if let Some(rel) = path.strip_prefix("rust/") {
@@ -100,17 +118,9 @@ fn hostile_crate_compiles_clean() {
             .all(|l| !l.contains("*/")),
         "no comment terminator in comments"
     );
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
-    let out = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "--", "-D", "warnings"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    cargo_in(
+        dir.path(),
+        &["clippy", "--offline", "--quiet", "--", "-D", "warnings"],
     );
 }
 
@@ -143,9 +153,9 @@ fn organisation_crates_compile_clean() {
         ),
     )
     .unwrap();
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
-    let out = Command::new(env!("CARGO"))
-        .args([
+    let out = cargo_in(
+        dir.path(),
+        &[
             "clippy",
             "--offline",
             "--quiet",
@@ -153,15 +163,7 @@ fn organisation_crates_compile_clean() {
             "--",
             "-D",
             "warnings",
-        ])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
 }
 
@@ -209,18 +211,7 @@ fn main() {
 "#,
     )
     .unwrap();
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/generated-crate-check");
-    let out = Command::new(env!("CARGO"))
-        .args(["run", "--offline", "--quiet"])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cargo runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cargo_in(dir.path(), &["run", "--offline", "--quiet"]);
     let text = String::from_utf8(out.stdout).unwrap();
     let routes: std::collections::BTreeSet<&str> = text
         .lines()
@@ -235,8 +226,14 @@ fn main() {
         .and_then(|l| l.rsplit(' ').next()?.parse().ok())
         .unwrap();
     assert_eq!(folded, 11.0, "60 routes, 49 kept, 11 folded into other");
-    assert!(text.contains("# TYPE http_requests_total counter"), "{text}");
-    assert!(!text.contains("# EOF") && !text.contains("# UNIT"), "{text}");
+    assert!(
+        text.contains("# TYPE http_requests_total counter"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("# EOF") && !text.contains("# UNIT"),
+        "{text}"
+    );
     let path = dir.path().join("exposition.txt");
     std::fs::write(&path, &text).unwrap();
     let Ok(check) = Command::new("promtool")
