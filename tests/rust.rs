@@ -153,7 +153,7 @@ fn organisation_crates_compile_clean() {
         ),
     )
     .unwrap();
-    let out = cargo_in(
+    cargo_in(
         dir.path(),
         &[
             "clippy",
