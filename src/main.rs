@@ -634,7 +634,12 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
         return ExitCode::from(1);
     }
     let count = output.files.len() + output.reused.len();
+    let secrets = match (&comp.model, output.files.contains_key(emit::compose::FILE)) {
+        (Some(m), true) => emit::compose::secret_files_needed(m),
+        _ => Vec::new(),
+    };
     if forge_spec::write::up_to_date(&output, &out) {
+        placeholders(&out, &secrets, c.format);
         if let Some(cache) = &cache {
             forge_spec::save_cache(&comp, cache);
         }
@@ -667,6 +672,7 @@ fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> ExitCode {
             if c.format == Format::Human {
                 eprintln!("wrote {count} files to {}", out.display());
             }
+            placeholders(&out, &secrets, c.format);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -858,6 +864,36 @@ fn live_check(
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Creates the compose stack's missing secret files beside the output directory and
+/// says which; a failure to is a note, not an error (the build itself succeeded).
+fn placeholders(out: &std::path::Path, needed: &[(String, String)], format: Format) {
+    if needed.is_empty() {
+        return;
+    }
+    let dir = forge_spec::write::secrets_dir(out);
+    match forge_spec::write::secret_placeholders(&dir, needed) {
+        Ok(created) if !created.is_empty() && format == Format::Human => {
+            let names: Vec<String> = created
+                .iter()
+                .filter_map(|p| Some(p.file_name()?.to_string_lossy().into_owned()))
+                .collect();
+            eprintln!(
+                "created {} (placeholders for the compose stack: put the real secrets in them; never committed)",
+                names
+                    .iter()
+                    .map(|n| dir.join(n).display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "note: could not create the secret placeholders in {}: {e}",
+            dir.display()
+        ),
     }
 }
 

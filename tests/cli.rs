@@ -957,3 +957,101 @@ fn sarif_validates_and_fingerprints_are_stable() {
     let shipped = sarif("spec");
     assert!(validator.is_valid(&shipped));
 }
+
+/// The quick start: `build` leaves a stack that `docker-compose --profile monitoring`
+/// reads from the output directory without `-f`; every secret file it mounts exists as
+/// a placeholder beside it (Grafana's password random, the others saying what belongs
+/// there), kept out of git; a rebuild never replaces a secret the user filled in, nor
+/// follows a link there; every scraped exporter with an image is a service, the
+/// others are named in the file for the user to add.
+#[test]
+fn quick_start_stack_starts_from_the_output_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("generated");
+    let o = out.to_str().unwrap();
+    let first = forge(&["build", "spec", "--out", o]);
+    assert_eq!(first.status.code(), Some(0), "{first:?}");
+    let secrets = dir.path().join("secrets");
+    let compose = std::fs::read_to_string(out.join("docker-compose.yml")).unwrap();
+    let c: serde_json::Value = serde_saphyr::from_str(&compose).unwrap();
+    // Every secret path the stack mounts is a file of secrets/.
+    let mut mounted: Vec<String> = c["services"]["alertmanager"]["volumes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str()?.strip_prefix("${FORGE_SECRETS:-../secrets}/"))
+        .map(|v| v.split(':').next().unwrap().to_string())
+        .collect();
+    mounted.push("grafana_admin_password".into());
+    assert!(mounted.len() >= 3, "{mounted:?}");
+    for name in &mounted {
+        let text = std::fs::read_to_string(secrets.join(name)).unwrap();
+        if name == "grafana_admin_password" {
+            assert_eq!(text.trim().len(), 24, "a random password");
+            assert!(text.trim().chars().all(|c| c.is_ascii_alphanumeric()));
+        } else {
+            assert!(text.starts_with("REPLACE-ME"), "{name}: {text}");
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(secrets.join(".gitignore"))
+            .unwrap()
+            .lines()
+            .last(),
+        Some("*")
+    );
+    // Filled-in secrets and links survive rebuilds.
+    std::fs::write(secrets.join(&mounted[0]), "the real one\n").unwrap();
+    let password = std::fs::read_to_string(secrets.join("grafana_admin_password")).unwrap();
+    std::fs::remove_file(secrets.join(&mounted[1])).unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::os::unix::fs::symlink(&elsewhere, secrets.join(&mounted[1])).unwrap();
+    std::fs::write(out.join("prometheus/prometheus.yml"), "edited").unwrap();
+    let again = forge(&["build", "spec", "--out", o]);
+    assert_eq!(again.status.code(), Some(0), "{again:?}");
+    assert_eq!(
+        std::fs::read_to_string(secrets.join(&mounted[0])).unwrap(),
+        "the real one\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(secrets.join("grafana_admin_password")).unwrap(),
+        password
+    );
+    assert!(!elsewhere.exists(), "a link is not followed");
+    // The exporters: node_exporter runs in the stack; the service and the probed
+    // model server are named for the user to add.
+    assert_eq!(
+        c["services"]["node-exporter"]["image"],
+        "prom/node-exporter:v1.8.2"
+    );
+    assert!(compose.contains("ai-forge (ai-forge:8000)"), "{compose}");
+    assert!(
+        compose.contains("ollama (probed at http://ollama:11434/)"),
+        "{compose}"
+    );
+    // docker-compose reads it from the output directory, without -f, and the secret
+    // resolves to the placeholder.
+    let Ok(config) = std::process::Command::new("docker-compose")
+        .args(["--profile", "monitoring", "config"])
+        .current_dir(&out)
+        .output()
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "docker-compose is needed in CI"
+        );
+        return;
+    };
+    assert!(
+        config.status.success(),
+        "{}",
+        String::from_utf8_lossy(&config.stderr)
+    );
+    let resolved = String::from_utf8_lossy(&config.stdout);
+    let placeholder = secrets.join("grafana_admin_password");
+    assert!(
+        resolved.contains(placeholder.to_str().unwrap()),
+        "the secret resolves to {}: {resolved}",
+        placeholder.display()
+    );
+}

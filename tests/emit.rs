@@ -203,7 +203,7 @@ fn scrape_config() {
 #[test]
 fn compose_stack() {
     let out = build(Path::new("spec"));
-    let text = text(&out, "docker-compose.monitoring.yml");
+    let text = text(&out, "docker-compose.yml");
     let c: serde_json::Value = serde_saphyr::from_str(text).unwrap();
     for (svc, port) in [
         ("prometheus", "9090:9090"),

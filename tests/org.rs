@@ -152,7 +152,7 @@ fn outputs_per_service_and_one_for_the_organisation() {
         "rust/checkout/Cargo.toml",
         "docs/services/nodes.md",
         "docs/index.md",
-        "docker-compose.monitoring.yml",
+        "docker-compose.yml",
     ] {
         assert!(paths.contains(&p), "{p} missing from {paths:?}");
     }
@@ -164,7 +164,7 @@ fn outputs_per_service_and_one_for_the_organisation() {
     }
     // The probed target gets the blackbox job; the compose stack runs the exporter.
     assert!(prom.contains("job_name: elasticsearch") && prom.contains("/probe"));
-    assert!(text("docker-compose.monitoring.yml").contains("blackbox-exporter"));
+    assert!(text("docker-compose.yml").contains("blackbox-exporter"));
     // Scoped alerts: checkout's memory alert is narrowed to its own target.
     assert!(
         text("prometheus/checkout.rules.yml")
