@@ -505,12 +505,15 @@ fn explain(rule: Option<&str>) -> ExitCode {
     match rule {
         None => {
             let mut s = String::new();
-            for c in rules::all_codes() {
+            // Aligned columns: `Severity`'s Display ignores widths, so pad its text.
+            let codes = rules::all_codes();
+            let width = codes.iter().map(|c| c.name.len()).max().unwrap_or(0);
+            for c in codes {
                 s.push_str(&format!(
-                    "{}  {:<32} {:<8} {}\n",
+                    "{}  {:<width$}  {:<7}  {}\n",
                     c.code,
                     c.name,
-                    c.severity,
+                    c.severity.as_str(),
                     c.summary()
                 ));
             }

@@ -1055,3 +1055,24 @@ fn quick_start_stack_starts_from_the_output_directory() {
         placeholder.display()
     );
 }
+
+/// `explain` lists every rule in aligned columns: code, name, severity, summary.
+#[test]
+fn explain_list_is_aligned() {
+    let out = forge(&["explain"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let starts: std::collections::BTreeSet<(usize, usize)> = text
+        .lines()
+        .map(|l| {
+            let (sev, word) = [" error ", " warning ", " allow "]
+                .iter()
+                .filter_map(|s| Some((l.find(s)?, s.len())))
+                .min()
+                .expect("a severity column");
+            let rest = &l[sev + word..];
+            let summary = sev + word + (rest.len() - rest.trim_start().len());
+            (sev, summary)
+        })
+        .collect();
+    assert_eq!(starts.len(), 1, "one column layout: {starts:?}\n{text}");
+}

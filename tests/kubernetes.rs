@@ -14,8 +14,13 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `../shared/prometheus-operator-crds`, or where `FORGE_OPERATOR_CRDS` says.
 fn crd_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/prometheus-operator-crds")
+    std::env::var_os("FORGE_OPERATOR_CRDS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/prometheus-operator-crds")
+        })
 }
 
 /// A CRD's schema for one served version, with its group and kind.
