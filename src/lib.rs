@@ -11,6 +11,7 @@ pub mod diff;
 pub mod import;
 mod limits;
 pub mod live;
+pub mod lsp;
 pub mod org;
 pub mod synth;
 pub mod write;

@@ -146,6 +146,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Serve the Language Server Protocol on stdin and stdout (for editors).
+    ///
+    /// Diagnostics of the whole spec as you type, hover, go to definition, references,
+    /// rename, completion and quick fixes. Run from the repository (or let the editor
+    /// pass its root).
+    Lsp,
     /// Print the man page (roff).
     ///
     /// `forge-spec man > forge-spec.1 && man ./forge-spec.1`
@@ -263,6 +269,13 @@ fn main() -> ExitCode {
             stdout(&String::from_utf8_lossy(&out));
             ExitCode::SUCCESS
         }
+        Command::Lsp => match forge_spec::lsp::run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: language server: {e}");
+                ExitCode::from(2)
+            }
+        },
         Command::Man => {
             use clap::CommandFactory as _;
             let mut out = Vec::new();

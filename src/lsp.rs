@@ -1,0 +1,707 @@
+//! `forge-spec lsp`: the whole compiler in the editor, over the Language Server
+//! Protocol on stdio (transport: `lsp-server`; message types: `lsp-types`).
+//!
+//! - Diagnostics: on open, change and save, the spec directory is compiled with the
+//!   editor's unsaved texts in place of the files on disk — the same stages and the same
+//!   findings as `forge-spec check`, each with its code, related locations and help —
+//!   and published for every file of the spec (an empty list clears a file).
+//! - Hover: a metric's type, unit, labels and help; an SLO's objective, window and
+//!   burn-rate windows; an alert's severity and the PromQL its condition lowers to; a
+//!   receiver's kind; a rule code's documentation; a function's signature.
+//! - Go to definition, find references and rename of metrics, SLOs, alerts, receivers,
+//!   dashboards and targets, across the spec's files (references are the name's
+//!   whole-word occurrences).
+//! - Completion: metric, label, closed label value, function, receiver, SLO names,
+//!   durations and units.
+//! - Code actions: the replacement a diagnostic suggests (did-you-mean).
+//!
+//! A malformed request gets an error response and the server keeps serving; a spec
+//! that does not parse gets its parse diagnostics.
+
+use crate::source::{self, SourceFile, SourceSet, Span};
+use crate::{Compilation, Options, diag, rules};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::Url;
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Runs the server on stdin and stdout until the client says `exit`.
+pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let (connection, io) = Connection::stdio();
+    let (id, params) = connection.initialize_start()?;
+    let root = root_of(&params);
+    if let Some(root) = &root {
+        std::env::set_current_dir(root)?;
+    }
+    connection.initialize_finish(
+        id,
+        json!({
+            "capabilities": capabilities(),
+            "serverInfo": {"name": "forge-spec", "version": env!("CARGO_PKG_VERSION")},
+        }),
+    )?;
+    let mut server = Server::new(std::env::current_dir()?);
+    server.compile();
+    server.publish(&connection)?;
+    for message in &connection.receiver {
+        match message {
+            Message::Request(req) => {
+                if connection.handle_shutdown(&req)? {
+                    break;
+                }
+                let response = server.request(req);
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(n) => {
+                if server.notification(n) {
+                    server.compile();
+                    server.publish(&connection)?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    drop(connection);
+    io.join()?;
+    Ok(())
+}
+
+fn capabilities() -> Value {
+    json!({
+        // Full text on every change.
+        "textDocumentSync": {"openClose": true, "change": 1, "save": {"includeText": false}},
+        "hoverProvider": true,
+        "definitionProvider": true,
+        "referencesProvider": true,
+        "renameProvider": true,
+        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "completionProvider": {"triggerCharacters": ["(", "{", ",", "=", "\"", " "]},
+    })
+}
+
+/// The workspace root the client names (`rootUri`, else the first workspace folder).
+fn root_of(params: &Value) -> Option<PathBuf> {
+    let uri = params
+        .get("rootUri")
+        .and_then(Value::as_str)
+        .or_else(|| params.pointer("/workspaceFolders/0/uri")?.as_str())?;
+    Url::parse(uri).ok()?.to_file_path().ok()
+}
+
+/// Places in the spec: a document's URI and an LSP range in it.
+type Places = Vec<(String, Value)>;
+
+struct Server {
+    root: PathBuf,
+    /// What is compiled: `spec/` under the root when it exists, else the root.
+    spec: PathBuf,
+    /// Unsaved texts, by file name relative to the root.
+    open: HashMap<String, String>,
+    last: Option<Compilation>,
+    /// Files that had diagnostics at the last publication (to clear them).
+    published: BTreeSet<String>,
+}
+
+impl Server {
+    fn new(root: PathBuf) -> Self {
+        let spec = if root.join("spec").is_dir() {
+            PathBuf::from("spec")
+        } else {
+            PathBuf::from(".")
+        };
+        Server {
+            root,
+            spec,
+            open: HashMap::new(),
+            last: None,
+            published: BTreeSet::new(),
+        }
+    }
+
+    /// Compiles the spec directory with the unsaved texts in place of the files.
+    fn compile(&mut self) {
+        let files = match source::load(std::slice::from_ref(&self.spec)) {
+            Ok((sources, _)) => sources.files,
+            Err(_) => Vec::new(),
+        };
+        let mut texts: Vec<(String, String)> =
+            files.into_iter().map(|f| (f.name, f.text)).collect();
+        for (name, text) in &self.open {
+            match texts.iter_mut().find(|(n, _)| n == name) {
+                Some(entry) => entry.1.clone_from(text),
+                None if self.in_spec(name) => texts.push((name.clone(), text.clone())),
+                None => {}
+            }
+        }
+        texts.sort();
+        let refs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let mut comp = crate::compile_str(&refs, &Options::default());
+        // As `check`: a spec without errors is emitted and its output scanned.
+        if !comp.diagnostics.has_errors() {
+            let _ = crate::emit_checked(&mut comp);
+        }
+        self.last = Some(comp);
+    }
+
+    fn in_spec(&self, name: &str) -> bool {
+        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+        yaml && (self.spec == Path::new(".") || Path::new(name).starts_with(&self.spec))
+    }
+
+    /// The file name (relative to the root) of a document.
+    fn name_of(&self, uri: &str) -> Option<String> {
+        let path = Url::parse(uri).ok()?.to_file_path().ok()?;
+        let rel = path.strip_prefix(&self.root).ok()?;
+        Some(rel.to_string_lossy().into_owned())
+    }
+
+    fn uri_of(&self, name: &str) -> Option<String> {
+        Url::from_file_path(self.root.join(name))
+            .ok()
+            .map(|u| u.to_string())
+    }
+
+    /// Takes a notification; true when the spec must be compiled again.
+    fn notification(&mut self, n: Notification) -> bool {
+        let uri = n
+            .params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .and_then(|u| self.name_of(u));
+        let Some(name) = uri else {
+            return false;
+        };
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                if let Some(text) = n
+                    .params
+                    .pointer("/textDocument/text")
+                    .and_then(Value::as_str)
+                {
+                    self.open.insert(name, text.to_string());
+                }
+                true
+            }
+            "textDocument/didChange" => {
+                // Full sync: the last change holds the whole text.
+                let text = n
+                    .params
+                    .get("contentChanges")
+                    .and_then(Value::as_array)
+                    .and_then(|c| c.last())
+                    .and_then(|c| c.get("text"))
+                    .and_then(Value::as_str);
+                if let Some(text) = text {
+                    self.open.insert(name, text.to_string());
+                }
+                true
+            }
+            "textDocument/didClose" => {
+                self.open.remove(&name);
+                true
+            }
+            "textDocument/didSave" => true,
+            _ => false,
+        }
+    }
+
+    /// Publishes the diagnostics of every file of the spec.
+    fn publish(
+        &mut self,
+        connection: &Connection,
+    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        let Some(comp) = &self.last else {
+            return Ok(());
+        };
+        let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for f in &comp.sources.files {
+            if !f.name.starts_with('<') {
+                by_file.entry(f.name.clone()).or_default();
+            }
+        }
+        for d in &comp.diagnostics.items {
+            if d.severity == diag::Severity::Allow {
+                continue;
+            }
+            let Some(file) = comp.sources.get(d.primary.span.file) else {
+                continue;
+            };
+            if let Some(v) = self.lsp_diagnostic(d, &comp.sources) {
+                by_file.entry(file.name.clone()).or_default().push(v);
+            }
+        }
+        for gone in std::mem::take(&mut self.published) {
+            by_file.entry(gone).or_default();
+        }
+        for (name, diagnostics) in by_file {
+            let Some(uri) = self.uri_of(&name) else {
+                continue;
+            };
+            if !diagnostics.is_empty() {
+                self.published.insert(name);
+            }
+            connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "textDocument/publishDiagnostics".into(),
+                    json!({"uri": uri, "diagnostics": diagnostics}),
+                )))?;
+        }
+        Ok(())
+    }
+
+    fn lsp_diagnostic(&self, d: &diag::Diagnostic, sources: &SourceSet) -> Option<Value> {
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
+        }
+        let related: Vec<Value> = d
+            .secondary
+            .iter()
+            .filter_map(|l| {
+                let file = sources.get(l.span.file)?;
+                Some(json!({
+                    "location": {"uri": self.uri_of(&file.name)?, "range": range(file, l.span)},
+                    "message": l.message,
+                }))
+            })
+            .collect();
+        let file = sources.get(d.primary.span.file)?;
+        Some(json!({
+            "range": range(file, d.primary.span),
+            "severity": if d.is_error() { 1 } else { 2 },
+            "code": d.code.code,
+            "source": "forge-spec",
+            "message": message,
+            "relatedInformation": related,
+            "data": {"suggestion": d.suggestion, "name": d.code.name},
+        }))
+    }
+
+    fn request(&mut self, req: Request) -> Response {
+        let id = req.id.clone();
+        let result = match req.method.as_str() {
+            "textDocument/hover" => self.hover(&req.params),
+            "textDocument/definition" => self.definition(&req.params),
+            "textDocument/references" => self.references(&req.params),
+            "textDocument/completion" => self.completion(),
+            "textDocument/codeAction" => self.code_actions(&req.params),
+            "textDocument/rename" => self.rename(&req.params),
+            other => {
+                return Response::new_err(
+                    id,
+                    ErrorCode::MethodNotFound as i32,
+                    format!("forge-spec does not answer `{other}`"),
+                );
+            }
+        };
+        match result {
+            Ok(value) => Response::new_ok(id, value),
+            Err(message) => invalid(id, message),
+        }
+    }
+
+    /// The compiled file behind a request's `textDocument`, and the byte offset of its
+    /// `position`.
+    fn at(&self, params: &Value) -> Result<(&Compilation, &SourceFile, usize), String> {
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .ok_or("missing textDocument.uri")?;
+        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
+        let file = comp
+            .sources
+            .files
+            .iter()
+            .find(|f| f.name == name)
+            .ok_or("not a file of the spec")?;
+        let line = params
+            .pointer("/position/line")
+            .and_then(Value::as_u64)
+            .ok_or("missing position.line")?;
+        let character = params
+            .pointer("/position/character")
+            .and_then(Value::as_u64)
+            .ok_or("missing position.character")?;
+        Ok((comp, file, offset(file, line, character)))
+    }
+
+    fn hover(&self, params: &Value) -> Result<Value, String> {
+        let (comp, file, at) = self.at(params)?;
+        let Some((word, span)) = word_at(&file.text, at) else {
+            return Ok(Value::Null);
+        };
+        let Some(text) = describe(comp, word) else {
+            return Ok(Value::Null);
+        };
+        Ok(json!({
+            "contents": {"kind": "markdown", "value": text},
+            "range": range(file, Span::new(source::FileId::default(), span.0, span.1)),
+        }))
+    }
+
+    fn definition(&self, params: &Value) -> Result<Value, String> {
+        let (comp, file, at) = self.at(params)?;
+        let Some((word, _)) = word_at(&file.text, at) else {
+            return Ok(Value::Null);
+        };
+        Ok(match definition_of(comp, word) {
+            Some(span) => self.location(&comp.sources, span).unwrap_or(Value::Null),
+            None => Value::Null,
+        })
+    }
+
+    fn location(&self, sources: &SourceSet, span: Span) -> Option<Value> {
+        let file = sources.get(span.file)?;
+        Some(json!({"uri": self.uri_of(&file.name)?, "range": range(file, span)}))
+    }
+
+    /// Every whole-word occurrence of the defined name under the cursor.
+    fn occurrences(&self, params: &Value) -> Result<Option<Places>, String> {
+        let (comp, file, at) = self.at(params)?;
+        let Some((word, _)) = word_at(&file.text, at) else {
+            return Ok(None);
+        };
+        if definition_of(comp, word).is_none() {
+            return Ok(None);
+        }
+        let mut found = Vec::new();
+        for f in comp
+            .sources
+            .files
+            .iter()
+            .filter(|f| !f.name.starts_with('<'))
+        {
+            let Some(uri) = self.uri_of(&f.name) else {
+                continue;
+            };
+            for (start, _) in f.text.match_indices(word) {
+                let end = start + word.len();
+                let before = f.text[..start].chars().next_back();
+                let mut after = f.text[end..].chars();
+                // `name:` (a YAML key) ends the name; `name:x` (a longer name) does not.
+                let joined = match after.next() {
+                    Some(':') => after.next().is_some_and(is_word),
+                    Some(c) => is_word(c),
+                    None => false,
+                };
+                if before.is_some_and(is_word) || joined {
+                    continue;
+                }
+                let span = Span::new(source::FileId::default(), start, end);
+                found.push((uri.clone(), range(f, span)));
+            }
+        }
+        Ok(Some(found))
+    }
+
+    fn references(&self, params: &Value) -> Result<Value, String> {
+        Ok(match self.occurrences(params)? {
+            Some(found) => Value::Array(
+                found
+                    .into_iter()
+                    .map(|(uri, range)| json!({"uri": uri, "range": range}))
+                    .collect(),
+            ),
+            None => Value::Null,
+        })
+    }
+
+    fn rename(&self, params: &Value) -> Result<Value, String> {
+        let new = params
+            .get("newName")
+            .and_then(Value::as_str)
+            .ok_or("missing newName")?;
+        if new.is_empty() || !new.chars().all(is_word) {
+            return Err(format!("`{new}` is not a name the spec can use"));
+        }
+        let Some(found) = self.occurrences(params)? else {
+            return Err("no metric, SLO, alert, receiver, dashboard or target here".into());
+        };
+        let mut changes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (uri, range) in found {
+            changes
+                .entry(uri)
+                .or_default()
+                .push(json!({"range": range, "newText": new}));
+        }
+        Ok(json!({"changes": changes}))
+    }
+
+    fn completion(&self) -> Result<Value, String> {
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let mut items = Vec::new();
+        let mut item = |label: String, kind: u32, detail: String| {
+            items.push(json!({"label": label, "kind": kind, "detail": detail}));
+        };
+        if let Some(m) = &comp.model {
+            let mut labels: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+            for mt in &m.metrics {
+                item(
+                    mt.name.value.clone(),
+                    6,
+                    format!("{} metric", mt.kind.as_str()),
+                );
+                for l in &mt.labels {
+                    let values = labels.entry(l.name.value.as_str()).or_default();
+                    values.extend(l.values.iter().flatten().map(|v| v.value.as_str()));
+                }
+            }
+            for (label, values) in labels {
+                item(label.to_string(), 10, "label".into());
+                for v in values {
+                    item(format!("\"{v}\""), 12, format!("value of `{label}`"));
+                }
+            }
+            for s in &m.slos {
+                item(s.name.value.clone(), 18, "SLO".into());
+            }
+            for r in &m.receivers {
+                item(r.name.value.clone(), 18, "receiver".into());
+            }
+        }
+        for f in crate::expr::functions::FUNCTIONS {
+            item(
+                f.name.to_string(),
+                3,
+                format!("function of {} argument(s)", f.args.len()),
+            );
+        }
+        for d in [
+            "1m", "5m", "10m", "30m", "1h", "6h", "1d", "3d", "7d", "30d",
+        ] {
+            item(d.to_string(), 21, "duration".into());
+        }
+        for u in crate::syntax::closed::UNITS {
+            item((*u).to_string(), 21, "unit".into());
+        }
+        Ok(json!({"isIncomplete": false, "items": items}))
+    }
+
+    /// The replacements the diagnostics in the range suggest, as quick fixes.
+    fn code_actions(&self, params: &Value) -> Result<Value, String> {
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let uri = params
+            .pointer("/textDocument/uri")
+            .and_then(Value::as_str)
+            .ok_or("missing textDocument.uri")?;
+        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
+        let start_line = params
+            .pointer("/range/start/line")
+            .and_then(Value::as_u64)
+            .ok_or("missing range")?;
+        let end_line = params
+            .pointer("/range/end/line")
+            .and_then(Value::as_u64)
+            .unwrap_or(start_line);
+        let mut actions = Vec::new();
+        for d in &comp.diagnostics.items {
+            let (Some(suggestion), Some(file)) =
+                (&d.suggestion, comp.sources.get(d.primary.span.file))
+            else {
+                continue;
+            };
+            if file.name != name {
+                continue;
+            }
+            let r = range(file, d.primary.span);
+            let line = r
+                .pointer("/start/line")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            if line < start_line || line > end_line {
+                continue;
+            }
+            actions.push(json!({
+                "title": format!("Replace with `{suggestion}` ({})", d.code.code),
+                "kind": "quickfix",
+                "diagnostics": [self.lsp_diagnostic(d, &comp.sources)],
+                "isPreferred": true,
+                "edit": {"changes": {uri: [{"range": r, "newText": suggestion}]}},
+            }));
+        }
+        Ok(Value::Array(actions))
+    }
+}
+
+fn invalid(id: RequestId, message: String) -> Response {
+    Response::new_err(id, ErrorCode::InvalidParams as i32, message)
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == ':' || c == '-'
+}
+
+/// The name under a byte offset, with its byte range.
+fn word_at(text: &str, at: usize) -> Option<(&str, (usize, usize))> {
+    let at = at.min(text.len());
+    if !text.is_char_boundary(at) {
+        return None;
+    }
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_word(*c))
+        .last()
+        .map_or(at, |(i, _)| i);
+    let end = at
+        + text[at..]
+            .find(|c: char| !is_word(c))
+            .unwrap_or(text.len() - at);
+    // A YAML key's colon (`HighLatency:`) is not part of the name.
+    let end = start + text[start..end].trim_end_matches(':').len();
+    (end > start).then(|| (&text[start..end], (start, end)))
+}
+
+/// A byte offset from an LSP position (a line, and UTF-16 code units in it).
+fn offset(file: &SourceFile, line: u64, character: u64) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        match file.text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return file.text.len(),
+        }
+    }
+    let end = file.text[start..]
+        .find('\n')
+        .map_or(file.text.len(), |i| start + i);
+    let mut units = 0u64;
+    for (i, c) in file.text[start..end].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16() as u64;
+    }
+    end
+}
+
+/// An LSP position of a byte offset.
+fn position(file: &SourceFile, at: usize) -> Value {
+    let at = at.min(file.text.len());
+    let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = file.text[..line_start].matches('\n').count();
+    let character: usize = file
+        .text
+        .get(line_start..at)
+        .map_or(0, |s| s.chars().map(char::len_utf16).sum());
+    json!({"line": line, "character": character})
+}
+
+fn range(file: &SourceFile, span: Span) -> Value {
+    json!({"start": position(file, span.start as usize), "end": position(file, span.end as usize)})
+}
+
+/// Where a name of the spec is defined.
+fn definition_of(comp: &Compilation, word: &str) -> Option<Span> {
+    let m = comp.model.as_ref()?;
+    m.metrics
+        .iter()
+        .filter(|x| !x.catalog)
+        .map(|x| &x.name)
+        .chain(m.slos.iter().map(|x| &x.name))
+        .chain(m.alerts.iter().map(|x| &x.name))
+        .chain(m.receivers.iter().map(|x| &x.name))
+        .chain(m.dashboards.iter().map(|x| &x.uid))
+        .chain(m.targets.iter().map(|x| &x.name))
+        .find(|n| n.value == word)
+        .map(|n| n.span)
+}
+
+/// What the hover shows for a name.
+fn describe(comp: &Compilation, word: &str) -> Option<String> {
+    if let Some(code) = rules::find(word).filter(|c| c.code == word) {
+        return Some(format!(
+            "**{}** `{}` (default: {})\n\n{}",
+            code.code,
+            code.name,
+            code.severity,
+            code.doc.trim()
+        ));
+    }
+    let m = comp.model.as_ref();
+    if let Some(mt) = m.and_then(|m| m.metrics.iter().find(|x| x.name.value == word)) {
+        let mut s = format!("**metric** `{word}`: {}", mt.kind.as_str());
+        if let Some(u) = &mt.unit_text {
+            s.push_str(&format!(", unit `{}`", u.value));
+        }
+        if let Some(h) = &mt.help {
+            s.push_str(&format!("\n\n{}", h.value));
+        }
+        if !mt.labels.is_empty() {
+            s.push_str("\n\nlabels:");
+            for l in &mt.labels {
+                let values = match (&l.values, &l.max_values) {
+                    (Some(vs), _) => vs
+                        .iter()
+                        .map(|v| v.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (None, Some(max)) => format!("at most {} values", max.value),
+                    (None, None) => "free".into(),
+                };
+                s.push_str(&format!("\n- `{}`: {values}", l.name.value));
+            }
+        }
+        return Some(s);
+    }
+    if let Some(slo) = m.and_then(|m| m.slos.iter().find(|x| x.name.value == word)) {
+        let mut s = format!(
+            "**SLO** `{word}`: {}% over {}",
+            crate::expr::units::fmt_num(slo.objective * 100.0),
+            slo.period
+        );
+        if let Some(d) = &slo.description {
+            s.push_str(&format!("\n\n{}", d.value));
+        }
+        if !slo.windows.is_empty() {
+            s.push_str("\n\nburn-rate alerts:");
+            for w in &slo.windows {
+                s.push_str(&format!(
+                    "\n- {:?}: {}× over {} and {}",
+                    w.urgency,
+                    crate::expr::units::fmt_num(w.factor),
+                    w.long,
+                    w.short
+                ));
+            }
+        }
+        return Some(s);
+    }
+    if let Some(a) = m.and_then(|m| m.alerts.iter().find(|x| x.name.value == word)) {
+        let mut s = format!("**alert** `{word}` ({})", a.severity.value);
+        if let Some(e) = &a.when {
+            s.push_str(&format!("\n\n```promql\n{}\n```", e.promql));
+        }
+        if let Some(sum) = &a.summary {
+            s.push_str(&format!("\n\n{}", sum.value));
+        }
+        return Some(s);
+    }
+    if let Some(r) = m.and_then(|m| m.receivers.iter().find(|x| x.name.value == word)) {
+        let kinds: Vec<&str> = [
+            r.slack.as_ref().map(|_| "Slack"),
+            r.pagerduty.as_ref().map(|_| "PagerDuty"),
+            r.email.as_ref().map(|_| "e-mail"),
+            r.webhook.as_ref().map(|_| "webhook"),
+            r.opsgenie.as_ref().map(|_| "Opsgenie"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        return Some(format!("**receiver** `{word}`: {}", kinds.join(", ")));
+    }
+    let f = crate::expr::functions::FUNCTIONS
+        .iter()
+        .find(|f| f.name == word)?;
+    Some(format!(
+        "**function** `{}` ({} argument(s))",
+        f.name,
+        f.args.len()
+    ))
+}

@@ -1,0 +1,447 @@
+//! `forge-spec lsp`, driven over stdio as an editor drives it: initialize, didOpen,
+//! didChange, hover, definition, references, completion, codeAction, rename,
+//! malformed requests, shutdown.
+
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next: u64,
+    /// Notifications received while waiting for responses.
+    notes: Vec<Value>,
+}
+
+impl Client {
+    /// Starts the server in `root` and initializes it.
+    fn start(root: &Path) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .arg("lsp")
+            .current_dir(root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start forge-spec lsp");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut c = Client {
+            child,
+            stdin,
+            stdout,
+            next: 1,
+            notes: Vec::new(),
+        };
+        let uri = url(root);
+        let init = c.request(
+            "initialize",
+            json!({"processId": null, "rootUri": uri, "capabilities": {}}),
+        );
+        assert!(
+            init["result"]["capabilities"]["hoverProvider"] == true,
+            "{init}"
+        );
+        c.notify("initialized", json!({}));
+        c
+    }
+
+    fn send(&mut self, msg: &Value) {
+        let body = msg.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send_raw(&mut self, body: &str) {
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn read(&mut self) -> Value {
+        let mut len = 0;
+        loop {
+            let mut line = String::new();
+            assert!(
+                self.stdout.read_line(&mut line).unwrap() > 0,
+                "the server closed stdout"
+            );
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(v) = line.strip_prefix("Content-Length: ") {
+                len = v.parse().unwrap();
+            }
+        }
+        let mut body = vec![0; len];
+        self.stdout.read_exact(&mut body).unwrap();
+        serde_json::from_slice(&body).unwrap()
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let msg = self.read();
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.notes.push(msg);
+        }
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// The diagnostics published for `uri` after the next compilation.
+    fn diagnostics_for(&mut self, uri: &str) -> Vec<Value> {
+        loop {
+            let msg = match self.notes.iter().position(|n| {
+                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == uri
+            }) {
+                Some(i) => self.notes.remove(i),
+                None => self.read(),
+            };
+            if msg["method"] == "textDocument/publishDiagnostics" && msg["params"]["uri"] == uri {
+                return msg["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            if msg.get("method").is_some() {
+                continue;
+            }
+        }
+    }
+
+    fn shutdown(mut self) {
+        let r = self.request("shutdown", Value::Null);
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "{status}");
+    }
+}
+
+fn url(p: &Path) -> String {
+    format!("file://{}", p.canonicalize().unwrap().display())
+}
+
+/// A copy of the repository's spec in a temp dir (the server compiles `spec/`).
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("spec")).unwrap();
+    for e in std::fs::read_dir("spec").unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dir.path().join("spec").join(p.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+fn position_of(text: &str, needle: &str) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": col + 1})
+}
+
+/// Diagnostics as you type equal `forge-spec check`'s for the same spec: the server's
+/// for the edited file (not yet saved) are exactly check's after saving it.
+#[test]
+fn diagnostics_follow_the_unsaved_text_and_equal_check() {
+    let ws = workspace();
+    let alerts = ws.path().join("spec/alerts.yaml");
+    let uri = url(&alerts);
+    let mut c = Client::start(ws.path());
+    // At start: the shipped spec's two warnings, on alerts.yaml.
+    let first = c.diagnostics_for(&uri);
+    assert_eq!(first.len(), 2, "{first:?}");
+    assert!(
+        first
+            .iter()
+            .all(|d| d["code"] == "S006" && d["severity"] == 2)
+    );
+    assert!(
+        first[0]["relatedInformation"][0]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("spec/slos.yaml")
+    );
+    let text = std::fs::read_to_string(&alerts).unwrap();
+    let typo = text.replacen(
+        "increase(ai_forge_training_jobs_failed_total)",
+        "increase(ai_forge_training_job_failed_total)",
+        1,
+    );
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let _ = c.diagnostics_for(&uri);
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": typo}]}),
+    );
+    let live = c.diagnostics_for(&uri);
+    let x002: Vec<&Value> = live.iter().filter(|d| d["code"] == "X002").collect();
+    assert_eq!(x002.len(), 1, "{live:?}");
+    assert_eq!(
+        x002[0]["data"]["suggestion"],
+        "ai_forge_training_jobs_failed_total"
+    );
+    // The same text on disk: check says the same, code by code and place by place.
+    std::fs::write(&alerts, &typo).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(["check", "--format", "json", "spec"])
+        .current_dir(ws.path())
+        .output()
+        .unwrap();
+    let checked: Vec<(String, u64, u64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["file"] == "spec/alerts.yaml")
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().to_string(),
+                v["line"].as_u64().unwrap(),
+                v["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut served: Vec<(String, u64, u64)> = live
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["range"]["start"]["line"].as_u64().unwrap() + 1,
+                d["range"]["start"]["character"].as_u64().unwrap() + 1,
+            )
+        })
+        .collect();
+    let mut checked = checked;
+    served.sort();
+    checked.sort();
+    assert_eq!(served, checked);
+    // The quick fix is the suggestion as an edit of the span.
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": x002[0]["range"], "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert_eq!(action["kind"], "quickfix", "{actions}");
+    let edit = &action["edit"]["changes"][&uri][0];
+    assert_eq!(edit["newText"], "ai_forge_training_jobs_failed_total");
+    assert_eq!(edit["range"], x002[0]["range"]);
+    // Closing without saving the fix goes back to the file on disk (the typo).
+    c.shutdown();
+}
+
+/// Hover, definition, references, completion and rename on the shipped spec.
+#[test]
+fn navigation_and_completion() {
+    let ws = workspace();
+    let alerts = ws.path().join("spec/alerts.yaml");
+    let uri = url(&alerts);
+    let text = std::fs::read_to_string(&alerts).unwrap();
+    let mut c = Client::start(ws.path());
+    let _ = c.diagnostics_for(&uri);
+    let at = position_of(&text, "http_request_duration_seconds");
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": at}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("**metric** `http_request_duration_seconds`: histogram"),
+        "{hover}"
+    );
+    assert!(
+        shown.contains("unit `seconds`") && shown.contains("`route`: at most 50 values"),
+        "{shown}"
+    );
+    let def = c.request(
+        "textDocument/definition",
+        json!({"textDocument": {"uri": uri}, "position": at}),
+    );
+    assert!(
+        def["result"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("spec/metrics.yaml"),
+        "{def}"
+    );
+    let metrics = std::fs::read_to_string(ws.path().join("spec/metrics.yaml")).unwrap();
+    let line = metrics
+        .lines()
+        .position(|l| l.trim_start().starts_with("http_request_duration_seconds:"))
+        .unwrap();
+    assert_eq!(def["result"]["range"]["start"]["line"], line);
+    // An alert: its PromQL. An SLO: objective and burn-rate windows.
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position_of(&text, "HighLatency")}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("```promql\nhistogram_quantile(0.95"),
+        "{hover}"
+    );
+    let slos = std::fs::read_to_string(ws.path().join("spec/slos.yaml")).unwrap();
+    let slos_uri = url(&ws.path().join("spec/slos.yaml"));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": slos_uri}, "position": position_of(&slos, "availability")}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("**SLO** `availability`: 99.9% over 30d") && shown.contains("14.4×"),
+        "{shown}"
+    );
+    // References: every use across files, the definition among them.
+    let refs = c.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": at, "context": {"includeDeclaration": true}}));
+    let files: std::collections::BTreeSet<String> = refs["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["uri"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for f in [
+        "alerts.yaml",
+        "metrics.yaml",
+        "slos.yaml",
+        "dashboards.yaml",
+    ] {
+        assert!(files.contains(f), "{f}: {files:?}");
+    }
+    // Rename: the same places, one edit each.
+    let renamed = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at, "newName": "http_latency_seconds"}),
+    );
+    let edits: usize = renamed["result"]["changes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_array().unwrap().len())
+        .sum();
+    assert_eq!(edits, refs["result"].as_array().unwrap().len());
+    let bad = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": at, "newName": "has space"}),
+    );
+    assert!(bad.get("error").is_some(), "{bad}");
+    // Completion: metrics, labels, closed values, functions, receivers, SLOs.
+    let items = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": at}),
+    );
+    let labels: Vec<&str> = items["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "http_requests_total",
+        "method",
+        "\"GET\"",
+        "histogram_quantile",
+        "pagerduty",
+        "availability",
+        "30d",
+    ] {
+        assert!(labels.contains(&want), "{want}");
+    }
+    // A rule code in a comment or `allow:`: its documentation.
+    let hover = describe_code(&mut c, ws.path());
+    assert!(hover.contains("**A004** `missing-runbook`"), "{hover}");
+    c.shutdown();
+}
+
+fn describe_code(c: &mut Client, root: &Path) -> String {
+    let path = root.join("spec/alerts.yaml");
+    let uri = url(&path);
+    let text = std::fs::read_to_string(&path).unwrap() + "# A004\n";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let _ = c.diagnostics_for(&uri);
+    let line = text.lines().count() - 1;
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 3}}),
+    );
+    hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Malformed requests and files that do not parse never stop the server: an error
+/// answer, then it goes on serving.
+#[test]
+fn malformed_input_is_answered_not_fatal() {
+    let ws = workspace();
+    let uri = url(&ws.path().join("spec/alerts.yaml"));
+    let mut c = Client::start(ws.path());
+    let _ = c.diagnostics_for(&uri);
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+    let r = c.request("textDocument/hover", json!("nonsense"));
+    assert!(r.get("error").is_some(), "{r}");
+    let r = c.request("forge/unknown", json!({}));
+    assert_eq!(r["error"]["code"], -32601, "{r}");
+    let r = c.request("textDocument/hover", json!({"textDocument": {"uri": "file:///elsewhere.yaml"}, "position": {"line": 0, "character": 0}}));
+    assert!(r.get("error").is_some(), "{r}");
+    let r = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 99999, "character": 99999}}),
+    );
+    assert!(r.get("error").is_none(), "{r}");
+    // Broken YAML: a parse diagnostic, and the server still answers.
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": "alerts: [\n  \u{7}"}}));
+    let d = c.diagnostics_for(&uri);
+    assert!(
+        d.iter()
+            .any(|d| d["code"].as_str().unwrap().starts_with('P')),
+        "{d:?}"
+    );
+    // A notification with no document, and a body that is not JSON-RPC.
+    c.notify("textDocument/didChange", json!({}));
+    c.send_raw("{\"jsonrpc\": \"2.0\", \"id\": 77, \"method\": \"textDocument/completion\", \"params\": {}}");
+    let r = loop {
+        let m = c.read();
+        if m.get("id") == Some(&json!(77)) {
+            break m;
+        }
+    };
+    assert!(r.get("result").is_some() || r.get("error").is_some(), "{r}");
+    let r = c.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(
+        r["result"]["items"]
+            .as_array()
+            .is_some_and(|i| !i.is_empty()),
+        "{r}"
+    );
+    c.shutdown();
+}
