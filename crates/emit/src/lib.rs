@@ -46,7 +46,11 @@ impl std::error::Error for EmitError {}
 
 impl Output {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        // A file built by appending has up to twice its length in capacity: the
+        // output of a large spec is held whole until written, so give it back.
+        let mut bytes = bytes.into();
+        bytes.shrink_to_fit();
+        self.files.insert(path.into(), bytes);
     }
 
     /// Adds a serialised file, or keeps why it could not be serialised.
