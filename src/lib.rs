@@ -8,6 +8,7 @@
 
 pub mod cache;
 pub mod diff;
+pub mod fix;
 pub mod import;
 mod limits;
 pub mod live;
@@ -370,11 +371,23 @@ fn add_catalogs(
 /// Parses, resolves and checks the loaded sources. Every stage goes on after
 /// non-fatal errors so that one run reports all problems.
 pub fn compile_sources(sources: SourceSet, spec_name: &str, opts: &Options) -> Compilation {
+    let parsed = stage("parse", || parse_all(&sources));
+    compile_parsed(sources, parsed, spec_name, opts)
+}
+
+/// [`compile_sources`] of files already parsed (one [`syntax::Parsed`] per source, in
+/// order): the language server parses only the files that changed.
+pub fn compile_parsed(
+    sources: SourceSet,
+    parsed: Vec<syntax::Parsed>,
+    spec_name: &str,
+    opts: &Options,
+) -> Compilation {
     par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
     let mut diagnostics = Diagnostics::default();
     let mut files = Vec::new();
     let mut recovered = Recovered::default();
-    for parsed in stage("parse", || parse_all(&sources)) {
+    for parsed in parsed {
         if let Some(f) = recovered.add(parsed, &mut diagnostics) {
             files.push(f);
         }

@@ -43,6 +43,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     )?;
     let mut server = Server::new(std::env::current_dir()?);
     server.compile();
+    server.complete();
     server.publish(&connection)?;
     for message in &connection.receiver {
         match message {
@@ -60,6 +61,10 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 }
             }
             Message::Response(_) => {}
+        }
+        // Idle: the rest of `check` (emit and scan), published when it adds findings.
+        if connection.receiver.is_empty() && server.complete() {
+            server.publish(&connection)?;
         }
     }
     drop(connection);
@@ -99,6 +104,10 @@ struct Server {
     /// Unsaved texts, by file name relative to the root.
     open: HashMap<String, String>,
     last: Option<Compilation>,
+    /// The last compilation has not been emitted and scanned yet.
+    complete_pending: bool,
+    /// Parsed files by name and text digest, with the source id they were parsed as.
+    parsed: HashMap<(String, blake3::Hash), (source::FileId, crate::syntax::Parsed)>,
     /// Files that had diagnostics at the last publication (to clear them).
     published: BTreeSet<String>,
 }
@@ -115,11 +124,15 @@ impl Server {
             spec,
             open: HashMap::new(),
             last: None,
+            complete_pending: false,
+            parsed: HashMap::new(),
             published: BTreeSet::new(),
         }
     }
 
-    /// Compiles the spec directory with the unsaved texts in place of the files.
+    /// Compiles the spec directory with the unsaved texts in place of the files:
+    /// parsing only the files whose text changed since the last compilation, and
+    /// without emitting (see [`Server::complete`]).
     fn compile(&mut self) {
         let files = match source::load(std::slice::from_ref(&self.spec)) {
             Ok((sources, _)) => sources.files,
@@ -135,16 +148,61 @@ impl Server {
             }
         }
         texts.sort();
-        let refs: Vec<(&str, &str)> = texts
+        // An organisation (services/<name>/…) is compiled whole.
+        if texts
             .iter()
-            .map(|(n, t)| (n.as_str(), t.as_str()))
-            .collect();
-        let mut comp = crate::compile_str(&refs, &Options::default());
-        // As `check`: a spec without errors is emitted and its output scanned.
-        if !comp.diagnostics.has_errors() {
-            let _ = crate::emit_checked(&mut comp);
+            .any(|(n, _)| crate::org::service_of(n).is_some())
+        {
+            let refs: Vec<(&str, &str)> = texts
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            self.last = Some(crate::compile_str(&refs, &Options::default()));
+            self.complete_pending = true;
+            return;
         }
-        self.last = Some(comp);
+        let mut sources = SourceSet::default();
+        let mut parsed = Vec::with_capacity(texts.len());
+        let mut cache = HashMap::with_capacity(texts.len());
+        for (name, text) in texts {
+            let key = (name.clone(), blake3::hash(text.as_bytes()));
+            let id = sources.add(SourceFile::new(name, text));
+            let p = match self.parsed.remove(&key) {
+                Some((at, p)) if at == id => p,
+                _ => sources
+                    .get(id)
+                    .map(|f| crate::syntax::parse_spec(id, f))
+                    .unwrap_or_default(),
+            };
+            parsed.push(p.clone());
+            cache.insert(key, (id, p));
+        }
+        self.parsed = cache;
+        self.last = Some(crate::compile_parsed(
+            sources,
+            parsed,
+            "spec",
+            &Options::default(),
+        ));
+        self.complete_pending = true;
+    }
+
+    /// What `check` adds to the compilation: a spec without errors is emitted and its
+    /// output scanned (literal secrets, engine limits). Run when no message waits, so
+    /// that typing is never held up by it; true when it found something.
+    fn complete(&mut self) -> bool {
+        if !std::mem::take(&mut self.complete_pending) {
+            return false;
+        }
+        let Some(comp) = &mut self.last else {
+            return false;
+        };
+        if comp.diagnostics.has_errors() {
+            return false;
+        }
+        let before = comp.diagnostics.items.len();
+        let _ = crate::emit_checked(comp);
+        comp.diagnostics.items.len() != before
     }
 
     fn in_spec(&self, name: &str) -> bool {
@@ -507,6 +565,9 @@ impl Server {
             else {
                 continue;
             };
+            if !crate::fix::plausible(comp.sources.slice(d.primary.span), suggestion) {
+                continue;
+            }
             if file.name != name {
                 continue;
             }

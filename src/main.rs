@@ -80,7 +80,14 @@ enum FailOn {
 #[derive(Subcommand)]
 enum Command {
     /// Validate the spec and report every problem.
-    Check(Common),
+    Check {
+        #[command(flatten)]
+        common: Common,
+        /// Apply every replacement the diagnostics suggest (did-you-mean) to the spec
+        /// files in place, then check again; only the suggested spans change.
+        #[arg(long)]
+        fix: bool,
+    },
     /// Validate, then write every artifact into the output directory atomically.
     Build {
         #[command(flatten)]
@@ -237,7 +244,12 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check(c) => run(&c, None, 1),
+        Command::Check { common, fix } => {
+            if fix && let Some(code) = apply_fixes(&common) {
+                return code;
+            }
+            run(&common, None, 1)
+        }
         Command::Build {
             common,
             out,
@@ -881,6 +893,44 @@ fn live_check(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `check --fix`: applies the suggested replacements (then `run` checks again); an
+/// exit code when it cannot.
+fn apply_fixes(c: &Common) -> Option<ExitCode> {
+    let paths = spec_paths(c.spec.clone());
+    let comp = match forge_spec::compile(&paths, "spec", &Options::default()) {
+        Ok(comp) => comp,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Some(ExitCode::from(2));
+        }
+    };
+    let mut total = 0;
+    for fixed in forge_spec::fix::fixes(&comp) {
+        let Some(before) = comp
+            .sources
+            .files
+            .iter()
+            .find(|f| std::path::Path::new(&f.name) == fixed.path)
+        else {
+            continue;
+        };
+        match forge_spec::fix::write(&fixed, &before.text) {
+            Ok(()) => {
+                total += fixed.edits;
+                eprintln!("fixed {} in {}", fixed.edits, fixed.path.display());
+            }
+            Err(e) => {
+                eprintln!("error: cannot fix {}: {e}", fixed.path.display());
+                return Some(ExitCode::from(2));
+            }
+        }
+    }
+    if total == 0 {
+        eprintln!("nothing to fix: no diagnostic suggests a replacement");
+    }
+    None
 }
 
 /// Creates the compose stack's missing secret files beside the output directory and

@@ -331,3 +331,37 @@ fn colour_follows_the_environment() {
     assert!(!run(&[("CLICOLOR_FORCE", "0")]));
     assert!(!run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
 }
+
+/// `check --fix` applies the suggested replacements in place, keeping comments and
+/// layout: the three mistakes fixed give back the shipped spec byte for byte, and the
+/// check that follows is clean. Nothing else is touched, and a spec with nothing to fix
+/// stays as it is.
+#[test]
+fn fix_applies_the_suggestions_in_place() {
+    let dir = spec_with(THREE_MISTAKES);
+    let p = dir.path().to_str().unwrap();
+    let out = forge(&["check", "--fix", p]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for e in std::fs::read_dir("spec").unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(name)).unwrap(),
+            std::fs::read_to_string(&path).unwrap(),
+            "{name:?}"
+        );
+    }
+    let again = forge(&["check", "--fix", p]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to fix"));
+    // A mistake with no close name is left for the user.
+    let far = spec_with(&[("alerting.yaml", "receiver: slack", "receiver: zzzzzz")]);
+    let out = forge(&["check", "--fix", far.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(far.path().join("alerting.yaml")).unwrap();
+    assert!(text.contains("receiver: zzzzzz"));
+}

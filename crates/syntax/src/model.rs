@@ -9,7 +9,7 @@ use serde::Deserialize;
 type S = Spanned<String>;
 
 /// One spec file. Several files are merged; each section may appear in any file.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "forge-spec")]
 pub struct SpecFile {
@@ -69,7 +69,7 @@ pub struct SpecFile {
 
 /// A team of an organisation: it owns services (`service.team`), and their alerts
 /// reach it through the organisation's Alertmanager tree (team, then severity).
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Team {
     /// Human description.
@@ -86,7 +86,7 @@ pub struct Team {
     pub lints: Map<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Service name, used in labels, file names and the generated crate name.
@@ -136,7 +136,7 @@ pub struct BurnWindowSpec {
     pub factor: Spanned<f64>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     /// `host:port` Prometheus scrapes (not for a probed target).
@@ -158,7 +158,7 @@ pub struct Target {
 }
 
 /// A blackbox_exporter probe.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Probe {
     /// The URL (or `host:port` for TCP modules) to probe.
@@ -169,7 +169,7 @@ pub struct Probe {
     pub exporter: Option<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Metric {
     /// `counter`, `gauge`, `histogram` or `summary`.
@@ -202,7 +202,7 @@ pub struct Metric {
 }
 
 /// `absent: {alert: false, reason: …}`: no absent-data alert for this metric.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AbsentOptOut {
     /// `false`: no absent-data alert.
@@ -211,7 +211,7 @@ pub struct AbsentOptOut {
     pub reason: S,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LabelSpec {
     /// Closed set of values (becomes a Rust enum).
@@ -223,7 +223,7 @@ pub struct LabelSpec {
 }
 
 /// Silences one rule for one item; the reason is mandatory.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Allow {
     /// Rule code or name.
@@ -232,7 +232,7 @@ pub struct Allow {
     pub reason: S,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Slo {
     /// Target, as a percentage (`99.9%`) or a fraction (`0.999`).
@@ -271,7 +271,7 @@ pub struct Slo {
 }
 
 /// Exactly one kind of indicator.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sli {
     /// Bad events (a counter selector), with `total`.
@@ -291,7 +291,7 @@ pub struct Sli {
 }
 
 /// A timeslice indicator: the condition of a good slice, and the slice's length.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimesliceSli {
     /// The condition a good slice meets throughout (the condition language, no `for`).
@@ -300,7 +300,7 @@ pub struct TimesliceSli {
     pub slice: Option<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LatencySli {
     /// Histogram metric, optionally with a selector: `h{route!="/health"}`.
@@ -309,7 +309,7 @@ pub struct LatencySli {
     pub below: S,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SloAlerting {
     /// Severity of the fast-burn (page) alert; default `critical`.
@@ -334,7 +334,7 @@ pub struct SloAlerting {
     pub windows: Vec<BurnWindowSpec>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alert {
     /// `critical`, `warning` or `info` (or a configured set).
@@ -374,7 +374,7 @@ pub struct Alert {
 }
 
 /// A recording rule of one's own.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// The expression, in the condition language (no `for`).
@@ -392,7 +392,7 @@ pub struct Record {
 }
 
 /// A rule group's settings.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleGroup {
     /// Evaluation interval (default: the global `scrape_interval`).
@@ -407,7 +407,7 @@ pub struct RuleGroup {
     pub source_tenants: Vec<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Routing {
     /// Root (default) receiver.
@@ -434,7 +434,7 @@ pub struct Routing {
     pub severities: Option<Spanned<Vec<S>>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     /// Equality matchers.
@@ -461,7 +461,7 @@ pub struct Route {
     pub routes: Vec<Route>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Inhibit {
     /// Labels (name: value) of the alert that inhibits: while it fires, the targets are silenced.
@@ -473,7 +473,7 @@ pub struct Inhibit {
     pub equal: Vec<S>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteTest {
     /// The labels of an alert (name: value).
@@ -483,7 +483,7 @@ pub struct RouteTest {
 }
 
 /// One receiver with one or more integrations. Secrets only through `*_file` fields.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Receiver {
     /// Send to a Slack channel through an incoming webhook.
@@ -498,7 +498,7 @@ pub struct Receiver {
     pub opsgenie: Option<Opsgenie>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Slack {
     /// File holding the webhook URL.
@@ -515,7 +515,7 @@ pub struct Slack {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PagerDuty {
     /// File holding the Events API v2 routing key.
@@ -532,7 +532,7 @@ pub struct PagerDuty {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Email {
     /// Recipient address(es), comma-separated.
@@ -553,7 +553,7 @@ pub struct Email {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
     /// The URL to POST to; when it holds a token, use `url_file` instead.
@@ -564,7 +564,7 @@ pub struct Webhook {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Opsgenie {
     /// File holding the Opsgenie API key (never the key itself).
@@ -581,7 +581,7 @@ pub struct Opsgenie {
     pub send_resolved: Option<Spanned<bool>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
     /// The dashboard's title in Grafana.
@@ -595,7 +595,7 @@ pub struct Dashboard {
     pub panels: Vec<Panel>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Panel {
     /// The panel's title; links (`dashboard: "uid#Title"`) name panels by it.
@@ -621,7 +621,7 @@ pub struct Panel {
     pub allow: Vec<Allow>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Logs {
     /// Minimum level emitted (default `info`).
@@ -638,7 +638,7 @@ pub struct Logs {
     pub events: Map<LogEvent>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LogEvent {
     /// `debug`, `info`, `warning`, `error`, `critical`.
@@ -656,7 +656,7 @@ pub struct LogEvent {
 
 /// A field type (`string`, `int`, `float`, `bool`, `duration`), or a mapping with
 /// `type` and `redacted`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum FieldSpec {
     Type(#[schemars(schema_with = "crate::closed::field_type")] String),

@@ -26,7 +26,7 @@ use std::ops::Range;
 pub const MAX_RECOVERIES: usize = 50;
 
 /// The outcome of reading one spec file: what could be read, and every error.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Parsed {
     /// `None` when the file could not be read at all (YAML syntax, input budgets).
     pub file: Option<SpecFile>,

@@ -1,0 +1,99 @@
+//! `forge-spec check --fix`: the replacements the diagnostics suggest (every
+//! did-you-mean: a misspelt key, metric, receiver, SLO, type, severity…), applied to the
+//! spec files in place — only the suggested spans change, so comments and layout stay.
+//! The same edits are the language server's quick fixes.
+
+use crate::Compilation;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One file's new text, and how many replacements made it.
+pub struct Fixed {
+    pub path: PathBuf,
+    pub text: String,
+    pub edits: usize,
+}
+
+/// The fixed text of every spec file a suggestion applies to. Overlapping suggestions
+/// keep the first; catalogues are never edited.
+pub fn fixes(comp: &Compilation) -> Vec<Fixed> {
+    let mut by_file: BTreeMap<u32, Vec<(usize, usize, &str)>> = BTreeMap::new();
+    for d in &comp.diagnostics.items {
+        let Some(s) = &d.suggestion else { continue };
+        let span = d.primary.span;
+        if span.start >= span.end || d.masks_span {
+            continue;
+        }
+        by_file.entry(span.file.0).or_default().push((
+            span.start as usize,
+            span.end as usize,
+            s.as_str(),
+        ));
+    }
+    let mut out = Vec::new();
+    for (id, mut edits) in by_file {
+        let Some(file) = comp.sources.files.get(id as usize) else {
+            continue;
+        };
+        if crate::syntax::catalogs::is_catalog_file(&file.name) {
+            continue;
+        }
+        edits.sort();
+        edits.dedup();
+        let mut kept: Vec<(usize, usize, &str)> = Vec::new();
+        for e in edits {
+            let fits = file.text.get(e.0..e.1).is_some_and(|t| plausible(t, e.2));
+            if fits && kept.last().is_none_or(|k| k.1 <= e.0) {
+                kept.push(e);
+            }
+        }
+        let mut text = file.text.clone();
+        for (start, end, with) in kept.iter().rev() {
+            text.replace_range(*start..*end, with);
+        }
+        out.push(Fixed {
+            path: PathBuf::from(&file.name),
+            text,
+            edits: kept.len(),
+        });
+    }
+    out
+}
+
+/// Whether replacing `original` by `suggestion` is the small correction it should be:
+/// where a diagnostic's span is wider than the name (an expression whose positions
+/// cannot be mapped exactly points at the whole scalar), nothing is replaced.
+pub fn plausible(original: &str, suggestion: &str) -> bool {
+    let (a, b) = (original.chars().count(), suggestion.chars().count());
+    original != suggestion
+        && crate::diag::did_you_mean(original, [suggestion]).is_some()
+        && a.abs_diff(b) <= a.max(b) / 3 + 1
+}
+
+/// Writes a fixed file in place of the one read, through a temporary file in the same
+/// directory renamed over it (never a half-written spec), keeping its permissions.
+/// Refuses when the file changed since it was read (`expected`).
+pub fn write(fixed: &Fixed, expected: &str) -> std::io::Result<()> {
+    let current = std::fs::read_to_string(&fixed.path)?;
+    if current != expected {
+        return Err(std::io::Error::other(
+            "it changed since it was read; run again",
+        ));
+    }
+    let meta = std::fs::metadata(&fixed.path)?;
+    let dir = fixed
+        .path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let name = fixed
+        .path
+        .file_name()
+        .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.forge-spec-fix"));
+    std::fs::write(&tmp, &fixed.text)?;
+    std::fs::set_permissions(&tmp, meta.permissions())?;
+    std::fs::rename(&tmp, &fixed.path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
