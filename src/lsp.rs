@@ -347,7 +347,7 @@ impl Server {
             "textDocument/hover" => self.hover(&req.params),
             "textDocument/definition" => self.definition(&req.params),
             "textDocument/references" => self.references(&req.params),
-            "textDocument/completion" => self.completion(),
+            "textDocument/completion" => self.completion(&req.params),
             "textDocument/codeAction" => self.code_actions(&req.params),
             "textDocument/rename" => self.rename(&req.params),
             other => {
@@ -492,7 +492,13 @@ impl Server {
         Ok(json!({"changes": changes}))
     }
 
-    fn completion(&self) -> Result<Value, String> {
+    fn completion(&self, params: &Value) -> Result<Value, String> {
+        if let Ok((comp, file, at)) = self.at(params) {
+            let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
+            if let Some(items) = selector_completion(comp, &file.text[line_start..at]) {
+                return Ok(json!({"isIncomplete": false, "items": items}));
+            }
+        }
         let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
         let mut items = Vec::new();
         let mut item = |label: String, kind: u32, detail: String| {
@@ -656,6 +662,53 @@ fn position(file: &SourceFile, at: usize) -> Value {
 
 fn range(file: &SourceFile, span: Span) -> Value {
     json!({"start": position(file, span.start as usize), "end": position(file, span.end as usize)})
+}
+
+/// Inside a selector's braces (`metric{…`): the metric's label names, or after
+/// `label=` (`!=`, `=~`, `!~`, an opening quote) the label's closed values. None
+/// elsewhere.
+fn selector_completion(comp: &Compilation, prefix: &str) -> Option<Vec<Value>> {
+    let open = prefix.rfind('{')?;
+    if prefix[open..].contains('}') {
+        return None;
+    }
+    let before = &prefix[..open];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+        .last()
+        .map(|(i, _)| i)?;
+    let metric = &before[start..];
+    let m = comp.model.as_ref()?;
+    let mt = m.metrics.iter().find(|x| x.name.value == metric)?;
+    let current = prefix[open + 1..]
+        .rsplit(',')
+        .next()
+        .unwrap_or("")
+        .trim_start();
+    let item = |label: &str, kind: u32, detail: String| json!({"label": label, "kind": kind, "detail": detail});
+    match current.find(['=', '!']) {
+        Some(i) => {
+            let label = current[..i].trim();
+            let l = mt.labels.iter().find(|l| l.name.value == label)?;
+            Some(
+                l.values
+                    .iter()
+                    .flatten()
+                    .map(|v| item(&v.value, 12, format!("value of `{label}` of `{metric}`")))
+                    .collect(),
+            )
+        }
+        None => Some(
+            mt.labels
+                .iter()
+                .map(|l| l.name.value.as_str())
+                .chain(["job", "instance"])
+                .map(|l| item(l, 10, format!("label of `{metric}`")))
+                .collect(),
+        ),
+    }
 }
 
 /// Where a name of the spec is defined.

@@ -368,6 +368,29 @@ fn navigation_and_completion() {
     ] {
         assert!(labels.contains(&want), "{want}");
     }
+    // Inside a selector: the metric's labels; after `label="`: its closed values.
+    let in_braces = {
+        let at = text.find("http_requests_total{code=").unwrap() + "http_requests_total{".len();
+        let line = text[..at].matches('\n').count();
+        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+        (line, col)
+    };
+    let names = |r: &Value| -> Vec<String> {
+        r["result"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["label"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": in_braces.0, "character": in_braces.1}}));
+    assert_eq!(
+        names(&r),
+        ["method", "route", "code", "job", "instance"],
+        "{r}"
+    );
+    let r = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": in_braces.0, "character": in_braces.1 + "code=\"".len()}}));
+    assert_eq!(names(&r), ["2xx", "3xx", "4xx", "5xx"], "{r}");
     // A rule code in a comment or `allow:`: its documentation.
     let hover = describe_code(&mut c, ws.path());
     assert!(hover.contains("**A004** `missing-runbook`"), "{hover}");
