@@ -429,6 +429,17 @@ impl Server {
         if definition_of(comp, word).is_none() {
             return Ok(None);
         }
+        // A histogram's or summary's series (`x_bucket`, `x_sum`, `x_count`) name it too.
+        let series: &[&str] = match comp
+            .model
+            .as_ref()
+            .and_then(|m| m.metrics.iter().find(|x| x.name.value == word))
+            .map(|x| x.kind)
+        {
+            Some(crate::expr::MetricKind::Histogram) => &["_bucket", "_sum", "_count"],
+            Some(crate::expr::MetricKind::Summary) => &["_sum", "_count"],
+            _ => &[],
+        };
         let mut found = Vec::new();
         for f in comp
             .sources
@@ -442,7 +453,12 @@ impl Server {
             for (start, _) in f.text.match_indices(word) {
                 let end = start + word.len();
                 let before = f.text[..start].chars().next_back();
-                let mut after = f.text[end..].chars();
+                let rest = &f.text[end..];
+                let rest = series
+                    .iter()
+                    .find_map(|s| rest.strip_prefix(s))
+                    .unwrap_or(rest);
+                let mut after = rest.chars();
                 // `name:` (a YAML key) ends the name; `name:x` (a longer name) does not.
                 let joined = match after.next() {
                     Some(':') => after.next().is_some_and(is_word),

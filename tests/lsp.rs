@@ -329,6 +329,26 @@ fn navigation_and_completion() {
     ] {
         assert!(files.contains(f), "{f}: {files:?}");
     }
+    // A histogram's `_bucket` series counts as a use (its name part is the range).
+    let metrics_path = ws.path().join("spec/metrics.yaml");
+    let metrics_text = std::fs::read_to_string(&metrics_path).unwrap();
+    let r = c.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": url(&metrics_path)}, "position": position_of(&metrics_text, "ai_forge_training_job_duration_seconds:"), "context": {"includeDeclaration": true}}),
+    );
+    let dash: Vec<&Value> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["uri"].as_str().unwrap().ends_with("dashboards.yaml"))
+        .collect();
+    assert!(!dash.is_empty(), "the _bucket use in a panel: {r}");
+    let width = dash[0]["range"]["end"]["character"].as_u64().unwrap()
+        - dash[0]["range"]["start"]["character"].as_u64().unwrap();
+    assert_eq!(
+        width as usize,
+        "ai_forge_training_job_duration_seconds".len()
+    );
     // Rename: the same places, one edit each.
     let renamed = c.request(
         "textDocument/rename",
