@@ -66,6 +66,8 @@ struct CachedDiagnostic {
     suggestion: Option<String>,
     #[serde(default)]
     dropped: Option<String>,
+    #[serde(default)]
+    edits: Vec<(Loc, String)>,
 }
 
 /// A file of the output as it was after the build that wrote it.
@@ -251,6 +253,11 @@ impl Cache {
                 unresolved: d.unresolved.clone(),
                 suggestion: d.suggestion.clone(),
                 dropped: d.dropped.clone(),
+                edits: d
+                    .edits
+                    .iter()
+                    .map(|(l, t)| Some((span(l)?, t.clone())))
+                    .collect::<Option<Vec<_>>>()?,
             });
         }
         let dashboards: Option<Vec<ir::S>> = entry
@@ -329,6 +336,7 @@ impl Cache {
                     unresolved: d.unresolved.clone(),
                     suggestion: d.suggestion.clone(),
                     dropped: d.dropped.clone(),
+                    edits: d.edits.iter().map(|(s, t)| (loc(*s), t.clone())).collect(),
                 })
                 .collect(),
             dashboards: unit

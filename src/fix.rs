@@ -1,7 +1,8 @@
-//! `forge-spec check --fix`: the replacements the diagnostics suggest (every
-//! did-you-mean: a misspelt key, metric, receiver, SLO, type, severity…), applied to the
-//! spec files in place — only the suggested spans change, so comments and layout stay.
-//! The same edits are the language server's quick fixes.
+//! `forge-spec check --fix`: the fixes the diagnostics carry — the edits a rule states
+//! (` for 5m` added to a noisy condition) and the replacement every did-you-mean
+//! suggests (a misspelt key, metric, receiver, SLO, type, severity…) — applied to the
+//! spec files in place: only those spans change, so comments and layout stay. The same
+//! edits are the language server's quick fixes.
 
 use crate::Compilation;
 use std::collections::BTreeMap;
@@ -17,17 +18,30 @@ pub struct Fixed {
 /// The fixed text of every spec file a suggestion applies to. Overlapping suggestions
 /// keep the first; catalogues are never edited.
 pub fn fixes(comp: &Compilation) -> Vec<Fixed> {
-    let mut by_file: BTreeMap<u32, Vec<(usize, usize, &str)>> = BTreeMap::new();
+    // (start, end, text, stated by the rule)
+    let mut by_file: BTreeMap<u32, Vec<(usize, usize, &str, bool)>> = BTreeMap::new();
     for d in &comp.diagnostics.items {
+        if d.masks_span {
+            continue;
+        }
+        for (span, text) in &d.edits {
+            by_file.entry(span.file.0).or_default().push((
+                span.start as usize,
+                span.end as usize,
+                text.as_str(),
+                true,
+            ));
+        }
         let Some(s) = &d.suggestion else { continue };
         let span = d.primary.span;
-        if span.start >= span.end || d.masks_span {
+        if !d.edits.is_empty() || span.start >= span.end {
             continue;
         }
         by_file.entry(span.file.0).or_default().push((
             span.start as usize,
             span.end as usize,
             s.as_str(),
+            false,
         ));
     }
     let mut out = Vec::new();
@@ -40,15 +54,18 @@ pub fn fixes(comp: &Compilation) -> Vec<Fixed> {
         }
         edits.sort();
         edits.dedup();
-        let mut kept: Vec<(usize, usize, &str)> = Vec::new();
+        let mut kept: Vec<(usize, usize, &str, bool)> = Vec::new();
         for e in edits {
-            let fits = file.text.get(e.0..e.1).is_some_and(|t| plausible(t, e.2));
+            let fits = file
+                .text
+                .get(e.0..e.1)
+                .is_some_and(|t| e.3 || plausible(t, e.2));
             if fits && kept.last().is_none_or(|k| k.1 <= e.0) {
                 kept.push(e);
             }
         }
         let mut text = file.text.clone();
-        for (start, end, with) in kept.iter().rev() {
+        for (start, end, with, _) in kept.iter().rev() {
             text.replace_range(*start..*end, with);
         }
         out.push(Fixed {

@@ -581,6 +581,35 @@ impl Server {
             .and_then(Value::as_u64)
             .unwrap_or(start_line);
         let mut actions = Vec::new();
+        // The fixes rules state, as span edits.
+        for d in &comp.diagnostics.items {
+            let Some(file) = comp.sources.get(d.primary.span.file) else {
+                continue;
+            };
+            if d.edits.is_empty() || file.name != name {
+                continue;
+            }
+            let r = range(file, d.primary.span);
+            let line = r
+                .pointer("/start/line")
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            if line < start_line || line > end_line {
+                continue;
+            }
+            let edits: Vec<Value> = d
+                .edits
+                .iter()
+                .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
+                .collect();
+            actions.push(json!({
+                "title": format!("Fix: {} ({})", d.help.as_deref().unwrap_or(d.code.name), d.code.code),
+                "kind": "quickfix",
+                "diagnostics": [self.lsp_diagnostic(d, &comp.sources)],
+                "isPreferred": true,
+                "edit": {"changes": {uri: edits}},
+            }));
+        }
         for d in &comp.diagnostics.items {
             let (Some(suggestion), Some(file)) =
                 (&d.suggestion, comp.sources.get(d.primary.span.file))

@@ -365,3 +365,40 @@ fn fix_applies_the_suggestions_in_place() {
     let text = std::fs::read_to_string(far.path().join("alerting.yaml")).unwrap();
     assert!(text.contains("receiver: zzzzzz"));
 }
+
+/// A fix a rule states (A005: ` for 5m` added to a noisy condition, inside its quotes
+/// when it is quoted) is applied by `check --fix` as the suggestions are: removing the
+/// shipped spec's `for 5m` from a plain and a quoted condition, then fixing, gives the
+/// shipped spec back.
+#[test]
+fn fix_applies_the_edits_rules_state() {
+    let dir = spec_with(&[
+        (
+            "alerts.yaml",
+            "p95(http_request_duration_seconds) > 1s for 5m",
+            "p95(http_request_duration_seconds) > 1s",
+        ),
+        (
+            "alerts.yaml",
+            "http_requests_total) > 5% for 5m'",
+            "http_requests_total) > 5%'",
+        ),
+    ]);
+    let warnings = findings(dir.path(), "warning");
+    assert_eq!(
+        codes(&warnings).iter().filter(|c| **c == "A005").count(),
+        2,
+        "{warnings:?}"
+    );
+    let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("alerts.yaml")).unwrap(),
+        std::fs::read_to_string("spec/alerts.yaml").unwrap()
+    );
+}

@@ -411,6 +411,25 @@ fn navigation_and_completion() {
     );
     let r = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": in_braces.0, "character": in_braces.1 + "code=\"".len()}}));
     assert_eq!(names(&r), ["2xx", "3xx", "4xx", "5xx"], "{r}");
+    // A fix a rule states (A005's ` for 5m`) is a quick fix too.
+    let no_for = text.replacen("> 1s for 5m", "> 1s", 1);
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": no_for}}),
+    );
+    let d = c.diagnostics_for(&uri);
+    let a005 = d.iter().find(|d| d["code"] == "A005").expect("A005");
+    let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": a005["range"], "context": {"diagnostics": []}}));
+    let fix = actions["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().ends_with("(A005)"))
+        .expect("the A005 fix");
+    assert_eq!(
+        fix["edit"]["changes"][&uri][0]["newText"], " for 5m",
+        "{fix}"
+    );
     // A rule code in a comment or `allow:`: its documentation.
     let hover = describe_code(&mut c, ws.path());
     assert!(hover.contains("**A004** `missing-runbook`"), "{hover}");

@@ -143,6 +143,9 @@ pub struct Diagnostic {
     /// The definition this error made the compiler drop (a metric of no known type):
     /// unresolved references to it are consequences, not reported.
     pub dropped: Option<String>,
+    /// The fix the rule states, as span edits (replace each span's text; an empty span
+    /// inserts): what `check --fix` and the language server's quick fix apply.
+    pub edits: Vec<(Span, String)>,
 }
 
 impl Diagnostic {
@@ -163,7 +166,14 @@ impl Diagnostic {
             unresolved: None,
             suggestion: None,
             dropped: None,
+            edits: Vec::new(),
         }
+    }
+
+    /// Adds an edit to the fix the rule states: `text` in place of `span`.
+    pub fn edit(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.edits.push((span, text.into()));
+        self
     }
 
     /// Says the error dropped the definition `name` from the model.

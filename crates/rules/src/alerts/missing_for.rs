@@ -52,23 +52,43 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 .any(|f| when.promql.contains(f)),
         };
         if noisy && a.for_.is_none() {
-            out.push(
-                Diagnostic::new(
-                    &MISSING_FOR,
-                    when.text.span,
-                    format!(
-                        "alert `{}` fires on the first evaluation of a noisy condition",
-                        a.name.value
-                    ),
-                )
-                .label("rates and quantiles jump between evaluations; no `for`")
-                .about(a.name.span)
-                .help(if when.condition.is_some() {
-                    "add `for 5m` to the condition so a single spike does not page"
-                } else {
-                    "add `for: 5m` to the alert so a single spike does not page"
-                }),
-            );
+            let d = Diagnostic::new(
+                &MISSING_FOR,
+                when.text.span,
+                format!(
+                    "alert `{}` fires on the first evaluation of a noisy condition",
+                    a.name.value
+                ),
+            )
+            .label("rates and quantiles jump between evaluations; no `for`")
+            .about(a.name.span)
+            .help(if when.condition.is_some() {
+                "add `for 5m` to the condition so a single spike does not page"
+            } else {
+                "add `for: 5m` to the alert so a single spike does not page"
+            });
+            // The fix: ` for 5m` at the end of a one-line condition (inside its quotes).
+            let text = cx.sources.slice(when.text.span);
+            let quoted = text.len() >= 2
+                && (text.starts_with('"') && text.ends_with('"')
+                    || text.starts_with('\'') && text.ends_with('\''));
+            let plain = !text.starts_with(['|', '>', '"', '\'']);
+            let d = match (
+                when.condition.is_some() && !text.contains('\n'),
+                quoted,
+                plain,
+            ) {
+                (true, true, _) => {
+                    let at = when.text.span.sub(text.len() - 1, text.len() - 1);
+                    d.edit(at, " for 5m")
+                }
+                (true, false, true) => {
+                    let at = when.text.span.sub(text.len(), text.len());
+                    d.edit(at, " for 5m")
+                }
+                _ => d,
+            };
+            out.push(d);
         }
     }
 }
