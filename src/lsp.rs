@@ -581,61 +581,45 @@ impl Server {
             .and_then(Value::as_u64)
             .unwrap_or(start_line);
         let mut actions = Vec::new();
-        // The fixes rules state, as span edits.
         for d in &comp.diagnostics.items {
+            // The diagnostic's file, if it is this document and starts in the range.
             let Some(file) = comp.sources.get(d.primary.span.file) else {
                 continue;
             };
-            if d.edits.is_empty() || file.name != name {
-                continue;
-            }
             let r = range(file, d.primary.span);
             let line = r
                 .pointer("/start/line")
                 .and_then(Value::as_u64)
                 .unwrap_or(0);
-            if line < start_line || line > end_line {
+            if file.name != name || line < start_line || line > end_line {
                 continue;
             }
-            let edits: Vec<Value> = d
-                .edits
-                .iter()
-                .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
-                .collect();
+            // The fix the rule states as span edits, else the did-you-mean replacement.
+            let (title, edits) = if !d.edits.is_empty() {
+                let edits: Vec<Value> = d
+                    .edits
+                    .iter()
+                    .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
+                    .collect();
+                let what = d.help.as_deref().unwrap_or(d.code.name);
+                (format!("Fix: {what} ({})", d.code.code), edits)
+            } else if let Some(suggestion) = &d.suggestion
+                && crate::fix::plausible(comp.sources.slice(d.primary.span), suggestion)
+            {
+                let edits = vec![json!({"range": r, "newText": suggestion})];
+                (
+                    format!("Replace with `{suggestion}` ({})", d.code.code),
+                    edits,
+                )
+            } else {
+                continue;
+            };
             actions.push(json!({
-                "title": format!("Fix: {} ({})", d.help.as_deref().unwrap_or(d.code.name), d.code.code),
+                "title": title,
                 "kind": "quickfix",
                 "diagnostics": [self.lsp_diagnostic(d, &comp.sources)],
                 "isPreferred": true,
                 "edit": {"changes": {uri: edits}},
-            }));
-        }
-        for d in &comp.diagnostics.items {
-            let (Some(suggestion), Some(file)) =
-                (&d.suggestion, comp.sources.get(d.primary.span.file))
-            else {
-                continue;
-            };
-            if !crate::fix::plausible(comp.sources.slice(d.primary.span), suggestion) {
-                continue;
-            }
-            if file.name != name {
-                continue;
-            }
-            let r = range(file, d.primary.span);
-            let line = r
-                .pointer("/start/line")
-                .and_then(Value::as_u64)
-                .unwrap_or(0);
-            if line < start_line || line > end_line {
-                continue;
-            }
-            actions.push(json!({
-                "title": format!("Replace with `{suggestion}` ({})", d.code.code),
-                "kind": "quickfix",
-                "diagnostics": [self.lsp_diagnostic(d, &comp.sources)],
-                "isPreferred": true,
-                "edit": {"changes": {uri: [{"range": r, "newText": suggestion}]}},
             }));
         }
         Ok(Value::Array(actions))
