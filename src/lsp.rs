@@ -364,15 +364,21 @@ impl Server {
         }
     }
 
-    /// The compiled file behind a request's `textDocument`, and the byte offset of its
-    /// `position`.
-    fn at(&self, params: &Value) -> Result<(&Compilation, &SourceFile, usize), String> {
-        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+    /// A request's `textDocument`: its URI, and its file name relative to the root.
+    fn document<'p>(&self, params: &'p Value) -> Result<(&'p str, String), String> {
         let uri = params
             .pointer("/textDocument/uri")
             .and_then(Value::as_str)
             .ok_or("missing textDocument.uri")?;
         let name = self.name_of(uri).ok_or("not a file of the workspace")?;
+        Ok((uri, name))
+    }
+
+    /// The compiled file behind a request's `textDocument`, and the byte offset of its
+    /// `position`.
+    fn at(&self, params: &Value) -> Result<(&Compilation, &SourceFile, usize), String> {
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let (_, name) = self.document(params)?;
         let file = comp
             .sources
             .files
@@ -567,11 +573,7 @@ impl Server {
     /// The replacements the diagnostics in the range suggest, as quick fixes.
     fn code_actions(&self, params: &Value) -> Result<Value, String> {
         let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
-        let uri = params
-            .pointer("/textDocument/uri")
-            .and_then(Value::as_str)
-            .ok_or("missing textDocument.uri")?;
-        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
+        let (uri, name) = self.document(params)?;
         let start_line = params
             .pointer("/range/start/line")
             .and_then(Value::as_u64)

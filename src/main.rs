@@ -1003,9 +1003,9 @@ fn progress(format: Format, paths: &[PathBuf]) -> Option<indicatif::ProgressBar>
 fn limit_errors(
     items: &[forge_spec::diag::Diagnostic],
     max: Option<usize>,
-) -> (Vec<forge_spec::diag::Diagnostic>, usize) {
+) -> (std::borrow::Cow<'_, [forge_spec::diag::Diagnostic]>, usize) {
     let Some(max) = max else {
-        return (items.to_vec(), 0);
+        return (std::borrow::Cow::Borrowed(items), 0);
     };
     let mut errors = 0;
     let mut shown = Vec::with_capacity(items.len().min(max + 64));
@@ -1018,7 +1018,7 @@ fn limit_errors(
         }
         shown.push(d.clone());
     }
-    (shown, errors.saturating_sub(max))
+    (std::borrow::Cow::Owned(shown), errors.saturating_sub(max))
 }
 
 /// Whether human output is coloured, by the conventions terminals and tools share:

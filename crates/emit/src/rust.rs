@@ -64,17 +64,44 @@ pub fn camel(name: &str) -> String {
 /// A call laid out as rustfmt lays it out: on one line when its arguments fit in 60
 /// columns and the line in 100, otherwise one argument per line.
 fn call(indent: usize, head: &str, args: &[String], tail: &str) -> String {
+    delimited(indent, head, ('(', ')'), args, tail)
+}
+
+/// [`call`] between any delimiters (`vec![…]`).
+fn delimited(
+    indent: usize,
+    head: &str,
+    (open, close): (char, char),
+    args: &[String],
+    tail: &str,
+) -> String {
     let pad = " ".repeat(indent);
     let joined = args.join(", ");
-    let one = format!("{pad}{head}({joined}){tail}\n");
+    let one = format!("{pad}{head}{open}{joined}{close}{tail}\n");
     if joined.len() <= 60 && one.len() <= 101 {
         return one;
     }
-    let mut s = format!("{pad}{head}(\n");
+    let mut s = format!("{pad}{head}{open}\n");
     for a in args {
         s.push_str(&format!("{pad}    {a},\n"));
     }
-    s.push_str(&format!("{pad}){tail}\n"));
+    s.push_str(&format!("{pad}{close}{tail}\n"));
+    s
+}
+
+/// A function's signature up to its opening brace, as rustfmt lays it out: on one line
+/// when it fits in 100 columns, otherwise one parameter per line.
+fn signature(indent: usize, head: &str, params: &[String], ret: &str) -> String {
+    let pad = " ".repeat(indent);
+    let one = format!("{pad}{head}({}){ret} {{\n", params.join(", "));
+    if one.len() <= 101 {
+        return one;
+    }
+    let mut s = format!("{pad}{head}(\n");
+    for p in params {
+        s.push_str(&format!("{pad}    {p},\n"));
+    }
+    s.push_str(&format!("{pad}){ret} {{\n"));
     s
 }
 
@@ -567,9 +594,10 @@ fn lib_rs(m: &Model) -> String {
                     )
                 })
                 .collect();
-            s.push_str(&bracketed(
+            s.push_str(&delimited(
                 12,
                 &format!("{bounds_field}: vec!"),
+                ('[', ']'),
                 &items,
                 ",",
             ));
@@ -670,18 +698,6 @@ fn bounds_field(metrics: &[&Metric]) -> String {
     name
 }
 
-/// A `vec![…]` laid out as rustfmt lays it out (see [`call`]).
-fn bracketed(indent: usize, head: &str, items: &[String], tail: &str) -> String {
-    call(indent, head, items, tail)
-        .replacen(&format!("{head}("), &format!("{head}["), 1)
-        .rsplitn(2, ')')
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join("]")
-}
-
 /// The typed helper of a labelled metric: its series for these label values, with
 /// bounded labels folded by their [`Bound`] — one call instead of a label struct.
 fn helper(mt: &Metric, bounds: &[(&Metric, &Label, u64)], bounds_field: &str) -> String {
@@ -718,33 +734,20 @@ fn helper(mt: &Metric, bounds: &[(&Metric, &Label, u64)], bounds_field: &str) ->
         _ => "Histogram",
     };
     let mut s = String::new();
-    let note = if notes.is_empty() {
-        String::new()
-    } else {
-        notes.join(" ")
-    };
     let _ = writeln!(
         s,
         "\n    /// The series of `{}` with these labels.",
         doc(&mt.name.value)
     );
-    if !note.is_empty() {
-        let _ = writeln!(
-            s,
-            "    ///\n    /// {}",
-            note.trim().trim_start_matches('(').trim_end_matches(')')
-        );
+    if !notes.is_empty() {
+        let _ = writeln!(s, "    ///\n    /// {}", notes.join(" "));
     }
-    let one = format!("    pub fn {name}({}) -> {inner} {{", params.join(", "));
-    if one.len() <= 100 {
-        let _ = writeln!(s, "{one}");
-    } else {
-        let _ = writeln!(s, "    pub fn {name}(");
-        for p in &params {
-            let _ = writeln!(s, "        {p},");
-        }
-        let _ = writeln!(s, "    ) -> {inner} {{");
-    }
+    s.push_str(&signature(
+        4,
+        &format!("pub fn {name}"),
+        &params,
+        &format!(" -> {inner}"),
+    ));
     // rustfmt keeps a struct literal on one line when its fields take at most 18
     // columns (`struct_lit_width`).
     let body = fields
@@ -983,16 +986,7 @@ fn logs_rs(m: &Model) -> String {
             doc(&ev.name.value),
             doc(&ev.level.value)
         );
-        let sig = format!("pub fn {fname}({}) {{", params.join(", "));
-        if sig.len() <= 100 {
-            let _ = writeln!(s, "{sig}");
-        } else {
-            let _ = writeln!(s, "pub fn {fname}(");
-            for p in &params {
-                let _ = writeln!(s, "    {p},");
-            }
-            let _ = writeln!(s, ") {{");
-        }
+        s.push_str(&signature(0, &format!("pub fn {fname}"), &params, ""));
         let mut args = fields.clone();
         // The message is the macro's format string: braces in it are text.
         args.push(lit(&message.replace('{', "{{").replace('}', "}}")));

@@ -274,10 +274,12 @@ fn definitions_in(text: &str, region: &Range<usize>) -> Vec<String> {
     let mut names = Vec::new();
     let mut pos = region.start;
     let mut section_col = None;
+    // Every line of the region is in the section its first line is in: the walk up to
+    // the section's key is made once, not once per line.
+    let top = top_level_indent(text, region.start);
     while pos < region.end {
         let line = line_at(text, pos);
         if !line.empty {
-            let top = top_level_indent(text, line.start);
             let col = line.content - line.start;
             if section_col.is_none() && col > top {
                 section_col = Some(col);

@@ -291,13 +291,11 @@ impl Diagnostics {
     /// not parse at all (`all`: any name may have been defined there).
     /// Definitions dropped by an error ([`Diagnostic::drops`]) count as `failed` too.
     pub fn forget_unresolved(&mut self, failed: &std::collections::HashSet<String>, all: bool) {
-        let dropped: std::collections::HashSet<&str> = self
+        let dropped: std::collections::HashSet<String> = self
             .items
             .iter()
-            .filter_map(|d| d.dropped.as_deref())
+            .filter_map(|d| d.dropped.clone())
             .collect();
-        let dropped: std::collections::HashSet<String> =
-            dropped.into_iter().map(str::to_string).collect();
         // `x_bucket`, `x_sum`, `x_count` are series of the histogram or summary `x`.
         let gone = |name: &str| {
             std::iter::once(name)
