@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Keystroke-to-diagnostics latency of `forge-spec lsp` (release build) on synthetic
 specs of N = 100, 1,000 and 10,000 items: the time from a `didChange` (one character
-added to a comment of the largest file) to the `publishDiagnostics` of that file,
-median of 7 edits. Between edits the bench pauses as a typist does (the server emits
-and scans the output, the rest of `check`, while no message waits). Run:
+typed at the end of a text — `summary:`, `help:` or `title:` — of the definition in the
+middle of the largest file, so that every definition after it moves) to the
+`publishDiagnostics` of that file, median of 7 edits. The edits are sent as ranges (incremental sync, as editors do). Between
+edits the bench pauses as a typist does (after a quarter of a second without messages
+the server emits and scans the output, the rest of `check`). Run:
 `python3 benches/lsp.py` (builds the release binary first)."""
 import json, os, statistics, subprocess, sys, tempfile, time
 
@@ -48,6 +50,10 @@ for n in (100, 1000, 10000):
         path = os.path.join(spec, largest)
         uri = "file://" + os.path.realpath(path)
         text = open(path).read()
+        lines = text.split("\n")
+        typed = next(i for i in range(len(lines) // 2, len(lines))
+                     if lines[i].strip().split(":")[0] in ("summary", "help", "title")
+                     and lines[i].split(": ", 1)[1][:1] not in "'\"")
         p = subprocess.Popen([BIN, "lsp"], cwd=tmp, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         send(p, {"jsonrpc": "2.0", "id": 1, "method": "initialize",
                  "params": {"processId": None, "rootUri": "file://" + os.path.realpath(tmp), "capabilities": {}}})
@@ -60,10 +66,12 @@ for n in (100, 1000, 10000):
         wait_for(p, uri)
         times = []
         for i in range(7):
-            text = text + ("#" if i else "\n#")
+            at = {"line": typed, "character": len(lines[typed])}
+            lines[typed] += "x"
             start = time.perf_counter()
             send(p, {"jsonrpc": "2.0", "method": "textDocument/didChange",
-                     "params": {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [{"text": text}]}})
+                     "params": {"textDocument": {"uri": uri, "version": i + 2},
+                                "contentChanges": [{"range": {"start": at, "end": at}, "text": "x"}]}})
             wait_for(p, uri)
             times.append((time.perf_counter() - start) * 1000)
             time.sleep(0.2 + n / 4000)

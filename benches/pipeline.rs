@@ -105,6 +105,7 @@ fn main() {
                     time_scale: 1,
                     org_receivers: None,
                     org_inhibit: Vec::new(),
+                    expressions: None,
                 },
                 &mut d,
             );

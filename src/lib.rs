@@ -93,6 +93,9 @@ pub struct Options {
     /// Divide every duration of the output by this factor (end-to-end tests; 0 and 1
     /// leave durations as written).
     pub time_scale: u64,
+    /// Expressions read by earlier compilations of the same spec (the language
+    /// server's memo), or `None`.
+    pub expressions: Option<std::sync::Arc<expr::Memo>>,
 }
 
 /// Runs every backend and scans what they produced for secrets (L006) before anything
@@ -407,6 +410,7 @@ pub fn compile_parsed(
                 time_scale: opts.time_scale,
                 org_receivers: None,
                 org_inhibit: Vec::new(),
+                expressions: opts.expressions.clone(),
             },
             &mut diagnostics,
         )

@@ -26,6 +26,10 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+/// How long the client must be silent before the rest of `check` runs (emitting the
+/// output and scanning it, which takes ten times a keystroke's compilation).
+const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Runs the server on stdin and stdout until the client says `exit`.
 pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let (connection, io) = Connection::stdio();
@@ -45,7 +49,25 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     server.compile();
     server.complete();
     server.publish(&connection)?;
-    for message in &connection.receiver {
+    loop {
+        // The rest of `check` waits for a pause in the typing.
+        let message = if server.complete_pending {
+            match connection.receiver.recv_timeout(QUIET) {
+                Ok(m) => m,
+                Err(e) if e.is_timeout() => {
+                    if server.complete() {
+                        server.publish(&connection)?;
+                    }
+                    continue;
+                }
+                Err(_) => break,
+            }
+        } else {
+            match connection.receiver.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
         match message {
             Message::Request(req) => {
                 if connection.handle_shutdown(&req)? {
@@ -56,16 +78,13 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             }
             Message::Notification(n) => {
                 if server.notification(n) {
-                    server.compile();
-                    server.publish(&connection)?;
+                    crate::stage("compile", || server.compile());
+                    crate::stage("publish", || server.publish(&connection))?;
                 }
             }
             Message::Response(_) => {}
         }
-        // Idle: the rest of `check` (emit and scan), published when it adds findings.
-        if connection.receiver.is_empty() && server.complete() {
-            server.publish(&connection)?;
-        }
+        server.replaced = None;
     }
     drop(connection);
     io.join()?;
@@ -74,8 +93,8 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 
 fn capabilities() -> Value {
     json!({
-        // Full text on every change.
-        "textDocumentSync": {"openClose": true, "change": 1, "save": {"includeText": false}},
+        // Changes as edited ranges (incremental sync).
+        "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
         "hoverProvider": true,
         "definitionProvider": true,
         "referencesProvider": true,
@@ -97,6 +116,13 @@ fn root_of(params: &Value) -> Option<PathBuf> {
 /// Places in the spec: a document's URI and an LSP range in it.
 type Places = Vec<(String, Value)>;
 
+/// One file as the server last read it.
+struct Read {
+    id: source::FileId,
+    text: String,
+    parsed: crate::syntax::Parsed,
+}
+
 struct Server {
     root: PathBuf,
     /// What is compiled: `spec/` under the root when it exists, else the root.
@@ -106,10 +132,15 @@ struct Server {
     last: Option<Compilation>,
     /// The last compilation has not been emitted and scanned yet.
     complete_pending: bool,
-    /// Parsed files by name and text digest, with the source id they were parsed as.
-    parsed: HashMap<(String, blake3::Hash), (source::FileId, crate::syntax::Parsed)>,
+    /// How each file was read at the last compilation, by name.
+    parsed: HashMap<String, Read>,
     /// Files that had diagnostics at the last publication (to clear them).
     published: BTreeSet<String>,
+    /// Expressions read by earlier compilations.
+    expressions: std::sync::Arc<crate::expr::Memo>,
+    /// The compilation replaced by the last one: dropped once its successor's
+    /// diagnostics are out, not before (freeing a large model takes milliseconds).
+    replaced: Option<Compilation>,
 }
 
 impl Server {
@@ -127,6 +158,8 @@ impl Server {
             complete_pending: false,
             parsed: HashMap::new(),
             published: BTreeSet::new(),
+            expressions: std::sync::Arc::default(),
+            replaced: None,
         }
     }
 
@@ -157,7 +190,8 @@ impl Server {
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str()))
                 .collect();
-            self.last = Some(crate::compile_str(&refs, &Options::default()));
+            let opts = self.options();
+            self.replaced = self.last.replace(crate::compile_str(&refs, &opts));
             self.complete_pending = true;
             return;
         }
@@ -165,31 +199,46 @@ impl Server {
         let mut parsed = Vec::with_capacity(texts.len());
         let mut cache = HashMap::with_capacity(texts.len());
         for (name, text) in texts {
-            let key = (name.clone(), blake3::hash(text.as_bytes()));
-            let id = sources.add(SourceFile::new(name, text));
-            let p = match self.parsed.remove(&key) {
-                Some((at, p)) if at == id => p,
-                _ => sources
-                    .get(id)
-                    .map(|f| crate::syntax::parse_spec(id, f))
-                    .unwrap_or_default(),
+            let id = sources.add(SourceFile::new(name.clone(), text));
+            let Some(file) = sources.get(id) else {
+                continue;
+            };
+            // A file read before as the same source is read again from its edit on.
+            let p = match self.parsed.remove(&name) {
+                Some(read) if read.id == id => {
+                    crate::syntax::incremental::reparse(id, &read.text, read.parsed, file)
+                }
+                _ => crate::syntax::parse_spec(id, file),
             };
             parsed.push(p.clone());
-            cache.insert(key, (id, p));
+            let read = Read {
+                id,
+                text: file.text.clone(),
+                parsed: p,
+            };
+            cache.insert(name, read);
         }
         self.parsed = cache;
-        self.last = Some(crate::compile_parsed(
-            sources,
-            parsed,
-            "spec",
-            &Options::default(),
-        ));
+        let opts = self.options();
+        let comp = crate::compile_parsed(sources, parsed, "spec", &opts);
+        self.replaced = self.last.replace(comp);
         self.complete_pending = true;
     }
 
+    /// The options of a compilation, which reads expressions through the memo (and
+    /// starts its next generation).
+    fn options(&self) -> Options {
+        self.expressions.next_generation();
+        Options {
+            expressions: Some(self.expressions.clone()),
+            ..Options::default()
+        }
+    }
+
     /// What `check` adds to the compilation: a spec without errors is emitted and its
-    /// output scanned (literal secrets, engine limits). Run when no message waits, so
-    /// that typing is never held up by it; true when it found something.
+    /// output scanned (literal secrets, engine limits). Run after a pause of [`QUIET`]
+    /// in the client's messages, so that typing is not held up by it; true when it
+    /// found something.
     fn complete(&mut self) -> bool {
         if !std::mem::take(&mut self.complete_pending) {
             return false;
@@ -245,16 +294,15 @@ impl Server {
                 true
             }
             "textDocument/didChange" => {
-                // Full sync: the last change holds the whole text.
-                let text = n
-                    .params
-                    .get("contentChanges")
-                    .and_then(Value::as_array)
-                    .and_then(|c| c.last())
-                    .and_then(|c| c.get("text"))
-                    .and_then(Value::as_str);
-                if let Some(text) = text {
-                    self.open.insert(name, text.to_string());
+                // Changes to a document the client did not open apply to the file.
+                let path = self.root.join(&name);
+                let text = self
+                    .open
+                    .entry(name)
+                    .or_insert_with(|| std::fs::read_to_string(path).unwrap_or_default());
+                let changes = n.params.get("contentChanges").and_then(Value::as_array);
+                for change in changes.into_iter().flatten() {
+                    apply_change(text, change);
                 }
                 true
             }
@@ -659,24 +707,49 @@ fn word_at(text: &str, at: usize) -> Option<(&str, (usize, usize))> {
 
 /// A byte offset from an LSP position (a line, and UTF-16 code units in it).
 fn offset(file: &SourceFile, line: u64, character: u64) -> usize {
+    offset_in(&file.text, line, character)
+}
+
+/// The byte offset of an LSP position (line, UTF-16 code units) in a text; past the
+/// end of a line, its end; past the last line, the text's end.
+fn offset_in(text: &str, line: u64, character: u64) -> usize {
     let mut start = 0;
     for _ in 0..line {
-        match file.text[start..].find('\n') {
+        match text[start..].find('\n') {
             Some(i) => start += i + 1,
-            None => return file.text.len(),
+            None => return text.len(),
         }
     }
-    let end = file.text[start..]
-        .find('\n')
-        .map_or(file.text.len(), |i| start + i);
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let mut units = 0u64;
-    for (i, c) in file.text[start..end].char_indices() {
+    for (i, c) in text[start..end].char_indices() {
         if units >= character {
             return start + i;
         }
         units += c.len_utf16() as u64;
     }
     end
+}
+
+/// Applies one change of a `didChange`: the text of a range (incremental sync), or the
+/// whole text. A change without text is ignored; a range past the end is clamped.
+fn apply_change(text: &mut String, change: &Value) {
+    let Some(new) = change.get("text").and_then(Value::as_str) else {
+        return;
+    };
+    let Some(range) = change.get("range") else {
+        new.clone_into(text);
+        return;
+    };
+    let at = |key: &str| {
+        let p = range.get(key)?;
+        let line = p.get("line")?.as_u64()?;
+        let character = p.get("character")?.as_u64()?;
+        Some(offset_in(text, line, character))
+    };
+    if let (Some(start), Some(end)) = (at("start"), at("end")) {
+        text.replace_range(start..end.max(start), new);
+    }
 }
 
 /// An LSP position of a byte offset.

@@ -210,6 +210,7 @@ pub fn compile_sources(
             time_scale: opts.time_scale,
             org_receivers: None,
             org_inhibit: Vec::new(),
+            expressions: opts.expressions.clone(),
         },
         &mut diagnostics,
     );
@@ -378,6 +379,7 @@ impl Shared<'_> {
             time_scale: self.opts.time_scale,
             org_receivers: Some(self.receivers.clone()),
             org_inhibit: self.inhibit.to_vec(),
+            expressions: self.opts.expressions.clone(),
         }
     }
 }

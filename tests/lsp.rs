@@ -193,37 +193,7 @@ fn diagnostics_follow_the_unsaved_text_and_equal_check() {
     );
     // The same text on disk: check says the same, code by code and place by place.
     std::fs::write(&alerts, &typo).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
-        .args(["check", "--format", "json", "spec"])
-        .current_dir(ws.path())
-        .output()
-        .unwrap();
-    let checked: Vec<(String, u64, u64)> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|v| v["file"] == "spec/alerts.yaml")
-        .map(|v| {
-            (
-                v["code"].as_str().unwrap().to_string(),
-                v["line"].as_u64().unwrap(),
-                v["column"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    let mut served: Vec<(String, u64, u64)> = live
-        .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["range"]["start"]["line"].as_u64().unwrap() + 1,
-                d["range"]["start"]["character"].as_u64().unwrap() + 1,
-            )
-        })
-        .collect();
-    let mut checked = checked;
-    served.sort();
-    checked.sort();
-    assert_eq!(served, checked);
+    assert_eq!(served(&live), checked(ws.path(), "spec/alerts.yaml"));
     // The quick fix is the suggestion as an edit of the span.
     let actions = c.request(
         "textDocument/codeAction",
@@ -235,6 +205,120 @@ fn diagnostics_follow_the_unsaved_text_and_equal_check() {
     assert_eq!(edit["newText"], "ai_forge_training_jobs_failed_total");
     assert_eq!(edit["range"], x002[0]["range"]);
     // Closing without saving the fix goes back to the file on disk (the typo).
+    c.shutdown();
+}
+
+/// What the server published: (code, line, column), counted from 1 as `check` does.
+fn served(published: &[Value]) -> Vec<(String, u64, u64)> {
+    let mut found: Vec<(String, u64, u64)> = published
+        .iter()
+        .map(|d| {
+            let at = |k: &str| d["range"]["start"][k].as_u64().unwrap() + 1;
+            (
+                d["code"].as_str().unwrap().to_string(),
+                at("line"),
+                at("character"),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// An LSP position (line, UTF-16 code units) of a byte offset.
+fn lsp_position(text: &str, at: usize) -> Value {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count();
+    let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
+    json!({"line": line, "character": character})
+}
+
+/// A change of `from` (in `text`) to `to`, as an incremental-sync range; applies it.
+fn range_edit(text: &mut String, from: &str, to: &str) -> Value {
+    let at = text.find(from).unwrap_or_else(|| panic!("{from}"));
+    let change = json!({
+        "range": {"start": lsp_position(text, at), "end": lsp_position(text, at + from.len())},
+        "text": to,
+    });
+    text.replace_range(at..at + from.len(), to);
+    change
+}
+
+/// What `forge-spec check --format json spec` says of one file: (code, line, column).
+fn checked(root: &Path, file: &str) -> Vec<(String, u64, u64)> {
+    let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(["check", "--format", "json", "spec"])
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let mut found: Vec<(String, u64, u64)> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["file"] == file)
+        .map(|v| {
+            let at = |k: &str| v[k].as_u64().unwrap();
+            (
+                v["code"].as_str().unwrap().to_string(),
+                at("line"),
+                at("column"),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Edits sent as ranges (incremental sync, what editors send), several per message,
+/// after a character that is one UTF-16 unit but two bytes: the server's text is the
+/// edited text, and its diagnostics are `check`'s for that text saved.
+#[test]
+fn edits_as_ranges_give_what_the_whole_text_gives() {
+    let ws = workspace();
+    let alerts = ws.path().join("spec/alerts.yaml");
+    let uri = url(&alerts);
+    let mut c = Client::start(ws.path());
+    let _ = c.diagnostics_for(&uri);
+    let mut text = std::fs::read_to_string(&alerts).unwrap();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let _ = c.diagnostics_for(&uri);
+    let mut version = 1;
+    let mut send = |c: &mut Client, changes: Vec<Value>| {
+        version += 1;
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+        c.diagnostics_for(&uri)
+    };
+    let first = range_edit(
+        &mut text,
+        "AI Forge is unreachable.",
+        "Ça, AI Forge is unreachable.",
+    );
+    send(&mut c, vec![first]);
+    // After `Ç` (2 bytes, 1 UTF-16 unit) on the same line, then a misspelt metric and a
+    // deleted comment line in one message.
+    let second = range_edit(&mut text, "is unreachable.", "is down.");
+    send(&mut c, vec![second]);
+    let typo = range_edit(
+        &mut text,
+        "increase(ai_forge_training_jobs_failed_total)",
+        "increase(ai_forge_training_job_failed_total)",
+    );
+    let comment = text.lines().nth(1).unwrap().to_string() + "\n";
+    let gone = range_edit(&mut text, &comment, "");
+    let live = send(&mut c, vec![typo, gone]);
+    assert!(text.contains("summary: Ça, AI Forge is down."));
+    let x002: Vec<&Value> = live.iter().filter(|d| d["code"] == "X002").collect();
+    assert_eq!(x002.len(), 1, "{live:?}");
+    let at = text.find("ai_forge_training_job_failed_total").unwrap();
+    assert_eq!(x002[0]["range"]["start"], lsp_position(&text, at));
+    // The same text saved: check says the same, code by code and place by place.
+    std::fs::write(&alerts, &text).unwrap();
+    assert_eq!(served(&live), checked(ws.path(), "spec/alerts.yaml"));
     c.shutdown();
 }
 

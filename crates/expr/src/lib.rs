@@ -7,6 +7,7 @@ mod check;
 pub mod functions;
 pub mod gotmpl;
 mod lower;
+pub mod memo;
 mod parse;
 pub mod promql;
 pub mod re2;
@@ -15,6 +16,7 @@ pub mod units;
 pub use ast::{Condition, Duration, Expr};
 pub use check::{Checked, LabelSet, Ty, check, check_selector};
 pub use lower::{Lowering, RangeMode, lower, lower_selector, up_metric};
+pub use memo::Memo;
 pub use parse::{ParseError, parse_condition, parse_query, parse_selector};
 
 use forge_spec_base::diag::codes::exprs as x;

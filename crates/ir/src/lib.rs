@@ -73,6 +73,8 @@ pub struct Scope {
     pub org_receivers: Option<Vec<String>>,
     /// In an organisation: its root inhibit rules.
     pub org_inhibit: Vec<Inhibit>,
+    /// Expressions read by earlier compilations (the language server's), or `None`.
+    pub expressions: Option<std::sync::Arc<expr::Memo>>,
 }
 
 /// Positions of named items, and the first panel showing each metric.

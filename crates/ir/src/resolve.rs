@@ -46,6 +46,7 @@ pub fn resolve(
         allows: Vec::new(),
         time_scale: time_scale.max(1),
         org: scope.org_receivers.is_some(),
+        memo: scope.expressions.clone(),
         policy: std::sync::Arc::new(
             m.defaults
                 .as_ref()
@@ -424,6 +425,8 @@ struct Resolver<'a> {
     org: bool,
     /// The service's burn-rate alert policy (`defaults.burn_windows`).
     policy: std::sync::Arc<Vec<syntax::BurnWindowSpec>>,
+    /// Expressions read before ([`Scope::expressions`]).
+    memo: Option<std::sync::Arc<expr::Memo>>,
 }
 
 impl Resolver<'_> {
@@ -437,6 +440,7 @@ impl Resolver<'_> {
     ) -> Vec<R> {
         let (sources, time_scale, org) = (self.sources, self.time_scale, self.org);
         let policy = self.policy.clone();
+        let memo = self.memo.clone();
         let parts = forge_spec_base::par::map_chunks(items, 256, |chunk| {
             let mut out = Diagnostics::default();
             let mut w = Resolver {
@@ -446,6 +450,7 @@ impl Resolver<'_> {
                 allows: Vec::new(),
                 org,
                 policy: policy.clone(),
+                memo: memo.clone(),
             };
             let done: Vec<R> = chunk.into_iter().map(|item| f(&mut w, item)).collect();
             let allows = w.allows;
@@ -729,7 +734,10 @@ impl Resolver<'_> {
         role: &str,
     ) -> SliSelector {
         let map = SourceMap::new(self.sources, text.span, &text.value);
-        let selector = match expr::parse_selector(&text.value) {
+        let selector = match self.memo.as_ref().map_or_else(
+            || expr::parse_selector(&text.value),
+            |m| m.selector(&text.value),
+        ) {
             Ok(sel) => {
                 let checked = expr::check_selector(&sel, cat, map, kinds, role);
                 self.out.extend(checked.diagnostics);
@@ -1050,7 +1058,10 @@ impl Resolver<'_> {
                 None,
             );
         }
-        match expr::parse_condition(&text.value) {
+        match self.memo.as_ref().map_or_else(
+            || expr::parse_condition(&text.value),
+            |m| m.condition(&text.value),
+        ) {
             Ok(cond) => {
                 let checked = expr::check(&cond.expr, cat, map);
                 self.out.extend(checked.diagnostics);
@@ -1578,7 +1589,11 @@ impl Resolver<'_> {
                 metrics: checked.metrics.into_iter().map(|m| m.0).collect(),
             };
         }
-        match expr::parse_query(&text.value) {
+        match self
+            .memo
+            .as_ref()
+            .map_or_else(|| expr::parse_query(&text.value), |m| m.query(&text.value))
+        {
             Ok(e) => {
                 let checked = expr::check(&e, cat, map);
                 self.out.extend(checked.diagnostics);

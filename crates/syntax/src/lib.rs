@@ -3,9 +3,11 @@
 
 pub mod catalogs;
 pub mod closed;
+pub mod incremental;
 mod model;
 pub mod outputs;
 mod recover;
+pub mod shift;
 mod spanned;
 
 pub use model::*;

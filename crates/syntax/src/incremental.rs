@@ -1,0 +1,525 @@
+//! Reading a spec file again after an edit — the language server's path on every
+//! keystroke — without reading all of it.
+//!
+//! When the lines an edit changes all lie inside one definition of a section (the
+//! lines of `  http_requests_total:` under `metrics:`), only that definition is read:
+//! from the new text with everything but the section's line and the definition
+//! blanked (so its spans are the file's own), and it takes the old definition's place
+//! in the file read before, whose later spans move by the edit's change in length
+//! ([`Shift`]). Anything else — an edit across definitions or on a section's line, a
+//! file read before with errors, a definition with an anchor, a renamed key that is
+//! now a duplicate, a definition that does not read cleanly — reads the whole file
+//! again. The result is always what [`parse_spec`] gives for the new text.
+
+use crate::shift::{Moved, Shift};
+use crate::spanned::Map;
+use crate::{Parsed, SpecFile, parse_spec};
+use forge_spec_base::source::{FileId, SourceFile};
+use std::ops::Range;
+
+/// Reads `new` again, given the text it had before and how that was read.
+pub fn reparse(id: FileId, before: &str, old: Parsed, new: &SourceFile) -> Parsed {
+    splice(id, before, old, new).unwrap_or_else(|| parse_spec(id, new))
+}
+
+/// The sections of a file: the mappings of names to definitions, whose definitions
+/// are read one at a time, and the others, read whole.
+macro_rules! sections {
+    (maps: $($map:ident),*; others: $($other:ident),*) => {
+        const SECTIONS: &[&str] = &[$(stringify!($map),)* $(stringify!($other),)*];
+
+        /// Where `new`'s only definition of the mapping `section` goes in `old`: the
+        /// entry whose key starts in `key_at`, when no other entry has the new key.
+        fn slot(old: &SpecFile, new: &SpecFile, section: &str, key_at: &Range<u32>) -> Option<usize> {
+            match section {
+                $(stringify!($map) => slot_in(&old.$map, &new.$map, key_at),)*
+                _ => None,
+            }
+        }
+
+        fn put(old: &mut SpecFile, new: SpecFile, section: &str, at: usize) {
+            match section {
+                $(stringify!($map) => put_in(&mut old.$map, new.$map, at),)*
+                _ => {}
+            }
+        }
+
+        /// Puts `new`'s section (one of [`SECTIONS`]) in place of `old`'s.
+        fn put_section(old: &mut SpecFile, new: SpecFile, section: &str) {
+            match section {
+                $(stringify!($map) => old.$map = new.$map,)*
+                $(stringify!($other) => old.$other = new.$other,)*
+                _ => {}
+            }
+        }
+    };
+}
+
+sections!(
+    maps: targets, metrics, slos, alerts, records, groups, receivers, dashboards, lints, teams;
+    others: version, service, defaults, routing, logs, outputs
+);
+
+fn slot_in<V>(old: &Map<V>, new: &Map<V>, key_at: &Range<u32>) -> Option<usize> {
+    let [(key, _)] = new.0.as_slice() else {
+        return None;
+    };
+    let mut found = old
+        .0
+        .iter()
+        .enumerate()
+        .filter(|(_, (k, _))| key_at.contains(&k.span.start))
+        .map(|(i, _)| i);
+    let at = found.next()?;
+    let duplicate = old
+        .0
+        .iter()
+        .enumerate()
+        .any(|(i, (k, _))| i != at && k.value == key.value);
+    (found.next().is_none() && !duplicate).then_some(at)
+}
+
+fn put_in<V>(old: &mut Map<V>, new: Map<V>, at: usize) {
+    if let (Some(slot), Some(entry)) = (old.0.get_mut(at), new.0.into_iter().next()) {
+        *slot = entry;
+    }
+}
+
+/// The incremental reading alone: `None` when the edit needs the whole file read.
+pub fn splice(id: FileId, before: &str, old: Parsed, new: &SourceFile) -> Option<Parsed> {
+    let mut file = old
+        .file
+        .filter(|f| old.diagnostics.is_empty() && f.failed.is_empty())?;
+    let (x, y) = (before.as_bytes(), new.text.as_bytes());
+    if x != y {
+        let (a, b0, b1) = changed_lines(x, y);
+        let delta = i64::try_from(b1).ok()? - i64::try_from(b0).ok()?;
+        let done = definition(x, a)
+            .filter(|def| b0 <= def.end)
+            .and_then(|def| one_definition(id, new, &mut file, x, &def, delta));
+        if done.is_none() {
+            let sec = section(x, a).filter(|sec| b0 <= sec.end)?;
+            whole_section(id, new, &mut file, x, &sec, delta)?;
+        }
+    }
+    Some(Parsed {
+        file: Some(file),
+        diagnostics: Vec::new(),
+    })
+}
+
+/// Reads the edited definition alone and puts it in place of the old one; `None`, and
+/// `file` untouched, when that is not a clean swap.
+fn one_definition(
+    id: FileId,
+    new: &SourceFile,
+    file: &mut SpecFile,
+    x: &[u8],
+    def: &Definition,
+    delta: i64,
+) -> Option<()> {
+    let y = new.text.as_bytes();
+    let end = moved(def.end, delta)?;
+    if !ends_line(y, end)
+        || !sole_definition(y, def.start, end, def.indent)
+        || anchored(&x[def.start..def.end])
+        || anchored(&y[def.start..end])
+    {
+        return None;
+    }
+    let partial = keep_only(y, &[def.section.clone(), def.start..end])?;
+    let read = crate::parse_file(id, &SourceFile::new(new.name.clone(), partial)).ok()?;
+    let key_at = u32::try_from(def.start).ok()?..u32::try_from(def.end).ok()?;
+    let at = slot(file, &read, &def.name, &key_at)?;
+    file.shift(Moved {
+        from: key_at.end,
+        delta,
+    });
+    put(file, read, &def.name, at);
+    Some(())
+}
+
+/// Reads the edited section alone and puts it in place of the old one; `None`, and
+/// `file` untouched, when it does not read cleanly.
+fn whole_section(
+    id: FileId,
+    new: &SourceFile,
+    file: &mut SpecFile,
+    x: &[u8],
+    sec: &Section,
+    delta: i64,
+) -> Option<()> {
+    let y = new.text.as_bytes();
+    let end = moved(sec.end, delta)?;
+    if !ends_line(y, end)
+        || !SECTIONS.contains(&sec.name.as_str())
+        || top_level_line_in(y, sec.header.end + 1, end)
+        || anchored(&x[sec.header.start..sec.end])
+        || anchored(&y[sec.header.start..end])
+    {
+        return None;
+    }
+    let partial = keep_only(y, std::slice::from_ref(&(sec.header.start..end)))?;
+    let read = crate::parse_file(id, &SourceFile::new(new.name.clone(), partial)).ok()?;
+    file.shift(Moved {
+        from: u32::try_from(sec.end).ok()?,
+        delta,
+    });
+    put_section(file, read, &sec.name);
+    Some(())
+}
+
+/// An offset after the edit.
+fn moved(at: usize, delta: i64) -> Option<usize> {
+    usize::try_from(i64::try_from(at).ok()? + delta).ok()
+}
+
+/// `at` is where a line starts, or the end of the text.
+fn ends_line(y: &[u8], at: usize) -> bool {
+    at == y.len() || (at > 0 && at < y.len() && y[at - 1] == b'\n')
+}
+
+/// The changed region, widened to whole lines: its start in both texts, its end in the
+/// old and in the new text. The common suffix is taken first, so that a deleted line
+/// is the line itself, not the end of one and the start of the next.
+fn changed_lines(x: &[u8], y: &[u8]) -> (usize, usize, usize) {
+    let max = x.len().min(y.len());
+    let suffix = x
+        .iter()
+        .rev()
+        .zip(y.iter().rev())
+        .take(max)
+        .take_while(|(p, q)| p == q)
+        .count();
+    let prefix = x
+        .iter()
+        .zip(y)
+        .take(max - suffix)
+        .take_while(|(p, q)| p == q)
+        .count();
+    let (mut a, mut b0, mut b1) = (prefix, x.len() - suffix, y.len() - suffix);
+    // Lines inserted (or deleted) right before a line break are the same lines after
+    // it: the edit then starts on a line of its own, not on the line above.
+    let inserted = b0 == a && b1 > a && y[a] == b'\n' && x.get(b0) == Some(&b'\n');
+    let deleted = b1 == a && b0 > a && x[a] == b'\n' && y.get(b1) == Some(&b'\n');
+    if inserted || deleted {
+        a += 1;
+        b0 += 1;
+        b1 += 1;
+    }
+    let a = line_start(x, a);
+    if b0 > 0 && x[b0 - 1] != b'\n' {
+        let grow = (line_end(x, b0) + 1).min(x.len()) - b0;
+        b0 += grow;
+        b1 += grow;
+    }
+    (a, b0, b1)
+}
+
+fn line_start(x: &[u8], at: usize) -> usize {
+    x[..at]
+        .iter()
+        .rposition(|&c| c == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// The offset of the line break ending the line at `at`, or the text's length.
+fn line_end(x: &[u8], at: usize) -> usize {
+    x[at..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(x.len(), |i| at + i)
+}
+
+/// One line's shape: its end, indentation, whether it holds nothing but a comment
+/// (or nothing), and whether it is a list item.
+struct Line {
+    end: usize,
+    indent: usize,
+    empty: bool,
+    item: bool,
+}
+
+fn line(x: &[u8], start: usize) -> Line {
+    let end = line_end(x, start);
+    let body = &x[start..end];
+    let indent = body.iter().take_while(|&&c| c == b' ').count();
+    let rest = &body[indent..];
+    let rest_trimmed = rest.trim_ascii_end();
+    Line {
+        end,
+        indent,
+        empty: rest_trimmed.is_empty() || rest_trimmed[0] == b'#',
+        item: rest.starts_with(b"- ") || rest_trimmed == b"-",
+    }
+}
+
+/// A definition of a section: the section's line and name, and the definition's lines
+/// (from the start of its key's line to the start of the next line indented as little).
+struct Definition {
+    section: Range<usize>,
+    name: String,
+    start: usize,
+    end: usize,
+    indent: usize,
+}
+
+/// The definition holding the line that starts at `a`.
+fn definition(x: &[u8], a: usize) -> Option<Definition> {
+    // Up from `a` to the section's line (indented 0): the nearest line at each
+    // indentation, and the indentation of the line right under the section.
+    let mut nearest: Vec<Option<usize>> = Vec::new();
+    let mut below = None;
+    let mut start = a;
+    let section = loop {
+        if start < x.len() {
+            let l = line(x, start);
+            if !l.empty {
+                if l.indent == 0 {
+                    break start..l.end;
+                }
+                if nearest.len() <= l.indent {
+                    nearest.resize(l.indent + 1, None);
+                }
+                nearest[l.indent].get_or_insert(start);
+                below = Some(l.indent);
+            }
+        }
+        if start == 0 {
+            return None;
+        }
+        start = line_start(x, start - 1);
+    };
+    if section.start == a {
+        return None;
+    }
+    let indent = below?;
+    // Nothing between the section and `a` is indented less than its definitions.
+    if nearest[..indent].iter().any(Option::is_some) {
+        return None;
+    }
+    let name = section_name(&x[section.clone()])?;
+    let start = nearest[indent]?;
+    let first = line(x, start);
+    if first.item {
+        return None;
+    }
+    let mut end = first.end;
+    while end < x.len() {
+        let l = line(x, end + 1);
+        if !l.empty && l.indent <= indent {
+            break;
+        }
+        end = l.end;
+    }
+    let end = (end + 1).min(x.len());
+    Some(Definition {
+        section,
+        name,
+        start,
+        end,
+        indent,
+    })
+}
+
+/// The name of a section's line, `metrics:` (a comment may follow).
+fn section_name(line: &[u8]) -> Option<String> {
+    let colon = line.iter().position(|&c| c == b':')?;
+    let rest = line[colon + 1..].trim_ascii();
+    if !(rest.is_empty() || rest[0] == b'#') {
+        return None;
+    }
+    let name = &line[..colon];
+    name.iter()
+        .all(|c| c.is_ascii_lowercase() || *c == b'_')
+        .then(|| String::from_utf8_lossy(name).into_owned())
+}
+
+/// A top-level section: its line and name, and where it ends (the next line
+/// indented 0 with content, or the text's end).
+struct Section {
+    header: Range<usize>,
+    name: String,
+    end: usize,
+}
+
+/// The section holding the line that starts at `a`, if `a` is not its own line.
+fn section(x: &[u8], a: usize) -> Option<Section> {
+    let mut start = a;
+    let header = loop {
+        if start < x.len() {
+            let l = line(x, start);
+            if !l.empty && l.indent == 0 {
+                break start..l.end;
+            }
+        }
+        if start == 0 {
+            return None;
+        }
+        start = line_start(x, start - 1);
+    };
+    if header.start == a {
+        return None;
+    }
+    let name = section_name(&x[header.clone()])?;
+    let mut end = header.end;
+    while end < x.len() {
+        let l = line(x, end + 1);
+        if !l.empty && l.indent == 0 {
+            break;
+        }
+        end = l.end;
+    }
+    Some(Section {
+        header,
+        name,
+        end: (end + 1).min(x.len()),
+    })
+}
+
+/// A line with content indented 0 starts in `from..to`.
+fn top_level_line_in(y: &[u8], from: usize, to: usize) -> bool {
+    let mut at = from;
+    while at < to {
+        let l = line(y, at);
+        if !l.empty && l.indent == 0 {
+            return true;
+        }
+        at = l.end + 1;
+    }
+    false
+}
+
+/// The lines `start..end` are one definition indented `indent`: the first is a key
+/// at that indentation, the others nested deeper (or blank, or comments).
+fn sole_definition(y: &[u8], start: usize, end: usize, indent: usize) -> bool {
+    let first = line(y, start);
+    if first.empty || first.item || first.indent != indent {
+        return false;
+    }
+    let mut at = first.end + 1;
+    while at < end {
+        let l = line(y, at);
+        if !l.empty && l.indent <= indent {
+            return false;
+        }
+        at = l.end + 1;
+    }
+    true
+}
+
+/// The text holds an anchor (`&name`) or a merge key, which other definitions may
+/// read: such a definition is not read alone.
+fn anchored(text: &[u8]) -> bool {
+    text.windows(2)
+        .any(|w| (w[0] == b'&' && !w[1].is_ascii_whitespace()) || w == b"<<")
+}
+
+/// The text with every byte outside `keep` blanked (line breaks kept), so that every
+/// offset stays where it was.
+fn keep_only(y: &[u8], keep: &[Range<usize>]) -> Option<String> {
+    let mut out: Vec<u8> = y
+        .iter()
+        .map(|&c| if c == b'\n' || c == b'\r' { c } else { b' ' })
+        .collect();
+    for r in keep {
+        out.get_mut(r.clone())?.copy_from_slice(y.get(r.clone())?);
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "\
+service:
+  name: s
+metrics:
+  a_total:
+    type: counter
+    help: A.
+
+  # b comes next
+  b_total:
+    type: counter
+    help: B.
+alerts:
+  X:
+    severity: page
+    condition: rate(a_total[5m]) > 1
+";
+
+    fn read(text: &str) -> Parsed {
+        parse_spec(
+            FileId(3),
+            &SourceFile::new("s.yaml".to_string(), text.to_string()),
+        )
+    }
+
+    /// The incremental reading equals the whole reading, and says whether it was
+    /// incremental.
+    fn edit(before: &str, after: &str) -> bool {
+        let file = SourceFile::new("s.yaml".to_string(), after.to_string());
+        let whole = format!("{:?}", parse_spec(FileId(3), &file));
+        let spliced = splice(FileId(3), before, read(before), &file);
+        let used = spliced.is_some();
+        let got = format!("{:?}", reparse(FileId(3), before, read(before), &file));
+        assert_eq!(got, whole, "{before:?} → {after:?}");
+        used
+    }
+
+    #[test]
+    fn an_edit_inside_a_definition_reads_only_it() {
+        assert!(edit(SPEC, &SPEC.replace("help: A.", "help: All of A.")));
+        assert!(edit(SPEC, &SPEC.replace("help: B.", "help: B")));
+        assert!(edit(SPEC, &SPEC.replace("rate(a_total", "rate( a_total")));
+        assert!(edit(SPEC, &SPEC.replace("    help: A.\n", "")));
+        assert!(edit(SPEC, &SPEC.replace("  X:", "  Y:")));
+        assert!(edit(SPEC, &format!("{SPEC}# the end\n")));
+        assert!(edit(SPEC, &SPEC.replace("# b comes", "# then b comes")));
+    }
+
+    #[test]
+    fn an_edit_across_definitions_reads_their_section() {
+        // A new definition; a one-section edit; a comment above the first definition.
+        let added = SPEC.replace("  b_total:", "  c_total:\n    type: gauge\n  b_total:");
+        assert!(edit(SPEC, &added));
+        assert!(edit(SPEC, &SPEC.replace("  name: s", "  name: t")));
+        assert!(edit(
+            SPEC,
+            &SPEC.replace("metrics:\n", "metrics:\n  # all of them\n")
+        ));
+    }
+
+    #[test]
+    fn other_edits_read_the_file() {
+        // A section's line, a duplicate key, a mistake, an anchor, a header comment.
+        assert!(!edit(SPEC, &SPEC.replace("metrics:", "metrics: # all")));
+        assert!(!edit(SPEC, &SPEC.replace("  b_total:", "  a_total:")));
+        let typo = SPEC.replace("type: counter\n    help: B.", "tpye: counter\n    help: B.");
+        assert!(!edit(SPEC, &typo));
+        assert!(!edit(SPEC, &SPEC.replace("help: A.", "help: &h A.")));
+        assert!(!edit(
+            SPEC,
+            &SPEC.replace("    type: counter\n    help: B.\n", "")
+        ));
+        assert!(!edit(SPEC, &format!("# a spec\n{SPEC}")));
+    }
+
+    #[test]
+    fn every_single_edit_of_every_line_reads_as_the_whole_file() {
+        // Delete each character, and insert one at each place: whatever the path, the
+        // result is the whole reading's.
+        for at in 0..SPEC.len() {
+            let mut cut = SPEC.to_string();
+            cut.remove(at);
+            edit(SPEC, &cut);
+            for c in ['x', ' ', '\n', ':', '#'] {
+                let mut added = SPEC.to_string();
+                added.insert(at, c);
+                edit(SPEC, &added);
+            }
+        }
+    }
+}
