@@ -3,10 +3,46 @@
 //! suggests (a misspelt key, metric, receiver, SLO, type, severity…) — applied to the
 //! spec files in place: only those spans change, so comments and layout stay. The same
 //! edits are the language server's quick fixes.
+//!
+//! A literal secret (L001) is fixed by moving it: its value is written to a file of
+//! the secrets directory (`secrets/`, mode 0600, never replacing one) before the spec
+//! reads it from there (`api_url_file:`); a secret that cannot be saved is not fixed.
 
 use crate::Compilation;
+use crate::diag::Diagnostic;
+use crate::source::SourceSet;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// A secret the fix of a literal secret moves out of the spec: the name of its file in
+/// the secrets directory, and its value.
+pub struct MovedSecret {
+    pub name: String,
+    pub value: String,
+}
+
+/// The secret a literal-secret diagnostic's fix moves: the YAML scalar under the
+/// diagnostic, to the file its edit names.
+pub fn moved_secret(d: &Diagnostic, sources: &SourceSet) -> Option<MovedSecret> {
+    if d.code.code != crate::rules::logs::LITERAL_SECRET.code {
+        return None;
+    }
+    let (_, text) = d.edits.first()?;
+    let name = text.rsplit('/').next()?.trim().to_string();
+    let scalar = crate::source::SourceFile::new("secret", sources.slice(d.primary.span));
+    let value: String = crate::syntax::parse_as(crate::source::FileId(0), &scalar).ok()?;
+    (!name.is_empty() && !value.is_empty()).then_some(MovedSecret { name, value })
+}
+
+/// Saves a moved secret in the secrets directory `dir`: true when its file holds the
+/// value now (written, or already there with it); false when a file of that name holds
+/// something else.
+pub fn save_secret(dir: &Path, secret: &MovedSecret) -> std::io::Result<bool> {
+    let content = format!("{}\n", secret.value);
+    crate::write::secret_files(dir, &[(secret.name.clone(), content.clone())])?;
+    let held = std::fs::read_to_string(dir.join(&secret.name))?;
+    Ok(held == content)
+}
 
 /// One file's new text, and how many replacements made it.
 pub struct Fixed {
@@ -16,12 +52,13 @@ pub struct Fixed {
 }
 
 /// The fixed text of every spec file a suggestion applies to. Overlapping suggestions
-/// keep the first; catalogues are never edited.
-pub fn fixes(comp: &Compilation) -> Vec<Fixed> {
+/// keep the first; catalogues are never edited. A literal secret is fixed only when
+/// `saved` says its value is safe in its file.
+pub fn fixes(comp: &Compilation, saved: &mut dyn FnMut(&MovedSecret) -> bool) -> Vec<Fixed> {
     // (start, end, text, stated by the rule)
     let mut by_file: BTreeMap<u32, Vec<(usize, usize, &str, bool)>> = BTreeMap::new();
     for d in &comp.diagnostics.items {
-        if d.masks_span {
+        if d.masks_span && !moved_secret(d, &comp.sources).is_some_and(|s| saved(&s)) {
             continue;
         }
         for (span, text) in &d.edits {

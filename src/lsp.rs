@@ -26,6 +26,10 @@ use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+/// The command of the quick fix of a literal secret: the server saves the value in the
+/// secrets directory, then asks the client to apply the spec's edit.
+const MOVE_SECRET: &str = "forge-spec.moveSecret";
+
 /// How long the client must be silent before the rest of `check` runs (emitting the
 /// output and scanning it, which takes ten times a keystroke's compilation).
 const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
@@ -75,6 +79,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 }
                 let response = server.request(req);
                 connection.sender.send(Message::Response(response))?;
+                for m in std::mem::take(&mut server.outbox) {
+                    connection.sender.send(m)?;
+                }
             }
             Message::Notification(n) => {
                 if server.notification(n) {
@@ -100,6 +107,7 @@ fn capabilities() -> Value {
         "referencesProvider": true,
         "renameProvider": true,
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
+        "executeCommandProvider": {"commands": [MOVE_SECRET]},
         "completionProvider": {"triggerCharacters": ["(", "{", ",", "=", "\"", " "]},
     })
 }
@@ -138,6 +146,10 @@ struct Server {
     published: BTreeSet<String>,
     /// Expressions read by earlier compilations.
     expressions: std::sync::Arc<crate::expr::Memo>,
+    /// Requests to the client, sent after the response to the request being answered,
+    /// and how many were sent (their ids).
+    outbox: Vec<Message>,
+    sent: u64,
     /// The compilation replaced by the last one: dropped once its successor's
     /// diagnostics are out, not before (freeing a large model takes milliseconds).
     replaced: Option<Compilation>,
@@ -160,6 +172,8 @@ impl Server {
             published: BTreeSet::new(),
             expressions: std::sync::Arc::default(),
             replaced: None,
+            outbox: Vec::new(),
+            sent: 0,
         }
     }
 
@@ -398,6 +412,7 @@ impl Server {
             "textDocument/completion" => self.completion(&req.params),
             "textDocument/codeAction" => self.code_actions(&req.params),
             "textDocument/rename" => self.rename(&req.params),
+            "workspace/executeCommand" => self.execute(&req.params),
             other => {
                 return Response::new_err(
                     id,
@@ -644,6 +659,23 @@ impl Server {
             if file.name != name || line < start_line || line > end_line {
                 continue;
             }
+            // A literal secret is moved by the server (a command), never dropped.
+            if let Some(secret) = crate::fix::moved_secret(d, &comp.sources) {
+                let title = format!(
+                    "Move the secret to secrets/{} and read it from there ({})",
+                    secret.name, d.code.code
+                );
+                actions.push(json!({
+                    "title": title,
+                    "kind": "quickfix",
+                    "diagnostics": [self.lsp_diagnostic(d, &comp.sources)],
+                    "command": {"title": title, "command": MOVE_SECRET, "arguments": [{"uri": uri, "range": r}]},
+                }));
+                continue;
+            }
+            if d.masks_span {
+                continue;
+            }
             // The fix the rule states as span edits, else the did-you-mean replacement.
             let (title, edits) = if !d.edits.is_empty() {
                 let edits: Vec<Value> = d
@@ -673,6 +705,51 @@ impl Server {
             }));
         }
         Ok(Value::Array(actions))
+    }
+}
+
+impl Server {
+    /// `workspace/executeCommand` of [`MOVE_SECRET`]: saves the secret of the literal-secret
+    /// diagnostic at the argument's place in `secrets/` beside the root's output, then
+    /// asks the client to apply the edit that reads it from there.
+    fn execute(&mut self, params: &Value) -> Result<Value, String> {
+        if params.get("command").and_then(Value::as_str) != Some(MOVE_SECRET) {
+            return Err("unknown command".into());
+        }
+        let arg = params.pointer("/arguments/0").ok_or("missing argument")?;
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let uri = arg
+            .get("uri")
+            .and_then(Value::as_str)
+            .ok_or("missing uri")?;
+        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
+        let range_arg = arg.get("range").ok_or("missing range")?;
+        let (d, file) = comp
+            .diagnostics
+            .items
+            .iter()
+            .filter_map(|d| Some((d, comp.sources.get(d.primary.span.file)?)))
+            .find(|(d, f)| f.name == name && &range(f, d.primary.span) == range_arg)
+            .ok_or("no literal secret there now")?;
+        let secret = crate::fix::moved_secret(d, &comp.sources).ok_or("no literal secret there")?;
+        let dir = crate::write::secrets_dir(&self.root.join("generated"));
+        match crate::fix::save_secret(&dir, &secret) {
+            Ok(true) => {}
+            Ok(false) => return Err(format!("secrets/{} holds another value", secret.name)),
+            Err(e) => return Err(format!("cannot write secrets/{}: {e}", secret.name)),
+        }
+        let edits: Vec<Value> = d
+            .edits
+            .iter()
+            .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
+            .collect();
+        self.sent += 1;
+        self.outbox.push(Message::Request(Request::new(
+            RequestId::from(format!("forge-spec/{}", self.sent)),
+            "workspace/applyEdit".into(),
+            json!({"label": format!("secret moved to secrets/{}", secret.name), "edit": {"changes": {uri: edits}}}),
+        )));
+        Ok(Value::Null)
     }
 }
 

@@ -907,7 +907,31 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
         }
     };
     let mut total = 0;
-    for fixed in forge_spec::fix::fixes(&comp) {
+    // Literal secrets move to the secrets directory beside the output (`secrets/`).
+    let secrets = forge_spec::write::secrets_dir(std::path::Path::new("generated"));
+    let mut save = |secret: &forge_spec::fix::MovedSecret| match forge_spec::fix::save_secret(
+        &secrets, secret,
+    ) {
+        Ok(true) => {
+            eprintln!("moved a secret to {}", secrets.join(&secret.name).display());
+            true
+        }
+        Ok(false) => {
+            eprintln!(
+                "not fixed: {} holds another value; move the secret by hand",
+                secrets.join(&secret.name).display()
+            );
+            false
+        }
+        Err(e) => {
+            eprintln!(
+                "not fixed: cannot write {}: {e}",
+                secrets.join(&secret.name).display()
+            );
+            false
+        }
+    };
+    for fixed in forge_spec::fix::fixes(&comp, &mut save) {
         let Some(before) = comp
             .sources
             .files

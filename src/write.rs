@@ -838,6 +838,24 @@ pub fn secrets_dir(out: &Path) -> PathBuf {
 /// `.gitignore` that keeps the directory out of git. Never replaces or follows anything
 /// that exists. Returns the files created.
 pub fn secret_placeholders(dir: &Path, needed: &[(String, String)]) -> io::Result<Vec<PathBuf>> {
+    let files: Vec<(String, String)> = needed
+        .iter()
+        .map(|(name, what)| {
+            let text = if name == "grafana_admin_password" {
+                format!("{}\n", random_token())
+            } else {
+                format!("REPLACE-ME: {what}\n")
+            };
+            (name.clone(), text)
+        })
+        .collect();
+    secret_files(dir, &files)
+}
+
+/// Creates files (name, content) in the secrets directory `dir` where missing: the
+/// directory (mode 0700) with a `.gitignore` of everything, each file mode 0600.
+/// Never replaces or follows anything that exists. Returns the files created.
+pub fn secret_files(dir: &Path, files: &[(String, String)]) -> io::Result<Vec<PathBuf>> {
     let mut created = Vec::new();
     if fs::symlink_metadata(dir).is_err() {
         fs::create_dir_all(dir)?;
@@ -850,20 +868,12 @@ pub fn secret_placeholders(dir: &Path, needed: &[(String, String)]) -> io::Resul
     if !fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) {
         return Ok(created);
     }
-    let mut files = vec![(
+    let ignore = (
         ".gitignore".to_string(),
         "# Secrets of the monitoring stack (forge-spec): never committed.\n*\n".to_string(),
-    )];
-    for (name, what) in needed {
-        let text = if name == "grafana_admin_password" {
-            format!("{}\n", random_token())
-        } else {
-            format!("REPLACE-ME: {what}\n")
-        };
-        files.push((name.clone(), text));
-    }
-    for (name, text) in files {
-        let path = dir.join(&name);
+    );
+    for (name, text) in std::iter::once(&ignore).chain(files) {
+        let path = dir.join(name);
         let mut options = fs::OpenOptions::new();
         options.write(true).create_new(true);
         #[cfg(unix)]

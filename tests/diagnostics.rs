@@ -402,3 +402,83 @@ fn fix_applies_the_edits_rules_state() {
         std::fs::read_to_string("spec/alerts.yaml").unwrap()
     );
 }
+
+/// A literal secret (L001) is fixed by moving it: `check --fix` writes the value to
+/// `secrets/<receiver>-<field>` (mode 0600, with a `.gitignore`) and the spec reads it
+/// from there — in a block mapping and in a flow mapping, single- or double-quoted. A
+/// file of that name holding another value is never replaced: the secret stays in the
+/// spec, reported, rather than being lost.
+#[test]
+fn fix_moves_a_literal_secret_to_a_file() {
+    let url = "https://hooks.slack.com/services/T0/B0/abcdefghijklmnopqrstuvwx";
+    let key = "0123456789abcdef0123456789abcdef";
+    let dir = spec_with(&[
+        (
+            "alerting.yaml",
+            "api_url_file: /etc/alertmanager/secrets/slack-webhook-url",
+            &format!("api_url: '{url}'"),
+        ),
+        (
+            "alerting.yaml",
+            "pagerduty:\n      routing_key_file: /etc/alertmanager/secrets/pagerduty-routing-key\n      severity:",
+            &format!("pagerduty: {{routing_key: \"{key}\", severity:"),
+        ),
+        (
+            "alerting.yaml",
+            "{{ .CommonLabels.severity }}'",
+            "{{ .CommonLabels.severity }}'}",
+        ),
+    ]);
+    let errors = findings(dir.path(), "error");
+    assert_eq!(codes(&errors), vec!["L001", "L001"], "{errors:?}");
+    let work = tempfile::tempdir().unwrap();
+    let fix = |spec: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .args(["check", "--fix", spec.to_str().unwrap()])
+            .current_dir(work.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let out = fix(dir.path());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    let spec = std::fs::read_to_string(dir.path().join("alerting.yaml")).unwrap();
+    assert!(
+        spec.contains("api_url_file: /etc/alertmanager/secrets/slack-api-url"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains(
+            "{routing_key_file: /etc/alertmanager/secrets/pagerduty-routing-key, severity:"
+        ),
+        "{spec}"
+    );
+    assert!(!spec.contains(url) && !spec.contains(key), "{spec}");
+    let secrets = work.path().join("secrets");
+    let held = |name: &str| std::fs::read_to_string(secrets.join(name)).unwrap();
+    assert_eq!(held("slack-api-url"), format!("{url}\n"));
+    assert_eq!(held("pagerduty-routing-key"), format!("{key}\n"));
+    assert!(held(".gitignore").lines().any(|l| l == "*"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(secrets.join("slack-api-url"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A file of that name with another value: not fixed, the secret kept and reported.
+    let again = spec_with(&[(
+        "alerting.yaml",
+        "api_url_file: /etc/alertmanager/secrets/slack-webhook-url",
+        "api_url: 'https://hooks.slack.com/services/T1/B1/zyxwvutsrqponmlkjihgfedc'",
+    )]);
+    let out = fix(again.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds another value"));
+    let spec = std::fs::read_to_string(again.path().join("alerting.yaml")).unwrap();
+    assert!(spec.contains("zyxwvutsrqponmlkjihgfedc"));
+    assert_eq!(held("slack-api-url"), format!("{url}\n"));
+}

@@ -591,3 +591,79 @@ fn malformed_input_is_answered_not_fatal() {
     );
     c.shutdown();
 }
+
+/// A literal secret's quick fix is a command, not an edit that would drop the value:
+/// executing it saves the value in `secrets/` (mode 0600) and then asks the client to
+/// apply the edit that reads it from there; a second time, with the file holding the
+/// value already, is harmless; a file holding another value refuses.
+#[test]
+fn a_literal_secret_is_moved_by_the_server_not_dropped() {
+    let ws = workspace();
+    let path = ws.path().join("spec/alerting.yaml");
+    let uri = url(&path);
+    let url_secret = "https://hooks.slack.com/services/T0/B0/abcdefghijklmnopqrstuvwx";
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "api_url_file: /etc/alertmanager/secrets/slack-webhook-url",
+        &format!("api_url: '{url_secret}'"),
+    );
+    std::fs::write(&path, &text).unwrap();
+    let mut c = Client::start(ws.path());
+    let published = c.diagnostics_for(&uri);
+    let l001: Vec<&Value> = published.iter().filter(|d| d["code"] == "L001").collect();
+    assert_eq!(l001.len(), 1, "{published:?}");
+    assert!(!l001[0]["message"].as_str().unwrap().contains(url_secret));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": l001[0]["range"], "context": {"diagnostics": []}}),
+    );
+    let action = &actions["result"][0];
+    assert!(action.get("edit").is_none(), "{action}");
+    assert!(!action.to_string().contains(url_secret), "{action}");
+    let command = &action["command"];
+    assert_eq!(command["command"], "forge-spec.moveSecret");
+    let run = |c: &mut Client| {
+        c.request(
+            "workspace/executeCommand",
+            json!({"command": command["command"], "arguments": command["arguments"]}),
+        )
+    };
+    let done = run(&mut c);
+    assert!(done.get("error").is_none(), "{done}");
+    let secret = ws.path().join("secrets/slack-api-url");
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap(),
+        format!("{url_secret}\n")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&secret).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let apply = c.read();
+    assert_eq!(apply["method"], "workspace/applyEdit", "{apply}");
+    let edit = &apply["params"]["edit"]["changes"][&uri][0];
+    assert_eq!(
+        edit["newText"],
+        "api_url_file: /etc/alertmanager/secrets/slack-api-url"
+    );
+    let at = text.find("api_url:").unwrap();
+    assert_eq!(
+        edit["range"]["start"]["character"],
+        json!(at - text[..at].rfind('\n').unwrap() - 1)
+    );
+    // Again: the file holds the value, fine. With another value: refused.
+    assert!(run(&mut c).get("error").is_none());
+    let _ = c.read();
+    std::fs::write(&secret, "another\n").unwrap();
+    let refused = run(&mut c);
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("holds another value"),
+        "{refused}"
+    );
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "another\n");
+    c.shutdown();
+}

@@ -25,6 +25,11 @@ forge_spec_base::declare_code! {
     ///   slack: {slack: {api_url_file: /etc/alertmanager/secrets/slack, channel: '#alerts'}}
     /// ```
     ///
+    /// ## Fix
+    /// `forge-spec check --fix` (and the language server's quick fix) moves the value to
+    /// `secrets/<receiver>-<field>` (mode 0600, never replacing a file) and writes
+    /// `<field>_file: /etc/alertmanager/secrets/<receiver>-<field>` in its place.
+    ///
     /// This rule cannot be turned off (`lints:` or `allow:`): Alertmanager has no place for
     /// the secret but the spec's literal, so the configuration would have to carry it or
     /// lose the field.
@@ -67,17 +72,66 @@ pub fn literal_fields(r: &forge_spec_ir::Receiver) -> Vec<(&'static str, &S, &'s
 
 pub use forge_spec_base::secrets::mask;
 
-/// Detection: any literal secret field is set.
+/// Where Alertmanager reads a receiver's secret from, in the fix: a file named after
+/// the receiver and the field (`slack-api-url`) in its secrets directory.
+pub fn secret_path(receiver: &str, field: &str) -> String {
+    format!("{SECRETS_MOUNT}/{receiver}-{}", field.replace('_', "-"))
+}
+
+/// The directory the generated stack mounts the secrets into, in Alertmanager.
+pub const SECRETS_MOUNT: &str = "/etc/alertmanager/secrets";
+
+/// Detection: any literal secret field is set. The fix replaces `field: value` by
+/// `field_file: <secret_path>`; `check --fix` and the language server first move the
+/// value into that file (see `forge_spec::fix`), never dropping it.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     for r in &m.receivers {
         for (field, value, file_field) in literal_fields(r) {
-            out.push(
-                Diagnostic::new(&LITERAL_SECRET, value.span, format!("receiver `{}` has its secret `{field}` written in the spec (`{}`)", r.name.value, mask(&value.value)))
-                    .label("a literal secret")
-                    .secret()
-                    .help(format!("put the value in a file Alertmanager can read and use `{file_field}: /etc/alertmanager/secrets/{}`", r.name.value)),
-            );
+            let path = secret_path(&r.name.value, field);
+            let d = Diagnostic::new(
+                &LITERAL_SECRET,
+                value.span,
+                format!(
+                    "receiver `{}` has its secret `{field}` written in the spec (`{}`)",
+                    r.name.value,
+                    mask(&value.value)
+                ),
+            )
+            .label("a literal secret")
+            .secret()
+            .help(format!(
+                "put the value in a file Alertmanager can read and use `{file_field}: {path}`"
+            ));
+            let d = match key_start(cx.sources, value.span, field) {
+                Some(start) => {
+                    let whole = forge_spec_base::source::Span {
+                        start,
+                        ..value.span
+                    };
+                    d.edit(whole, format!("{file_field}: {path}"))
+                }
+                None => d,
+            };
+            out.push(d);
         }
     }
+}
+
+/// Where the key `field` of the value at `value` starts (`api_url: 'https://…'`, in a
+/// block or a flow mapping).
+fn key_start(
+    sources: &forge_spec_base::source::SourceSet,
+    value: forge_spec_base::source::Span,
+    field: &str,
+) -> Option<u32> {
+    let text = &sources.get(value.file)?.text;
+    let before = text.get(..value.start as usize)?.trim_end();
+    let key = before.strip_suffix(':')?.trim_end();
+    let rest = key.strip_suffix(field)?;
+    let whole_key = rest
+        .chars()
+        .last()
+        .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',');
+    whole_key.then(|| u32::try_from(rest.len()).ok()).flatten()
 }
