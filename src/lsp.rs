@@ -845,6 +845,57 @@ fn range(file: &SourceFile, span: Span) -> Value {
     json!({"start": position(file, span.start as usize), "end": position(file, span.end as usize)})
 }
 
+/// A receiver's place in the route tree: the routes that name it (their matchers from
+/// the root down) and the alerts of the spec that reach it.
+fn receiver_routes(
+    m: Option<&crate::ir::Model>,
+    root: &crate::ir::Route,
+    receiver: &str,
+) -> String {
+    fn walk(r: &crate::ir::Route, above: &[String], receiver: &str, out: &mut Vec<String>) {
+        let mut path = above.to_vec();
+        if !r.matchers.is_empty() {
+            path.push(crate::ir::routing::describe(r));
+        }
+        if r.receiver.as_ref().is_some_and(|x| x.value == receiver) {
+            out.push(if path.is_empty() {
+                "the root route (every alert no other route takes)".to_string()
+            } else {
+                format!("`{}`", path.join("` → `"))
+            });
+        }
+        for child in &r.routes {
+            walk(child, &path, receiver, out);
+        }
+    }
+    let mut routes = Vec::new();
+    walk(root, &[], receiver, &mut routes);
+    let mut text = String::new();
+    if !routes.is_empty() {
+        text.push_str("\n\nroutes: ");
+        text.push_str(&routes.join("; "));
+    }
+    let Some(m) = m else {
+        return text;
+    };
+    let sim = crate::ir::routing::Simulator::new(root);
+    let mut alerts: Vec<String> = crate::ir::routing::alert_labels(m)
+        .into_iter()
+        .filter(|(_, _, labels)| sim.simulate(labels).iter().any(|d| d.receiver == receiver))
+        .map(|(name, _, _)| name)
+        .collect();
+    alerts.sort();
+    alerts.dedup();
+    let shown = alerts.len().min(10);
+    if !alerts.is_empty() {
+        text.push_str(&format!("\n\nreceives: {}", alerts[..shown].join(", ")));
+        if alerts.len() > shown {
+            text.push_str(&format!(" and {} more", alerts.len() - shown));
+        }
+    }
+    text
+}
+
 /// Inside a selector's braces (`metric{…`): the metric's label names, or after
 /// `label=` (`!=`, `=~`, `!~`, an opening quote) the label's closed values. None
 /// elsewhere.
@@ -989,7 +1040,11 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
         .into_iter()
         .flatten()
         .collect();
-        return Some(format!("**receiver** `{word}`: {}", kinds.join(", ")));
+        let mut text = format!("**receiver** `{word}`: {}", kinds.join(", "));
+        if let Some(routing) = m.and_then(|m| m.routing.as_ref()) {
+            text.push_str(&receiver_routes(m, &routing.root, word));
+        }
+        return Some(text);
     }
     let f = crate::expr::functions::FUNCTIONS
         .iter()

@@ -482,3 +482,43 @@ fn fix_moves_a_literal_secret_to_a_file() {
     assert!(spec.contains("zyxwvutsrqponmlkjihgfedc"));
     assert_eq!(held("slack-api-url"), format!("{url}\n"));
 }
+
+/// A005 on raw PromQL (`expr:` has no `for` clause): the fix adds a `for: 5m` key beside
+/// `expr:`, on a line of its own in a block mapping and after the value in a flow one;
+/// after `check --fix` no alert is noisy and the spec checks clean of A005.
+#[test]
+fn fix_adds_a_for_key_beside_raw_promql() {
+    let block = "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1";
+    let dir = spec_with(&[
+        (
+            "alerts.yaml",
+            "condition: p95(http_request_duration_seconds) > 1s for 5m",
+            &format!("expr: {block}  # p95 over 1s"),
+        ),
+        (
+            "alerts.yaml",
+            "alerts:\n",
+            "alerts:\n  ManyRequests: {severity: info, expr: 'sum(rate(http_requests_total[5m])) > 100', summary: Many requests., runbook: runbooks/x.md}\n",
+        ),
+    ]);
+    let warnings = findings(dir.path(), "warning");
+    assert_eq!(
+        codes(&warnings).iter().filter(|c| **c == "A005").count(),
+        2,
+        "{warnings:?}"
+    );
+    let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("A005"), "{said}");
+    let text = std::fs::read_to_string(dir.path().join("alerts.yaml")).unwrap();
+    assert!(
+        text.contains(&format!("    expr: {block}  # p95 over 1s\n    for: 5m\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains("expr: 'sum(rate(http_requests_total[5m])) > 100', for: 5m, summary:"),
+        "{text}"
+    );
+    let warnings = findings(dir.path(), "warning");
+    assert!(!codes(&warnings).contains(&"A005"), "{warnings:?}");
+}

@@ -389,6 +389,23 @@ fn navigation_and_completion() {
         shown.contains("**SLO** `availability`: 99.9% over 30d") && shown.contains("14.4×"),
         "{shown}"
     );
+    // A receiver: its kind, the routes that lead to it, the alerts it receives.
+    let alerting = std::fs::read_to_string(ws.path().join("spec/alerting.yaml")).unwrap();
+    let alerting_uri = url(&ws.path().join("spec/alerting.yaml"));
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": alerting_uri}, "position": position_of(&alerting, "pagerduty}")}),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        shown.contains("**receiver** `pagerduty`: PagerDuty")
+            && shown.contains("routes: `severity=\"critical\"`")
+            && shown.contains("AIForgeDown")
+            && !shown.contains("HighLatency"),
+        "{shown}"
+    );
     // References: every use across files, the definition among them.
     let refs = c.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": at, "context": {"includeDeclaration": true}}));
     let files: std::collections::BTreeSet<String> = refs["result"]

@@ -242,3 +242,21 @@ pub fn apply_config(model: &Model, out: &mut Diagnostics) {
     out.items.retain(|d| d.severity != Severity::Allow);
     out.extend(config);
 }
+
+/// Where the key `field` of the value at `value` starts (`api_url: 'https://…'`, in a
+/// block or a flow mapping).
+pub(crate) fn key_start(
+    sources: &forge_spec_base::source::SourceSet,
+    value: forge_spec_base::source::Span,
+    field: &str,
+) -> Option<u32> {
+    let text = &sources.get(value.file)?.text;
+    let before = text.get(..value.start as usize)?.trim_end();
+    let key = before.strip_suffix(':')?.trim_end();
+    let rest = key.strip_suffix(field)?;
+    let whole_key = rest
+        .chars()
+        .last()
+        .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',');
+    whole_key.then(|| u32::try_from(rest.len()).ok()).flatten()
+}

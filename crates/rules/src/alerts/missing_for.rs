@@ -37,6 +37,7 @@ forge_spec_base::declare_code! {
 }
 
 use forge_spec_base::diag::Diagnostic;
+use forge_spec_base::source::Span;
 use forge_spec_expr::ast::{Expr, ExprKind};
 use forge_spec_ir::Model;
 
@@ -86,11 +87,48 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     let at = when.text.span.sub(text.len(), text.len());
                     d.edit(at, " for 5m")
                 }
+                // Raw PromQL: a `for: 5m` key beside `expr:`.
+                (false, _, _) if !text.contains('\n') => match for_key(cx, when.text.span) {
+                    Some((at, key)) => d.edit(at, key),
+                    None => d,
+                },
                 _ => d,
             };
             out.push(d);
         }
     }
+}
+
+/// Where a `for: 5m` key goes beside the one-line `expr:` at `value`, and its text: in a
+/// flow mapping right after the value (`, for: 5m`), in a block mapping on a line of its
+/// own under `expr:`.
+fn for_key(cx: &crate::Ctx<'_>, value: Span) -> Option<(Span, String)> {
+    let text = &cx.sources.get(value.file)?.text;
+    let key = crate::key_start(cx.sources, value, "expr")? as usize;
+    let end = value.end as usize;
+    let after = text.get(end..)?;
+    let line_end = end + after.find('\n').unwrap_or(after.len());
+    if after.trim_start_matches(' ').starts_with([',', '}']) {
+        return Some((
+            Span {
+                start: value.end,
+                ..value
+            },
+            ", for: 5m".into(),
+        ));
+    }
+    let line_start = text[..key].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..key].chars().count();
+    let at = u32::try_from(line_end).ok()?;
+    let key_line = format!("\n{}for: 5m", " ".repeat(column));
+    Some((
+        Span {
+            start: at,
+            end: at,
+            ..value
+        },
+        key_line,
+    ))
 }
 
 fn uses_rate(e: &Expr) -> bool {

@@ -103,7 +103,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .help(format!(
                 "put the value in a file Alertmanager can read and use `{file_field}: {path}`"
             ));
-            let d = match key_start(cx.sources, value.span, field) {
+            let d = match crate::key_start(cx.sources, value.span, field) {
                 Some(start) => {
                     let whole = forge_spec_base::source::Span {
                         start,
@@ -116,22 +116,4 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(d);
         }
     }
-}
-
-/// Where the key `field` of the value at `value` starts (`api_url: 'https://…'`, in a
-/// block or a flow mapping).
-fn key_start(
-    sources: &forge_spec_base::source::SourceSet,
-    value: forge_spec_base::source::Span,
-    field: &str,
-) -> Option<u32> {
-    let text = &sources.get(value.file)?.text;
-    let before = text.get(..value.start as usize)?.trim_end();
-    let key = before.strip_suffix(':')?.trim_end();
-    let rest = key.strip_suffix(field)?;
-    let whole_key = rest
-        .chars()
-        .last()
-        .is_none_or(|c| c.is_whitespace() || c == '{' || c == ',');
-    whole_key.then(|| u32::try_from(rest.len()).ok()).flatten()
 }
