@@ -684,3 +684,62 @@ fn a_literal_secret_is_moved_by_the_server_not_dropped() {
     assert_eq!(std::fs::read_to_string(&secret).unwrap(), "another\n");
     c.shutdown();
 }
+
+/// Many edits in a row, each a range in a different definition (so each is read on top
+/// of the last incremental reading): typing, a deleted line, a renamed alert, a new
+/// alert, a comment, mistakes early and late in the file. The diagnostics after them
+/// are `check`'s for the final text, place by place — every span moved right.
+#[test]
+fn chained_edits_keep_every_span_right() {
+    let ws = workspace();
+    let alerts = ws.path().join("spec/alerts.yaml");
+    let uri = url(&alerts);
+    let mut c = Client::start(ws.path());
+    let _ = c.diagnostics_for(&uri);
+    let mut text = std::fs::read_to_string(&alerts).unwrap();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+    );
+    let _ = c.diagnostics_for(&uri);
+    let steps: &[(&str, &str)] = &[
+        ("AI Forge is unreachable.", "AI Forge cannot be reached."),
+        (
+            "    description: The probe of {{ $labels.instance }} has failed for 1 minute.\n",
+            "",
+        ),
+        ("  HighMemoryUsage:", "  HighMemoryUse:"),
+        ("> 12GB for 5m", "> 16GB for 10m"),
+        (
+            "  TrainingJobStuck:",
+            "  # Jobs that never end.\n  TrainingJobStuck:",
+        ),
+        ("up(ollama) == 0", "up(olama) == 0"),
+        (
+            "  TrainingJobFailed:",
+            "  QueueLong:\n    severity: warning\n    condition: ai_forge_training_queue_size > 10 for 15m\n    summary: The queue is long.\n    runbook: runbooks/queue.md\n  TrainingJobFailed:",
+        ),
+        (
+            "ai_forge_training_longest_running_job_seconds > 2h",
+            "ai_forge_training_longest_running_jobs_seconds > 2h",
+        ),
+        ("A training job failed.", "A training job has failed."),
+    ];
+    let mut live = Vec::new();
+    for (i, (from, to)) in steps.iter().enumerate() {
+        let change = range_edit(&mut text, from, to);
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}),
+        );
+        live = c.diagnostics_for(&uri);
+    }
+    let found = served(&live);
+    assert!(
+        found.iter().filter(|d| d.0 == "X002").count() >= 1,
+        "{found:?}"
+    );
+    std::fs::write(&alerts, &text).unwrap();
+    assert_eq!(found, checked(ws.path(), "spec/alerts.yaml"));
+    c.shutdown();
+}
