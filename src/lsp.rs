@@ -13,7 +13,16 @@
 //!   whole-word occurrences).
 //! - Completion: metric, label, closed label value, function, receiver, SLO names,
 //!   durations and units.
-//! - Code actions: the replacement a diagnostic suggests (did-you-mean).
+//! - Code actions: the replacement a diagnostic suggests (did-you-mean), the edits a
+//!   rule states (A005's `for`), and for a literal secret (L001) a command that saves the
+//!   value in `secrets/` and only then asks the client to apply the edit reading it
+//!   from there.
+//!
+//! Incremental where typing is: changes arrive as ranges; a file is read again from
+//! its edit on ([`crate::syntax::incremental`]: one definition or section, the other
+//! spans moved); expressions read before come from a memo ([`crate::expr::Memo`]); the
+//! emission and scan of the output wait for a pause ([`QUIET`]). Resolution and the
+//! checks run on the whole spec.
 //!
 //! A malformed request gets an error response and the server keeps serving; a spec
 //! that does not parse gets its parse diagnostics.
