@@ -510,16 +510,20 @@ alerts:
     #[test]
     fn every_single_edit_of_every_line_reads_as_the_whole_file() {
         // Delete each character, and insert one at each place: whatever the path, the
-        // result is the whole reading's.
-        for at in 0..SPEC.len() {
-            let mut cut = SPEC.to_string();
-            cut.remove(at);
-            edit(SPEC, &cut);
-            for c in ['x', ' ', '\n', ':', '#'] {
-                let mut added = SPEC.to_string();
-                added.insert(at, c);
-                edit(SPEC, &added);
+        // result is the whole reading's. Also with Windows line ends.
+        let crlf = SPEC.replace('\n', "\r\n");
+        for spec in [SPEC, crlf.as_str()] {
+            for at in 0..spec.len() {
+                let mut cut = spec.to_string();
+                cut.remove(at);
+                edit(spec, &cut);
+                for c in ['x', ' ', '\n', ':', '#'] {
+                    let mut added = spec.to_string();
+                    added.insert(at, c);
+                    edit(spec, &added);
+                }
             }
         }
+        assert!(edit(&crlf, &crlf.replace("help: A.", "help: All of A.")));
     }
 }
