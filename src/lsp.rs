@@ -62,6 +62,7 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     server.compile();
     server.complete();
     server.publish(&connection)?;
+    server.prepare();
     loop {
         // The rest of `check` waits for a pause in the typing.
         let message = if server.complete_pending {
@@ -101,6 +102,9 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             Message::Response(_) => {}
         }
         server.replaced = None;
+        if connection.receiver.is_empty() {
+            server.prepare();
+        }
     }
     drop(connection);
     io.join()?;
@@ -138,6 +142,9 @@ struct Read {
     id: source::FileId,
     text: String,
     parsed: crate::syntax::Parsed,
+    /// A copy of `parsed` made while the client was quiet, which the next compilation
+    /// consumes (copying every parsed file takes milliseconds a keystroke need not wait).
+    spare: Option<crate::syntax::Parsed>,
 }
 
 struct Server {
@@ -227,17 +234,20 @@ impl Server {
                 continue;
             };
             // A file read before as the same source is read again from its edit on.
-            let p = match self.parsed.remove(&name) {
-                Some(read) if read.id == id => {
-                    crate::syntax::incremental::reparse(id, &read.text, read.parsed, file)
-                }
-                _ => crate::syntax::parse_spec(id, file),
+            let (p, spare) = match self.parsed.remove(&name) {
+                Some(read) if read.id == id && read.text == file.text => (read.parsed, read.spare),
+                Some(read) if read.id == id => (
+                    crate::syntax::incremental::reparse(id, &read.text, read.parsed, file),
+                    None,
+                ),
+                _ => (crate::syntax::parse_spec(id, file), None),
             };
-            parsed.push(p.clone());
+            parsed.push(spare.unwrap_or_else(|| p.clone()));
             let read = Read {
                 id,
                 text: file.text.clone(),
                 parsed: p,
+                spare: None,
             };
             cache.insert(name, read);
         }
@@ -246,6 +256,16 @@ impl Server {
         let comp = crate::compile_parsed(sources, parsed, "spec", &opts);
         self.replaced = self.last.replace(comp);
         self.complete_pending = true;
+    }
+
+    /// While the client is quiet: the copies of the parsed files the next compilation
+    /// will consume.
+    fn prepare(&mut self) {
+        for read in self.parsed.values_mut() {
+            if read.spare.is_none() {
+                read.spare = Some(read.parsed.clone());
+            }
+        }
     }
 
     /// The options of a compilation, which reads expressions through the memo (and
