@@ -6,9 +6,11 @@
 //! from the new text with everything but the section's line and the definition
 //! blanked (so its spans are the file's own), and it takes the old definition's place
 //! in the file read before, whose later spans move by the edit's change in length
-//! ([`Shift`]). Anything else — an edit across definitions or on a section's line, a
-//! file read before with errors, a definition with an anchor, a renamed key that is
-//! now a duplicate, a definition that does not read cleanly — reads the whole file
+//! ([`Shift`]). When they lie inside one section but not one definition (a definition
+//! added or removed, a comment above the first one, `routing:` or `service:`), that
+//! section is read alone the same way. Anything else — an edit on a section's own line
+//! or above the first section, a file read before with errors, an anchor, a renamed
+//! key that is now a duplicate, text that does not read cleanly — reads the whole file
 //! again. The result is always what [`parse_spec`] gives for the new text.
 
 use crate::shift::{Moved, Shift};
