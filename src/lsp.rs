@@ -11,6 +11,7 @@
 //! - Go to definition, find references and rename of metrics, SLOs, alerts, receivers,
 //!   dashboards and targets, across the spec's files (references are the name's
 //!   whole-word occurrences).
+//! - Outline (document symbols): a file's definitions, by section.
 //! - Completion: metric, label, closed label value, function, receiver, SLO names,
 //!   durations and units.
 //! - Code actions: the replacement a diagnostic suggests (did-you-mean), the edits a
@@ -119,6 +120,7 @@ fn capabilities() -> Value {
         "definitionProvider": true,
         "referencesProvider": true,
         "renameProvider": true,
+        "documentSymbolProvider": true,
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "executeCommandProvider": {"commands": [MOVE_SECRET]},
         "completionProvider": {"triggerCharacters": ["(", "{", ",", "=", "\"", " "]},
@@ -441,6 +443,7 @@ impl Server {
             "textDocument/completion" => self.completion(&req.params),
             "textDocument/codeAction" => self.code_actions(&req.params),
             "textDocument/rename" => self.rename(&req.params),
+            "textDocument/documentSymbol" => self.symbols(&req.params),
             "workspace/executeCommand" => self.execute(&req.params),
             other => {
                 return Response::new_err(
@@ -464,6 +467,68 @@ impl Server {
             .ok_or("missing textDocument.uri")?;
         let name = self.name_of(uri).ok_or("not a file of the workspace")?;
         Ok((uri, name))
+    }
+
+    /// `textDocument/documentSymbol`: the document's definitions, section by section
+    /// (the editor's outline).
+    fn symbols(&self, params: &Value) -> Result<Value, String> {
+        let (uri, name) = self.document(params)?;
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let (id, file) = comp
+            .sources
+            .ids()
+            .filter_map(|id| Some((id, comp.sources.get(id)?)))
+            .find(|(_, f)| f.name == name)
+            .ok_or("not a file of the spec")?;
+        let read;
+        let spec = match self.parsed.get(&name).filter(|r| r.text == file.text) {
+            Some(r) => r.parsed.file.as_ref(),
+            None => {
+                read = crate::syntax::parse_spec(id, file);
+                read.file.as_ref()
+            }
+        };
+        let Some(spec) = spec else {
+            return Ok(json!([]));
+        };
+        fn keys<V>(m: &crate::syntax::Map<V>) -> Vec<&crate::syntax::Spanned<String>> {
+            m.0.iter().map(|(k, _)| k).collect()
+        }
+        // LSP symbol kinds: 19 object, 13 variable, 14 constant, 24 event, 12 function,
+        // 3 namespace, 11 interface, 1 file, 5 class.
+        let sections = [
+            ("targets", 19, keys(&spec.targets)),
+            ("metrics", 13, keys(&spec.metrics)),
+            ("slos", 14, keys(&spec.slos)),
+            ("alerts", 24, keys(&spec.alerts)),
+            ("records", 12, keys(&spec.records)),
+            ("groups", 3, keys(&spec.groups)),
+            ("receivers", 11, keys(&spec.receivers)),
+            ("dashboards", 1, keys(&spec.dashboards)),
+            ("teams", 5, keys(&spec.teams)),
+            (
+                "logs.events",
+                24,
+                spec.logs
+                    .as_ref()
+                    .map(|l| keys(&l.events))
+                    .unwrap_or_default(),
+            ),
+        ];
+        let symbols: Vec<Value> = sections
+            .into_iter()
+            .flat_map(|(section, kind, keys)| {
+                keys.into_iter().map(move |k| {
+                    json!({
+                        "name": k.value,
+                        "kind": kind,
+                        "location": {"uri": uri, "range": range(file, k.span)},
+                        "containerName": section,
+                    })
+                })
+            })
+            .collect();
+        Ok(Value::Array(symbols))
     }
 
     /// The compiled file behind a request's `textDocument`, and the byte offset of its

@@ -743,3 +743,45 @@ fn chained_edits_keep_every_span_right() {
     assert_eq!(found, checked(ws.path(), "spec/alerts.yaml"));
     c.shutdown();
 }
+
+/// The outline: every definition of a document, with its section, at its key.
+#[test]
+fn document_symbols_are_the_definitions_of_the_file() {
+    let ws = workspace();
+    let mut c = Client::start(ws.path());
+    // (file, section, a definition, whether every key indented two spaces is one)
+    for (file, section, name, all_keys) in [
+        ("spec/alerts.yaml", "alerts", "TrainingJobStuck", true),
+        ("spec/metrics.yaml", "metrics", "http_requests_total", true),
+        ("spec/alerting.yaml", "receivers", "pagerduty", false),
+        ("spec/logs.yaml", "logs.events", "training_failed", false),
+    ] {
+        let path = ws.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let r = c.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": url(&path)}}),
+        );
+        let symbols = r["result"].as_array().unwrap();
+        let found = symbols
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {r}"));
+        assert_eq!(found["containerName"], section);
+        let line = text
+            .lines()
+            .position(|l| l.trim_start().starts_with(&format!("{name}:")))
+            .unwrap();
+        assert_eq!(found["location"]["range"]["start"]["line"], line, "{found}");
+        if all_keys {
+            let keys = text
+                .lines()
+                .filter(|l| {
+                    l.starts_with("  ") && !l.starts_with("   ") && l.trim_end().ends_with(':')
+                })
+                .count();
+            assert_eq!(symbols.len(), keys, "{r}");
+        }
+    }
+    c.shutdown();
+}
