@@ -11,7 +11,8 @@
 //! - Go to definition, find references and rename of metrics, SLOs, alerts, receivers,
 //!   dashboards and targets, across the spec's files (references are the name's
 //!   whole-word occurrences).
-//! - Outline (document symbols): a file's definitions, by section.
+//! - Outline (document symbols): a file's definitions, by section; workspace symbols:
+//!   the definitions of every file whose name holds the query.
 //! - Completion: metric, label, closed label value, function, receiver, SLO names,
 //!   durations and units.
 //! - Code actions: the replacement a diagnostic suggests (did-you-mean), the edits a
@@ -121,6 +122,7 @@ fn capabilities() -> Value {
         "referencesProvider": true,
         "renameProvider": true,
         "documentSymbolProvider": true,
+        "workspaceSymbolProvider": true,
         "codeActionProvider": {"codeActionKinds": ["quickfix"]},
         "executeCommandProvider": {"commands": [MOVE_SECRET]},
         "completionProvider": {"triggerCharacters": ["(", "{", ",", "=", "\"", " "]},
@@ -444,6 +446,7 @@ impl Server {
             "textDocument/codeAction" => self.code_actions(&req.params),
             "textDocument/rename" => self.rename(&req.params),
             "textDocument/documentSymbol" => self.symbols(&req.params),
+            "workspace/symbol" => self.workspace_symbols(&req.params),
             "workspace/executeCommand" => self.execute(&req.params),
             other => {
                 return Response::new_err(
@@ -472,16 +475,51 @@ impl Server {
     /// `textDocument/documentSymbol`: the document's definitions, section by section
     /// (the editor's outline).
     fn symbols(&self, params: &Value) -> Result<Value, String> {
-        let (uri, name) = self.document(params)?;
+        let (_, name) = self.document(params)?;
         let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
-        let (id, file) = comp
+        let id = comp
             .sources
             .ids()
-            .filter_map(|id| Some((id, comp.sources.get(id)?)))
-            .find(|(_, f)| f.name == name)
+            .find(|id| comp.sources.get(*id).is_some_and(|f| f.name == name))
             .ok_or("not a file of the spec")?;
+        Ok(Value::Array(self.file_symbols(comp, id)))
+    }
+
+    /// `workspace/symbol`: the definitions of every file of the spec whose name holds
+    /// the query (ignoring case; all of them for an empty query).
+    fn workspace_symbols(&self, params: &Value) -> Result<Value, String> {
+        let query = params
+            .get("query")
+            .and_then(Value::as_str)
+            .ok_or("missing query")?
+            .to_lowercase();
+        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
+        let found: Vec<Value> = comp
+            .sources
+            .ids()
+            .flat_map(|id| self.file_symbols(comp, id))
+            .filter(|s| {
+                s["name"]
+                    .as_str()
+                    .is_some_and(|n| n.to_lowercase().contains(&query))
+            })
+            .collect();
+        Ok(Value::Array(found))
+    }
+
+    /// The definitions of one file of the compilation, as LSP symbol informations.
+    fn file_symbols(&self, comp: &Compilation, id: source::FileId) -> Vec<Value> {
+        let Some(file) = comp.sources.get(id) else {
+            return Vec::new();
+        };
+        let Some(uri) = self
+            .uri_of(&file.name)
+            .filter(|_| !file.name.starts_with('<'))
+        else {
+            return Vec::new();
+        };
         let read;
-        let spec = match self.parsed.get(&name).filter(|r| r.text == file.text) {
+        let spec = match self.parsed.get(&file.name).filter(|r| r.text == file.text) {
             Some(r) => r.parsed.file.as_ref(),
             None => {
                 read = crate::syntax::parse_spec(id, file);
@@ -489,7 +527,7 @@ impl Server {
             }
         };
         let Some(spec) = spec else {
-            return Ok(json!([]));
+            return Vec::new();
         };
         fn keys<V>(m: &crate::syntax::Map<V>) -> Vec<&crate::syntax::Spanned<String>> {
             m.0.iter().map(|(k, _)| k).collect()
@@ -515,9 +553,10 @@ impl Server {
                     .unwrap_or_default(),
             ),
         ];
-        let symbols: Vec<Value> = sections
+        sections
             .into_iter()
             .flat_map(|(section, kind, keys)| {
+                let uri = uri.clone();
                 keys.into_iter().map(move |k| {
                     json!({
                         "name": k.value,
@@ -527,8 +566,7 @@ impl Server {
                     })
                 })
             })
-            .collect();
-        Ok(Value::Array(symbols))
+            .collect()
     }
 
     /// The compiled file behind a request's `textDocument`, and the byte offset of its

@@ -785,3 +785,37 @@ fn document_symbols_are_the_definitions_of_the_file() {
     }
     c.shutdown();
 }
+
+/// Workspace symbols: definitions of every file of the spec whose name holds the query,
+/// ignoring case, each at its key in its own file.
+#[test]
+fn workspace_symbols_find_definitions_across_files() {
+    let ws = workspace();
+    let mut c = Client::start(ws.path());
+    let r = c.request("workspace/symbol", json!({"query": "highl"}));
+    let found = r["result"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{r}");
+    assert_eq!(found[0]["name"], "HighLatency");
+    assert!(
+        found[0]["location"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("spec/alerts.yaml")
+    );
+    let r = c.request("workspace/symbol", json!({"query": "training"}));
+    let files: std::collections::BTreeSet<&str> = r["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["containerName"].as_str().unwrap())
+        .collect();
+    // Training metrics, SLO, alerts, dashboard and log events.
+    for section in ["metrics", "alerts", "logs.events"] {
+        assert!(files.contains(section), "{section} in {r}");
+    }
+    let all = c.request("workspace/symbol", json!({"query": ""}));
+    assert!(all["result"].as_array().unwrap().len() > 30, "{all}");
+    let bad = c.request("workspace/symbol", json!({}));
+    assert!(bad.get("error").is_some(), "{bad}");
+    c.shutdown();
+}
