@@ -810,11 +810,7 @@ impl Server {
             }
             // The fix the rule states as span edits, else the did-you-mean replacement.
             let (title, edits) = if !d.edits.is_empty() {
-                let edits: Vec<Value> = d
-                    .edits
-                    .iter()
-                    .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
-                    .collect();
+                let edits = text_edits(file, d);
                 let what = d.help.as_deref().unwrap_or(d.code.name);
                 (format!("Fix: {what} ({})", d.code.code), edits)
             } else if let Some(suggestion) = &d.suggestion
@@ -870,11 +866,7 @@ impl Server {
             Ok(false) => return Err(format!("secrets/{} holds another value", secret.name)),
             Err(e) => return Err(format!("cannot write secrets/{}: {e}", secret.name)),
         }
-        let edits: Vec<Value> = d
-            .edits
-            .iter()
-            .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
-            .collect();
+        let edits = text_edits(file, d);
         self.sent += 1;
         self.outbox.push(Message::Request(Request::new(
             RequestId::from(format!("forge-spec/{}", self.sent)),
@@ -938,6 +930,14 @@ fn offset_in(text: &str, line: u64, character: u64) -> usize {
         units += c.len_utf16() as u64;
     }
     end
+}
+
+/// The edits a rule states, as LSP text edits of `file`.
+fn text_edits(file: &SourceFile, d: &diag::Diagnostic) -> Vec<Value> {
+    d.edits
+        .iter()
+        .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
+        .collect()
 }
 
 /// Applies one change of a `didChange`: the text of a range (incremental sync), or the

@@ -909,27 +909,24 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
     let mut total = 0;
     // Literal secrets move to the secrets directory beside the output (`secrets/`).
     let secrets = forge_spec::write::secrets_dir(std::path::Path::new("generated"));
-    let mut save = |secret: &forge_spec::fix::MovedSecret| match forge_spec::fix::save_secret(
-        &secrets, secret,
-    ) {
-        Ok(true) => {
-            eprintln!("moved a secret to {}", secrets.join(&secret.name).display());
-            true
-        }
-        Ok(false) => {
-            eprintln!(
-                "not fixed: {} holds another value; move the secret by hand",
-                secrets.join(&secret.name).display()
-            );
-            false
-        }
-        Err(e) => {
-            eprintln!(
-                "not fixed: cannot write {}: {e}",
-                secrets.join(&secret.name).display()
-            );
-            false
-        }
+    let mut save = |secret: &forge_spec::fix::MovedSecret| {
+        let path = secrets.join(&secret.name);
+        let (saved, said) = match forge_spec::fix::save_secret(&secrets, secret) {
+            Ok(true) => (true, format!("moved a secret to {}", path.display())),
+            Ok(false) => (
+                false,
+                format!(
+                    "not fixed: {} holds another value; move the secret by hand",
+                    path.display()
+                ),
+            ),
+            Err(e) => (
+                false,
+                format!("not fixed: cannot write {}: {e}", path.display()),
+            ),
+        };
+        eprintln!("{said}");
+        saved
     };
     for fixed in forge_spec::fix::fixes(&comp, &mut save) {
         let Some(before) = comp

@@ -54,6 +54,10 @@ fn codes(found: &[(String, String, u64)]) -> Vec<&str> {
     found.iter().map(|(c, _, _)| c.as_str()).collect()
 }
 
+fn count_of(found: &[(String, String, u64)], code: &str) -> usize {
+    found.iter().filter(|(c, _, _)| c == code).count()
+}
+
 const THREE_MISTAKES: &[(&str, &str, &str)] = &[
     // A misspelt key in the metric most of the spec reads.
     (
@@ -385,11 +389,7 @@ fn fix_applies_the_edits_rules_state() {
         ),
     ]);
     let warnings = findings(dir.path(), "warning");
-    assert_eq!(
-        codes(&warnings).iter().filter(|c| **c == "A005").count(),
-        2,
-        "{warnings:?}"
-    );
+    assert_eq!(count_of(&warnings, "A005"), 2, "{warnings:?}");
     let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
     assert_eq!(
         out.status.code(),
@@ -502,11 +502,7 @@ fn fix_adds_a_for_key_beside_raw_promql() {
         ),
     ]);
     let warnings = findings(dir.path(), "warning");
-    assert_eq!(
-        codes(&warnings).iter().filter(|c| **c == "A005").count(),
-        2,
-        "{warnings:?}"
-    );
+    assert_eq!(count_of(&warnings, "A005"), 2, "{warnings:?}");
     let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(!said.contains("A005"), "{said}");

@@ -116,6 +116,24 @@ impl Client {
         }
     }
 
+    /// Opens a document with this text; the diagnostics published for it.
+    fn open(&mut self, uri: &str, text: &str) -> Vec<Value> {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+        self.diagnostics_for(uri)
+    }
+
+    /// Sends a document's changes; the diagnostics published for it.
+    fn change(&mut self, uri: &str, version: usize, changes: Vec<Value>) -> Vec<Value> {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
+        );
+        self.diagnostics_for(uri)
+    }
+
     fn shutdown(mut self) {
         let r = self.request("shutdown", Value::Null);
         assert!(r.get("error").is_none(), "{r}");
@@ -175,16 +193,8 @@ fn diagnostics_follow_the_unsaved_text_and_equal_check() {
         "increase(ai_forge_training_job_failed_total)",
         1,
     );
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    let _ = c.diagnostics_for(&uri);
-    c.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": typo}]}),
-    );
-    let live = c.diagnostics_for(&uri);
+    let _ = c.open(&uri, &text);
+    let live = c.change(&uri, 2, vec![json!({"text": typo})]);
     let x002: Vec<&Value> = live.iter().filter(|d| d["code"] == "X002").collect();
     assert_eq!(x002.len(), 1, "{live:?}");
     assert_eq!(
@@ -279,30 +289,17 @@ fn edits_as_ranges_give_what_the_whole_text_gives() {
     let mut c = Client::start(ws.path());
     let _ = c.diagnostics_for(&uri);
     let mut text = std::fs::read_to_string(&alerts).unwrap();
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    let _ = c.diagnostics_for(&uri);
-    let mut version = 1;
-    let mut send = |c: &mut Client, changes: Vec<Value>| {
-        version += 1;
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": changes}),
-        );
-        c.diagnostics_for(&uri)
-    };
+    let _ = c.open(&uri, &text);
     let first = range_edit(
         &mut text,
         "AI Forge is unreachable.",
         "Ça, AI Forge is unreachable.",
     );
-    send(&mut c, vec![first]);
+    c.change(&uri, 2, vec![first]);
     // After `Ç` (2 bytes, 1 UTF-16 unit) on the same line, then a misspelt metric and a
     // deleted comment line in one message.
     let second = range_edit(&mut text, "is unreachable.", "is down.");
-    send(&mut c, vec![second]);
+    c.change(&uri, 3, vec![second]);
     let typo = range_edit(
         &mut text,
         "increase(ai_forge_training_jobs_failed_total)",
@@ -310,7 +307,7 @@ fn edits_as_ranges_give_what_the_whole_text_gives() {
     );
     let comment = text.lines().nth(1).unwrap().to_string() + "\n";
     let gone = range_edit(&mut text, &comment, "");
-    let live = send(&mut c, vec![typo, gone]);
+    let live = c.change(&uri, 4, vec![typo, gone]);
     assert!(text.contains("summary: Ça, AI Forge is down."));
     let x002: Vec<&Value> = live.iter().filter(|d| d["code"] == "X002").collect();
     assert_eq!(x002.len(), 1, "{live:?}");
@@ -514,11 +511,7 @@ fn navigation_and_completion() {
     assert_eq!(names(&r), ["2xx", "3xx", "4xx", "5xx"], "{r}");
     // A fix a rule states (A005's ` for 5m`) is a quick fix too.
     let no_for = text.replacen("> 1s for 5m", "> 1s", 1);
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": no_for}}),
-    );
-    let d = c.diagnostics_for(&uri);
+    let d = c.open(&uri, &no_for);
     let a005 = d.iter().find(|d| d["code"] == "A005").expect("A005");
     let actions = c.request("textDocument/codeAction", json!({"textDocument": {"uri": uri}, "range": a005["range"], "context": {"diagnostics": []}}));
     let fix = actions["result"]
@@ -541,11 +534,7 @@ fn describe_code(c: &mut Client, root: &Path) -> String {
     let path = root.join("spec/alerts.yaml");
     let uri = url(&path);
     let text = std::fs::read_to_string(&path).unwrap() + "# A004\n";
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    let _ = c.diagnostics_for(&uri);
+    let _ = c.open(&uri, &text);
     let line = text.lines().count() - 1;
     let hover = c.request(
         "textDocument/hover",
@@ -579,8 +568,7 @@ fn malformed_input_is_answered_not_fatal() {
     );
     assert!(r.get("error").is_none(), "{r}");
     // Broken YAML: a parse diagnostic, and the server still answers.
-    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": "alerts: [\n  \u{7}"}}));
-    let d = c.diagnostics_for(&uri);
+    let d = c.open(&uri, "alerts: [\n  \u{7}");
     assert!(
         d.iter()
             .any(|d| d["code"].as_str().unwrap().starts_with('P')),
@@ -697,11 +685,7 @@ fn chained_edits_keep_every_span_right() {
     let mut c = Client::start(ws.path());
     let _ = c.diagnostics_for(&uri);
     let mut text = std::fs::read_to_string(&alerts).unwrap();
-    c.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-    );
-    let _ = c.diagnostics_for(&uri);
+    let _ = c.open(&uri, &text);
     let steps: &[(&str, &str)] = &[
         ("AI Forge is unreachable.", "AI Forge cannot be reached."),
         (
@@ -728,11 +712,7 @@ fn chained_edits_keep_every_span_right() {
     let mut live = Vec::new();
     for (i, (from, to)) in steps.iter().enumerate() {
         let change = range_edit(&mut text, from, to);
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]}),
-        );
-        live = c.diagnostics_for(&uri);
+        live = c.change(&uri, i + 2, vec![change]);
     }
     let found = served(&live);
     assert!(

@@ -13,6 +13,7 @@
 //! key that is now a duplicate, text that does not read cleanly — reads the whole file
 //! again. The result is always what [`parse_spec`] gives for the new text.
 
+use crate::recover::{Line, line_at};
 use crate::shift::{Moved, Shift};
 use crate::spanned::Map;
 use crate::{Parsed, SpecFile, parse_spec};
@@ -96,12 +97,12 @@ pub fn splice(id: FileId, before: &str, old: Parsed, new: &SourceFile) -> Option
     if x != y {
         let (a, b0, b1) = changed_lines(x, y);
         let delta = i64::try_from(b1).ok()? - i64::try_from(b0).ok()?;
-        let done = definition(x, a)
+        let done = definition(before, a)
             .filter(|def| b0 <= def.end)
-            .and_then(|def| one_definition(id, new, &mut file, x, &def, delta));
+            .and_then(|def| one_definition(id, new, &mut file, before, &def, delta));
         if done.is_none() {
-            let sec = section(x, a).filter(|sec| b0 <= sec.end)?;
-            whole_section(id, new, &mut file, x, &sec, delta)?;
+            let sec = section(before, a).filter(|sec| b0 <= sec.end)?;
+            whole_section(id, new, &mut file, before, &sec, delta)?;
         }
     }
     Some(Parsed {
@@ -116,21 +117,20 @@ fn one_definition(
     id: FileId,
     new: &SourceFile,
     file: &mut SpecFile,
-    x: &[u8],
+    x: &str,
     def: &Definition,
     delta: i64,
 ) -> Option<()> {
-    let y = new.text.as_bytes();
-    let end = moved(def.end, delta)?;
-    if !ends_line(y, end)
-        || !sole_definition(y, def.start, end, def.indent)
-        || anchored(&x[def.start..def.end])
-        || anchored(&y[def.start..end])
-    {
-        return None;
-    }
-    let partial = keep_only(y, &[def.section.clone(), def.start..end])?;
-    let read = crate::parse_file(id, &SourceFile::new(new.name.clone(), partial)).ok()?;
+    let lines = def.start..def.end;
+    let read = read_alone(
+        id,
+        new,
+        x,
+        lines,
+        Some(def.section.clone()),
+        delta,
+        |y, end| sole_definition(y, def.start, end, def.indent),
+    )?;
     let key_at = u32::try_from(def.start).ok()?..u32::try_from(def.end).ok()?;
     let at = slot(file, &read, &def.name, &key_at)?;
     file.shift(Moved {
@@ -147,28 +147,53 @@ fn whole_section(
     id: FileId,
     new: &SourceFile,
     file: &mut SpecFile,
-    x: &[u8],
+    x: &str,
     sec: &Section,
     delta: i64,
 ) -> Option<()> {
-    let y = new.text.as_bytes();
-    let end = moved(sec.end, delta)?;
-    if !ends_line(y, end)
-        || !SECTIONS.contains(&sec.name.as_str())
-        || top_level_line_in(y, sec.header.end + 1, end)
-        || anchored(&x[sec.header.start..sec.end])
-        || anchored(&y[sec.header.start..end])
-    {
+    if !SECTIONS.contains(&sec.name.as_str()) {
         return None;
     }
-    let partial = keep_only(y, std::slice::from_ref(&(sec.header.start..end)))?;
-    let read = crate::parse_file(id, &SourceFile::new(new.name.clone(), partial)).ok()?;
+    let lines = sec.header.start..sec.end;
+    let read = read_alone(id, new, x, lines, None, delta, |y, end| {
+        !shallow_line_in(y, sec.header.end + 1, end, 0)
+    })?;
     file.shift(Moved {
         from: u32::try_from(sec.end).ok()?,
         delta,
     });
     put_section(file, read, &sec.name);
     Some(())
+}
+
+/// The lines `old` of the old text as they are after the edit (ending `delta` later),
+/// read alone — with `header`, a section's line, kept too — from the new text with
+/// everything else blanked. `None` when they do not end a line, `shaped` (given the
+/// new text and their new end) refuses them, either version holds an anchor, or they
+/// do not read cleanly.
+fn read_alone(
+    id: FileId,
+    new: &SourceFile,
+    x: &str,
+    old: Range<usize>,
+    header: Option<Range<usize>>,
+    delta: i64,
+    shaped: impl Fn(&str, usize) -> bool,
+) -> Option<SpecFile> {
+    let y = new.text.as_str();
+    let end = moved(old.end, delta)?;
+    if !ends_line(y.as_bytes(), end) || !shaped(y, end) || anchored(&x[old.clone()]) {
+        return None;
+    }
+    if anchored(y.get(old.start..end)?) {
+        return None;
+    }
+    let keep: Vec<Range<usize>> = header
+        .into_iter()
+        .chain(std::iter::once(old.start..end))
+        .collect();
+    let partial = keep_only(y.as_bytes(), &keep)?;
+    crate::parse_file(id, &SourceFile::new(new.name.clone(), partial)).ok()
 }
 
 /// An offset after the edit.
@@ -233,29 +258,6 @@ fn line_end(x: &[u8], at: usize) -> usize {
         .map_or(x.len(), |i| at + i)
 }
 
-/// One line's shape: its end, indentation, whether it holds nothing but a comment
-/// (or nothing), and whether it is a list item.
-struct Line {
-    end: usize,
-    indent: usize,
-    empty: bool,
-    item: bool,
-}
-
-fn line(x: &[u8], start: usize) -> Line {
-    let end = line_end(x, start);
-    let body = &x[start..end];
-    let indent = body.iter().take_while(|&&c| c == b' ').count();
-    let rest = &body[indent..];
-    let rest_trimmed = rest.trim_ascii_end();
-    Line {
-        end,
-        indent,
-        empty: rest_trimmed.is_empty() || rest_trimmed[0] == b'#',
-        item: rest.starts_with(b"- ") || rest_trimmed == b"-",
-    }
-}
-
 /// A definition of a section: the section's line and name, and the definition's lines
 /// (from the start of its key's line to the start of the next line indented as little).
 struct Definition {
@@ -267,34 +269,18 @@ struct Definition {
 }
 
 /// The definition holding the line that starts at `a`.
-fn definition(x: &[u8], a: usize) -> Option<Definition> {
+fn definition(x: &str, a: usize) -> Option<Definition> {
     // Up from `a` to the section's line (indented 0): the nearest line at each
     // indentation, and the indentation of the line right under the section.
     let mut nearest: Vec<Option<usize>> = Vec::new();
     let mut below = None;
-    let mut start = a;
-    let section = loop {
-        if start < x.len() {
-            let l = line(x, start);
-            if !l.empty {
-                if l.indent == 0 {
-                    break start..l.end;
-                }
-                if nearest.len() <= l.indent {
-                    nearest.resize(l.indent + 1, None);
-                }
-                nearest[l.indent].get_or_insert(start);
-                below = Some(l.indent);
-            }
+    let section = section_line(x, a, |start, l| {
+        if nearest.len() <= l.indent {
+            nearest.resize(l.indent + 1, None);
         }
-        if start == 0 {
-            return None;
-        }
-        start = line_start(x, start - 1);
-    };
-    if section.start == a {
-        return None;
-    }
+        nearest[l.indent].get_or_insert(start);
+        below = Some(l.indent);
+    })?;
     let indent = below?;
     // Nothing between the section and `a` is indented less than its definitions.
     if nearest[..indent].iter().any(Option::is_some) {
@@ -302,39 +288,60 @@ fn definition(x: &[u8], a: usize) -> Option<Definition> {
     }
     let name = section_name(&x[section.clone()])?;
     let start = nearest[indent]?;
-    let first = line(x, start);
+    let first = line_at(x, start);
     if first.item {
         return None;
     }
-    let mut end = first.end;
+    Some(Definition {
+        section,
+        name,
+        start,
+        end: block_end(x, first.end, indent),
+        indent,
+    })
+}
+
+/// The line of the section holding the line that starts at `a` (the nearest line above
+/// indented 0 with content), `on` called with each line with content on the way up;
+/// `None` when `a` is that line itself or there is none.
+fn section_line(x: &str, a: usize, mut on: impl FnMut(usize, &Line)) -> Option<Range<usize>> {
+    let mut start = a;
+    loop {
+        if start < x.len() {
+            let l = line_at(x, start);
+            if !l.empty {
+                if l.indent == 0 {
+                    return (start != a).then_some(start..l.end);
+                }
+                on(start, &l);
+            }
+        }
+        if start == 0 {
+            return None;
+        }
+        start = line_start(x.as_bytes(), start - 1);
+    }
+}
+
+/// Where the block of the line ending at `end` ends: the start of the next line with
+/// content indented `indent` or less, or the text's end.
+fn block_end(x: &str, mut end: usize, indent: usize) -> usize {
     while end < x.len() {
-        let l = line(x, end + 1);
+        let l = line_at(x, end + 1);
         if !l.empty && l.indent <= indent {
             break;
         }
         end = l.end;
     }
-    let end = (end + 1).min(x.len());
-    Some(Definition {
-        section,
-        name,
-        start,
-        end,
-        indent,
-    })
+    (end + 1).min(x.len())
 }
 
 /// The name of a section's line, `metrics:` (a comment may follow).
-fn section_name(line: &[u8]) -> Option<String> {
-    let colon = line.iter().position(|&c| c == b':')?;
-    let rest = line[colon + 1..].trim_ascii();
-    if !(rest.is_empty() || rest[0] == b'#') {
-        return None;
-    }
-    let name = &line[..colon];
-    name.iter()
-        .all(|c| c.is_ascii_lowercase() || *c == b'_')
-        .then(|| String::from_utf8_lossy(name).into_owned())
+fn section_name(line: &str) -> Option<String> {
+    let (name, rest) = line.split_once(':')?;
+    let rest = rest.trim();
+    let plain = name.bytes().all(|c| c.is_ascii_lowercase() || c == b'_');
+    (plain && (rest.is_empty() || rest.starts_with('#'))).then(|| name.to_string())
 }
 
 /// A top-level section: its line and name, and where it ends (the next line
@@ -346,45 +353,19 @@ struct Section {
 }
 
 /// The section holding the line that starts at `a`, if `a` is not its own line.
-fn section(x: &[u8], a: usize) -> Option<Section> {
-    let mut start = a;
-    let header = loop {
-        if start < x.len() {
-            let l = line(x, start);
-            if !l.empty && l.indent == 0 {
-                break start..l.end;
-            }
-        }
-        if start == 0 {
-            return None;
-        }
-        start = line_start(x, start - 1);
-    };
-    if header.start == a {
-        return None;
-    }
+fn section(x: &str, a: usize) -> Option<Section> {
+    let header = section_line(x, a, |_, _| {})?;
     let name = section_name(&x[header.clone()])?;
-    let mut end = header.end;
-    while end < x.len() {
-        let l = line(x, end + 1);
-        if !l.empty && l.indent == 0 {
-            break;
-        }
-        end = l.end;
-    }
-    Some(Section {
-        header,
-        name,
-        end: (end + 1).min(x.len()),
-    })
+    let end = block_end(x, header.end, 0);
+    Some(Section { header, name, end })
 }
 
-/// A line with content indented 0 starts in `from..to`.
-fn top_level_line_in(y: &[u8], from: usize, to: usize) -> bool {
+/// A line with content indented `indent` or less starts in `from..to`.
+fn shallow_line_in(y: &str, from: usize, to: usize, indent: usize) -> bool {
     let mut at = from;
     while at < to {
-        let l = line(y, at);
-        if !l.empty && l.indent == 0 {
+        let l = line_at(y, at);
+        if !l.empty && l.indent <= indent {
             return true;
         }
         at = l.end + 1;
@@ -394,26 +375,19 @@ fn top_level_line_in(y: &[u8], from: usize, to: usize) -> bool {
 
 /// The lines `start..end` are one definition indented `indent`: the first is a key
 /// at that indentation, the others nested deeper (or blank, or comments).
-fn sole_definition(y: &[u8], start: usize, end: usize, indent: usize) -> bool {
-    let first = line(y, start);
-    if first.empty || first.item || first.indent != indent {
-        return false;
-    }
-    let mut at = first.end + 1;
-    while at < end {
-        let l = line(y, at);
-        if !l.empty && l.indent <= indent {
-            return false;
-        }
-        at = l.end + 1;
-    }
-    true
+fn sole_definition(y: &str, start: usize, end: usize, indent: usize) -> bool {
+    let first = line_at(y, start);
+    !first.empty
+        && !first.item
+        && first.indent == indent
+        && !shallow_line_in(y, first.end + 1, end, indent)
 }
 
 /// The text holds an anchor (`&name`) or a merge key, which other definitions may
 /// read: such a definition is not read alone.
-fn anchored(text: &[u8]) -> bool {
-    text.windows(2)
+fn anchored(text: &str) -> bool {
+    text.as_bytes()
+        .windows(2)
         .any(|w| (w[0] == b'&' && !w[1].is_ascii_whitespace()) || w == b"<<")
 }
 

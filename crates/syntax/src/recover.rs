@@ -151,19 +151,20 @@ fn recoverable(d: &Diagnostic) -> bool {
 
 /// One line of block YAML: where it starts and ends, its indentation, and the column
 /// of its key or of the content after its `- ` markers.
-struct Line {
-    start: usize,
-    end: usize,
-    indent: usize,
+pub(crate) struct Line {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) indent: usize,
     /// Offset (in the file) of the content after indentation and `- ` markers.
-    content: usize,
+    pub(crate) content: usize,
     /// The line starts a list item (`- …`).
-    item: bool,
+    pub(crate) item: bool,
     /// The line is blank or a comment.
-    empty: bool,
+    pub(crate) empty: bool,
 }
 
-fn line_at(text: &str, at: usize) -> Line {
+/// The line holding the offset `at`.
+pub(crate) fn line_at(text: &str, at: usize) -> Line {
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
     let body = &text[start..end];
