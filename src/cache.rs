@@ -359,31 +359,98 @@ impl Cache {
             return;
         };
         let path = self.path(service);
-        let tmp = path.with_extension(format!("json.{}", std::process::id()));
-        if let Some(dir) = path.parent()
-            && std::fs::create_dir_all(dir).is_ok()
-            && std::fs::write(&tmp, text).is_ok()
-            && std::fs::rename(&tmp, &path).is_err()
-        {
+        let Some(dir) = path.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        // Only an entry (or nothing) is replaced: never a file of someone else's, never
+        // through a link; the temporary is created exclusively.
+        if std::fs::symlink_metadata(&path).is_ok() && !is_entry(&path) {
+            self.note("a file that is not a cache entry is in the way (left as it is)", service);
+            return;
+        }
+        let Ok(tmp) = crate::write::new_temp(dir, TEMP_PREFIX, &text) else {
+            return;
+        };
+        if std::fs::rename(&tmp, &path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
 
-    /// Removes the entries of services that are no longer in the organisation.
+    /// Removes the entries of services that are no longer in the organisation, and the
+    /// temporaries of killed builds: only files the cache wrote (an entry is a regular
+    /// `<service>.json` holding this format's JSON); a README or anything else stays.
     pub fn prune(&self, services: &[&str]) {
         let Ok(entries) = std::fs::read_dir(self.dir.join("services")) else {
             return;
         };
         for e in entries.filter_map(Result::ok) {
             let name = e.file_name().to_string_lossy().into_owned();
-            let keep = name
+            let path = e.path();
+            let stale_temp = name
+                .strip_prefix(TEMP_PREFIX)
+                .and_then(|rest| rest.split('-').next()?.parse::<u32>().ok())
+                .is_some_and(|pid| !process_alive(pid));
+            let gone_entry = name
                 .strip_suffix(".json")
-                .is_some_and(|svc| services.contains(&svc));
-            if !keep {
-                let _ = std::fs::remove_file(e.path());
+                .is_some_and(|svc| !services.contains(&svc))
+                && is_entry(&path);
+            if stale_temp || gone_entry {
+                let _ = std::fs::remove_file(path);
             }
         }
     }
+}
+
+/// The prefix of the cache's temporaries (`.forge-cache-<pid>-<n>`).
+const TEMP_PREFIX: &str = ".forge-cache-";
+
+/// Whether a process with this id runs (a temporary of a live build is not removed).
+fn process_alive(pid: u32) -> bool {
+    pid == std::process::id() || std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// Whether `path` is a cache entry: a regular file (not followed, not waited on)
+/// holding a JSON object with the entry's `format` and `compiler`.
+fn is_entry(path: &Path) -> bool {
+    let Ok(bytes) = crate::write::read_regular(path, 256 * 1024 * 1024) else {
+        return false;
+    };
+    #[derive(Deserialize)]
+    struct Head {
+        format: u32,
+        compiler: String,
+    }
+    serde_json::from_slice::<Head>(&bytes).is_ok_and(|h| h.format > 0 && !h.compiler.is_empty())
+}
+
+/// Whether the cache directory `dir` is inside (or is) one of the spec directories.
+pub fn inside_spec(dir: &Path, specs: &[PathBuf]) -> bool {
+    let real = |p: &Path| {
+        std::fs::canonicalize(p)
+            .or_else(|_| std::path::absolute(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    // The cache may not exist yet: its nearest existing ancestor decides.
+    let mut probe = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut rest = Vec::new();
+    while std::fs::symlink_metadata(&probe).is_err() {
+        let (Some(parent), Some(name)) = (probe.parent(), probe.file_name()) else {
+            break;
+        };
+        rest.push(name.to_os_string());
+        probe = parent.to_path_buf();
+    }
+    let mut cache = real(&probe);
+    for name in rest.into_iter().rev() {
+        cache.push(name);
+    }
+    specs
+        .iter()
+        .filter(|s| s.is_dir())
+        .any(|s| cache.starts_with(real(s)))
 }
 
 fn hash_files(h: &mut blake3::Hasher, sources: &SourceSet, files: &[FileId]) {

@@ -40,8 +40,9 @@ pub fn moved_secret(d: &Diagnostic, sources: &SourceSet) -> Option<MovedSecret> 
 pub fn save_secret(dir: &Path, secret: &MovedSecret) -> std::io::Result<bool> {
     let content = format!("{}\n", secret.value);
     crate::write::secret_files(dir, &[(secret.name.clone(), content.clone())])?;
-    let held = std::fs::read_to_string(dir.join(&secret.name))?;
-    Ok(held == content)
+    // Read back without following a link or waiting on a FIFO planted there.
+    let held = crate::write::read_regular(&dir.join(&secret.name), 1 << 20)?;
+    Ok(held == content.as_bytes())
 }
 
 /// One file's new text, and how many replacements made it.
@@ -124,30 +125,10 @@ pub fn plausible(original: &str, suggestion: &str) -> bool {
         && a.abs_diff(b) <= a.max(b) / 3 + 1
 }
 
-/// Writes a fixed file in place of the one read, through a temporary file in the same
-/// directory renamed over it (never a half-written spec), keeping its permissions.
-/// Refuses when the file changed since it was read (`expected`).
+/// Writes a fixed file in place of the one read, through a temporary file created
+/// exclusively in the same directory and renamed over it (never a half-written spec,
+/// never a planted link written through), keeping its permissions. Refuses when the
+/// file changed since it was read (`expected`), or is a symbolic link.
 pub fn write(fixed: &Fixed, expected: &str) -> std::io::Result<()> {
-    let current = std::fs::read_to_string(&fixed.path)?;
-    if current != expected {
-        return Err(std::io::Error::other(
-            "it changed since it was read; run again",
-        ));
-    }
-    let meta = std::fs::metadata(&fixed.path)?;
-    let dir = fixed
-        .path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
-    let name = fixed
-        .path
-        .file_name()
-        .map_or_else(|| "spec".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.forge-spec-fix"));
-    std::fs::write(&tmp, &fixed.text)?;
-    std::fs::set_permissions(&tmp, meta.permissions())?;
-    std::fs::rename(&tmp, &fixed.path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    crate::write::replace_file(&fixed.path, expected.as_bytes(), fixed.text.as_bytes())
 }

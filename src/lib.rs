@@ -8,10 +8,12 @@
 
 pub mod cache;
 pub mod diff;
+pub mod exposition;
 pub mod fix;
 pub mod import;
 mod limits;
 pub mod live;
+pub mod framing;
 pub mod lsp;
 pub mod org;
 pub mod synth;
@@ -220,7 +222,7 @@ pub fn compile_cached(
 }
 
 /// Reports the files that were not read (P008).
-fn report_refused(c: &mut Compilation, refused: Vec<source::Refused>) {
+pub fn report_refused(c: &mut Compilation, refused: Vec<source::Refused>) {
     if !refused.is_empty() {
         drop_missing_service(&mut c.diagnostics);
     }

@@ -1,5 +1,5 @@
 //! Pipeline of `forge-spec live-check`: what a running service exports — its
-//! exposition (text 0.0.4 or OpenMetrics, read with `openmetrics-parser`) from a URL, a
+//! exposition (text 0.0.4 or OpenMetrics, read by [`crate::exposition`]) from a URL, a
 //! file or stdin, or a target's series and metadata from a Prometheus server's HTTP API —
 //! against the spec: undeclared metrics (V001), declared ones missing (V002), type and
 //! unit (V003), undeclared labels (V004), values outside a closed set (V005), more series
@@ -30,198 +30,322 @@ pub struct Family {
     pub at: std::ops::Range<usize>,
 }
 
-/// An HTTP GET (plain `http://`; a TLS endpoint is fetched with curl into a file).
-pub fn http_get(url: &str) -> Result<String, String> {
+/// How long a whole read may take (connect, request, every byte of the response), by
+/// default; `--timeout` sets it.
+pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Largest response or file read, in bytes.
+pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Largest response header, in bytes.
+const MAX_HEAD: usize = 64 * 1024;
+
+/// A URL as it may be printed: the password of its user, and the value of every query
+/// parameter, replaced by `…`; control characters neutralised.
+pub fn safe_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, tail) = rest
+        .find(['/', '?', '#'])
+        .map_or((rest, ""), |i| (&rest[..i], &rest[i..]));
+    let authority = match authority.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split(':').next().unwrap_or_default();
+            format!("{user}:…@{host}")
+        }
+        None => authority.to_string(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let masked: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) => format!("{k}=…"),
+                    None => kv.to_string(),
+                })
+                .collect();
+            format!("{path}?{}", masked.join("&"))
+        }
+        None => tail.to_string(),
+    };
+    let shown = if scheme.is_empty() {
+        format!("{authority}{tail}")
+    } else {
+        format!("{scheme}://{authority}{tail}")
+    };
+    crate::secrets::redact(&shown).into_owned()
+}
+
+/// A text from the other end (a status line, a header) as it may be printed: secrets
+/// masked, control characters neutralised, at most 200 characters.
+fn safe_text(s: &str) -> String {
+    let s: String = s.chars().take(200).collect();
+    crate::secrets::redact(&s).into_owned()
+}
+
+/// Base64 (standard alphabet, padded), for a URL's `user:password` (Basic auth).
+fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * k)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Percent-decoding of a URL's user or password.
+fn percent_decode(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
+/// An HTTP GET (plain `http://`; a TLS endpoint is fetched with curl into a file),
+/// within `deadline` as a whole and [`MAX_BYTES`]: the body ends at its
+/// `Content-Length` (a server that keeps the connection open is not waited on), at the
+/// last chunk of a chunked body, or when the server closes. A URL's `user:password@`
+/// is sent as Basic authorisation, never as part of the host; errors name the URL with
+/// its credentials masked ([`safe_url`]).
+pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, String> {
+    let shown = safe_url(url);
     let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("{url}: only http:// is read directly; fetch https with curl and pass the file")
+        format!("{shown}: only http:// is read directly; fetch https with curl and pass the file")
     })?;
-    let (host, path) = rest
-        .split_once('/')
-        .map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
-    let addr = if host.contains(':') {
+    let (authority, path) = rest
+        .find(['/', '?'])
+        .map_or((rest, "/".to_string()), |i| {
+            let p = &rest[i..];
+            (&rest[..i], if p.starts_with('?') { format!("/{p}") } else { p.to_string() })
+        });
+    let path = path.split('#').next().unwrap_or("/").to_string();
+    let (userinfo, host) = match authority.rsplit_once('@') {
+        Some((u, h)) => (Some(u), h),
+        None => (None, authority),
+    };
+    let valid_host = !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b));
+    if !valid_host {
+        return Err(format!("{shown}: not a host name"));
+    }
+    let addr = if host.rsplit_once(':').is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())) && !host.ends_with(']') {
         host.to_string()
     } else {
         format!("{host}:80")
     };
-    let mut stream = std::net::TcpStream::connect(&addr).map_err(|e| format!("{url}: {e}"))?;
-    let timeout = Some(std::time::Duration::from_secs(30));
-    let _ = stream.set_read_timeout(timeout);
-    let _ = stream.set_write_timeout(timeout);
+    let started = std::time::Instant::now();
+    let left = || deadline.checked_sub(started.elapsed()).filter(|d| !d.is_zero());
+    let timed_out = || format!("{shown}: no complete response within {} s", deadline.as_secs_f64());
+    use std::net::ToSocketAddrs as _;
+    let target = addr
+        .to_socket_addrs()
+        .map_err(|e| format!("{shown}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{shown}: the host has no address"))?;
+    let mut stream = std::net::TcpStream::connect_timeout(&target, left().ok_or_else(timed_out)?)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let auth = userinfo.map_or(String::new(), |u| {
+        let (user, pass) = u.split_once(':').unwrap_or((u, ""));
+        let mut cred = percent_decode(user);
+        cred.push(b':');
+        cred.extend(percent_decode(pass));
+        format!("Authorization: Basic {}\r\n", base64(&cred))
+    });
     let request = format!(
-        "GET {path} HTTP/1.0\r\nHost: {host}\r\nAccept: text/plain;version=0.0.4\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/plain;version=0.0.4\r\nAccept-Encoding: identity\r\n{auth}Connection: close\r\n\r\n"
     );
+    let _ = stream.set_write_timeout(left());
     stream
         .write_all(request.as_bytes())
-        .map_err(|e| format!("{url}: {e}"))?;
-    let mut body = Vec::new();
-    stream
-        .read_to_end(&mut body)
-        .map_err(|e| format!("{url}: {e}"))?;
-    let text = String::from_utf8(body).map_err(|_| format!("{url}: the response is not UTF-8"))?;
-    let (head, body) = text
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("{url}: not an HTTP response"))?;
+        .map_err(|e| format!("{shown}: {e}"))?;
+    let mut reader = Deadline {
+        inner: stream,
+        started,
+        deadline,
+    };
+    let mut buf: Vec<u8> = Vec::new();
+    let mut chunk = [0u8; 64 * 1024];
+    // The head, up to its blank line.
+    let head_end = loop {
+        if let Some(i) = find(&buf, b"\r\n\r\n") {
+            break i + 4;
+        }
+        if buf.len() > MAX_HEAD {
+            return Err(format!("{shown}: a response header larger than {MAX_HEAD} bytes"));
+        }
+        let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+        if n == 0 {
+            return Err(format!("{shown}: not an HTTP response"));
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut body = buf.split_off(head_end);
     let status = head.lines().next().unwrap_or_default();
+    if !status.starts_with("HTTP/") {
+        return Err(format!("{shown}: not an HTTP response"));
+    }
     if !status
         .split_whitespace()
         .nth(1)
         .is_some_and(|c| c.starts_with('2'))
     {
-        return Err(format!("{url}: {status}"));
+        return Err(format!("{shown}: {}", safe_text(status)));
     }
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        return Err(format!(
-            "{url}: a chunked response (HTTP/1.0 was asked for)"
-        ));
-    }
-    Ok(body.to_string())
-}
-
-/// The families of an exposition: OpenMetrics when it ends with `# EOF`, else text
-/// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error. The
-/// parser compares each sample with the family's others (quadratic in a family's
-/// series), so a large counter or gauge family is read in runs of [`RUN`] samples, each
-/// under the family's own header, and the runs joined.
-pub fn parse(text: &str) -> Result<Vec<Family>, String> {
-    let open = text.lines().any(|l| l.trim() == "# EOF");
-    // Units are read here (and `# UNIT` lines left out of the runs): the parser refuses
-    // a unit on a histogram, which OpenMetrics allows (and prometheus-client writes).
-    let units: BTreeMap<&str, &str> = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("# UNIT "))
-        .filter_map(|l| l.split_once(' '))
-        .map(|(n, u)| (n, u.trim()))
-        .collect();
-    let mut merged: Vec<Family> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    for chunk in runs(text, open) {
-        for f in parse_one(&chunk, open)? {
-            match index.get(&f.name) {
-                Some(&i) => merged[i].series.extend(f.series),
-                None => {
-                    index.insert(f.name.clone(), merged.len());
-                    merged.push(f);
-                }
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    };
+    let too_large = || format!("{shown}: the response is larger than {MAX_BYTES} bytes");
+    let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        body = dechunk(body, &mut reader).map_err(|e| match e {
+            Chunked::TooLarge => too_large(),
+            Chunked::Bad => format!("{shown}: a malformed chunked body"),
+            Chunked::Io(e) => reader.error(&shown, e),
+        })?;
+    } else if let Some(len) = header("content-length") {
+        let len: u64 = len
+            .parse()
+            .map_err(|_| format!("{shown}: a Content-Length that is not a number"))?;
+        if len > MAX_BYTES {
+            return Err(too_large());
+        }
+        while (body.len() as u64) < len {
+            let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+            if n == 0 {
+                return Err(format!("{shown}: the response ended before its Content-Length"));
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+        body.truncate(len as usize);
+    } else {
+        loop {
+            let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+            if n == 0 {
+                break;
+            }
+            body.extend_from_slice(&chunk[..n]);
+            if body.len() as u64 > MAX_BYTES {
+                return Err(too_large());
             }
         }
     }
-    // Each family's unit, and its place: its `# TYPE` line, else its first sample.
-    for f in &mut merged {
-        if let Some(u) = units.get(f.name.as_str()) {
-            f.unit = u.to_string();
-        }
-        let start = text
-            .find(&format!("# TYPE {} ", f.name))
-            .or_else(|| text.find(&format!("\n{}", f.name)).map(|i| i + 1))
-            .unwrap_or(0);
-        let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        f.at = start..end;
-    }
-    merged.sort_by(|a, b| a.at.start.cmp(&b.at.start).then(a.name.cmp(&b.name)));
-    Ok(merged)
+    String::from_utf8(body).map_err(|_| format!("{shown}: the response is not UTF-8"))
 }
 
-/// Samples of one counter or gauge family read together.
-const RUN: usize = 512;
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
 
-/// The exposition in runs: a counter's, gauge's or untyped family's samples at most
-/// [`RUN`] to a run, each run after the family's `# HELP`/`# TYPE`/`# UNIT` lines
-/// (histograms and summaries whole: their series span lines).
-fn runs(text: &str, open: bool) -> Vec<String> {
+/// A stream read within an overall deadline: each read waits at most what is left.
+struct Deadline<R> {
+    inner: R,
+    started: std::time::Instant,
+    deadline: std::time::Duration,
+}
+
+impl Deadline<std::net::TcpStream> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self
+            .deadline
+            .checked_sub(self.started.elapsed())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::TimedOut))?;
+        self.inner.set_read_timeout(Some(left))?;
+        loop {
+            match self.inner.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                r => return r,
+            }
+        }
+    }
+
+    fn error(&self, shown: &str, e: std::io::Error) -> String {
+        if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) {
+            format!("{shown}: no complete response within {} s", self.deadline.as_secs_f64())
+        } else {
+            format!("{shown}: {e}")
+        }
+    }
+}
+
+enum Chunked {
+    TooLarge,
+    Bad,
+    Io(std::io::Error),
+}
+
+/// A chunked body (what has arrived, then the rest from `reader`) decoded.
+fn dechunk(mut raw: Vec<u8>, reader: &mut Deadline<std::net::TcpStream>) -> Result<Vec<u8>, Chunked> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut header: Vec<&str> = Vec::new();
-    let mut family = "";
-    let mut splittable = false;
-    let mut count = 0;
-    for line in text.lines() {
-        if line.trim() == "# EOF" || line.starts_with("# UNIT ") {
-            continue;
+    let mut at = 0;
+    let mut chunk = [0u8; 64 * 1024];
+    let mut more = |raw: &mut Vec<u8>| -> Result<(), Chunked> {
+        let n = reader.read(&mut chunk).map_err(Chunked::Io)?;
+        if n == 0 {
+            return Err(Chunked::Bad);
         }
-        if let Some(rest) = line.strip_prefix("# ") {
-            let mut words = rest.split_whitespace();
-            let (kind, name) = (
-                words.next().unwrap_or_default(),
-                words.next().unwrap_or_default(),
-            );
-            if name != family {
-                family = name;
-                header.clear();
-                count = 0;
-                splittable = true;
-            }
-            if kind == "TYPE" {
-                splittable = matches!(
-                    words.next(),
-                    Some("counter" | "gauge" | "untyped" | "unknown")
-                );
-            }
-            header.push(line);
-        } else if !line.trim().is_empty() {
-            if splittable && count == RUN {
-                if open {
-                    cur.push_str("# EOF\n");
-                }
-                out.push(std::mem::take(&mut cur));
-                for h in &header {
-                    cur.push_str(h);
-                    cur.push('\n');
-                }
-                count = 0;
-            }
-            count += 1;
+        raw.extend_from_slice(&chunk[..n]);
+        if raw.len() as u64 > MAX_BYTES + MAX_HEAD as u64 {
+            return Err(Chunked::TooLarge);
         }
-        cur.push_str(line);
-        cur.push('\n');
+        Ok(())
+    };
+    loop {
+        let line_end = loop {
+            if let Some(i) = find(&raw[at..], b"\r\n") {
+                break at + i;
+            }
+            if raw.len() - at > 1024 {
+                return Err(Chunked::Bad);
+            }
+            more(&mut raw)?;
+        };
+        let size_text = String::from_utf8_lossy(&raw[at..line_end]);
+        let size_text = size_text.split(';').next().unwrap_or_default().trim();
+        let size = u64::from_str_radix(size_text, 16).map_err(|_| Chunked::Bad)?;
+        if out.len() as u64 + size > MAX_BYTES {
+            return Err(Chunked::TooLarge);
+        }
+        let size = size as usize;
+        let data = line_end + 2;
+        if size == 0 {
+            return Ok(out);
+        }
+        while raw.len() < data + size + 2 {
+            more(&mut raw)?;
+        }
+        out.extend_from_slice(&raw[data..data + size]);
+        at = data + size + 2;
     }
-    if open {
-        cur.push_str("# EOF\n");
-    }
-    out.push(cur);
-    out
 }
 
-/// The families of an exposition: OpenMetrics when it ends with `# EOF`, else text
-/// 0.0.4. A parse error (or a panic of the parser on hostile input) is an error.
-fn parse_one(text: &str, open: bool) -> Result<Vec<Family>, String> {
-    /// A parsed exposition's families (either format's), as forge-spec compares them.
-    fn families<
-        T: std::fmt::Debug + Clone,
-        V: openmetrics_parser::RenderableMetricValue + Clone,
-    >(
-        e: openmetrics_parser::MetricsExposition<T, V>,
-    ) -> Vec<Family> {
-        e.families
-            .into_values()
-            .map(|f| Family {
-                kind: format!("{:?}", f.family_type).to_lowercase(),
-                help: f.help.clone(),
-                unit: f.unit.clone(),
-                series: f
-                    .iter_samples()
-                    .map(|s| {
-                        s.get_labelset()
-                            .map(|l| l.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                            .unwrap_or_default()
-                    })
-                    .collect(),
-                name: f.family_name,
-                at: 0..0,
-            })
-            .collect()
-    }
-    let parsed = std::panic::catch_unwind(|| match open {
-        true => openmetrics_parser::openmetrics::parse_openmetrics(text).map(families),
-        false => openmetrics_parser::prometheus::parse_prometheus(text).map(families),
-    });
-    match parsed {
-        Ok(Ok(f)) => Ok(f),
-        Ok(Err(e)) => Err(format!("the exposition does not parse: {e:?}")),
-        Err(_) => Err("the exposition does not parse (the parser gave up on it)".into()),
-    }
+/// The families of an exposition ([`crate::exposition::parse`]).
+pub fn parse(text: &str) -> Result<Vec<Family>, String> {
+    crate::exposition::parse(text)
 }
 
 fn kind_name(k: MetricKind) -> &'static str {
@@ -448,7 +572,13 @@ pub fn compare(
 }
 
 /// A target's series and metadata from a Prometheus server's HTTP API, as families.
-pub fn from_prometheus(base: &str, target: &str) -> Result<Vec<Family>, String> {
+pub fn from_prometheus(
+    base: &str,
+    target: &str,
+    deadline: std::time::Duration,
+) -> Result<Vec<Family>, String> {
+    let started = std::time::Instant::now();
+    let left = || deadline.saturating_sub(started.elapsed());
     let base = base.trim_end_matches('/');
     let enc = |s: &str| -> String {
         s.bytes()
@@ -461,16 +591,22 @@ pub fn from_prometheus(base: &str, target: &str) -> Result<Vec<Family>, String> 
             })
             .collect()
     };
-    let series: serde_json::Value = serde_json::from_str(&http_get(&format!(
-        "{base}/api/v1/series?match[]={}",
-        enc(&format!("{{job=\"{target}\"}}"))
-    ))?)
+    let series: serde_json::Value = serde_json::from_str(&http_get(
+        &format!(
+            "{base}/api/v1/series?match[]={}",
+            enc(&format!("{{job=\"{target}\"}}"))
+        ),
+        left(),
+    )?)
     .map_err(|e| format!("Prometheus' series API: {e}"))?;
     let meta: serde_json::Value =
-        serde_json::from_str(&http_get(&format!("{base}/api/v1/metadata"))?)
+        serde_json::from_str(&http_get(&format!("{base}/api/v1/metadata"), left())?)
             .map_err(|e| format!("Prometheus' metadata API: {e}"))?;
     let meta = meta["data"].as_object().cloned().unwrap_or_default();
     let mut families: BTreeMap<String, Family> = BTreeMap::new();
+    // Series seen, by family: a set, not a scan of the list (20,000 series in ms).
+    let mut seen: std::collections::HashMap<String, std::collections::HashSet<Labels>> =
+        std::collections::HashMap::new();
     for s in series["data"].as_array().into_iter().flatten() {
         let Some(obj) = s.as_object() else { continue };
         let name = obj
@@ -501,7 +637,7 @@ pub fn from_prometheus(base: &str, target: &str) -> Result<Vec<Family>, String> 
             .filter(|(k, _)| !matches!(k.as_str(), "__name__" | "le" | "quantile"))
             .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
             .collect();
-        if !f.series.contains(&labels) {
+        if seen.entry(family).or_default().insert(labels.clone()) {
             f.series.push(labels);
         }
     }
@@ -525,29 +661,73 @@ pub fn listing(base: &str, target: &str, families: &mut [Family]) -> SourceFile 
     SourceFile::new(
         format!(
             "{}/api/v1/series?match[]={{job=\"{target}\"}}",
-            base.trim_end_matches('/')
+            safe_url(base.trim_end_matches('/'))
         ),
         text,
     )
 }
 
-/// Reads an exposition (`-`: stdin; `http://…`: fetched; else a file) into `sources`.
-pub fn read(source: &str, sources: &mut SourceSet) -> Result<(FileId, Vec<Family>), String> {
+/// Reads an exposition (`-`: stdin; `http://…`: fetched; else a file) into `sources`,
+/// within `deadline` and [`MAX_BYTES`] whatever the source: an endless file
+/// (`/dev/zero`), a FIFO no one writes to, or a server that trickles are errors, not
+/// hangs.
+pub fn read(
+    source: &str,
+    sources: &mut SourceSet,
+    deadline: std::time::Duration,
+) -> Result<(FileId, Vec<Family>), String> {
     let text = match source {
-        "-" => {
-            let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| format!("stdin: {e}"))?;
-            s
-        }
-        u if u.starts_with("http://") || u.starts_with("https://") => http_get(u)?,
-        path => std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?,
+        u if u.starts_with("http://") || u.starts_with("https://") => http_get(u, deadline)?,
+        "-" => read_within("stdin", None, deadline)?,
+        path => read_within(path, Some(std::path::PathBuf::from(path)), deadline)?,
     };
     let families = parse(&text)?;
     let id = sources.add(SourceFile::new(
-        if source == "-" { "<stdin>" } else { source },
+        if source == "-" {
+            "<stdin>".to_string()
+        } else {
+            safe_url(source)
+        },
         text,
     ));
     Ok((id, families))
+}
+
+/// Reads a file (or stdin when `path` is `None`) on a thread of its own, at most
+/// [`MAX_BYTES`], giving up when `deadline` passes (the thread is left blocked on a FIFO
+/// or a silent pipe; the process exits after the error).
+fn read_within(
+    name: &str,
+    path: Option<std::path::PathBuf>,
+    deadline: std::time::Duration,
+) -> Result<String, String> {
+    let shown = crate::secrets::redact(name).into_owned();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let read = || -> std::io::Result<Vec<u8>> {
+            let mut bytes = Vec::new();
+            match path {
+                Some(p) => std::fs::File::open(p)?
+                    .take(MAX_BYTES + 1)
+                    .read_to_end(&mut bytes)?,
+                None => std::io::stdin().take(MAX_BYTES + 1).read_to_end(&mut bytes)?,
+            };
+            Ok(bytes)
+        };
+        let _ = tx.send(read());
+    });
+    let bytes = match rx.recv_timeout(deadline) {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return Err(format!("{shown}: {e}")),
+        Err(_) => {
+            return Err(format!(
+                "{shown}: not read within {} s (a FIFO or a pipe no one writes to?)",
+                deadline.as_secs_f64()
+            ));
+        }
+    };
+    if bytes.len() as u64 > MAX_BYTES {
+        return Err(format!("{shown}: larger than {MAX_BYTES} bytes"));
+    }
+    String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8"))
 }

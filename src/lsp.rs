@@ -47,7 +47,7 @@ const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Runs the server on stdin and stdout until the client says `exit`.
 pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-    let (connection, io) = Connection::stdio();
+    let (connection, io) = crate::framing::stdio()?;
     let (id, params) = connection.initialize_start()?;
     let root = root_of(&params);
     if let Some(root) = &root {
@@ -201,10 +201,12 @@ impl Server {
     /// parsing only the files whose text changed since the last compilation, and
     /// without emitting (see [`Server::complete`]).
     fn compile(&mut self) {
-        let files = match source::load(std::slice::from_ref(&self.spec)) {
-            Ok((sources, _)) => sources.files,
-            Err(_) => Vec::new(),
+        let (files, mut refused) = match source::load(std::slice::from_ref(&self.spec)) {
+            Ok((sources, refused)) => (sources.files, refused),
+            Err(_) => (Vec::new(), Vec::new()),
         };
+        // A file refused on disk but open in the editor is judged by its unsaved text.
+        refused.retain(|r| !self.open.contains_key(&r.name));
         let mut texts: Vec<(String, String)> =
             files.into_iter().map(|f| (f.name, f.text)).collect();
         for (name, text) in &self.open {
@@ -215,6 +217,14 @@ impl Server {
             }
         }
         texts.sort();
+        // An unsaved text gets the budgets a file on disk gets (P008, not a stall).
+        texts.retain(|(name, text)| match source::over_budget(name, text) {
+            Some(r) => {
+                refused.push(r);
+                false
+            }
+            None => true,
+        });
         // An organisation (services/<name>/…) is compiled whole.
         if texts
             .iter()
@@ -225,7 +235,9 @@ impl Server {
                 .map(|(n, t)| (n.as_str(), t.as_str()))
                 .collect();
             let opts = self.options();
-            self.replaced = self.last.replace(crate::compile_str(&refs, &opts));
+            let mut comp = crate::compile_str(&refs, &opts);
+            crate::report_refused(&mut comp, refused);
+            self.replaced = self.last.replace(comp);
             self.complete_pending = true;
             return;
         }
@@ -257,7 +269,8 @@ impl Server {
         }
         self.parsed = cache;
         let opts = self.options();
-        let comp = crate::compile_parsed(sources, parsed, "spec", &opts);
+        let mut comp = crate::compile_parsed(sources, parsed, "spec", &opts);
+        crate::report_refused(&mut comp, refused);
         self.replaced = self.last.replace(comp);
         self.complete_pending = true;
     }
@@ -306,11 +319,16 @@ impl Server {
         yaml && (self.spec == Path::new(".") || Path::new(name).starts_with(&self.spec))
     }
 
-    /// The file name (relative to the root) of a document.
+    /// The file name (relative to the root) of a document: `None` for a URI that is
+    /// not a file under the root (`..` in any form, `%2F..%2F` decoded included, is
+    /// never resolved: such a name is refused, not followed out of the workspace).
     fn name_of(&self, uri: &str) -> Option<String> {
         let path = Url::parse(uri).ok()?.to_file_path().ok()?;
         let rel = path.strip_prefix(&self.root).ok()?;
-        Some(rel.to_string_lossy().into_owned())
+        let plain = rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)));
+        (plain && !rel.as_os_str().is_empty()).then(|| rel.to_string_lossy().into_owned())
     }
 
     fn uri_of(&self, name: &str) -> Option<String> {
@@ -342,11 +360,23 @@ impl Server {
             }
             "textDocument/didChange" => {
                 // Changes to a document the client did not open apply to the file.
-                let path = self.root.join(&name);
-                let text = self
-                    .open
-                    .entry(name)
-                    .or_insert_with(|| std::fs::read_to_string(path).unwrap_or_default());
+                // Read as `check` reads a spec file: a regular file (no FIFO waited on,
+                // no link followed) within the size budget, else the change is ignored.
+                if !self.open.contains_key(&name) {
+                    let path = self.root.join(&name);
+                    let Ok(bytes) =
+                        crate::write::read_regular(&path, crate::source::MAX_FILE_BYTES)
+                    else {
+                        return false;
+                    };
+                    let Ok(text) = String::from_utf8(bytes) else {
+                        return false;
+                    };
+                    self.open.insert(name.clone(), text);
+                }
+                let Some(text) = self.open.get_mut(&name) else {
+                    return false;
+                };
                 let changes = n.params.get("contentChanges").and_then(Value::as_array);
                 for change in changes.into_iter().flatten() {
                     apply_change(text, change);

@@ -106,9 +106,10 @@ enum Command {
         /// The build cache of an organisation: a service whose files, root files,
         /// options and compiler are unchanged since the last build is neither
         /// re-checked nor re-emitted (default: `.forge-spec-cache` in the current
-        /// directory; a spec of one service does not use it).
-        #[arg(long, value_name = "DIR", default_value = ".forge-spec-cache")]
-        cache: PathBuf,
+        /// directory; a spec of one service does not use it). Never inside a spec
+        /// directory; only the cache's own entries are ever removed from it.
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
         /// Build every service, ignoring and not writing the build cache.
         #[arg(long)]
         no_cache: bool,
@@ -201,6 +202,9 @@ enum Command {
         /// Read the target's series and metadata from this Prometheus server instead.
         #[arg(long, requires = "target")]
         prometheus: Option<String>,
+        /// Give up reading after this many seconds in all (connecting, every byte).
+        #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        timeout: u64,
         /// Output format.
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
@@ -260,7 +264,25 @@ fn main() -> ExitCode {
             time_scale,
         } => {
             // `--check` compares everything a build would write: no cache.
+            let explicit = cache.is_some();
+            let cache = cache.unwrap_or_else(|| PathBuf::from(".forge-spec-cache"));
             let cache = (!no_cache && !check).then_some(cache);
+            // A cache inside a spec directory would be read as spec, and its pruning
+            // would touch the spec: refused when named, not used when it is the default.
+            let specs = spec_paths(common.spec.clone());
+            let cache = match cache {
+                Some(dir) if forge_spec::cache::inside_spec(&dir, &specs) => {
+                    if explicit {
+                        eprintln!(
+                            "error: refusing the build cache {}: it is inside the spec directory\n  help: name a cache directory outside the spec (or pass --no-cache)",
+                            dir.display()
+                        );
+                        return ExitCode::from(1);
+                    }
+                    None
+                }
+                other => other,
+            };
             run(&common, Some((out, check, force, cache)), time_scale)
         }
         Command::Schema => {
@@ -310,8 +332,16 @@ fn main() -> ExitCode {
             spec,
             target,
             prometheus,
+            timeout,
             format,
-        } => live_check(source, spec, target, prometheus, format),
+        } => live_check(
+            source,
+            spec,
+            target,
+            prometheus,
+            std::time::Duration::from_secs(timeout),
+            format,
+        ),
         Command::Import {
             kind,
             files,
@@ -336,20 +366,20 @@ fn main() -> ExitCode {
                 (Some(services), Some(n)) => forge_spec::synth::generate_org(n, services, seed),
                 _ => forge_spec::synth::generate_shape(shape, seed),
             };
-            let write = || -> std::io::Result<()> {
-                for (name, text) in files {
-                    let path = out.join(name);
-                    if let Some(dir) = path.parent() {
-                        std::fs::create_dir_all(dir)?;
-                    }
-                    std::fs::write(path, text)?;
+            let files: Vec<(String, Vec<u8>)> =
+                files.into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
+            match forge_spec::write::write_new(
+                &out,
+                &files,
+                forge_spec::write::NewFiles::IntoEmptyDir,
+            ) {
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e @ forge_spec::write::WriteError::Refused { .. }) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(1)
                 }
-                Ok(())
-            };
-            match write() {
-                Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("error: cannot write {}: {e}", out.display());
+                    eprintln!("error: {e}");
                     ExitCode::from(2)
                 }
             }
@@ -741,29 +771,20 @@ fn import(
         eprintln!("nothing written: the files above could not be read");
         return ExitCode::from(1);
     }
-    // Never replace a file: the import writes only into new files.
-    for (name, _) in &imported.files {
-        if out.join(name).exists() {
-            eprintln!(
-                "error: {} exists; nothing written (import into a new directory)",
-                out.join(name).display()
-            );
+    // Never replace a file: the import writes only new files, all or none.
+    let files: Vec<(String, Vec<u8>)> = imported
+        .files
+        .iter()
+        .map(|(n, t)| (n.clone(), t.as_bytes().to_vec()))
+        .collect();
+    match forge_spec::write::write_new(out, &files, forge_spec::write::NewFiles::BesideOthers) {
+        Ok(_) => {}
+        Err(e @ forge_spec::write::WriteError::Refused { .. }) => {
+            eprintln!("error: {e}\nnothing written");
             return ExitCode::from(1);
         }
-    }
-    if let Err(e) = std::fs::create_dir_all(out) {
-        eprintln!("error: cannot create {}: {e}", out.display());
-        return ExitCode::from(2);
-    }
-    for (name, text) in &imported.files {
-        let path = out.join(name);
-        let written = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .and_then(|mut f| f.write_all(text.as_bytes()));
-        if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
+        Err(e) => {
+            eprintln!("error: {e}\nnothing written");
             return ExitCode::from(2);
         }
     }
@@ -832,6 +853,7 @@ fn live_check(
     spec: Vec<PathBuf>,
     target: Option<String>,
     prometheus: Option<String>,
+    timeout: std::time::Duration,
     format: Format,
 ) -> ExitCode {
     let paths = spec_paths(spec);
@@ -858,13 +880,13 @@ fn live_check(
     let read = match (&prometheus, &source) {
         (Some(url), _) => {
             let t = target.as_deref().unwrap_or_default();
-            forge_spec::live::from_prometheus(url, t).map(|mut f| {
+            forge_spec::live::from_prometheus(url, t, timeout).map(|mut f| {
                 let listing = forge_spec::live::listing(url, t, &mut f);
                 (Some(comp.sources.add(listing)), f)
             })
         }
         (None, Some(src)) => {
-            forge_spec::live::read(src, &mut comp.sources).map(|(id, f)| (Some(id), f))
+            forge_spec::live::read(src, &mut comp.sources, timeout).map(|(id, f)| (Some(id), f))
         }
         (None, None) => Err("give an exposition (URL, file or -) or --prometheus".into()),
     };
@@ -908,10 +930,15 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
     };
     let mut total = 0;
     // Literal secrets move to the secrets directory beside the output (`secrets/`).
-    let secrets = forge_spec::write::secrets_dir(std::path::Path::new("generated"));
+    // (beside the spec directory, wherever the command runs).
+    let secrets = forge_spec::write::spec_secrets_dir(&paths);
     let mut save = |secret: &forge_spec::fix::MovedSecret| {
+        let Some(secrets) = &secrets else {
+            eprintln!("not fixed: the secrets directory would be inside the spec directory; move the secret by hand");
+            return false;
+        };
         let path = secrets.join(&secret.name);
-        let (saved, said) = match forge_spec::fix::save_secret(&secrets, secret) {
+        let (saved, said) = match forge_spec::fix::save_secret(secrets, secret) {
             Ok(true) => (true, format!("moved a secret to {}", path.display())),
             Ok(false) => (
                 false,

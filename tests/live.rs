@@ -204,7 +204,7 @@ fn prometheus_api_mode() {
     });
     let c = forge_spec::compile_str(&[("spec.yaml", SPEC)], &Default::default());
     let families =
-        live::from_prometheus(&format!("http://{addr}"), "shop").expect("the API answers");
+        live::from_prometheus(&format!("http://{addr}"), "shop", live::DEADLINE).expect("the API answers");
     let found: Vec<(String, String)> =
         live::compare(c.model.as_ref().unwrap(), Some("shop"), &families, None)
             .into_iter()

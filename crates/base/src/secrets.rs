@@ -94,6 +94,54 @@ const SHAPES: &[Shape] = &[
         search: Search::Whole,
     },
     Shape {
+        kind: "a Mattermost incoming webhook URL",
+        re: r"(?i)https?://[A-Za-z0-9.:-]+(?:/[A-Za-z0-9._-]+)*/hooks/[a-z0-9]{26}\b",
+        after: &[],
+        random: false,
+        triggers: &["/hooks/"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Rocket.Chat incoming webhook URL",
+        re: r"(?i)/hooks/[A-Za-z0-9]{16,24}/[A-Za-z0-9]{32,64}",
+        after: &[],
+        random: false,
+        triggers: &["/hooks/"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Zapier webhook URL",
+        re: r"(?i)hooks\.zapier\.com/hooks/catch/\d+/[A-Za-z0-9]+",
+        after: &[],
+        random: false,
+        triggers: &["hooks.zapier.com"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a VictorOps (Splunk On-Call) URL with its API key",
+        re: r"(?i)victorops\.com/integrations/[A-Za-z0-9/_.-]*?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        after: &[],
+        random: false,
+        triggers: &["victorops"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a VictorOps (Splunk On-Call) API key",
+        re: r"(?i)key\s*[:=]\s*['\x22]?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+        after: &["api", "victorops_api", "routing"],
+        random: false,
+        triggers: &["key"],
+        search: Search::Whole,
+    },
+    Shape {
+        kind: "a Google Chat webhook URL",
+        re: r"(?i)chat\.googleapis\.com/v1/spaces/[A-Za-z0-9_-]+/messages\?key=[A-Za-z0-9_-]{20,}",
+        after: &[],
+        random: false,
+        triggers: &["chat.googleapis.com"],
+        search: Search::Whole,
+    },
+    Shape {
         kind: "a Pulumi token",
         re: r"\bpul-[a-f0-9]{40}\b",
         after: &[],
@@ -562,7 +610,7 @@ const SHAPES: &[Shape] = &[
     },
     Shape {
         kind: "a password or token assignment",
-        re: r"(?i)(?:password|passwd|pwd|secret|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|credentials?)\s*[=:]\s*['\x22]?([^\s'\x22,;{}()\[\]]{8,})",
+        re: r"(?i)(?:password|passwd|pwd|secret|secret_?key|secret_?access_?key|token|api_?key|apikey|access_?key|private_?key|client_?secret|auth_?key|user_?key|credentials?)\s*[=:]\s*['\x22]?([^\s'\x22,;{}()\[\]]{8,})",
         after: &[],
         random: true,
         triggers: &[
@@ -581,6 +629,8 @@ const SHAPES: &[Shape] = &[
             "client_secret",
             "authkey",
             "auth_key",
+            "userkey",
+            "user_key",
             "credential",
         ],
         search: Search::Whole,
@@ -797,8 +847,69 @@ pub fn scan(text: &str) -> Vec<(Range<usize>, &'static str)> {
         );
     }
     found.sort_by_key(|(r, _)| r.start);
+    cover_key_bodies(text, &mut found);
     found
 }
+
+/// A private key is its body, not its `-----BEGIN …-----` line: each such match is
+/// widened to the key's `-----END … PRIVATE KEY…-----` line (on the same line, as a
+/// YAML scalar with `\n` escapes has it, or on a later one), or, without one, over
+/// the base64 lines that follow it. Later matches inside the key are dropped.
+fn cover_key_bodies(text: &str, found: &mut Vec<(Range<usize>, &'static str)>) {
+    const MAX_KEY: usize = 64 * 1024;
+    if !found.iter().any(|(_, k)| *k == PRIVATE_KEY) {
+        return;
+    }
+    let mut covered_to = 0;
+    let mut out: Vec<(Range<usize>, &'static str)> = Vec::with_capacity(found.len());
+    for (r, kind) in found.drain(..) {
+        if r.start < covered_to {
+            continue;
+        }
+        if kind != PRIVATE_KEY {
+            out.push((r, kind));
+            continue;
+        }
+        let window_end = (r.end + MAX_KEY..=text.len())
+            .find(|e| text.is_char_boundary(*e))
+            .unwrap_or(text.len())
+            .min(text.len());
+        let after = &text[r.end..window_end];
+        let end = match after.find("-----END") {
+            Some(at) => {
+                let tail = &after[at + 8..];
+                let close = tail.find("-----").map_or(tail.len(), |c| c + 5);
+                r.end + at + 8 + close
+            }
+            None => {
+                // The base64 lines after the BEGIN line (indented, quoted or not).
+                let mut end = r.end + after.find('\n').unwrap_or(after.len());
+                while text.as_bytes().get(end) == Some(&b'\n') && end < window_end {
+                    let line_end = text[end + 1..window_end]
+                        .find('\n')
+                        .map_or(window_end, |n| end + 1 + n);
+                    let body = text[end + 1..line_end]
+                        .trim_matches(|c: char| c.is_whitespace() || c == '"' || c == '\'');
+                    let base64 = !body.is_empty()
+                        && body.bytes().all(|b| {
+                            b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\')
+                        });
+                    if !base64 {
+                        break;
+                    }
+                    end = line_end;
+                }
+                end
+            }
+        };
+        covered_to = end;
+        out.push((r.start..end, kind));
+    }
+    *found = out;
+}
+
+/// The kind of the private-key shape.
+const PRIVATE_KEY: &str = "a private key";
 
 /// Every match of one shape: its range and the range of its value (the first capture
 /// group, or the whole match).
@@ -1031,7 +1142,101 @@ pub fn scan_all(text: &str) -> Vec<(Range<usize>, &'static str)> {
         }
         found.sort_by_key(|(r, _)| r.start);
     }
+    // Escaped scalars, decoded: a hit masks the whole scalar.
+    let mut added = false;
+    for (range, decoded) in escaped_scalars(text) {
+        let Some((_, kind)) = scan(&decoded).into_iter().next() else {
+            continue;
+        };
+        if !found.iter().any(|(f, _)| f.start < range.end && range.start < f.end) {
+            found.push((range, kind));
+            added = true;
+        }
+    }
+    if added {
+        found.sort_by_key(|(r, _)| r.start);
+    }
     found
+}
+
+/// The double-quoted scalars of a line-oriented text (YAML, JSON) that hold escapes,
+/// decoded: a secret can hide behind `\x62` or `\/` from a scan of the raw text. Each
+/// with its range in `text`, quotes included. Quotes are not matched across lines.
+fn escaped_scalars(text: &str) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    if !text.contains('\\') {
+        return out;
+    }
+    for (line_start, line) in text
+        .split_inclusive('\n')
+        .scan(0, |at, l| {
+            let start = *at;
+            *at += l.len();
+            Some((start, l))
+        })
+        .filter(|(_, l)| l.contains('\\'))
+    {
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while let Some(open) = line[i..].find('"').map(|o| i + o) {
+            let mut j = open + 1;
+            let mut escaped = false;
+            while j < bytes.len() && bytes[j] != b'"' && bytes[j] != b'\n' {
+                if bytes[j] == b'\\' {
+                    escaped = true;
+                    j += 1;
+                }
+                j += 1;
+            }
+            if j >= bytes.len() || bytes[j] != b'"' {
+                break;
+            }
+            if escaped && let Some(decoded) = unescape(&line[open + 1..j]) {
+                out.push((line_start + open..line_start + j + 1, decoded));
+            }
+            i = j + 1;
+        }
+    }
+    out
+}
+
+/// A double-quoted scalar's content with its escapes decoded (YAML's and JSON's:
+/// `\xNN`, `\uNNNN`, `\UNNNNNNNN`, `\/`, `\n`…); `None` when one is malformed.
+fn unescape(s: &str) -> Option<String> {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let hex = |chars: &mut std::str::Chars<'_>, n: usize| -> Option<char> {
+            let digits: String = chars.by_ref().take(n).collect();
+            (digits.len() == n)
+                .then(|| u32::from_str_radix(&digits, 16).ok())
+                .flatten()
+                .and_then(char::from_u32)
+        };
+        out.push(match chars.next()? {
+            'x' => hex(&mut chars, 2)?,
+            'u' => hex(&mut chars, 4)?,
+            'U' => hex(&mut chars, 8)?,
+            'n' => '\n',
+            't' => '\t',
+            'r' => '\r',
+            '0' => '\0',
+            'b' => '\u{8}',
+            'f' => '\u{c}',
+            'e' => '\u{1b}',
+            'a' => '\u{7}',
+            'v' => '\u{b}',
+            ' ' => ' ',
+            'N' => '\u{85}',
+            '_' => '\u{a0}',
+            other => other,
+        });
+    }
+    Some(out)
 }
 
 /// A secret shown safely: its first four characters, then an ellipsis.

@@ -175,6 +175,7 @@ impl Out<'_> {
                     "a literal {what} of receiver `{receiver}` is replaced by a file reference"
                 ),
             )
+            .secret()
             .label("secret: not copied")
             .help(format!(
                 "put the secret in {path} (outside the repository) and mount it there"

@@ -485,6 +485,38 @@ pub fn read(
             if taken.contains(&at) {
                 continue;
             }
+            // A secret in a rule is never copied: a label or annotation holding one is
+            // dropped, a rule whose expression holds one is not imported (I002).
+            if let Some(kind) = secret_in(&promql) {
+                out.push(
+                    Diagnostic::new(&i::SECRET_REPLACED, rule.expr.span, format!("a rule whose expression holds {kind} is not imported"))
+                        .secret()
+                        .label("secret: not copied")
+                        .help("remove the secret from the expression (select on a label that is not a credential), rotate it, and import again"),
+                );
+                continue;
+            }
+            for (map, values, what) in [
+                (&rule.labels, &mut labels, "label"),
+                (&rule.annotations, &mut annotations, "annotation"),
+            ] {
+                values.retain(|(k, v)| {
+                    let Some(kind) = secret_in(v) else {
+                        return true;
+                    };
+                    let span = map
+                        .iter()
+                        .find(|(key, _)| key.value == *k)
+                        .map_or(rule.expr.span, |(_, v)| v.span);
+                    out.push(
+                        Diagnostic::new(&i::SECRET_REPLACED, span, format!("the {what} `{k}` holds {kind}: it is not imported"))
+                            .secret()
+                            .label("secret: not copied")
+                            .help(format!("the {what} is left out of the spec; rotate the secret, and keep it in a file the receiver reads")),
+                    );
+                    false
+                });
+            }
             used = true;
             let (condition, why) = match condition {
                 Ok(c) => (Some(c), None),
@@ -629,6 +661,14 @@ pub fn read(
         r.metrics.remove(rec);
     }
     r
+}
+
+/// The kind of the first secret in a value, if it holds one.
+fn secret_in(text: &str) -> Option<&'static str> {
+    forge_spec_base::secrets::scan_all(text)
+        .into_iter()
+        .next()
+        .map(|(_, kind)| kind)
 }
 
 /// Where each rule's text is in the files written: (file, key, byte range).

@@ -399,6 +399,24 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
     Ok((set, refused))
 }
 
+/// Why a spec text is refused before parsing (too large, a line too long), whoever
+/// read it: the loader from disk, or the language server from the editor.
+pub fn over_budget(name: &str, text: &str) -> Option<Refused> {
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Some(Refused {
+            name: name.to_string(),
+            reason: format!("the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"),
+            help: HELP_SIZE,
+        });
+    }
+    let (line, len) = long_line(text)?;
+    Some(Refused {
+        name: name.to_string(),
+        reason: format!("line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"),
+        help: HELP_SIZE,
+    })
+}
+
 /// Reads one spec file, or says why it was refused.
 fn read_one(path: &Path, cwd: Option<&Path>) -> Result<Result<SourceFile, Refused>, LoadError> {
     use std::io::Read as _;
@@ -427,14 +445,8 @@ fn read_one(path: &Path, cwd: Option<&Path>) -> Result<Result<SourceFile, Refuse
         }));
     }
     Ok(match String::from_utf8(bytes) {
-        Ok(text) => match long_line(&text) {
-            Some((line, len)) => Err(Refused {
-                name,
-                reason: format!(
-                    "line {line} is {len} bytes; the limit is {MAX_LINE_BYTES} bytes a line"
-                ),
-                help: HELP_SIZE,
-            }),
+        Ok(text) => match over_budget(&name, &text) {
+            Some(refused) => Err(refused),
             None => Ok(SourceFile::new(name, text)),
         },
         Err(_) => Err(Refused {
