@@ -45,9 +45,12 @@ pub fn baseline_files(reference: &str, paths: &[PathBuf]) -> Result<Vec<(String,
     let mut files = Vec::new();
     for p in paths {
         let p = p.to_string_lossy();
-        let listed = git(&["ls-tree", "-r", "--name-only", reference, "--", &p])?;
+        // `--full-name`: paths from the repository's root whatever the directory the
+        // command runs in (what `git show <rev>:<path>` reads); `-z`: names as they are
+        // (a non-ASCII name is not quoted, so not dropped).
+        let listed = git(&["ls-tree", "-r", "-z", "--full-name", "--name-only", reference, "--", &p])?;
         for name in listed
-            .lines()
+            .split('\0')
             .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))
         {
             let text = git(&["show", &format!("{reference}:{name}")])?;
@@ -71,8 +74,12 @@ pub fn baseline_files(reference: &str, paths: &[PathBuf]) -> Result<Vec<(String,
 pub struct Diffed {
     pub sources: SourceSet,
     pub changes: Vec<Diagnostic>,
-    /// Errors of either spec (a spec that does not compile is not compared).
+    /// Errors of the spec (a spec that does not compile is not compared).
     pub errors: Diagnostics,
+    /// How many errors the baseline has (not shown: they may be secrets the change
+    /// removes), and whether it resolved far enough to be compared.
+    pub baseline_errors: usize,
+    pub baseline_compared: bool,
 }
 
 /// Compiles both specs and compares them.
@@ -118,14 +125,10 @@ pub fn compare(old: Compilation, new: Compilation) -> Diffed {
             s.end as usize,
         )
     };
+    // The baseline's errors do not block: the change may be what fixes them (a leaked
+    // secret removed). They are said, and the comparison runs on what it resolved.
+    let baseline_errors = old_diags.items.iter().filter(|d| d.is_error()).count();
     let mut errors = Diagnostics::default();
-    for mut d in old_diags.items.into_iter().filter(|d| d.is_error()) {
-        d.primary.span = rebase(d.primary.span);
-        for l in &mut d.secondary {
-            l.span = rebase(l.span);
-        }
-        errors.push(d);
-    }
     errors
         .items
         .extend(new_diags.items.into_iter().filter(|d| d.is_error()));
@@ -143,6 +146,8 @@ pub fn compare(old: Compilation, new: Compilation) -> Diffed {
         sources: set,
         changes,
         errors,
+        baseline_errors,
+        baseline_compared: old_model.is_some(),
     }
 }
 

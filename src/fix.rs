@@ -75,12 +75,23 @@ pub fn fixes(comp: &Compilation, saved: &mut dyn FnMut(&MovedSecret) -> bool) ->
         if !d.edits.is_empty() || span.start >= span.end {
             continue;
         }
-        by_file.entry(span.file.0).or_default().push((
-            span.start as usize,
-            span.end as usize,
-            s.as_str(),
-            false,
-        ));
+        // A quoted scalar keeps its quotes: the name inside them is replaced.
+        let (mut start, mut end) = (span.start as usize, span.end as usize);
+        if let Some(t) = comp
+            .sources
+            .get(span.file)
+            .and_then(|f| f.text.get(start..end))
+            && t.len() >= 2
+            && (t.starts_with('"') && t.ends_with('"') || t.starts_with('\'') && t.ends_with('\''))
+            && !s.starts_with(['"', '\''])
+        {
+            start += 1;
+            end -= 1;
+        }
+        by_file
+            .entry(span.file.0)
+            .or_default()
+            .push((start, end, s.as_str(), false));
     }
     let mut out = Vec::new();
     for (id, mut edits) in by_file {
@@ -131,4 +142,59 @@ pub fn plausible(original: &str, suggestion: &str) -> bool {
 /// file changed since it was read (`expected`), or is a symbolic link.
 pub fn write(fixed: &Fixed, expected: &str) -> std::io::Result<()> {
     crate::write::replace_file(&fixed.path, expected.as_bytes(), fixed.text.as_bytes())
+}
+
+/// The fixes that leave the spec no worse: all of them when the spec they make parses
+/// and has no more errors than before, else each file's alone, kept when it passes the
+/// same test. (An edit on an alias — `*c` → `*c for 5m` — does not parse, and is
+/// dropped.) Returns the fixes kept and the files whose fixes were dropped.
+pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<PathBuf>) {
+    let base: Vec<(String, String)> = comp
+        .sources
+        .files
+        .iter()
+        .filter(|f| !f.name.starts_with('<'))
+        .map(|f| (f.name.clone(), f.text.clone()))
+        .collect();
+    let score = |texts: &[(String, String)]| -> (usize, usize) {
+        let refs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let c = crate::compile_str(&refs, &crate::Options::default());
+        let parse = c
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.is_error() && d.code.code.starts_with('P'))
+            .count();
+        (parse, c.diagnostics.count(crate::diag::Severity::Error))
+    };
+    let with = |texts: &[(String, String)], f: &Fixed| -> Vec<(String, String)> {
+        texts
+            .iter()
+            .map(|(n, t)| {
+                if Path::new(n) == f.path {
+                    (n.clone(), f.text.clone())
+                } else {
+                    (n.clone(), t.clone())
+                }
+            })
+            .collect()
+    };
+    let before = score(&base);
+    let no_worse = |after: (usize, usize)| after.0 <= before.0 && after.1 <= before.1;
+    let all = fixed.iter().fold(base.clone(), |texts, f| with(&texts, f));
+    if no_worse(score(&all)) {
+        return (fixed, Vec::new());
+    }
+    let (mut kept, mut dropped) = (Vec::new(), Vec::new());
+    let mut texts = base;
+    for f in fixed {
+        let next = with(&texts, &f);
+        if no_worse(score(&next)) {
+            texts = next;
+            kept.push(f);
+        } else {
+            dropped.push(f.path);
+        }
+    }
+    (kept, dropped)
 }

@@ -820,10 +820,19 @@ fn diff(baseline: &str, spec: Vec<PathBuf>, format: Format, fail_on: FailOn) -> 
             "{}",
             render(Format::Human, &d.errors.items, &d.sources, color)
         );
-        eprintln!(
-            "not compared: fix the errors above (the baseline's are shown with its revision)"
-        );
+        eprintln!("not compared: fix the errors above");
         return ExitCode::from(1);
+    }
+    if d.baseline_errors > 0 {
+        eprintln!(
+            "note: the baseline {baseline} has {} error(s) (not shown; the change may fix them){}",
+            d.baseline_errors,
+            if d.baseline_compared {
+                "; compared with what of it resolves"
+            } else {
+                "; it does not resolve, so nothing was compared"
+            }
+        );
     }
     let text = render(format, &d.changes, &d.sources, color);
     let breaking = d.changes.iter().filter(|c| c.is_error()).count();
@@ -955,7 +964,14 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
         eprintln!("{said}");
         saved
     };
-    for fixed in forge_spec::fix::fixes(&comp, &mut save) {
+    let (fixes, dropped) = forge_spec::fix::verified(&comp, forge_spec::fix::fixes(&comp, &mut save));
+    for path in dropped {
+        eprintln!(
+            "not fixed: {} (its fixes would leave the spec worse: they do not parse, or add errors)",
+            path.display()
+        );
+    }
+    for fixed in fixes {
         let Some(before) = comp
             .sources
             .files

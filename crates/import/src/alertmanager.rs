@@ -197,7 +197,10 @@ fn text(v: &Any) -> String {
 /// Label-value pairs.
 type Pairs = Vec<(String, String)>;
 
-fn matchers(r: &RouteIn, out: &mut Out) -> (Pairs, Pairs) {
+/// `None` when a matcher cannot be written in a spec (a negation, a negative regex):
+/// the route is then not imported at all, since without that matcher it would take
+/// alerts the original does not (a catch-all in place of `service!="api"`).
+fn matchers(r: &RouteIn, out: &mut Out) -> Option<(Pairs, Pairs)> {
     let mut eq: Vec<(String, String)> = r
         .match_
         .iter()
@@ -208,16 +211,23 @@ fn matchers(r: &RouteIn, out: &mut Out) -> (Pairs, Pairs) {
         .iter()
         .map(|(k, v)| (k.value.clone(), text(v)))
         .collect();
+    let mut whole = true;
     for m in &r.matchers {
         match parse_matcher(&m.value) {
             Some((l, "=", v)) => eq.push((l, v)),
             Some((l, "=~", v)) => re.push((l, v)),
             Some((l, "!=", v)) if v.is_empty() => re.push((l, ".+".into())),
-            Some((_, op, _)) => out.not(m.span, format!("matcher `{}` ({op}) is not imported", m.value), "a spec's routes match by equality (`match:`) and regex (`match_re:`): write the negation as a regex of the values to accept"),
-            None => out.not(m.span, format!("`{}` is not a matcher", m.value), "write it as `label=\"value\"`"),
+            Some((_, op, _)) => {
+                whole = false;
+                out.not(m.span, format!("the route with matcher `{}` ({op}) is not imported, nor the routes under it", m.value), "a spec's routes match by equality (`match:`) and regex (`match_re:`); without this matcher the route would take alerts it does not take: write the negation as a regex of the values to accept, then add the route by hand");
+            }
+            None => {
+                whole = false;
+                out.not(m.span, format!("the route with `{}`, not a matcher, is not imported, nor the routes under it", m.value), "write it as `label=\"value\"`");
+            }
         }
     }
-    (eq, re)
+    whole.then_some((eq, re))
 }
 
 fn route_yaml(r: &RouteIn, indent: usize, root: bool, out: &mut Out, s: &mut String) {
@@ -234,7 +244,9 @@ fn route_yaml(r: &RouteIn, indent: usize, root: bool, out: &mut Out, s: &mut Str
         }
     };
     if !root {
-        let (eq, re) = matchers(r, out);
+        let Some((eq, re)) = matchers(r, out) else {
+            return;
+        };
         if !eq.is_empty() {
             line(
                 s,
@@ -291,36 +303,47 @@ fn route_yaml(r: &RouteIn, indent: usize, root: bool, out: &mut Out, s: &mut Str
         // A route with nothing of its own still needs an item.
         s.push_str(&format!("{}- {{}}\n", &pad[..indent - 2]));
     }
-    if !r.routes.is_empty() {
+    // Children refused whole (a matcher a spec cannot hold) leave no empty `routes:`.
+    let mut children = String::new();
+    for c in &r.routes {
+        route_yaml(c, indent + 4, false, out, &mut children);
+    }
+    if !children.is_empty() {
         s.push_str(&format!("{pad}routes:\n"));
-        for c in &r.routes {
-            route_yaml(c, indent + 4, false, out, s);
-        }
+        s.push_str(&children);
     }
 }
 
+/// An inhibit rule whose matchers are not all equalities is not imported: dropping a
+/// regex or a negation would widen what it silences (kube-prometheus' `severity =~
+/// warning|info` target, dropped, would silence `Watchdog`).
 fn inhibit_yaml(rule: &InhibitIn, out: &mut Out, s: &mut String) {
+    let mut whole = true;
     let mut side = |m: &Map<Any>, re: &Map<Any>, ms: &[S]| -> Vec<(String, String)> {
         let mut v: Vec<(String, String)> =
             m.iter().map(|(k, x)| (k.value.clone(), text(x))).collect();
         for (k, _) in re.iter() {
+            whole = false;
             out.not(
                 k.span,
                 format!(
-                    "regex matcher on `{}` of an inhibit rule is not imported",
+                    "the inhibit rule with a regex matcher on `{}` is not imported",
                     k.value
                 ),
-                "a spec's inhibit rules match by equality",
+                "a spec's inhibit rules match by equality; without the regex the rule would silence more: write one rule per value by hand",
             );
         }
         for x in ms {
             match parse_matcher(&x.value) {
                 Some((l, "=", val)) => v.push((l, val)),
-                _ => out.not(
-                    x.span,
-                    format!("matcher `{}` of an inhibit rule is not imported", x.value),
-                    "a spec's inhibit rules match by equality",
-                ),
+                _ => {
+                    whole = false;
+                    out.not(
+                        x.span,
+                        format!("the inhibit rule with matcher `{}` is not imported", x.value),
+                        "a spec's inhibit rules match by equality; without this matcher the rule would silence more: write one rule per value by hand",
+                    );
+                }
             }
         }
         v
@@ -335,6 +358,9 @@ fn inhibit_yaml(rule: &InhibitIn, out: &mut Out, s: &mut String) {
         &rule.target_match_re,
         &rule.target_matchers,
     );
+    if !whole {
+        return;
+    }
     s.push_str(&format!(
         "    - source: {}\n      target: {}\n",
         flow_map(source.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
@@ -681,11 +707,13 @@ pub fn import(
         };
         s.push_str("routing:\n");
         route_yaml(route, 2, true, &mut out, &mut s);
-        if !cfg.inhibit_rules.is_empty() {
+        let mut rules = String::new();
+        for rule in &cfg.inhibit_rules {
+            inhibit_yaml(rule, &mut out, &mut rules);
+        }
+        if !rules.is_empty() {
             s.push_str("  inhibit:\n");
-            for rule in &cfg.inhibit_rules {
-                inhibit_yaml(rule, &mut out, &mut s);
-            }
+            s.push_str(&rules);
         }
         s.push_str("receivers:\n");
         for r in &cfg.receivers {

@@ -180,6 +180,17 @@ fn labels(map: &forge_spec_syntax::Map<S>, out: &mut Diagnostics) -> Vec<(String
 }
 
 /// A DNS label given in the spec, or `default` made into one.
+/// A Kubernetes port name (IANA_SVC_NAME): 1–15 lower-case letters, digits and `-`,
+/// at least one letter, no `-` at either end, no `--`.
+pub fn is_port_name(s: &str) -> bool {
+    (1..=15).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes().any(|b| b.is_ascii_lowercase())
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
 fn dns_label(given: Option<&S>, default: &str, out: &mut Diagnostics) -> String {
     match given {
         Some(n) if is_dns_label(&n.value) => n.value.clone(),
@@ -270,7 +281,19 @@ pub fn target(
             Some(m) => labels(m, out),
             None => vec![("app.kubernetes.io/name".into(), kube_name(name, MAX_LABEL))],
         },
-        port: k.port.map_or_else(|| "metrics".into(), |p| p.value),
+        port: match k.port {
+            Some(p) if is_port_name(&p.value) => p.value,
+            Some(p) => {
+                invalid(
+                    out,
+                    p.span,
+                    format!("`{}` is not a Kubernetes port name", p.value),
+                    "a ServiceMonitor names the Service's port: 1 to 15 lower-case letters, digits and `-`, with a letter, not starting or ending with `-`, no `--` (a number is not a name: name the port in the Service)",
+                );
+                "metrics".into()
+            }
+            None => "metrics".into(),
+        },
         namespace: k.namespace.map(|n| dns_label(Some(&n), name, out)),
     }
 }
