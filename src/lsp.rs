@@ -113,6 +113,29 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     Ok(())
 }
 
+/// Every string of an answer made safe to show (secrets masked, control characters
+/// neutralised): a hover, a completion's detail or a symbol never carries a spec's
+/// literal secret to the editor. The texts of edits (`newText`) are the spec's own and
+/// are left as they are.
+fn redact_json(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(safe) = crate::secrets::redact(s) {
+                *s = safe;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Object(map) => {
+            for (k, item) in map.iter_mut() {
+                if k != "newText" {
+                    redact_json(item);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
 fn capabilities() -> Value {
     json!({
         // Changes as edited ranges (incremental sync).
@@ -427,11 +450,13 @@ impl Server {
             if !diagnostics.is_empty() {
                 self.published.insert(name);
             }
+            let mut params = json!({"uri": uri, "diagnostics": diagnostics});
+            redact_json(&mut params);
             connection
                 .sender
                 .send(Message::Notification(Notification::new(
                     "textDocument/publishDiagnostics".into(),
-                    json!({"uri": uri, "diagnostics": diagnostics}),
+                    params,
                 )))?;
         }
         Ok(())
@@ -487,8 +512,11 @@ impl Server {
             }
         };
         match result {
-            Ok(value) => Response::new_ok(id, value),
-            Err(message) => invalid(id, message),
+            Ok(mut value) => {
+                redact_json(&mut value);
+                Response::new_ok(id, value)
+            }
+            Err(message) => invalid(id, crate::secrets::redact(&message).into_owned()),
         }
     }
 

@@ -431,19 +431,33 @@ fn fix_moves_a_literal_secret_to_a_file() {
     ]);
     let errors = findings(dir.path(), "error");
     assert_eq!(codes(&errors), vec!["L001", "L001"], "{errors:?}");
+    // The spec lives in `work/project/<dir>`; the command runs in `work`: the secrets
+    // go beside the spec directory (`work/project/secrets`), not into the current one.
     let work = tempfile::tempdir().unwrap();
+    let project = work.path().join("project");
+    let placed = |from: &std::path::Path, name: &str| {
+        let to = project.join(name);
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let p = e.unwrap().path();
+            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+        }
+        to
+    };
     let fix = |spec: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_forge-spec"))
-            .args(["check", "--fix", spec.to_str().unwrap()])
+            .args(["check", "--fix", spec.strip_prefix(work.path()).unwrap().to_str().unwrap()])
             .current_dir(work.path())
             .env("NO_COLOR", "1")
             .output()
             .unwrap()
     };
-    let out = fix(dir.path());
+    let spec_dir = placed(dir.path(), "spec");
+    let out = fix(&spec_dir);
     let said = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{said}");
-    let spec = std::fs::read_to_string(dir.path().join("alerting.yaml")).unwrap();
+    assert!(!work.path().join("secrets").exists(), "{said}");
+    let spec = std::fs::read_to_string(spec_dir.join("alerting.yaml")).unwrap();
     assert!(
         spec.contains("api_url_file: /etc/alertmanager/secrets/slack-api-url"),
         "{spec}"
@@ -455,7 +469,7 @@ fn fix_moves_a_literal_secret_to_a_file() {
         "{spec}"
     );
     assert!(!spec.contains(url) && !spec.contains(key), "{spec}");
-    let secrets = work.path().join("secrets");
+    let secrets = project.join("secrets");
     let held = |name: &str| std::fs::read_to_string(secrets.join(name)).unwrap();
     assert_eq!(held("slack-api-url"), format!("{url}\n"));
     assert_eq!(held("pagerduty-routing-key"), format!("{key}\n"));
@@ -475,10 +489,11 @@ fn fix_moves_a_literal_secret_to_a_file() {
         "api_url_file: /etc/alertmanager/secrets/slack-webhook-url",
         "api_url: 'https://hooks.slack.com/services/T1/B1/zyxwvutsrqponmlkjihgfedc'",
     )]);
-    let out = fix(again.path());
+    let again_dir = placed(again.path(), "spec-again");
+    let out = fix(&again_dir);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds another value"));
-    let spec = std::fs::read_to_string(again.path().join("alerting.yaml")).unwrap();
+    let spec = std::fs::read_to_string(again_dir.join("alerting.yaml")).unwrap();
     assert!(spec.contains("zyxwvutsrqponmlkjihgfedc"));
     assert_eq!(held("slack-api-url"), format!("{url}\n"));
 }

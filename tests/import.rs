@@ -663,7 +663,8 @@ fn cli_never_replaces_a_file() {
         Some(1),
         "a second import into the same files"
     );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("exists; nothing written"));
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(said.contains("it exists") && said.contains("nothing written"), "{said}");
     assert_eq!(
         std::fs::read_to_string(out.join("alerts.yaml")).unwrap(),
         before
