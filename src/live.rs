@@ -40,8 +40,9 @@ pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Largest response header, in bytes.
 const MAX_HEAD: usize = 64 * 1024;
 
-/// A URL as it may be printed: the password of its user, and the value of every query
-/// parameter, replaced by `…`; control characters neutralised.
+/// A URL as it may be printed: the password of its user replaced by `*`, the value of
+/// every query parameter by `…` (a fragment dropped with it); secrets masked and
+/// control characters neutralised.
 pub fn safe_url(url: &str) -> String {
     let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
     let (authority, tail) = rest
@@ -50,7 +51,8 @@ pub fn safe_url(url: &str) -> String {
     let authority = match authority.rsplit_once('@') {
         Some((user, host)) => {
             let user = user.split(':').next().unwrap_or_default();
-            format!("{user}:…@{host}")
+            // One character: a longer mask would itself look like a credential.
+            format!("{user}:*@{host}")
         }
         None => authority.to_string(),
     };

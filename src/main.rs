@@ -277,7 +277,7 @@ fn main() -> ExitCode {
                             "error: refusing the build cache {}: it is inside the spec directory\n  help: name a cache directory outside the spec (or pass --no-cache)",
                             dir.display()
                         );
-                        return ExitCode::from(1);
+                        return ExitCode::from(2);
                     }
                     None
                 }
@@ -374,10 +374,7 @@ fn main() -> ExitCode {
                 forge_spec::write::NewFiles::IntoEmptyDir,
             ) {
                 Ok(_) => ExitCode::SUCCESS,
-                Err(e @ forge_spec::write::WriteError::Refused { .. }) => {
-                    eprintln!("error: {e}");
-                    ExitCode::from(1)
-                }
+                // Refused as `build --out` refuses: exit 2, nothing written.
                 Err(e) => {
                     eprintln!("error: {e}");
                     ExitCode::from(2)

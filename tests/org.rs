@@ -849,3 +849,68 @@ fn organisation_inhibit_rules_are_judged_per_service() {
     assert!(r010(&root("service"), &svc(allowed)).is_empty());
     assert!(r010(&root("service, instance"), &svc("")).is_empty());
 }
+
+/// The cache removes only its own entries: a README, an OWNERS file, a JSON file that
+/// is not an entry, a link and a directory in `services/` stay after a build that
+/// prunes (a service gone), and a planted link in place of an entry is never written
+/// through. A cache directory inside the spec is refused when named (exit 2), and the
+/// default one is not used there.
+#[test]
+fn the_cache_prunes_only_its_own_entries() {
+    let dir = copy_org();
+    let (spec, out, cache) = (
+        dir.path().join("org"),
+        dir.path().join("out"),
+        dir.path().join("cache"),
+    );
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["build", "org", "--out", "out", "--cache", "cache"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let services = cache.join("services");
+    let entries: Vec<String> = std::fs::read_dir(&services)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(entries.iter().any(|e| e == "ledger.json"), "{entries:?}");
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "not the cache's\n").unwrap();
+    let theirs = [
+        ("README", "what this directory is\n"),
+        ("OWNERS", "team-sre\n"),
+        ("notes.json", "{\"mine\": true}\n"),
+        ("old-service.json", "[1, 2, 3]\n"),
+    ];
+    for (name, text) in theirs {
+        std::fs::write(services.join(name), text).unwrap();
+    }
+    std::fs::create_dir(services.join("keep")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&victim, services.join("gone.json")).unwrap();
+    // A service removed: its entry is pruned, nothing else.
+    std::fs::remove_dir_all(spec.join("services/ledger")).unwrap();
+    let o = run(&["build", "org", "--out", "out", "--cache", "cache"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.code().is_some(), "{said}");
+    assert!(!services.join("ledger.json").exists(), "{said}");
+    for (name, text) in theirs {
+        assert_eq!(std::fs::read_to_string(services.join(name)).unwrap(), text, "{name}");
+    }
+    assert!(services.join("keep").is_dir());
+    #[cfg(unix)]
+    assert!(std::fs::symlink_metadata(services.join("gone.json")).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not the cache's\n");
+    // Inside the spec: refused when named, the spec untouched.
+    let before = std::fs::read_dir(&spec).unwrap().count();
+    let o = run(&["build", "org", "--out", "out2", "--cache", "org/.cache"]);
+    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("inside the spec directory"));
+    assert!(!spec.join(".cache").exists());
+    assert_eq!(std::fs::read_dir(&spec).unwrap().count(), before);
+    assert!(!dir.path().join("out2").exists());
+}

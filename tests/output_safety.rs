@@ -369,3 +369,128 @@ fn killed_builds_leave_old_or_new_output() {
     assert_eq!(snapshot(&p.join("out")), ra);
     assert!(temporaries(p).is_empty(), "{:?}", temporaries(p));
 }
+
+/// `synth --out` writes only into a new or empty directory: the spec directory, a
+/// directory holding anything (a planted link included), a link for the directory
+/// and a file are refused with exit 2 and left exactly as they were; a new directory
+/// and an empty one get the whole spec, and no temporary is left behind.
+#[test]
+fn synth_never_replaces_or_follows() {
+    let proj = project();
+    let p = proj.path();
+    let victim = p.join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    std::fs::create_dir(p.join("planted")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&victim, p.join("planted/service.yaml")).unwrap();
+        std::os::unix::fs::symlink(p.join("runbooks"), p.join("linked")).unwrap();
+    }
+    std::fs::create_dir(p.join("holds-one")).unwrap();
+    std::fs::write(p.join("holds-one/README"), "mine\n").unwrap();
+    let before = snapshot(p);
+    for out in ["spec", "planted", "linked", "holds-one", "victim.txt", "."] {
+        let o = forge_in(p, &["synth", "--size", "3", "--out", out]);
+        assert_eq!(o.status.code(), Some(2), "--out {out}: {}", stderr(&o));
+        assert!(stderr(&o).contains("refusing to write"), "{}", stderr(&o));
+        assert_eq!(snapshot(p), before, "--out {out} changed the project");
+    }
+    std::fs::create_dir(p.join("empty")).unwrap();
+    for out in ["new/deeper", "empty"] {
+        let o = forge_in(p, &["synth", "--size", "3", "--out", out]);
+        assert_eq!(o.status.code(), Some(0), "--out {out}: {}", stderr(&o));
+        let check = forge_in(p, &["check", out]);
+        assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    }
+    assert!(temporaries(p).is_empty(), "{:?}", temporaries(p));
+    assert!(temporaries(&p.join("new")).is_empty());
+}
+
+/// `import --out` adds new files beside what a directory holds and never replaces or
+/// follows one: a planted link (dangling or to a file) where a file would go, or a
+/// directory that is a link, refuse the whole import (nothing written, the link and
+/// its target unchanged).
+#[test]
+fn import_never_writes_through_a_link() {
+    let proj = project();
+    let p = proj.path();
+    let o = forge_in(p, &["build", "spec", "--out", "gen"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rules = p.join("gen/prometheus/ai-forge.rules.yml");
+    let victim = p.join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    #[cfg(unix)]
+    for (dir, target) in [("a", victim.clone()), ("b", p.join("no-such-file"))] {
+        let out = p.join(dir);
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&target, out.join("alerts.yaml")).unwrap();
+        let before = snapshot(p);
+        let o = forge_in(
+            p,
+            &["import", "prometheus", rules.to_str().unwrap(), "--out", dir],
+        );
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(stderr(&o).contains("nothing written"), "{}", stderr(&o));
+        assert_eq!(snapshot(p), before, "import into {dir} changed the project");
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(p.join("runbooks"), p.join("c")).unwrap();
+        let before = snapshot(p);
+        let o = forge_in(p, &["import", "prometheus", rules.to_str().unwrap(), "--out", "c"]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert_eq!(snapshot(p), before);
+    }
+    // Beside another file: written, the other file kept.
+    std::fs::create_dir(p.join("d")).unwrap();
+    std::fs::write(p.join("d/NOTES"), "mine\n").unwrap();
+    let o = forge_in(p, &["import", "prometheus", rules.to_str().unwrap(), "--out", "d"]);
+    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
+    assert!(p.join("d/alerts.yaml").is_file());
+    assert_eq!(std::fs::read_to_string(p.join("d/NOTES")).unwrap(), "mine\n");
+    assert!(!std::fs::read_dir(p.join("d")).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .contains(".forge-spec-new-")));
+}
+
+/// `check --fix` writes through a temporary of its own: a link planted at the old
+/// temporary's name (`.alerts.yaml.forge-spec-fix`, and the new ones' prefix) is never
+/// written through; the fixed file stays a regular file; a spec file that is itself a
+/// link is not replaced by a file (it is refused, the link and its target unchanged).
+#[cfg(unix)]
+#[test]
+fn fix_never_writes_through_a_link() {
+    let proj = project();
+    let p = proj.path();
+    let alerts = p.join("spec/alerts.yaml");
+    let text = std::fs::read_to_string(&alerts).unwrap();
+    let typo = text.replacen("severity: critical", "severity: critcal", 1);
+    assert_ne!(text, typo);
+    std::fs::write(&alerts, &typo).unwrap();
+    let victim = p.join("victim.txt");
+    std::fs::write(&victim, "keep me\n").unwrap();
+    for name in [
+        ".alerts.yaml.forge-spec-fix",
+        &format!(".alerts.yaml.forge-spec-fix-{}-0", std::process::id()),
+    ] {
+        std::os::unix::fs::symlink(&victim, p.join("spec").join(name)).unwrap();
+    }
+    let o = forge_in(p, &["check", "--fix", "spec"]);
+    assert!(stderr(&o).contains("fixed 1 in"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me\n");
+    let meta = std::fs::symlink_metadata(&alerts).unwrap();
+    assert!(meta.file_type().is_file());
+    assert_eq!(std::fs::read_to_string(&alerts).unwrap(), text);
+    // The spec file is a link: refused, nothing replaced.
+    let real = p.join("spec/real-alerts.txt");
+    std::fs::write(&real, &typo).unwrap();
+    std::fs::remove_file(&alerts).unwrap();
+    std::os::unix::fs::symlink(&real, &alerts).unwrap();
+    let o = forge_in(p, &["check", "--fix", "spec"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
+    assert!(std::fs::symlink_metadata(&alerts).unwrap().file_type().is_symlink());
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), typo);
+}
