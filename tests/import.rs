@@ -518,15 +518,19 @@ receivers:
             assert!(!text.contains(s), "a secret was copied:\n{text}");
         }
     }
-    // Nor in what the import reports.
-    let rendered = forge_spec::diag::render(
+    // Nor in what the import reports, in any format (the human one shows the line
+    // of the source under each I002: masked).
+    for format in [
+        forge_spec::diag::Format::Human,
         forge_spec::diag::Format::Json,
-        &i.diagnostics.items,
-        &i.sources,
-        false,
-    );
-    for s in secrets {
-        assert!(!rendered.contains(s), "a secret was shown: {rendered}");
+        forge_spec::diag::Format::Sarif,
+        forge_spec::diag::Format::Github,
+    ] {
+        let rendered =
+            forge_spec::diag::render(format, &i.diagnostics.items, &i.sources, false);
+        for s in secrets {
+            assert!(!rendered.contains(s), "a secret was shown ({format:?}): {rendered}");
+        }
     }
     let alerting = std::fs::read_to_string(spec.join("alerting.yaml")).unwrap();
     for f in [
@@ -702,5 +706,116 @@ fn not_imported(codes: &[String], whats: &[&str]) {
                 .any(|m| m.starts_with("I001") && m.contains(what)),
             "{what}: {codes:#?}"
         );
+    }
+}
+
+/// Matchers a spec cannot hold never widen what a route or an inhibit rule takes: a
+/// route with `service!="api"` (or `!~`) is not imported at all — it never becomes a
+/// catch-all that takes the `api` alerts — nor the routes under it; an inhibit rule
+/// with a regex or a negation is not imported (kube-prometheus' `severity =~
+/// "warning|info"` target, dropped, would silence every alert of the namespace,
+/// `Watchdog` included). The other routes and rules are imported as they are.
+#[test]
+fn matchers_are_never_widened() {
+    let cfg = r#"route:
+  receiver: team
+  routes:
+    - matchers: ['service!="api"']
+      receiver: ops
+      routes:
+        - matchers: ['severity="critical"']
+          receiver: ops
+    - matchers: ['team!~"db|cache"']
+      receiver: ops
+    - matchers: ['severity="critical"']
+      receiver: pager
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity=~"warning|info"']
+    equal: [namespace, alertname]
+  - source_match: {severity: warning}
+    target_match_re: {severity: info}
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [alertname]
+receivers:
+  - name: team
+    slack_configs: [{channel: '#team', api_url_file: /etc/alertmanager/secrets/team}]
+  - name: ops
+    slack_configs: [{channel: '#ops', api_url_file: /etc/alertmanager/secrets/ops}]
+  - name: pager
+    slack_configs: [{channel: '#pager', api_url_file: /etc/alertmanager/secrets/pager}]
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("alertmanager.yml"), cfg).unwrap();
+    let spec = dir.path().join("spec");
+    let i = import_into(Kind::Alertmanager, &[dir.path().join("alertmanager.yml")], &spec);
+    let c = codes(&i);
+    not_imported(&c, &["`service!=\"api\"`", "`team!~\"db|cache\"`", "`severity=~\"warning|info\"`", "regex matcher on `severity`"]);
+    let alerting = std::fs::read_to_string(spec.join("alerting.yaml")).unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&alerting).unwrap();
+    let routes = doc["routing"]["routes"].as_array().cloned().unwrap_or_default();
+    // Only the critical route remains, to the pager; nothing routes to ops.
+    assert_eq!(routes.len(), 1, "{alerting}");
+    assert_eq!(routes[0]["receiver"], "pager", "{alerting}");
+    assert!(!alerting.contains("receiver: ops"), "{alerting}");
+    let inhibit = doc["routing"]["inhibit"].as_array().cloned().unwrap_or_default();
+    assert_eq!(inhibit.len(), 1, "{alerting}");
+    assert_eq!(inhibit[0]["target"]["severity"], "warning", "{alerting}");
+    // The spec written routes an `api` alert to the root's receiver, as Alertmanager
+    // would have (the refused route did not take it): never to ops.
+    let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(["routes", "test", "--spec", spec.to_str().unwrap(), "service=api", "severity=warning"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("team") && !said.contains("ops"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `import prometheus` never copies a secret it finds in a rule: a label or annotation
+/// holding one is left out (I002), a rule whose expression holds one is not imported;
+/// nothing of them reaches the files written or any rendering of the report.
+#[test]
+fn rule_secrets_are_never_copied() {
+    let token = format!("xoxb-{}-{}", "1234567890", "Zq8Lw2Nx5Rt7Vy9Bc4Df6");
+    let hook = format!("https://hooks.slack.com/services/T0{}/B0{}/{}", "Zq8Lw2Nx", "Zq8Lw2Nx", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1");
+    let bearer = format!("Bearer {}", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1Jk3Mp0Qs");
+    let rules = format!(
+        r#"groups:
+  - name: app
+    rules:
+      - alert: AppDown
+        expr: up{{job="app"}} == 0
+        for: 5m
+        labels: {{severity: critical, token: "{token}"}}
+        annotations: {{summary: App is down., hook: "{hook}"}}
+      - alert: AuthFailing
+        expr: rate(http_requests_total{{job="app", authorization="{bearer}"}}[5m]) > 1
+        labels: {{severity: warning}}
+        annotations: {{summary: Auth failing.}}
+"#
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yml"), &rules).unwrap();
+    let spec = dir.path().join("spec");
+    let i = import_into(Kind::Prometheus, &[dir.path().join("rules.yml")], &spec);
+    let c = codes(&i);
+    let replaced: Vec<&String> = c.iter().filter(|m| m.starts_with("I002")).collect();
+    assert_eq!(replaced.len(), 3, "{c:#?}");
+    let written: String = i.files.iter().map(|(_, t)| t.as_str()).collect();
+    for s in [&token, &hook, &bearer] {
+        assert!(!written.contains(s.as_str()), "copied:\n{written}");
+    }
+    assert!(written.contains("AppDown") && !written.contains("AuthFailing"), "{written}");
+    for format in [
+        forge_spec::diag::Format::Human,
+        forge_spec::diag::Format::Json,
+        forge_spec::diag::Format::Sarif,
+        forge_spec::diag::Format::Github,
+    ] {
+        let rendered = forge_spec::diag::render(format, &i.diagnostics.items, &i.sources, false);
+        for s in ["1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1Jk3Mp0Qs"] {
+            assert!(!rendered.contains(s), "{format:?}: {rendered}");
+        }
     }
 }
