@@ -45,11 +45,23 @@ pub fn save_secret(dir: &Path, secret: &MovedSecret) -> std::io::Result<bool> {
     Ok(held == content.as_bytes())
 }
 
-/// One file's new text, and how many replacements made it.
+/// One file's new text, and the replacements (byte range of the text read, new text)
+/// that made it.
 pub struct Fixed {
     pub path: PathBuf,
     pub text: String,
     pub edits: usize,
+    original: String,
+    parts: Vec<(usize, usize, String)>,
+}
+
+/// `text` with the (sorted, disjoint) replacements applied.
+fn apply(text: &str, parts: &[(usize, usize, String)]) -> String {
+    let mut out = text.to_string();
+    for (start, end, with) in parts.iter().rev() {
+        out.replace_range(*start..*end, with);
+    }
+    out
 }
 
 /// The fixed text of every spec file a suggestion applies to. Overlapping suggestions
@@ -113,13 +125,15 @@ pub fn fixes(comp: &Compilation, saved: &mut dyn FnMut(&MovedSecret) -> bool) ->
                 kept.push(e);
             }
         }
-        let mut text = file.text.clone();
-        for (start, end, with, _) in kept.iter().rev() {
-            text.replace_range(*start..*end, with);
-        }
+        let parts: Vec<(usize, usize, String)> = kept
+            .iter()
+            .map(|(start, end, with, _)| (*start, *end, (*with).to_string()))
+            .collect();
         out.push(Fixed {
             path: PathBuf::from(&file.name),
-            text,
+            text: apply(&file.text, &parts),
+            original: file.text.clone(),
+            parts,
             edits: kept.len(),
         });
     }
@@ -145,11 +159,12 @@ pub fn write(fixed: &Fixed, expected: &str) -> std::io::Result<()> {
 }
 
 /// The fixes that leave the spec no worse: all of them when the spec they make parses
-/// and has no more errors than before, else each file's alone, kept when it passes the
-/// same test. (An edit on an alias — `*c` → `*c for 5m` — does not parse, and is
-/// dropped.) Returns the fixes kept and the files whose fixes were dropped.
-pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<PathBuf>) {
-    let base: Vec<(String, String)> = comp
+/// and has no more errors than before, else edit by edit, each kept when the spec with
+/// it and those kept before passes the same test. (An edit on an alias — `*c` →
+/// `*c for 5m` — does not parse, and is dropped; the others stay.) Returns the fixes
+/// kept, and for each file some edits of which were dropped, how many.
+pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<(PathBuf, usize)>) {
+    let mut texts: Vec<(String, String)> = comp
         .sources
         .files
         .iter()
@@ -167,34 +182,46 @@ pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<PathB
             .count();
         (parse, c.diagnostics.count(crate::diag::Severity::Error))
     };
-    let with = |texts: &[(String, String)], f: &Fixed| -> Vec<(String, String)> {
+    let with = |texts: &[(String, String)], path: &Path, text: &str| -> Vec<(String, String)> {
         texts
             .iter()
             .map(|(n, t)| {
-                if Path::new(n) == f.path {
-                    (n.clone(), f.text.clone())
-                } else {
-                    (n.clone(), t.clone())
-                }
+                let t = if Path::new(n) == path { text } else { t };
+                (n.clone(), t.to_string())
             })
             .collect()
     };
-    let before = score(&base);
+    let before = score(&texts);
     let no_worse = |after: (usize, usize)| after.0 <= before.0 && after.1 <= before.1;
-    let all = fixed.iter().fold(base.clone(), |texts, f| with(&texts, f));
+    let all = fixed.iter().fold(texts.clone(), |t, f| with(&t, &f.path, &f.text));
     if no_worse(score(&all)) {
         return (fixed, Vec::new());
     }
     let (mut kept, mut dropped) = (Vec::new(), Vec::new());
-    let mut texts = base;
     for f in fixed {
-        let next = with(&texts, &f);
-        if no_worse(score(&next)) {
-            texts = next;
-            kept.push(f);
-        } else {
-            dropped.push(f.path);
+        let mut parts: Vec<(usize, usize, String)> = Vec::new();
+        for part in &f.parts {
+            let mut trial = parts.clone();
+            trial.push(part.clone());
+            let next = with(&texts, &f.path, &apply(&f.original, &trial));
+            if no_worse(score(&next)) {
+                parts = trial;
+            }
         }
+        if parts.len() < f.parts.len() {
+            dropped.push((f.path.clone(), f.parts.len() - parts.len()));
+        }
+        if parts.is_empty() {
+            continue;
+        }
+        let text = apply(&f.original, &parts);
+        texts = with(&texts, &f.path, &text);
+        kept.push(Fixed {
+            edits: parts.len(),
+            text,
+            parts,
+            ..f
+        });
     }
     (kept, dropped)
 }

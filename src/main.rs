@@ -962,9 +962,9 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
         saved
     };
     let (fixes, dropped) = forge_spec::fix::verified(&comp, forge_spec::fix::fixes(&comp, &mut save));
-    for path in dropped {
+    for (path, n) in dropped {
         eprintln!(
-            "not fixed: {} (its fixes would leave the spec worse: they do not parse, or add errors)",
+            "not fixed: {n} edit(s) in {} (they would leave the spec worse: it would not parse, or have more errors)",
             path.display()
         );
     }

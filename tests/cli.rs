@@ -1076,3 +1076,26 @@ fn explain_list_is_aligned() {
         .collect();
     assert_eq!(starts.len(), 1, "one column layout: {starts:?}\n{text}");
 }
+
+/// A name too long for what it becomes (a file name, a Grafana uid, a Kubernetes label
+/// value) fails `check` with N011 at the name — never a spec that checks clean and then
+/// fails to build — and `build` writes nothing.
+#[test]
+fn names_too_long_for_the_output_fail_check() {
+    let long = "a".repeat(300);
+    for (file, from, to) in [
+        ("service.yaml", "name: ai-forge\n", format!("name: {long}\n")),
+        ("service.yaml", "name: ai-forge\n", format!("name: {}\n", "b".repeat(40))),
+        ("dashboards.yaml", "api-performance:", format!("{long}:")),
+    ] {
+        let dir = mutated_spec(file, from, &to);
+        let (code, codes) = codes_of(dir.path());
+        assert_eq!(code, Some(1), "{to}: {codes:?}");
+        assert!(codes.contains(&"N011".to_string()), "{to}: {codes:?}");
+        let elsewhere = tempfile::tempdir().unwrap();
+        let out = elsewhere.path().join("out");
+        let o = forge(&["build", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(!out.exists());
+    }
+}

@@ -533,3 +533,62 @@ fn fix_adds_a_for_key_beside_raw_promql() {
     let warnings = findings(dir.path(), "warning");
     assert!(!codes(&warnings).contains(&"A005"), "{warnings:?}");
 }
+
+/// A fix never leaves the spec worse: a did-you-mean inside quotes keeps the quotes
+/// (X013's `job="wbe"` becomes `job="web"`, not `job=web`), and an edit that would not
+/// parse — ` for 5m` after an alias (`condition: *c`) — is not applied: the file is
+/// left as it was, and said so.
+#[test]
+fn fixes_keep_the_spec_parsing() {
+    let spec = r#"service: {name: shop}
+targets:
+  web: {address: "web:80", uses: [own, process]}
+  node: {address: "node:9100", uses: [node_exporter, process]}
+alerts:
+  WebMemoryHigh:
+    severity: warning
+    condition: process_resident_memory_bytes{job="wbe"} > 2GB for 5m
+    summary: The web server uses more than 2GB of memory.
+    runbook: https://runbooks.example.com/web-memory
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("spec.yaml"), spec).unwrap();
+    let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    let fixed = std::fs::read_to_string(dir.path().join("spec.yaml")).unwrap();
+    assert!(fixed.contains(r#"process_resident_memory_bytes{job="web"} > 2GB"#), "{said}\n{fixed}");
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    // An alias: the noisy condition's ` for 5m` would land after `*c` and not parse.
+    // The anchored condition's own fix is kept (and the alias reads it).
+    let aliased = r#"service: {name: shop}
+targets:
+  web: {address: "web:80"}
+metrics:
+  shop_errors_total: {type: counter, help: Errors.}
+alerts:
+  WebDown:
+    severity: warning
+    condition: &c rate(shop_errors_total) > 1
+    summary: The web server is down.
+    runbook: https://runbooks.example.com/web-down
+  WebDownAgain:
+    severity: warning
+    condition: *c
+    summary: The web server is down.
+    runbook: https://runbooks.example.com/web-down
+"#;
+    std::fs::write(dir.path().join("spec.yaml"), aliased).unwrap();
+    let before = forge(&["check", dir.path().to_str().unwrap()]);
+    let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    let after = std::fs::read_to_string(dir.path().join("spec.yaml")).unwrap();
+    assert!(!after.contains("*c for"), "{said}\n{after}");
+    assert!(after.contains("&c rate(shop_errors_total) > 1 for 5m"), "{said}\n{after}");
+    assert!(said.contains("not fixed: 1 edit(s)"), "{said}");
+    let again = forge(&["check", dir.path().to_str().unwrap()]);
+    assert!(
+        again.status.code() <= before.status.code(),
+        "{said}\n{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+}

@@ -317,3 +317,58 @@ fn git_revision_baseline() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("neither a directory nor a git revision"));
 }
+
+/// The git baseline wherever the command runs and whatever the files are called: run
+/// from a subdirectory (`svc/`, beside another project's `spec/` at the root) it reads
+/// the baseline of the spec it was given, not the root's; a file with a non-ASCII name
+/// (`alertes-équipe.yaml`) is part of the baseline; and a baseline with errors (a
+/// leaked secret the change removes) does not block the comparison: the change passes.
+#[test]
+fn git_baselines_from_anywhere() {
+    let bin = env!("CARGO_BIN_EXE_forge-spec");
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(repo)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    };
+    // The root's `spec/` is another service entirely.
+    compile(&repo.join("spec"), &BASE.replace("name: shop,", "name: other,"));
+    let svc = repo.join("svc/spec");
+    let (head, rest) = BASE.split_at(BASE.find("alerts:\n").unwrap());
+    std::fs::create_dir_all(&svc).unwrap();
+    std::fs::write(svc.join("spec.yaml"), head).unwrap();
+    std::fs::write(svc.join("alertes-équipe.yaml"), rest).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "baseline"]);
+    let run = |cwd: &Path, args: &[&str]| Command::new(bin).args(args).current_dir(cwd).output().unwrap();
+    let o = run(&repo.join("svc"), &["diff", "--baseline", "HEAD"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(said.contains("0 change(s)"), "{said}");
+    // A change in the non-ASCII file is seen against its own baseline.
+    std::fs::write(svc.join("alertes-équipe.yaml"), rest.replace("ShopDown: {severity: critical", "ShopDown: {severity: warning")).unwrap();
+    let o = run(&repo.join("svc"), &["diff", "--baseline", "HEAD", "--format", "json", "--fail-on", "never"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("\"C005\"") || out.contains("\"C006\""), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains("alertes-équipe.yaml"), "{out}");
+    // A baseline with an error (a literal secret): the change that removes it passes.
+    let leaked = BASE.replace(
+        "routing_key_file: /etc/alertmanager/secrets/pd",
+        "routing_key: 8d3f2a91c07b4e65a1f09d3c2b7e8a44",
+    );
+    compile(&repo.join("spec"), &leaked);
+    git(&["commit", "-qam", "leaked"]);
+    compile(&repo.join("spec"), BASE);
+    let o = run(repo, &["diff", "--baseline", "HEAD", "spec"]);
+    let said = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{said}");
+    assert!(said.contains("the baseline HEAD has 1 error(s)"), "{said}");
+    assert!(!said.contains("8d3f2a91c07b4e65a1f09d3c2b7e8a44"), "{said}");
+}

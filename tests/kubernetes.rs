@@ -875,6 +875,19 @@ fn bad_outputs_are_diagnostics() {
             "service: {name: a}\noutputs: {kubernets: {}}\n",
             "unknown key `kubernets`",
         ),
+        // A ServiceMonitor names the Service's port: IANA_SVC_NAME, never a number.
+        (
+            "service: {name: a}\noutputs: {kubernetes: {}}\ntargets: {a: {address: 'a:80', kubernetes: {port: Http_Metrics_Port_Long}}}\n",
+            "is not a Kubernetes port name",
+        ),
+        (
+            "service: {name: a}\noutputs: {kubernetes: {}}\ntargets: {a: {address: 'a:80', kubernetes: {port: '8000'}}}\n",
+            "is not a Kubernetes port name",
+        ),
+        (
+            "service: {name: a}\noutputs: {kubernetes: {}}\ntargets: {a: {address: 'a:80', kubernetes: {port: web--metrics}}}\n",
+            "is not a Kubernetes port name",
+        ),
     ] {
         let c = forge_spec::compile_str(&[("spec.yaml", spec)], &Default::default());
         let msgs: Vec<String> = c
@@ -887,5 +900,31 @@ fn bad_outputs_are_diagnostics() {
             c.diagnostics.has_errors() && msgs.iter().any(|m| m.contains(want)),
             "{spec}: {msgs:?}"
         );
+    }
+}
+
+/// Port names Kubernetes accepts pass, and go into the ServiceMonitor as written.
+#[test]
+fn port_names_follow_iana_svc_name() {
+    for (port, ok) in [
+        ("metrics", true),
+        ("http-metrics", true),
+        ("web2", true),
+        ("a-very-long-port", false),
+        ("8000", false),
+        ("-metrics", false),
+        ("Metrics", false),
+        ("", false),
+    ] {
+        let spec = format!(
+            "service: {{name: a}}\noutputs: {{kubernetes: {{}}}}\ntargets: {{a: {{address: 'a:80', kubernetes: {{port: '{port}'}}}}}}\n"
+        );
+        let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
+        let refused = c
+            .diagnostics
+            .items
+            .iter()
+            .any(|d| d.message.contains("is not a Kubernetes port name"));
+        assert_eq!(refused, !ok, "{port:?}");
     }
 }
