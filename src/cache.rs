@@ -365,10 +365,11 @@ impl Cache {
         if std::fs::create_dir_all(dir).is_err() {
             return;
         }
-        // Only an entry (or nothing) is replaced: never a file of someone else's, never
-        // through a link; the temporary is created exclusively.
-        if std::fs::symlink_metadata(&path).is_ok() && !is_entry(&path) {
-            self.note("a file that is not a cache entry is in the way (left as it is)", service);
+        // The entry's own name holds a regular file (an entry, perhaps corrupt) or
+        // nothing: a link or a directory there is left as it is, never written
+        // through; the temporary is created exclusively.
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            self.note("something that is not a file is where an entry goes (left as it is)", service);
             return;
         }
         let Ok(tmp) = crate::write::new_temp(dir, TEMP_PREFIX, &text) else {

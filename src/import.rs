@@ -46,12 +46,17 @@ pub fn import(
     let (mut sources, refused) = source::load(paths)?;
     // A spec already in the output directory: the import adds to it, and is checked
     // with it.
+    // A directory without spec files (a README, notes) holds no spec to add to.
     let existing: Vec<(String, String)> = if into.is_dir() {
-        let (set, _) = source::load(&[into.to_path_buf()])?;
-        set.ids()
-            .filter_map(|id| set.get(id))
-            .map(|f| (f.name.clone(), f.text.clone()))
-            .collect()
+        match source::load(&[into.to_path_buf()]) {
+            Ok((set, _)) => set
+                .ids()
+                .filter_map(|id| set.get(id))
+                .map(|f| (f.name.clone(), f.text.clone()))
+                .collect(),
+            Err(LoadError::Empty { .. }) => Vec::new(),
+            Err(e) => return Err(e),
+        }
     } else {
         Vec::new()
     };

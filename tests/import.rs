@@ -442,7 +442,7 @@ fn slo_formats_keep_their_burn_rates() {
 fn alertmanager_secrets_are_never_copied() {
     let secrets = [
         "https://hooks.slack.com/services/T0000/B0000/XXXXXXXXXXXXXXXXXXXXXXXX",
-        "0123456789abcdef0123456789abcdef",
+        "9a8b7c6d5e4f30211203f4e5d6c7b8a9",
         "fedcba9876543210fedcba9876543210",
         "s3cr3t-smtp-password",
         "https://user:hunter2@hooks.example.com/alert",

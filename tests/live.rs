@@ -442,3 +442,40 @@ fn large_histograms_are_one_family() {
     assert_eq!(families[1].series.len(), 100_000);
     assert!(families[0].series.iter().all(|s| !s.contains_key("le")));
 }
+
+/// `--prometheus` with 20,000 series of one target: each family's series counted
+/// once, read in linear time (a set per family, not a scan of the list per series;
+/// the old reader took 22 s).
+#[test]
+fn many_series_through_the_api() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut series = String::from(r#"{"status":"success","data":["#);
+    for i in 0..20_000 {
+        if i > 0 {
+            series.push(',');
+        }
+        // Each series twice (two instances' `le` buckets collapse to one label set).
+        series.push_str(&format!(
+            r#"{{"__name__":"shop_latency_seconds_bucket","job":"shop","route":"/r{i}","le":"1"}},{{"__name__":"shop_latency_seconds_bucket","job":"shop","route":"/r{i}","le":"+Inf"}}"#
+        ));
+    }
+    series.push_str("]}");
+    let meta = r#"{"status":"success","data":{"shop_latency_seconds":[{"type":"histogram","help":"Latency.","unit":""}]}}"#;
+    std::thread::spawn(move || {
+        for _ in 0..2 {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut req = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !String::from_utf8_lossy(&req).contains("\r\n\r\n") {
+                let n = s.read(&mut buf).unwrap();
+                req.extend_from_slice(&buf[..n]);
+            }
+            let body = if String::from_utf8_lossy(&req).contains("/api/v1/series") { series.as_str() } else { meta };
+            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+        }
+    });
+    let families = live::from_prometheus(&format!("http://{addr}"), "shop", Duration::from_secs(60)).unwrap();
+    assert_eq!(families.len(), 1);
+    assert_eq!(families[0].series.len(), 20_000);
+}

@@ -438,7 +438,7 @@ fn import_never_writes_through_a_link() {
         std::os::unix::fs::symlink(p.join("runbooks"), p.join("c")).unwrap();
         let before = snapshot(p);
         let o = forge_in(p, &["import", "prometheus", rules.to_str().unwrap(), "--out", "c"]);
-        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        assert!(matches!(o.status.code(), Some(1 | 2)), "{}", stderr(&o));
         assert_eq!(snapshot(p), before);
     }
     // Beside another file: written, the other file kept.
