@@ -369,7 +369,10 @@ impl Cache {
         // nothing: a link or a directory there is left as it is, never written
         // through; the temporary is created exclusively.
         if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
-            self.note("something that is not a file is where an entry goes (left as it is)", service);
+            self.note(
+                "something that is not a file is where an entry goes (left as it is)",
+                service,
+            );
             return;
         }
         let Ok(tmp) = crate::write::new_temp(dir, TEMP_PREFIX, &text) else {

@@ -48,7 +48,16 @@ pub fn baseline_files(reference: &str, paths: &[PathBuf]) -> Result<Vec<(String,
         // `--full-name`: paths from the repository's root whatever the directory the
         // command runs in (what `git show <rev>:<path>` reads); `-z`: names as they are
         // (a non-ASCII name is not quoted, so not dropped).
-        let listed = git(&["ls-tree", "-r", "-z", "--full-name", "--name-only", reference, "--", &p])?;
+        let listed = git(&[
+            "ls-tree",
+            "-r",
+            "-z",
+            "--full-name",
+            "--name-only",
+            reference,
+            "--",
+            &p,
+        ])?;
         for name in listed
             .split('\0')
             .filter(|n| n.ends_with(".yaml") || n.ends_with(".yml"))

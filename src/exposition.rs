@@ -96,7 +96,9 @@ impl Reading {
         if let Some(&i) = self.index.get(sample) {
             return Some((i, ""));
         }
-        for sfx in ["_bucket", "_count", "_sum", "_created", "_total", "_gcount", "_gsum", "_info"] {
+        for sfx in [
+            "_bucket", "_count", "_sum", "_created", "_total", "_gcount", "_gsum", "_info",
+        ] {
             let Some(base) = sample.strip_suffix(sfx) else {
                 continue;
             };
@@ -262,7 +264,12 @@ fn parse_float(s: &str) -> Option<f64> {
         "+Inf" | "Inf" | "+inf" | "inf" => Some(f64::INFINITY),
         "-Inf" | "-inf" => Some(f64::NEG_INFINITY),
         "NaN" | "nan" => Some(f64::NAN),
-        _ if s.bytes().all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) => s.parse().ok(),
+        _ if s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b"+-.eE".contains(&b)) =>
+        {
+            s.parse().ok()
+        }
         _ => None,
     }
 }
@@ -318,7 +325,10 @@ mod tests {
     #[test]
     fn untyped_samples_are_families_of_their_own() {
         let f = parse("a_total 1\n").unwrap();
-        assert_eq!((f[0].name.as_str(), f[0].kind.as_str()), ("a_total", "unknown"));
+        assert_eq!(
+            (f[0].name.as_str(), f[0].kind.as_str()),
+            ("a_total", "unknown")
+        );
     }
 
     #[test]
@@ -339,7 +349,10 @@ mod tests {
 
     #[test]
     fn escapes_and_exemplars_are_read() {
-        let f = parse("# TYPE c counter\nc_total{p=\"a\\\"b\\\\\"} 1 123 # {trace_id=\"x\"} 1 2\n# EOF\n").unwrap();
+        let f = parse(
+            "# TYPE c counter\nc_total{p=\"a\\\"b\\\\\"} 1 123 # {trace_id=\"x\"} 1 2\n# EOF\n",
+        )
+        .unwrap();
         assert_eq!(f[0].series[0]["p"], "a\"b\\");
     }
 }

@@ -172,7 +172,10 @@ pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<(Path
         .map(|f| (f.name.clone(), f.text.clone()))
         .collect();
     let score = |texts: &[(String, String)]| -> (usize, usize) {
-        let refs: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        let refs: Vec<(&str, &str)> = texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
         let c = crate::compile_str(&refs, &crate::Options::default());
         let parse = c
             .diagnostics
@@ -193,7 +196,9 @@ pub fn verified(comp: &Compilation, fixed: Vec<Fixed>) -> (Vec<Fixed>, Vec<(Path
     };
     let before = score(&texts);
     let no_worse = |after: (usize, usize)| after.0 <= before.0 && after.1 <= before.1;
-    let all = fixed.iter().fold(texts.clone(), |t, f| with(&t, &f.path, &f.text));
+    let all = fixed
+        .iter()
+        .fold(texts.clone(), |t, f| with(&t, &f.path, &f.text));
     if no_worse(score(&all)) {
         return (fixed, Vec::new());
     }

@@ -130,7 +130,8 @@ pub fn stdio() -> io::Result<(Connection, Threads)> {
                 match read_message(&mut stdin) {
                     Ok(None) => return Ok(()),
                     Ok(Some(Ok(message))) => {
-                        let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                        let exit =
+                            matches!(&message, Message::Notification(n) if n.method == "exit");
                         if to_server.send(message).is_err() || exit {
                             return Ok(());
                         }
@@ -183,7 +184,8 @@ mod tests {
 
     #[test]
     fn frames_are_read_by_their_length() {
-        let got = frames(b"Content-Length: 2\r\n\r\n{}content-length:3\r\nContent-Type: x\r\n\r\n[1]");
+        let got =
+            frames(b"Content-Length: 2\r\n\r\n{}content-length:3\r\nContent-Type: x\r\n\r\n[1]");
         assert_eq!(got.len(), 3);
         assert_eq!(got[0].as_ref().unwrap().as_deref(), Some(&b"{}"[..]));
         assert_eq!(got[1].as_ref().unwrap().as_deref(), Some(&b"[1]"[..]));
@@ -207,7 +209,11 @@ mod tests {
             b"no colon\r\n\r\n",
         ] {
             let got = frames(input);
-            assert!(got.last().unwrap().is_err(), "{:?}", String::from_utf8_lossy(input));
+            assert!(
+                got.last().unwrap().is_err(),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
         let long = format!("X-{}: 1\r\n", "a".repeat(5000));
         assert!(frames(long.as_bytes())[0].is_err());

@@ -89,7 +89,11 @@ fn base64(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for k in 0..4 {
             if k <= chunk.len() {
@@ -109,7 +113,9 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%'
-            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
         {
             out.push(v);
             i += 3;
@@ -132,12 +138,17 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
     let rest = url.strip_prefix("http://").ok_or_else(|| {
         format!("{shown}: only http:// is read directly; fetch https with curl and pass the file")
     })?;
-    let (authority, path) = rest
-        .find(['/', '?'])
-        .map_or((rest, "/".to_string()), |i| {
-            let p = &rest[i..];
-            (&rest[..i], if p.starts_with('?') { format!("/{p}") } else { p.to_string() })
-        });
+    let (authority, path) = rest.find(['/', '?']).map_or((rest, "/".to_string()), |i| {
+        let p = &rest[i..];
+        (
+            &rest[..i],
+            if p.starts_with('?') {
+                format!("/{p}")
+            } else {
+                p.to_string()
+            },
+        )
+    });
     let path = path.split('#').next().unwrap_or("/").to_string();
     let (userinfo, host) = match authority.rsplit_once('@') {
         Some((u, h)) => (Some(u), h),
@@ -150,14 +161,27 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
     if !valid_host {
         return Err(format!("{shown}: not a host name"));
     }
-    let addr = if host.rsplit_once(':').is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())) && !host.ends_with(']') {
+    let addr = if host
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
+        && !host.ends_with(']')
+    {
         host.to_string()
     } else {
         format!("{host}:80")
     };
     let started = std::time::Instant::now();
-    let left = || deadline.checked_sub(started.elapsed()).filter(|d| !d.is_zero());
-    let timed_out = || format!("{shown}: no complete response within {} s", deadline.as_secs_f64());
+    let left = || {
+        deadline
+            .checked_sub(started.elapsed())
+            .filter(|d| !d.is_zero())
+    };
+    let timed_out = || {
+        format!(
+            "{shown}: no complete response within {} s",
+            deadline.as_secs_f64()
+        )
+    };
     use std::net::ToSocketAddrs as _;
     let target = addr
         .to_socket_addrs()
@@ -193,9 +217,13 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
             break i + 4;
         }
         if buf.len() > MAX_HEAD {
-            return Err(format!("{shown}: a response header larger than {MAX_HEAD} bytes"));
+            return Err(format!(
+                "{shown}: a response header larger than {MAX_HEAD} bytes"
+            ));
         }
-        let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+        let n = reader
+            .read(&mut chunk)
+            .map_err(|e| reader.error(&shown, e))?;
         if n == 0 {
             return Err(format!("{shown}: not an HTTP response"));
         }
@@ -217,11 +245,14 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
     let header = |name: &str| {
         head.lines().skip(1).find_map(|l| {
             let (k, v) = l.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            k.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
         })
     };
     let too_large = || format!("{shown}: the response is larger than {MAX_BYTES} bytes");
-    let chunked = header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let chunked =
+        header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
     if chunked {
         body = dechunk(body, &mut reader).map_err(|e| match e {
             Chunked::TooLarge => too_large(),
@@ -236,16 +267,22 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
             return Err(too_large());
         }
         while (body.len() as u64) < len {
-            let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+            let n = reader
+                .read(&mut chunk)
+                .map_err(|e| reader.error(&shown, e))?;
             if n == 0 {
-                return Err(format!("{shown}: the response ended before its Content-Length"));
+                return Err(format!(
+                    "{shown}: the response ended before its Content-Length"
+                ));
             }
             body.extend_from_slice(&chunk[..n]);
         }
         body.truncate(len as usize);
     } else {
         loop {
-            let n = reader.read(&mut chunk).map_err(|e| reader.error(&shown, e))?;
+            let n = reader
+                .read(&mut chunk)
+                .map_err(|e| reader.error(&shown, e))?;
             if n == 0 {
                 break;
             }
@@ -286,8 +323,14 @@ impl Deadline<std::net::TcpStream> {
     }
 
     fn error(&self, shown: &str, e: std::io::Error) -> String {
-        if matches!(e.kind(), std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) {
-            format!("{shown}: no complete response within {} s", self.deadline.as_secs_f64())
+        if matches!(
+            e.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ) {
+            format!(
+                "{shown}: no complete response within {} s",
+                self.deadline.as_secs_f64()
+            )
         } else {
             format!("{shown}: {e}")
         }
@@ -301,7 +344,10 @@ enum Chunked {
 }
 
 /// A chunked body (what has arrived, then the rest from `reader`) decoded.
-fn dechunk(mut raw: Vec<u8>, reader: &mut Deadline<std::net::TcpStream>) -> Result<Vec<u8>, Chunked> {
+fn dechunk(
+    mut raw: Vec<u8>,
+    reader: &mut Deadline<std::net::TcpStream>,
+) -> Result<Vec<u8>, Chunked> {
     let mut out = Vec::new();
     let mut at = 0;
     let mut chunk = [0u8; 64 * 1024];
@@ -712,7 +758,9 @@ fn read_within(
                 Some(p) => std::fs::File::open(p)?
                     .take(MAX_BYTES + 1)
                     .read_to_end(&mut bytes)?,
-                None => std::io::stdin().take(MAX_BYTES + 1).read_to_end(&mut bytes)?,
+                None => std::io::stdin()
+                    .take(MAX_BYTES + 1)
+                    .read_to_end(&mut bytes)?,
             };
             Ok(bytes)
         };

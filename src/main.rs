@@ -366,8 +366,10 @@ fn main() -> ExitCode {
                 (Some(services), Some(n)) => forge_spec::synth::generate_org(n, services, seed),
                 _ => forge_spec::synth::generate_shape(shape, seed),
             };
-            let files: Vec<(String, Vec<u8>)> =
-                files.into_iter().map(|(n, t)| (n, t.into_bytes())).collect();
+            let files: Vec<(String, Vec<u8>)> = files
+                .into_iter()
+                .map(|(n, t)| (n, t.into_bytes()))
+                .collect();
             match forge_spec::write::write_new(
                 &out,
                 &files,
@@ -940,7 +942,9 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
     let secrets = forge_spec::write::spec_secrets_dir(&paths);
     let mut save = |secret: &forge_spec::fix::MovedSecret| {
         let Some(secrets) = &secrets else {
-            eprintln!("not fixed: the secrets directory would be inside the spec directory; move the secret by hand");
+            eprintln!(
+                "not fixed: the secrets directory would be inside the spec directory; move the secret by hand"
+            );
             return false;
         };
         let path = secrets.join(&secret.name);
@@ -961,7 +965,8 @@ fn apply_fixes(c: &Common) -> Option<ExitCode> {
         eprintln!("{said}");
         saved
     };
-    let (fixes, dropped) = forge_spec::fix::verified(&comp, forge_spec::fix::fixes(&comp, &mut save));
+    let (fixes, dropped) =
+        forge_spec::fix::verified(&comp, forge_spec::fix::fixes(&comp, &mut save));
     for (path, n) in dropped {
         eprintln!(
             "not fixed: {n} edit(s) in {} (they would leave the spec worse: it would not parse, or have more errors)",

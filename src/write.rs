@@ -509,6 +509,12 @@ fn swap(new: &Path, out: &Path, old: &Path) -> io::Result<PathBuf> {
 
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    renameat2(a, b, libc::RENAME_EXCHANGE)
+}
+
+/// `renameat2(2)` of two paths with `flags` (`RENAME_EXCHANGE`, `RENAME_NOREPLACE`).
+#[cfg(target_os = "linux")]
+fn renameat2(a: &Path, b: &Path, flags: libc::c_uint) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt as _;
     let a = CString::new(a.as_os_str().as_bytes())?;
@@ -522,7 +528,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
             a.as_ptr(),
             libc::AT_FDCWD,
             b.as_ptr(),
-            libc::RENAME_EXCHANGE,
+            flags,
         )
     };
     if r == 0 {
@@ -840,9 +846,9 @@ pub fn spec_secrets_dir(specs: &[PathBuf]) -> Option<PathBuf> {
     let first = std::path::absolute(specs.first()?).ok()?;
     // A directory's parent, or a single file's directory: the project's root.
     let dir = first.parent()?.join("secrets");
-    let inside_spec = specs.iter().any(|s| {
-        std::path::absolute(s).is_ok_and(|s| s.is_dir() && dir.starts_with(&s))
-    });
+    let inside_spec = specs
+        .iter()
+        .any(|s| std::path::absolute(s).is_ok_and(|s| s.is_dir() && dir.starts_with(&s)));
     (!inside_spec).then_some(dir)
 }
 
@@ -972,7 +978,11 @@ pub fn write_new(
             ));
         }
         Ok(m) if !m.is_dir() => {
-            return Err(refused(dir, "it is not a directory", "name a new directory"));
+            return Err(refused(
+                dir,
+                "it is not a directory",
+                "name a new directory",
+            ));
         }
         Ok(_) if how == NewFiles::IntoEmptyDir && !is_empty_dir(dir) => {
             return Err(refused(
@@ -1006,7 +1016,11 @@ fn unique(prefix: &str) -> String {
 fn write_into_empty(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>, WriteError> {
     let abs = std::path::absolute(dir).map_err(io_err(dir))?;
     let (Some(parent), Some(base)) = (abs.parent(), abs.file_name()) else {
-        return Err(refused(dir, "it has no parent directory", "name a directory"));
+        return Err(refused(
+            dir,
+            "it has no parent directory",
+            "name a directory",
+        ));
     };
     fs::create_dir_all(parent).map_err(io_err(parent))?;
     // The stage is made by this call (mkdir fails on anything that exists): nothing
@@ -1033,7 +1047,10 @@ fn write_into_empty(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathB
         Ok(()) => Ok(files.iter().map(|(rel, _)| dir.join(rel)).collect()),
         Err(e) => {
             let _ = fs::remove_dir_all(&stage);
-            if matches!(e.kind(), io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty) {
+            if matches!(
+                e.kind(),
+                io::ErrorKind::AlreadyExists | io::ErrorKind::DirectoryNotEmpty
+            ) {
                 return Err(refused(
                     dir,
                     "something was put there while the files were written (nothing replaced)",
@@ -1060,29 +1077,9 @@ fn place_dir(stage: &Path, to: &Path) -> io::Result<()> {
 /// `rename` that fails (EEXIST) instead of replacing what is at `to`.
 fn rename_noreplace(from: &Path, to: &Path) -> io::Result<()> {
     #[cfg(target_os = "linux")]
-    {
-        use std::ffi::CString;
-        use std::os::unix::ffi::OsStrExt as _;
-        let a = CString::new(from.as_os_str().as_bytes())?;
-        let b = CString::new(to.as_os_str().as_bytes())?;
-        // SAFETY: both are valid NUL-terminated paths that outlive the call.
-        let r = unsafe {
-            libc::syscall(
-                libc::SYS_renameat2,
-                libc::AT_FDCWD,
-                a.as_ptr(),
-                libc::AT_FDCWD,
-                b.as_ptr(),
-                libc::RENAME_NOREPLACE,
-            )
-        };
-        if r == 0 {
-            return Ok(());
-        }
-        let e = io::Error::last_os_error();
-        if !matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
-            return Err(e);
-        }
+    match renameat2(from, to, libc::RENAME_NOREPLACE) {
+        Err(e) if matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) => {}
+        r => return r,
     }
     if fs::symlink_metadata(to).is_ok() {
         return Err(io::Error::from(io::ErrorKind::AlreadyExists));

@@ -1084,8 +1084,16 @@ fn explain_list_is_aligned() {
 fn names_too_long_for_the_output_fail_check() {
     let long = "a".repeat(300);
     for (file, from, to) in [
-        ("service.yaml", "name: ai-forge\n", format!("name: {long}\n")),
-        ("service.yaml", "name: ai-forge\n", format!("name: {}\n", "b".repeat(40))),
+        (
+            "service.yaml",
+            "name: ai-forge\n",
+            format!("name: {long}\n"),
+        ),
+        (
+            "service.yaml",
+            "name: ai-forge\n",
+            format!("name: {}\n", "b".repeat(40)),
+        ),
         ("dashboards.yaml", "api-performance:", format!("{long}:")),
     ] {
         let dir = mutated_spec(file, from, &to);
@@ -1094,8 +1102,18 @@ fn names_too_long_for_the_output_fail_check() {
         assert!(codes.contains(&"N011".to_string()), "{to}: {codes:?}");
         let elsewhere = tempfile::tempdir().unwrap();
         let out = elsewhere.path().join("out");
-        let o = forge(&["build", dir.path().to_str().unwrap(), "--out", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = forge(&[
+            "build",
+            dir.path().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(!out.exists());
     }
 }

@@ -446,7 +446,11 @@ fn fix_moves_a_literal_secret_to_a_file() {
     };
     let fix = |spec: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_forge-spec"))
-            .args(["check", "--fix", spec.strip_prefix(work.path()).unwrap().to_str().unwrap()])
+            .args([
+                "check",
+                "--fix",
+                spec.strip_prefix(work.path()).unwrap().to_str().unwrap(),
+            ])
             .current_dir(work.path())
             .env("NO_COLOR", "1")
             .output()
@@ -556,7 +560,10 @@ alerts:
     let out = forge(&["check", "--fix", dir.path().to_str().unwrap()]);
     let said = String::from_utf8_lossy(&out.stderr);
     let fixed = std::fs::read_to_string(dir.path().join("spec.yaml")).unwrap();
-    assert!(fixed.contains(r#"process_resident_memory_bytes{job="web"} > 2GB"#), "{said}\n{fixed}");
+    assert!(
+        fixed.contains(r#"process_resident_memory_bytes{job="web"} > 2GB"#),
+        "{said}\n{fixed}"
+    );
     assert_eq!(out.status.code(), Some(0), "{said}");
     // An alias: the noisy condition's ` for 5m` would land after `*c` and not parse.
     // The anchored condition's own fix is kept (and the alias reads it).
@@ -583,7 +590,10 @@ alerts:
     let said = String::from_utf8_lossy(&out.stderr);
     let after = std::fs::read_to_string(dir.path().join("spec.yaml")).unwrap();
     assert!(!after.contains("*c for"), "{said}\n{after}");
-    assert!(after.contains("&c rate(shop_errors_total) > 1 for 5m"), "{said}\n{after}");
+    assert!(
+        after.contains("&c rate(shop_errors_total) > 1 for 5m"),
+        "{said}\n{after}"
+    );
     assert!(said.contains("not fixed: 1 edit(s)"), "{said}");
     let again = forge(&["check", dir.path().to_str().unwrap()]);
     assert!(

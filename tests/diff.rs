@@ -66,6 +66,21 @@ fn changes_between(baseline: &str, changed: &str) -> Vec<(String, String, bool)>
         .collect()
 }
 
+/// Runs git in `repo` (with an author), asserting it succeeds.
+fn git_in(repo: &Path, args: &[&str]) {
+    let o = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 fn has(found: &[(String, String, bool)], code: &str, text: &str) -> bool {
     found.iter().any(|(c, m, _)| c == code && m.contains(text))
 }
@@ -249,19 +264,7 @@ fn git_revision_baseline() {
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
     compile(&repo.join("spec"), BASE);
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(repo)
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-    };
+    let git = |args: &[&str]| git_in(repo, args);
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "baseline"]);
@@ -328,17 +331,12 @@ fn git_baselines_from_anywhere() {
     let bin = env!("CARGO_BIN_EXE_forge-spec");
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path();
-    let git = |args: &[&str]| {
-        let o = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(repo)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&o.stderr));
-    };
+    let git = |args: &[&str]| git_in(repo, args);
     // The root's `spec/` is another service entirely.
-    compile(&repo.join("spec"), &BASE.replace("name: shop,", "name: other,"));
+    compile(
+        &repo.join("spec"),
+        &BASE.replace("name: shop,", "name: other,"),
+    );
     let svc = repo.join("svc/spec");
     let (head, rest) = BASE.split_at(BASE.find("alerts:\n").unwrap());
     std::fs::create_dir_all(&svc).unwrap();
@@ -347,16 +345,44 @@ fn git_baselines_from_anywhere() {
     git(&["init", "-q"]);
     git(&["add", "."]);
     git(&["commit", "-q", "-m", "baseline"]);
-    let run = |cwd: &Path, args: &[&str]| Command::new(bin).args(args).current_dir(cwd).output().unwrap();
+    let run = |cwd: &Path, args: &[&str]| {
+        Command::new(bin)
+            .args(args)
+            .current_dir(cwd)
+            .output()
+            .unwrap()
+    };
     let o = run(&repo.join("svc"), &["diff", "--baseline", "HEAD"]);
     let said = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{said}");
     assert!(said.contains("0 change(s)"), "{said}");
     // A change in the non-ASCII file is seen against its own baseline.
-    std::fs::write(svc.join("alertes-équipe.yaml"), rest.replace("ShopDown: {severity: critical", "ShopDown: {severity: warning")).unwrap();
-    let o = run(&repo.join("svc"), &["diff", "--baseline", "HEAD", "--format", "json", "--fail-on", "never"]);
+    std::fs::write(
+        svc.join("alertes-équipe.yaml"),
+        rest.replace(
+            "ShopDown: {severity: critical",
+            "ShopDown: {severity: warning",
+        ),
+    )
+    .unwrap();
+    let o = run(
+        &repo.join("svc"),
+        &[
+            "diff",
+            "--baseline",
+            "HEAD",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ],
+    );
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(out.contains("\"C005\"") || out.contains("\"C006\""), "{out}{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        out.contains("\"C005\"") || out.contains("\"C006\""),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(out.contains("alertes-équipe.yaml"), "{out}");
     // A baseline with an error (a literal secret): the change that removes it passes.
     let leaked = BASE.replace(

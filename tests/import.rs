@@ -526,10 +526,12 @@ receivers:
         forge_spec::diag::Format::Sarif,
         forge_spec::diag::Format::Github,
     ] {
-        let rendered =
-            forge_spec::diag::render(format, &i.diagnostics.items, &i.sources, false);
+        let rendered = forge_spec::diag::render(format, &i.diagnostics.items, &i.sources, false);
         for s in secrets {
-            assert!(!rendered.contains(s), "a secret was shown ({format:?}): {rendered}");
+            assert!(
+                !rendered.contains(s),
+                "a secret was shown ({format:?}): {rendered}"
+            );
         }
     }
     let alerting = std::fs::read_to_string(spec.join("alerting.yaml")).unwrap();
@@ -668,7 +670,10 @@ fn cli_never_replaces_a_file() {
         "a second import into the same files"
     );
     let said = String::from_utf8_lossy(&o.stderr);
-    assert!(said.contains("it exists") && said.contains("nothing written"), "{said}");
+    assert!(
+        said.contains("it exists") && said.contains("nothing written"),
+        "{said}"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("alerts.yaml")).unwrap(),
         before
@@ -749,27 +754,56 @@ receivers:
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("alertmanager.yml"), cfg).unwrap();
     let spec = dir.path().join("spec");
-    let i = import_into(Kind::Alertmanager, &[dir.path().join("alertmanager.yml")], &spec);
+    let i = import_into(
+        Kind::Alertmanager,
+        &[dir.path().join("alertmanager.yml")],
+        &spec,
+    );
     let c = codes(&i);
-    not_imported(&c, &["`service!=\"api\"`", "`team!~\"db|cache\"`", "`severity=~\"warning|info\"`", "regex matcher on `severity`"]);
+    not_imported(
+        &c,
+        &[
+            "`service!=\"api\"`",
+            "`team!~\"db|cache\"`",
+            "`severity=~\"warning|info\"`",
+            "regex matcher on `severity`",
+        ],
+    );
     let alerting = std::fs::read_to_string(spec.join("alerting.yaml")).unwrap();
     let doc: serde_json::Value = serde_saphyr::from_str(&alerting).unwrap();
-    let routes = doc["routing"]["routes"].as_array().cloned().unwrap_or_default();
+    let routes = doc["routing"]["routes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     // Only the critical route remains, to the pager; nothing routes to ops.
     assert_eq!(routes.len(), 1, "{alerting}");
     assert_eq!(routes[0]["receiver"], "pager", "{alerting}");
     assert!(!alerting.contains("receiver: ops"), "{alerting}");
-    let inhibit = doc["routing"]["inhibit"].as_array().cloned().unwrap_or_default();
+    let inhibit = doc["routing"]["inhibit"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(inhibit.len(), 1, "{alerting}");
     assert_eq!(inhibit[0]["target"]["severity"], "warning", "{alerting}");
     // The spec written routes an `api` alert to the root's receiver, as Alertmanager
     // would have (the refused route did not take it): never to ops.
     let out = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
-        .args(["routes", "test", "--spec", spec.to_str().unwrap(), "service=api", "severity=warning"])
+        .args([
+            "routes",
+            "test",
+            "--spec",
+            spec.to_str().unwrap(),
+            "service=api",
+            "severity=warning",
+        ])
         .output()
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("team") && !said.contains("ops"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        said.contains("team") && !said.contains("ops"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `import prometheus` never copies a secret it finds in a rule: a label or annotation
@@ -778,7 +812,10 @@ receivers:
 #[test]
 fn rule_secrets_are_never_copied() {
     let token = format!("xoxb-{}-{}", "1234567890", "Zq8Lw2Nx5Rt7Vy9Bc4Df6");
-    let hook = format!("https://hooks.slack.com/services/T0{}/B0{}/{}", "Zq8Lw2Nx", "Zq8Lw2Nx", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1");
+    let hook = format!(
+        "https://hooks.slack.com/services/T0{}/B0{}/{}",
+        "Zq8Lw2Nx", "Zq8Lw2Nx", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1"
+    );
     let bearer = format!("Bearer {}", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1Jk3Mp0Qs");
     let rules = format!(
         r#"groups:
@@ -806,7 +843,10 @@ fn rule_secrets_are_never_copied() {
     for s in [&token, &hook, &bearer] {
         assert!(!written.contains(s.as_str()), "copied:\n{written}");
     }
-    assert!(written.contains("AppDown") && !written.contains("AuthFailing"), "{written}");
+    assert!(
+        written.contains("AppDown") && !written.contains("AuthFailing"),
+        "{written}"
+    );
     for format in [
         forge_spec::diag::Format::Human,
         forge_spec::diag::Format::Json,
@@ -814,7 +854,11 @@ fn rule_secrets_are_never_copied() {
         forge_spec::diag::Format::Github,
     ] {
         let rendered = forge_spec::diag::render(format, &i.diagnostics.items, &i.sources, false);
-        for s in ["1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1", "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1Jk3Mp0Qs"] {
+        for s in [
+            "1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6",
+            "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1",
+            "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1Jk3Mp0Qs",
+        ] {
             assert!(!rendered.contains(s), "{format:?}: {rendered}");
         }
     }

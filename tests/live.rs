@@ -203,8 +203,8 @@ fn prometheus_api_mode() {
         paths
     });
     let c = forge_spec::compile_str(&[("spec.yaml", SPEC)], &Default::default());
-    let families =
-        live::from_prometheus(&format!("http://{addr}"), "shop", live::DEADLINE).expect("the API answers");
+    let families = live::from_prometheus(&format!("http://{addr}"), "shop", live::DEADLINE)
+        .expect("the API answers");
     let found: Vec<(String, String)> =
         live::compare(c.model.as_ref().unwrap(), Some("shop"), &families, None)
             .into_iter()
@@ -297,7 +297,11 @@ fn a_trickling_server_meets_one_deadline() {
     });
     let started = Instant::now();
     let e = live::http_get(&format!("{url}/metrics"), Duration::from_secs(2)).unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(6), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(e.contains("no complete response within 2 s"), "{e}");
 }
 
@@ -322,7 +326,10 @@ fn keep_alive_bodies_end_at_their_length() {
         let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\na_to\r\n6;x=y\r\ntal 1\n\r\n0\r\n\r\n");
         std::thread::sleep(Duration::from_secs(20));
     });
-    assert_eq!(live::http_get(&url, Duration::from_secs(15)).unwrap(), "a_total 1\n");
+    assert_eq!(
+        live::http_get(&url, Duration::from_secs(15)).unwrap(),
+        "a_total 1\n"
+    );
 }
 
 /// An endless body, or one that declares more than the cap, is an error at the cap.
@@ -350,15 +357,26 @@ fn credentials_are_sent_not_shown() {
     let (tx, rx) = std::sync::mpsc::channel();
     let url = serve(move |req, mut s| {
         let _ = tx.send(req);
-        let _ = s.write_all(b"HTTP/1.0 403 Forbidden \x1b[31mhunter22-token\x1b]0;pwned\x07\r\n\r\n");
+        let _ =
+            s.write_all(b"HTTP/1.0 403 Forbidden \x1b[31mhunter22-token\x1b]0;pwned\x07\r\n\r\n");
     });
-    let with_creds = url.replace("http://", "http://admin:hunter22%21@") + "/metrics?token=s3cr3t-t0ken-value";
+    let with_creds =
+        url.replace("http://", "http://admin:hunter22%21@") + "/metrics?token=s3cr3t-t0ken-value";
     let e = live::http_get(&with_creds, Duration::from_secs(5)).unwrap_err();
     let req = rx.recv().unwrap();
     // admin:hunter22! in base64.
-    assert!(req.contains("Authorization: Basic YWRtaW46aHVudGVyMjIh\r\n"), "{req}");
-    assert!(req.starts_with("GET /metrics?token=s3cr3t-t0ken-value HTTP/1.1\r\n"), "{req}");
-    assert!(!e.contains("hunter22%21@") && !e.contains("s3cr3t-t0ken-value"), "{e}");
+    assert!(
+        req.contains("Authorization: Basic YWRtaW46aHVudGVyMjIh\r\n"),
+        "{req}"
+    );
+    assert!(
+        req.starts_with("GET /metrics?token=s3cr3t-t0ken-value HTTP/1.1\r\n"),
+        "{req}"
+    );
+    assert!(
+        !e.contains("hunter22%21@") && !e.contains("s3cr3t-t0ken-value"),
+        "{e}"
+    );
     assert!(e.contains("admin:*@") && e.contains("token=…"), "{e}");
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
     assert!(e.contains("403"), "{e}");
@@ -382,7 +400,13 @@ fn endless_and_silent_files_are_errors() {
     assert!(e.contains("larger than"), "{e}");
     let dir = tempfile::tempdir().unwrap();
     let fifo = dir.path().join("metrics.fifo");
-    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
     let started = Instant::now();
     let e = live::read(fifo.to_str().unwrap(), &mut sources, Duration::from_secs(1)).unwrap_err();
     assert!(e.contains("not read within 1 s"), "{e}");
@@ -404,7 +428,8 @@ fn the_reader_takes_what_prometheus_takes() {
     ] {
         assert!(live::parse(ok).is_ok(), "{ok:?}: {:?}", live::parse(ok));
     }
-    let e = live::parse("ok 1\nbad{token=\"ghp_abcdefghijklmnopqrstuvwxyz0123456789\" 1\n").unwrap_err();
+    let e = live::parse("ok 1\nbad{token=\"ghp_abcdefghijklmnopqrstuvwxyz0123456789\" 1\n")
+        .unwrap_err();
     assert!(e.contains("line 2"), "{e}");
     assert!(!e.contains("ghp_"), "{e}");
     for bad in [
@@ -431,7 +456,9 @@ fn large_histograms_are_one_family() {
         for le in ["0.1", "1", "+Inf"] {
             text.push_str(&format!("h_seconds_bucket{{id=\"{i}\",le=\"{le}\"}} 1\n"));
         }
-        text.push_str(&format!("h_seconds_count{{id=\"{i}\"}} 1\nh_seconds_sum{{id=\"{i}\"}} 1\n"));
+        text.push_str(&format!(
+            "h_seconds_count{{id=\"{i}\"}} 1\nh_seconds_sum{{id=\"{i}\"}} 1\n"
+        ));
     }
     for i in 0..100_000 {
         text.push_str(&format!("g{{id=\"{i}\"}} 1\n"));
@@ -471,11 +498,20 @@ fn many_series_through_the_api() {
                 let n = s.read(&mut buf).unwrap();
                 req.extend_from_slice(&buf[..n]);
             }
-            let body = if String::from_utf8_lossy(&req).contains("/api/v1/series") { series.as_str() } else { meta };
-            let _ = write!(s, "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}", body.len());
+            let body = if String::from_utf8_lossy(&req).contains("/api/v1/series") {
+                series.as_str()
+            } else {
+                meta
+            };
+            let _ = write!(
+                s,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
         }
     });
-    let families = live::from_prometheus(&format!("http://{addr}"), "shop", Duration::from_secs(60)).unwrap();
+    let families =
+        live::from_prometheus(&format!("http://{addr}"), "shop", Duration::from_secs(60)).unwrap();
     assert_eq!(families.len(), 1);
     assert_eq!(families[0].series.len(), 20_000);
 }

@@ -833,10 +833,16 @@ fn hostile_framing_ends_the_server_cleanly() {
     let ws = workspace();
     let long_header = format!("X-Pad: {}\r\n", "a".repeat(100_000));
     for (input, why) in [
-        ("Content-Length: 1000000000000000\r\n\r\n{}".to_string(), "larger than the limit"),
+        (
+            "Content-Length: 1000000000000000\r\n\r\n{}".to_string(),
+            "larger than the limit",
+        ),
         ("Content-Length: 12ab\r\n\r\n{}".to_string(), "not a number"),
         (long_header, "header line is longer"),
-        ("Content-Length: 50\r\n\r\n{\"jsonrpc\"".to_string(), "ended inside a message"),
+        (
+            "Content-Length: 50\r\n\r\n{\"jsonrpc\"".to_string(),
+            "ended inside a message",
+        ),
     ] {
         let mut child = spawn(ws.path());
         let mut stdin = child.stdin.take().unwrap();
@@ -844,8 +850,16 @@ fn hostile_framing_ends_the_server_cleanly() {
         drop(stdin);
         let status = wait_for(&mut child, 20).expect("the server ended");
         let mut err = String::new();
-        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-        assert!(status.code().is_some(), "killed by a signal: {status} {err}");
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert!(
+            status.code().is_some(),
+            "killed by a signal: {status} {err}"
+        );
         assert!(err.contains(why), "{why}: {err}");
     }
 }
@@ -881,12 +895,17 @@ fn uris_outside_the_workspace_are_not_read() {
         );
         assert!(!hover.to_string().contains("xoxb"), "{hover}");
         assert!(
-            !c.notes.iter().any(|n| n.to_string().contains("outside.yaml")),
+            !c.notes
+                .iter()
+                .any(|n| n.to_string().contains("outside.yaml")),
             "{:?}",
             c.notes
         );
     }
-    assert_eq!(std::fs::read_to_string(outer.path().join("outside.yaml")).unwrap(), secret);
+    assert_eq!(
+        std::fs::read_to_string(outer.path().join("outside.yaml")).unwrap(),
+        secret
+    );
     c.shutdown();
 }
 
@@ -898,7 +917,10 @@ fn uris_outside_the_workspace_are_not_read() {
 fn a_fifo_is_never_waited_on() {
     let ws = workspace();
     let fifo = ws.path().join("spec/fifo.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
     assert!(made.success());
     let mut c = Client::start(ws.path());
     c.notify(
@@ -924,7 +946,11 @@ fn an_oversized_document_gets_p008() {
     assert!(
         published.iter().any(|d| d["code"] == "P008"),
         "{}",
-        serde_json::to_string(&published).unwrap().chars().take(500).collect::<String>()
+        serde_json::to_string(&published)
+            .unwrap()
+            .chars()
+            .take(500)
+            .collect::<String>()
     );
     c.shutdown();
 }
@@ -956,7 +982,10 @@ fn answers_mask_secrets() {
         json!({"textDocument": {"uri": uri}, "position": at}),
     );
     for answer in [&hover, &completion] {
-        assert!(!answer.to_string().contains("abcdefghijklmnopqrstuvwx"), "{answer}");
+        assert!(
+            !answer.to_string().contains("abcdefghijklmnopqrstuvwx"),
+            "{answer}"
+        );
     }
     for n in &c.notes {
         assert!(!n.to_string().contains("abcdefghijklmnopqrstuvwx"), "{n}");

@@ -899,16 +899,33 @@ fn the_cache_prunes_only_its_own_entries() {
     assert!(o.status.code().is_some(), "{said}");
     assert!(!services.join("ledger.json").exists(), "{said}");
     for (name, text) in theirs {
-        assert_eq!(std::fs::read_to_string(services.join(name)).unwrap(), text, "{name}");
+        assert_eq!(
+            std::fs::read_to_string(services.join(name)).unwrap(),
+            text,
+            "{name}"
+        );
     }
     assert!(services.join("keep").is_dir());
     #[cfg(unix)]
-    assert!(std::fs::symlink_metadata(services.join("gone.json")).unwrap().file_type().is_symlink());
-    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "not the cache's\n");
+    assert!(
+        std::fs::symlink_metadata(services.join("gone.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).unwrap(),
+        "not the cache's\n"
+    );
     // Inside the spec: refused when named, the spec untouched.
     let before = std::fs::read_dir(&spec).unwrap().count();
     let o = run(&["build", "org", "--out", "out2", "--cache", "org/.cache"]);
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(String::from_utf8_lossy(&o.stderr).contains("inside the spec directory"));
     assert!(!spec.join(".cache").exists());
     assert_eq!(std::fs::read_dir(&spec).unwrap().count(), before);

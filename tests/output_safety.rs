@@ -427,7 +427,13 @@ fn import_never_writes_through_a_link() {
         let before = snapshot(p);
         let o = forge_in(
             p,
-            &["import", "prometheus", rules.to_str().unwrap(), "--out", dir],
+            &[
+                "import",
+                "prometheus",
+                rules.to_str().unwrap(),
+                "--out",
+                dir,
+            ],
         );
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         assert!(stderr(&o).contains("nothing written"), "{}", stderr(&o));
@@ -437,22 +443,44 @@ fn import_never_writes_through_a_link() {
     {
         std::os::unix::fs::symlink(p.join("runbooks"), p.join("c")).unwrap();
         let before = snapshot(p);
-        let o = forge_in(p, &["import", "prometheus", rules.to_str().unwrap(), "--out", "c"]);
+        let o = forge_in(
+            p,
+            &[
+                "import",
+                "prometheus",
+                rules.to_str().unwrap(),
+                "--out",
+                "c",
+            ],
+        );
         assert!(matches!(o.status.code(), Some(1 | 2)), "{}", stderr(&o));
         assert_eq!(snapshot(p), before);
     }
     // Beside another file: written, the other file kept.
     std::fs::create_dir(p.join("d")).unwrap();
     std::fs::write(p.join("d/NOTES"), "mine\n").unwrap();
-    let o = forge_in(p, &["import", "prometheus", rules.to_str().unwrap(), "--out", "d"]);
+    let o = forge_in(
+        p,
+        &[
+            "import",
+            "prometheus",
+            rules.to_str().unwrap(),
+            "--out",
+            "d",
+        ],
+    );
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", stderr(&o));
     assert!(p.join("d/alerts.yaml").is_file());
-    assert_eq!(std::fs::read_to_string(p.join("d/NOTES")).unwrap(), "mine\n");
-    assert!(!std::fs::read_dir(p.join("d")).unwrap().any(|e| e
-        .unwrap()
-        .file_name()
-        .to_string_lossy()
-        .contains(".forge-spec-new-")));
+    assert_eq!(
+        std::fs::read_to_string(p.join("d/NOTES")).unwrap(),
+        "mine\n"
+    );
+    assert!(!std::fs::read_dir(p.join("d")).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains(".forge-spec-new-")
+    }));
 }
 
 /// `check --fix` writes through a temporary of its own: a link planted at the old
@@ -491,6 +519,11 @@ fn fix_never_writes_through_a_link() {
     let o = forge_in(p, &["check", "--fix", "spec"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("symbolic link"), "{}", stderr(&o));
-    assert!(std::fs::symlink_metadata(&alerts).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&alerts)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     assert_eq!(std::fs::read_to_string(&real).unwrap(), typo);
 }

@@ -239,19 +239,30 @@ fn corpus() -> Vec<(&'static str, String, String)> {
         // Shapes of gitleaks' and trufflehog's rule sets that a monitoring config holds.
         (
             "mattermost incoming webhook",
-            s(format!("https://chat.example.com/hooks/{}", "x3k9q8w7e6r5t4y3u2i1o0p9a8")),
+            s(format!(
+                "https://chat.example.com/hooks/{}",
+                "x3k9q8w7e6r5t4y3u2i1o0p9a8"
+            )),
         ),
         (
             "rocket.chat incoming webhook",
-            s(format!("https://rocket.example.com/hooks/{}/{b62}{b62}", &b62[..17])),
+            s(format!(
+                "https://rocket.example.com/hooks/{}/{b62}{b62}",
+                &b62[..17]
+            )),
         ),
         (
             "zapier webhook",
-            s(format!("https://hooks.zapier.com/hooks/catch/1234567/{}/", &b62[..7])),
+            s(format!(
+                "https://hooks.zapier.com/hooks/catch/1234567/{}/",
+                &b62[..7]
+            )),
         ),
         (
             "victorops url",
-            s(format!("https://alert.victorops.com/integrations/generic/20131114/alert/{uuid}/team")),
+            s(format!(
+                "https://alert.victorops.com/integrations/generic/20131114/alert/{uuid}/team"
+            )),
         ),
         (
             "victorops api key",
@@ -259,7 +270,10 @@ fn corpus() -> Vec<(&'static str, String, String)> {
         ),
         (
             "google chat webhook",
-            s(format!("https://chat.googleapis.com/v1/spaces/AAAA{}/messages?key={b62}", &b62[..7])),
+            s(format!(
+                "https://chat.googleapis.com/v1/spaces/AAAA{}/messages?key={b62}",
+                &b62[..7]
+            )),
         ),
         (
             "sigv4 secret key",
@@ -267,7 +281,10 @@ fn corpus() -> Vec<(&'static str, String, String)> {
         ),
         (
             "pushover user key",
-            (format!("user_key: u{}", &b62[..29]), format!("u{}", &b62[..29])),
+            (
+                format!("user_key: u{}", &b62[..29]),
+                format!("u{}", &b62[..29]),
+            ),
         ),
     ];
     v.sort_by_key(|(name, _)| *name);
@@ -577,8 +594,14 @@ fn control_characters_are_refused_and_never_printed() {
 fn escaped_secrets_are_decoded() {
     let hook_tail = "T0Zq8Lw2Nx/B0Zq8Lw2Nx/Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1";
     let cases = [
-        ("xox\\x62-1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6", "1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6"),
-        ("xox\\u0062-1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6", "1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6"),
+        (
+            "xox\\x62-1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6",
+            "1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6",
+        ),
+        (
+            "xox\\u0062-1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6",
+            "1234567890-Zq8Lw2Nx5Rt7Vy9Bc4Df6",
+        ),
         (
             &*format!("https:\\/\\/hooks.slack.com\\/services\\/{hook_tail}"),
             "Zq8Lw2Nx5Rt7Vy9Bc4Df6Gh1",
@@ -592,9 +615,18 @@ fn escaped_secrets_are_decoded() {
         let written = written.replace("\\\\", "\\");
         let value = format!("\"{written}\"");
         for (place, spec) in [
-            ("summary", BASE.replace("summary: Web is down.", &format!("summary: {value}"))),
+            (
+                "summary",
+                BASE.replace("summary: Web is down.", &format!("summary: {value}")),
+            ),
             ("channel", BASE.replace("'#alerts'", &value)),
-            ("label", BASE.replace("    summary: Web is down.\n", &format!("    summary: Web is down.\n    labels: {{team: {value}}}\n"))),
+            (
+                "label",
+                BASE.replace(
+                    "    summary: Web is down.\n",
+                    &format!("    summary: Web is down.\n    labels: {{team: {value}}}\n"),
+                ),
+            ),
         ] {
             let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
             assert!(c.diagnostics.has_errors(), "{place}: {written} accepted");
@@ -611,13 +643,23 @@ fn escaped_secrets_are_decoded() {
 /// its END line.
 #[test]
 fn private_key_bodies_are_masked() {
-    let body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7", "VJTUt9Us8cKjMzEfYyjiWA4R4", "5WvYpSx2nQ8zE7bB0gE1kq4"];
+    let body = [
+        "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7",
+        "VJTUt9Us8cKjMzEfYyjiWA4R4",
+        "5WvYpSx2nQ8zE7bB0gE1kq4",
+    ];
     let block = format!(
         "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
         body.join("\n")
     );
-    let no_end = format!("-----BEGIN RSA PRIVATE KEY-----\n  {}\n  {}\nnext: 1\n", body[0], body[1]);
-    let one_line = format!("key: \"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\"", body[0]);
+    let no_end = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n  {}\n  {}\nnext: 1\n",
+        body[0], body[1]
+    );
+    let one_line = format!(
+        "key: \"-----BEGIN PRIVATE KEY-----\\n{}\\n-----END PRIVATE KEY-----\"",
+        body[0]
+    );
     for text in [&block, &no_end, &one_line] {
         let red = forge_spec::secrets::redact(text);
         for part in body.iter().filter(|p| text.contains(*p)) {
@@ -627,10 +669,16 @@ fn private_key_bodies_are_masked() {
     // Beyond the key, the text stays.
     assert!(forge_spec::secrets::redact(&no_end).contains("next: 1"));
     // In a spec's block scalar, every format masks the body.
-    let spec = format!("x: |\n  -----BEGIN PRIVATE KEY-----\n  {}\n  {}\n{BASE}", body[0], body[1]);
+    let spec = format!(
+        "x: |\n  -----BEGIN PRIVATE KEY-----\n  {}\n  {}\n{BASE}",
+        body[0], body[1]
+    );
     let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
     for format in [Format::Human, Format::Json, Format::Sarif, Format::Github] {
         let text = render(format, &c.diagnostics.items, &c.sources, false);
-        assert!(!text.contains(body[0]) && !text.contains(body[1]), "{format:?}: {text}");
+        assert!(
+            !text.contains(body[0]) && !text.contains(body[1]),
+            "{format:?}: {text}"
+        );
     }
 }

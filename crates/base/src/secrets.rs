@@ -1148,7 +1148,10 @@ pub fn scan_all(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let Some((_, kind)) = scan(&decoded).into_iter().next() else {
             continue;
         };
-        if !found.iter().any(|(f, _)| f.start < range.end && range.start < f.end) {
+        if !found
+            .iter()
+            .any(|(f, _)| f.start < range.end && range.start < f.end)
+        {
             found.push((range, kind));
             added = true;
         }

@@ -184,7 +184,8 @@ fn labels(map: &forge_spec_syntax::Map<S>, out: &mut Diagnostics) -> Vec<(String
 /// at least one letter, no `-` at either end, no `--`.
 pub fn is_port_name(s: &str) -> bool {
     (1..=15).contains(&s.len())
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && s.bytes().any(|b| b.is_ascii_lowercase())
         && !s.starts_with('-')
         && !s.ends_with('-')

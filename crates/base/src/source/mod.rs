@@ -405,7 +405,9 @@ pub fn over_budget(name: &str, text: &str) -> Option<Refused> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Some(Refused {
             name: name.to_string(),
-            reason: format!("the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"),
+            reason: format!(
+                "the file is larger than the limit; the limit is {MAX_FILE_BYTES} bytes"
+            ),
             help: HELP_SIZE,
         });
     }
