@@ -930,4 +930,14 @@ fn the_cache_prunes_only_its_own_entries() {
     assert!(!spec.join(".cache").exists());
     assert_eq!(std::fs::read_dir(&spec).unwrap().count(), before);
     assert!(!dir.path().join("out2").exists());
+    // Run inside the spec directory, the default cache (`.forge-spec-cache` here) is
+    // not used: the build succeeds and the spec gains nothing.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_forge-spec"))
+        .args(["build", ".", "--out", out.join("../out3").to_str().unwrap()])
+        .current_dir(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!spec.join(".forge-spec-cache").exists());
+    assert_eq!(std::fs::read_dir(&spec).unwrap().count(), before);
 }
