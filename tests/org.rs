@@ -937,7 +937,12 @@ fn the_cache_prunes_only_its_own_entries() {
         .current_dir(&spec)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(!spec.join(".forge-spec-cache").exists());
     assert_eq!(std::fs::read_dir(&spec).unwrap().count(), before);
 }
