@@ -337,7 +337,7 @@ fn sli_series(
     burst: bool,
 ) -> Option<Vec<(String, String)>> {
     if matches!(s.sli, Sli::Timeslice { .. }) {
-        // A condition's series: not driven here (tests/slo.rs drives one).
+        // A condition's series: not driven here (tests/it/slo.rs drives one).
         return None;
     }
     match &s.sli {

@@ -1,0 +1,275 @@
+//! Backends: snapshots of the generated files for the shipped spec and the emit
+//! fixtures (for review), paired with assertions on what matters.
+
+use std::path::{Path, PathBuf};
+
+fn build(path: &Path) -> forge_spec::emit::Output {
+    let comp = forge_spec::compile(
+        &[path.to_path_buf()],
+        &forge_spec::source::display_name(path),
+        &Default::default(),
+    )
+    .unwrap();
+    let errors: Vec<_> = comp
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| &d.message)
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+    forge_spec::emit::emit(&comp.model.unwrap()).expect("every file serialises")
+}
+
+fn text<'a>(out: &'a forge_spec::emit::Output, path: &str) -> &'a str {
+    std::str::from_utf8(out.files.get(path).unwrap_or_else(|| panic!("no {path}"))).unwrap()
+}
+
+/// Snapshots of every generated Prometheus file of each emit fixture.
+#[test]
+fn emit_fixture_snapshots() {
+    insta::glob!("../fixtures/emit", "*.yaml", |path| {
+        let rel: PathBuf = path
+            .strip_prefix(std::env::current_dir().unwrap())
+            .unwrap()
+            .to_path_buf();
+        let out = build(&rel);
+        let mut all = String::new();
+        for (p, bytes) in &out.files {
+            if p.starts_with("prometheus/") || p.starts_with("alertmanager/") {
+                all.push_str(&format!("=== {p}\n{}", String::from_utf8_lossy(bytes)));
+            }
+        }
+        insta::assert_snapshot!(all);
+    });
+}
+
+/// A 99.9% SLO pages at 0.0144 and 0.006 and opens tickets at 0.003 and 0.001.
+#[test]
+fn availability_thresholds() {
+    let out = build(Path::new("spec"));
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(text(&out, "prometheus/ai-forge.rules.yml")).unwrap();
+    let alerts = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap().iter());
+    let find = |name: &str| {
+        alerts
+            .clone()
+            .find(|r| r["alert"] == name)
+            .unwrap_or_else(|| panic!("{name}"))["expr"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let page = find("AvailabilityErrorBudgetFastBurn");
+    assert!(
+        page.contains("ratio_rate5m{slo=\"availability\", service=\"ai-forge\"} > 0.0144"),
+        "{page}"
+    );
+    assert!(
+        page.contains("ratio_rate1h{slo=\"availability\", service=\"ai-forge\"} > 0.0144"),
+        "{page}"
+    );
+    assert!(
+        page.contains("ratio_rate30m{slo=\"availability\", service=\"ai-forge\"} > 0.006"),
+        "{page}"
+    );
+    assert!(
+        page.contains("ratio_rate6h{slo=\"availability\", service=\"ai-forge\"} > 0.006"),
+        "{page}"
+    );
+    let ticket = find("AvailabilityErrorBudgetSlowBurn");
+    assert!(
+        ticket.contains("ratio_rate2h{slo=\"availability\", service=\"ai-forge\"} > 0.003"),
+        "{ticket}"
+    );
+    assert!(
+        ticket.contains("ratio_rate3d{slo=\"availability\", service=\"ai-forge\"} > 0.001"),
+        "{ticket}"
+    );
+}
+
+/// Every explicit alert carries severity, service, its slo, and the annotations.
+#[test]
+fn alert_labels_and_annotations() {
+    let out = build(Path::new("spec"));
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(text(&out, "prometheus/ai-forge.rules.yml")).unwrap();
+    let group = &rules["groups"][0];
+    assert_eq!(group["name"], "ai-forge-alerts");
+    let names: Vec<&str> = group["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["alert"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "AIForgeDown",
+            "OllamaDown",
+            "HighLatency",
+            "HighErrorRate",
+            "HighMemoryUsage",
+            "TrainingJobFailed",
+            "TrainingJobStuck"
+        ]
+    );
+    for r in group["rules"].as_array().unwrap() {
+        assert_eq!(r["labels"]["service"], "ai-forge");
+        assert!(["critical", "warning"].contains(&r["labels"]["severity"].as_str().unwrap()));
+        assert!(
+            r["annotations"]["summary"].is_string() && r["annotations"]["runbook_url"].is_string()
+        );
+    }
+    let hl = &group["rules"][2];
+    assert_eq!(
+        hl["expr"],
+        "histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1"
+    );
+    assert_eq!(hl["for"], "5m");
+    assert_eq!(hl["labels"]["slo"], "latency");
+    assert_eq!(
+        hl["annotations"]["dashboard_url"],
+        "http://localhost:3000/d/api-performance?viewPanel=2"
+    );
+}
+
+/// The generated test file covers every explicit alert (firing and silent) and every SLO.
+#[test]
+fn generated_tests_cover_every_alert() {
+    let out = build(Path::new("spec"));
+    let t = text(&out, "prometheus/ai-forge.rules.test.yml");
+    let doc: serde_json::Value = serde_saphyr::from_str(t).unwrap();
+    let names: Vec<&str> = doc["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["name"].as_str().unwrap())
+        .collect();
+    let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
+    for a in [
+        "AIForgeDown",
+        "OllamaDown",
+        "HighLatency",
+        "HighErrorRate",
+        "HighMemoryUsage",
+        "TrainingJobFailed",
+        "TrainingJobStuck",
+    ] {
+        assert!(has(&format!("{a} fires when")), "{a}: {names:?}");
+        assert!(has(&format!("{a} stays silent")), "{a}: {names:?}");
+    }
+    for s in ["availability", "latency", "error_rate", "training_success"] {
+        assert!(
+            has(&format!("SLO {s}: an error rate far above budget pages")),
+            "{s} page test"
+        );
+        assert!(
+            has(&format!(
+                "SLO {s}: an error rate slightly above budget opens a ticket"
+            )),
+            "{s} ticket test"
+        );
+    }
+    assert!(!t.contains("No generated test for"), "{t}");
+}
+
+/// The scrape config has one job per target, the rule file and the Alertmanager.
+#[test]
+fn scrape_config() {
+    let out = build(Path::new("spec"));
+    let cfg: serde_json::Value =
+        serde_saphyr::from_str(text(&out, "prometheus/prometheus.yml")).unwrap();
+    let jobs: Vec<&str> = cfg["scrape_configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|j| j["job_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(jobs, ["ai-forge", "ollama", "node"]);
+    assert_eq!(cfg["rule_files"][0], "ai-forge.rules.yml");
+    assert_eq!(
+        cfg["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"][0],
+        "alertmanager:9093"
+    );
+}
+
+/// The compose stack: the guide's three services on their ports, wired to the generated
+/// files, with no password literal (Grafana's comes from a secret file).
+#[test]
+fn compose_stack() {
+    let out = build(Path::new("spec"));
+    let text = text(&out, "docker-compose.yml");
+    let c: serde_json::Value = serde_saphyr::from_str(text).unwrap();
+    for (svc, port) in [
+        ("prometheus", "9090:9090"),
+        ("alertmanager", "9093:9093"),
+        ("grafana", "3000:3000"),
+    ] {
+        assert_eq!(c["services"][svc]["ports"][0], port, "{svc}");
+        assert_eq!(c["services"][svc]["profiles"][0], "monitoring", "{svc}");
+    }
+    assert_eq!(
+        c["services"]["grafana"]["environment"]["GF_SECURITY_ADMIN_PASSWORD__FILE"],
+        "/run/secrets/grafana_admin_password"
+    );
+    assert!(
+        !text.contains("GF_SECURITY_ADMIN_PASSWORD:"),
+        "no password literal"
+    );
+    assert!(!text.to_lowercase().contains("admin/admin"));
+    let am_volumes = c["services"]["alertmanager"]["volumes"].as_array().unwrap();
+    assert!(am_volumes.iter().any(|v| {
+        v.as_str()
+            .unwrap()
+            .ends_with(":/etc/alertmanager/secrets/slack-webhook-url:ro")
+    }));
+    assert!(
+        out.files
+            .contains_key("grafana/provisioning/datasources/prometheus.yml")
+    );
+    assert!(
+        out.files
+            .contains_key("grafana/provisioning/dashboards/ai-forge.yml")
+    );
+}
+
+/// Alerts link to the panel that shows their condition; SLO alerts to the SLO dashboard.
+#[test]
+fn dashboard_links() {
+    let out = build(Path::new("spec"));
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(text(&out, "prometheus/ai-forge.rules.yml")).unwrap();
+    let alerts: Vec<&serde_json::Value> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .filter(|r| r["alert"].is_string())
+        .collect();
+    let url = |name: &str| {
+        alerts.iter().find(|r| r["alert"] == name).unwrap()["annotations"]["dashboard_url"]
+            .as_str()
+            .map(str::to_string)
+    };
+    assert_eq!(
+        url("HighErrorRate").as_deref(),
+        Some("http://localhost:3000/d/api-performance?viewPanel=3")
+    );
+    assert_eq!(
+        url("HighMemoryUsage").as_deref(),
+        Some("http://localhost:3000/d/resources?viewPanel=1")
+    );
+    assert_eq!(
+        url("AvailabilityErrorBudgetFastBurn").as_deref(),
+        Some("http://localhost:3000/d/ai-forge-slos")
+    );
+    let d: serde_json::Value =
+        serde_json::from_slice(&out.files["grafana/dashboards/api-performance.json"]).unwrap();
+    assert_eq!(d["panels"][2]["id"], 3);
+    assert_eq!(d["panels"][2]["title"], "Error rate");
+}
