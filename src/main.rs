@@ -25,7 +25,7 @@ struct Common {
     /// Spec files or directories (default: `spec/`).
     spec: Vec<PathBuf>,
     /// Output format of diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
+    #[arg(long, default_value = "human", value_parser = format_parser())]
     format: Format,
     /// Treat warnings as errors (exit 1).
     #[arg(long)]
@@ -178,7 +178,7 @@ enum Command {
         /// paths are read there.
         spec: Vec<PathBuf>,
         /// Output format (`markdown` is a pull-request comment).
-        #[arg(long, value_enum, default_value = "human")]
+        #[arg(long, default_value = "human", value_parser = format_parser())]
         format: Format,
         /// Exit 1 on breaking changes (errors), on any change, or never.
         #[arg(long, value_enum, default_value = "breaking")]
@@ -206,7 +206,7 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
         timeout: u64,
         /// Output format.
-        #[arg(long, value_enum, default_value = "human")]
+        #[arg(long, default_value = "human", value_parser = format_parser())]
         format: Format,
     },
     /// Write a spec from another tool's files.
@@ -231,7 +231,7 @@ enum Command {
         #[arg(long)]
         service: Option<String>,
         /// Output format of diagnostics.
-        #[arg(long, value_enum, default_value = "human")]
+        #[arg(long, default_value = "human", value_parser = format_parser())]
         format: Format,
     },
 }
@@ -1091,6 +1091,14 @@ fn limit_errors(
 /// `NO_COLOR` (set and not empty) turns colour off; else `CLICOLOR_FORCE` (set and
 /// not `0`) turns it on even in a pipe; else colour on a terminal whose `TERM` is not
 /// `dumb`.
+/// The output formats as clap reads them (the names, listed in help and completions);
+/// `base` knows no clap.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(|(name, _)| name))
+        .map(|name| Format::from_name(&name).unwrap_or(Format::Human))
+}
+
 fn colored(format: Format) -> bool {
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     format == Format::Human

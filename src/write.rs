@@ -995,6 +995,20 @@ pub fn write_new(
         Err(e) if e.kind() == io::ErrorKind::NotFound => {}
         Err(e) => return Err(io_err(dir)(e)),
     }
+    // An empty current directory (or a parent of it) is not replaced under the shell.
+    if how == NewFiles::IntoEmptyDir
+        && let (Ok(cwd), Ok(real)) = (
+            std::env::current_dir().and_then(fs::canonicalize),
+            fs::canonicalize(dir),
+        )
+        && cwd.starts_with(&real)
+    {
+        return Err(refused(
+            dir,
+            "it is the current directory or one of its parents",
+            "name a new directory, e.g. `--out synthetic`",
+        ));
+    }
     match how {
         NewFiles::IntoEmptyDir => write_into_empty(dir, files),
         NewFiles::BesideOthers => write_beside(dir, files),

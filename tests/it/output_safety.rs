@@ -404,6 +404,11 @@ fn synth_never_replaces_or_follows() {
     }
     assert!(temporaries(p).is_empty(), "{:?}", temporaries(p));
     assert!(temporaries(&p.join("new")).is_empty());
+    // An empty current directory is not replaced under the shell.
+    std::fs::create_dir(p.join("here")).unwrap();
+    let o = forge_in(&p.join("here"), &["synth", "--size", "3", "--out", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(std::fs::read_dir(p.join("here")).unwrap().next().is_none());
 }
 
 /// `import --out` adds new files beside what a directory holds and never replaces or

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// Output formats of `check` and `build`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Human,
     Json,
@@ -15,6 +15,22 @@ pub enum Format {
     Github,
     /// A table for a pull-request comment.
     Markdown,
+}
+
+impl Format {
+    /// Every format with its name on the command line.
+    pub const ALL: [(&'static str, Format); 5] = [
+        ("human", Format::Human),
+        ("json", Format::Json),
+        ("sarif", Format::Sarif),
+        ("github", Format::Github),
+        ("markdown", Format::Markdown),
+    ];
+
+    /// The format of this name (`human`, `json`, `sarif`, `github`, `markdown`).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
 }
 
 /// Renders all diagnostics in one format. Human output has no colours when
