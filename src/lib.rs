@@ -17,6 +17,8 @@ pub mod live;
 pub mod lsp;
 pub mod org;
 pub mod synth;
+// The writer calls renameat2, linkat, flock (Linux) through libc: the one unsafe module.
+#[allow(unsafe_code)]
 pub mod write;
 
 /// The layers, one crate each (`crates/`): a crate uses only the crates below it, so

@@ -3,6 +3,8 @@
 //! (`source`); the secret scanner (`secrets`); ordered parallel maps (`par`). Every
 //! other crate may use it; it uses none of them.
 
+#![forbid(unsafe_code)]
+
 pub mod diag;
 pub mod par;
 pub mod secrets;

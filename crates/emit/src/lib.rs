@@ -2,6 +2,8 @@
 //! `Output` collects them (sorted paths, bytes); `crate::write` writes it atomically or
 //! compares it with what is on disk (`build --check`).
 
+#![forbid(unsafe_code)]
+
 pub mod alertmanager;
 pub mod compose;
 pub mod docs;

@@ -2,6 +2,8 @@
 //! metrics (grammar in `grammar/condition.pest`), checked against the catalogue and
 //! lowered to PromQL. Raw PromQL (`expr:`) goes through `promql` instead.
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 mod check;
 pub mod functions;

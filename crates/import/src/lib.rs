@@ -5,6 +5,8 @@
 //! condition language through `expr` where it can. What has no equivalent is reported
 //! (I001), secrets are replaced by `*_file` references (I002), never copied.
 
+#![forbid(unsafe_code)]
+
 pub mod alertmanager;
 pub mod prometheus;
 pub mod slo;

@@ -1,6 +1,8 @@
 //! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
 
+#![forbid(unsafe_code)]
+
 pub mod deploy;
 pub mod names;
 mod receiver;

@@ -2,6 +2,8 @@
 //! its doc comment is its documentation. Codes of the parse, resolve and expression
 //! stages are declared here too, so every code has one registry and one doc.
 
+#![forbid(unsafe_code)]
+
 pub mod alerts;
 pub mod dashboards;
 pub mod deploy;

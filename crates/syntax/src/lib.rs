@@ -1,6 +1,8 @@
 //! Stage 1, parse: YAML text → `SpecFile` structs with spans (serde-saphyr), with
 //! input budgets; reader errors become P-family diagnostics.
 
+#![forbid(unsafe_code)]
+
 pub mod catalogs;
 pub mod closed;
 pub mod incremental;
