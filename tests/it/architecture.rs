@@ -100,3 +100,60 @@ fn the_check_catches_forbidden_dependencies() {
     assert!(!allowed("forge-spec-emit").contains(&"forge-spec-syntax"));
     assert!(allowed("forge-spec-base").is_empty());
 }
+
+/// No backend calls another (`../shared/ARCHITECTURE.md`: "backend → another backend"
+/// is a wall): a name two outputs share — a file path, an SLO's selector and window
+/// names, a dashboard uid, a notification template — is computed once in the IR
+/// (`ir::names`), and each backend module of `crates/emit` names only itself, the
+/// crate's shared helpers and the IR. The orchestrators (`lib.rs`, `org.rs`) call them
+/// all.
+#[test]
+fn backends_never_call_each_other() {
+    let backends = [
+        "alertmanager",
+        "compose",
+        "docs",
+        "grafana",
+        "kubernetes",
+        "prometheus",
+        "rulers",
+        "rust",
+        "schema",
+    ];
+    let mut crossings = Vec::new();
+    let mut files = Vec::new();
+    for e in std::fs::read_dir("crates/emit/src").unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                files.push(e.unwrap().path());
+            }
+        } else {
+            files.push(p);
+        }
+    }
+    for path in files {
+        let rel = path
+            .strip_prefix("crates/emit/src")
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let own = rel.split(['/', '.']).next().unwrap_or_default().to_string();
+        if !backends.contains(&own.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for other in backends.iter().filter(|b| **b != own) {
+            for via in ["super::", "crate::", "super::super::"] {
+                let call = format!("{via}{other}::");
+                if text.contains(&call) {
+                    crossings.push(format!("{rel} names {call}"));
+                }
+            }
+        }
+    }
+    assert!(
+        crossings.is_empty(),
+        "backends calling backends: {crossings:#?}"
+    );
+}

@@ -6,6 +6,11 @@ use super::Output;
 use forge_spec_expr::ast::quote;
 use forge_spec_ir::{Model, Route};
 use serde::Serialize;
+// The notification templates are named once in the IR: the AlertmanagerConfig
+// resources write them too.
+use forge_spec_ir::names::{
+    NOTIFICATION_TEXT as TEXT, NOTIFICATION_TITLE as TITLE, OPSGENIE_PRIORITY as PRIORITY,
+};
 
 #[derive(Serialize)]
 struct Config {
@@ -122,13 +127,6 @@ struct OpsgenieConfig {
     description: String,
     priority: String,
 }
-
-/// Title of every notification: the guide's Slack title.
-pub const TITLE: &str = "{{ .Status }} - {{ .CommonAnnotations.summary }}";
-pub const TEXT: &str = "{{ range .Alerts }}{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}";
-
-/// Opsgenie priority by severity.
-pub const PRIORITY: &str = "{{ if eq .CommonLabels.severity \"critical\" }}P1{{ else if eq .CommonLabels.severity \"warning\" }}P3{{ else }}P5{{ end }}";
 
 fn matcher(label: &str, value: &str, regex: bool) -> String {
     format!("{label}{}{}", if regex { "=~" } else { "=" }, quote(value))

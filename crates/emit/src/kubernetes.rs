@@ -10,8 +10,8 @@
 //! there is one source of truth; it runs after them.
 
 use super::Output;
-use super::alertmanager::{TEXT, TITLE};
 use forge_spec_ir::deploy::{Kubernetes, MAX_LABEL, MAX_NAME, kube_name};
+use forge_spec_ir::names::{NOTIFICATION_TEXT as TEXT, NOTIFICATION_TITLE as TITLE};
 use forge_spec_ir::{Model, Receiver, Route};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -76,7 +76,7 @@ fn prometheus_rule(m: &Model, k: &Kubernetes, rules: &str) -> Result<String, ser
     let mut text = super::yaml(m, &head)?;
     text.push_str("spec:\n");
     text.reserve(rules.len() * 11 / 10);
-    for line in rule_groups(rules).lines() {
+    for line in super::rule_groups(rules).lines() {
         if !line.is_empty() {
             text.push_str("  ");
             text.push_str(line);
@@ -84,16 +84,6 @@ fn prometheus_rule(m: &Model, k: &Kubernetes, rules: &str) -> Result<String, ser
         text.push('\n');
     }
     Ok(text)
-}
-
-/// The rule file from its `groups:` line on (without the generated-file header);
-/// `groups: []` when it has none (a resource's `groups` must be a list).
-pub fn rule_groups(rules: &str) -> &str {
-    let groups = rules.find("\ngroups:").map_or(rules, |i| &rules[i + 1..]);
-    match groups.trim_end() {
-        "groups:" => "groups: []\n",
-        _ => groups,
-    }
 }
 
 #[derive(Serialize)]
@@ -466,7 +456,7 @@ fn amc_receiver(r: &Receiver, secret: &str, keys: &BTreeMap<String, String>) -> 
             "apiURL": text(&o.api_url),
             "message": TITLE,
             "description": TEXT,
-            "priority": text(&o.priority).unwrap_or_else(|| super::alertmanager::PRIORITY.into()),
+            "priority": text(&o.priority).unwrap_or_else(|| forge_spec_ir::names::OPSGENIE_PRIORITY.into()),
             "sendResolved": sent(&o.send_resolved, true),
         }))).collect(),
     }
@@ -602,7 +592,7 @@ pub fn emit(m: &Model, out: &mut Output) {
         out.add_text(format!("{dir}/{file}"), text);
         resources.push(file);
     };
-    let rules_path = format!("prometheus/{}", super::prometheus::rules_file(m));
+    let rules_path = format!("prometheus/{}", forge_spec_ir::names::rules_file(m));
     if let Some(rules) = out.files.get(&rules_path) {
         let text = prometheus_rule(m, k, &String::from_utf8_lossy(rules));
         add(out, "prometheusrule.yaml".into(), text);
@@ -611,7 +601,7 @@ pub fn emit(m: &Model, out: &mut Output) {
         let (file, text) = monitor(m, k, t);
         add(out, file, text);
     }
-    let prefix = super::grafana::dashboards_dir(m);
+    let prefix = forge_spec_ir::names::dashboards_dir(m);
     let dashboards: Vec<(String, Vec<u8>)> = out
         .files
         .range(prefix.clone()..)

@@ -113,6 +113,16 @@ pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, serde_jso
 
 pub use forge_spec_ir::names::file_stem;
 
+/// The rule file from its `groups:` line on (without the generated-file header);
+/// `groups: []` when it has none (a resource's `groups` must be a list).
+pub fn rule_groups(rules: &str) -> &str {
+    let groups = rules.find("\ngroups:").map_or(rules, |i| &rules[i + 1..]);
+    match groups.trim_end() {
+        "groups:" => "groups: []\n",
+        _ => groups,
+    }
+}
+
 /// One backend's share of the output.
 type Backend = fn(&Model, &mut Output);
 

@@ -23,7 +23,7 @@ pub fn emit(org: &Org, model: &Model, services: Vec<Output>) -> Result<Output, E
         .services
         .iter()
         .filter_map(|u| u.model.as_ref())
-        .map(super::prometheus::rules_file)
+        .map(forge_spec_ir::names::rules_file)
         .collect();
     if model.outputs.prometheus {
         super::alertmanager::emit(model, &mut out);

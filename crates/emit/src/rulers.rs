@@ -23,7 +23,7 @@ pub fn mimir_path(tenant: &str, namespace: &str) -> String {
 fn mimir(m: &Model, namespace: &str, rules: &str) -> String {
     let mut text = super::header(m, "#");
     super::yaml::entry(&mut text, 0, false, "namespace", namespace);
-    let mut groups = super::kubernetes::rule_groups(rules).to_string();
+    let mut groups = super::rule_groups(rules).to_string();
     for g in m.groups.iter().filter(|g| !g.source_tenants.is_empty()) {
         let mut head = String::from("\n");
         super::yaml::entry(&mut head, 0, true, "name", &g.name.value);
@@ -62,7 +62,7 @@ pub fn emit(m: &Model, out: &mut Output) {
     if m.outputs.mimir.is_none() && !m.outputs.thanos {
         return;
     }
-    let file = super::prometheus::rules_file(m);
+    let file = forge_spec_ir::names::rules_file(m);
     let Some(rules) = out.files.get(&format!("prometheus/{file}")) else {
         return;
     };

@@ -39,3 +39,59 @@ pub fn folded(name: &str) -> String {
         })
         .collect()
 }
+
+/// The selector of an SLO's own rules: `{slo, service}`, or Sloth's labels. The rule
+/// files write it, and the dashboards and tests read the rules with it.
+pub fn slo_selector(m: &Model, s: &super::Slo) -> String {
+    let q = forge_spec_expr::ast::quote;
+    if s.sloth {
+        let (svc, slo) = (&m.service.name.value, &s.name.value);
+        return format!(
+            "{{sloth_id={}, sloth_service={}, sloth_slo={}}}",
+            q(&format!("{svc}-{slo}")),
+            q(svc),
+            q(slo)
+        );
+    }
+    format!(
+        "{{slo={}, service={}}}",
+        q(&s.name.value),
+        q(&m.service.name.value)
+    )
+}
+
+/// A window's name in recording-rule names: as written, or (Sloth) as Prometheus
+/// prints it.
+pub fn window_name(s: &super::Slo, w: forge_spec_expr::Duration) -> String {
+    if s.sloth {
+        w.to_prometheus_weeks()
+    } else {
+        w.to_prometheus()
+    }
+}
+
+/// The service's rule file, under `prometheus/` (the Prometheus configuration, the
+/// Kubernetes resources and the rulers' namespaces all name it).
+pub fn rules_file(m: &Model) -> String {
+    format!("{}.rules.yml", file_stem(&m.service.name.value))
+}
+
+/// The directory of the service's dashboards in the output (its own folder in an
+/// organisation), ending in `/`.
+pub fn dashboards_dir(m: &Model) -> String {
+    if m.in_org {
+        format!("grafana/dashboards/{}/", file_stem(&m.service.name.value))
+    } else {
+        "grafana/dashboards/".to_string()
+    }
+}
+
+/// The title of every notification: the guide's Slack title.
+pub const NOTIFICATION_TITLE: &str = "{{ .Status }} - {{ .CommonAnnotations.summary }}";
+
+/// The text of every notification: each alert's description, runbook and dashboard.
+pub const NOTIFICATION_TEXT: &str = "{{ range .Alerts }}{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}";
+
+/// The default priority of an Opsgenie notification, a Go template over the alert's
+/// severity (the Alertmanager configuration and the AlertmanagerConfig resource write it).
+pub const OPSGENIE_PRIORITY: &str = "{{ if eq .CommonLabels.severity \"critical\" }}P1{{ else if eq .CommonLabels.severity \"warning\" }}P3{{ else }}P5{{ end }}";

@@ -7,15 +7,11 @@ mod rules;
 pub mod scrape;
 mod witness;
 
+pub use forge_spec_ir::names::rules_file;
 pub use rules::{slo_alert_names, slo_dashboard_uid, slo_selector, window_name};
 
 use super::Output;
 use forge_spec_ir::{Alert, Model, Slo};
-
-/// File name of the rule file: `<service>.rules.yml`.
-pub fn rules_file(model: &Model) -> String {
-    format!("{}.rules.yml", super::file_stem(&model.service.name.value))
-}
 
 /// A run of explicit alerts or of SLOs: the unit of work of the parallel emitter.
 enum Unit<'a> {

@@ -171,25 +171,6 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     })
 }
 
-/// The selector of an SLO's own rules: `{slo, service}`, or Sloth's labels.
-pub fn slo_selector(m: &Model, s: &Slo) -> String {
-    let q = forge_spec_expr::ast::quote;
-    if s.sloth {
-        let (svc, slo) = (&m.service.name.value, &s.name.value);
-        return format!(
-            "{{sloth_id={}, sloth_service={}, sloth_slo={}}}",
-            q(&format!("{svc}-{slo}")),
-            q(svc),
-            q(slo)
-        );
-    }
-    format!(
-        "{{slo={}, service={}}}",
-        q(&s.name.value),
-        q(&m.service.name.value)
-    )
-}
-
 /// The labels an SLO's rules carry besides its own `labels:` — `slo` and `service`,
 /// or Sloth's — and the window of a ratio rule (`sloth_window`, Sloth's only).
 pub(crate) fn rule_labels(svc: &str, s: &Slo, window: Option<&str>) -> BTreeMap<String, String> {
@@ -206,15 +187,6 @@ pub(crate) fn rule_labels(svc: &str, s: &Slo, window: Option<&str>) -> BTreeMap<
         labels.insert("slo".into(), s.name.value.clone());
     }
     labels
-}
-
-/// A window's name in rule names: as written, or (Sloth) as Prometheus prints it.
-pub fn window_name(s: &Slo, w: Duration) -> String {
-    if s.sloth {
-        w.to_prometheus_weeks()
-    } else {
-        w.to_prometheus()
-    }
 }
 
 /// The error events and all events of an SLO's indicator over a window, as per-second
@@ -594,7 +566,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     alerts
 }
 
-pub use forge_spec_ir::names::slo_dashboard_uid;
+pub use forge_spec_ir::names::{slo_dashboard_uid, slo_selector, window_name};
 
 /// The name of the group of absent-data alerts.
 pub fn absent_group_name(m: &Model) -> String {
