@@ -432,25 +432,9 @@ fn is_entry(path: &Path) -> bool {
 
 /// Whether the cache directory `dir` is inside (or is) one of the spec directories.
 pub fn inside_spec(dir: &Path, specs: &[PathBuf]) -> bool {
-    let real = |p: &Path| {
-        std::fs::canonicalize(p)
-            .or_else(|_| std::path::absolute(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    // The cache may not exist yet: its nearest existing ancestor decides.
-    let mut probe = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-    let mut rest = Vec::new();
-    while std::fs::symlink_metadata(&probe).is_err() {
-        let (Some(parent), Some(name)) = (probe.parent(), probe.file_name()) else {
-            break;
-        };
-        rest.push(name.to_os_string());
-        probe = parent.to_path_buf();
-    }
-    let mut cache = real(&probe);
-    for name in rest.into_iter().rev() {
-        cache.push(name);
-    }
+    // The cache may not exist yet: the writer's real path resolves what does.
+    let real = |p: &Path| crate::write::real_path(p).unwrap_or_else(|_| p.to_path_buf());
+    let cache = real(dir);
     specs
         .iter()
         .filter(|s| s.is_dir())

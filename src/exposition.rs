@@ -57,16 +57,23 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// A family being read: its index in the output, its series seen, the series (of a
-/// histogram) that had their `+Inf` bucket.
+/// A family being read, with what its checks need: its series seen, whether it had a
+/// sample or a `# TYPE` yet, the series (of a histogram) that had their `+Inf`
+/// bucket, the line it first appeared on.
+struct Open {
+    family: Family,
+    seen: HashSet<Labels>,
+    sampled: bool,
+    typed: bool,
+    inf: HashSet<Labels>,
+    first_line: usize,
+}
+
+/// The families read so far, in order, and where each is by name.
+#[derive(Default)]
 struct Reading {
-    families: Vec<Family>,
+    families: Vec<Open>,
     index: HashMap<String, usize>,
-    seen: Vec<HashSet<Labels>>,
-    sampled: Vec<bool>,
-    typed: Vec<bool>,
-    inf: Vec<HashSet<Labels>>,
-    first_line: Vec<usize>,
 }
 
 impl Reading {
@@ -75,18 +82,20 @@ impl Reading {
             return i;
         }
         let i = self.families.len();
-        self.families.push(Family {
-            name: name.to_string(),
-            kind: "unknown".into(),
-            at,
-            ..Family::default()
+        self.families.push(Open {
+            family: Family {
+                name: name.to_string(),
+                kind: "unknown".into(),
+                at,
+                ..Family::default()
+            },
+            seen: HashSet::new(),
+            sampled: false,
+            typed: false,
+            inf: HashSet::new(),
+            first_line: line,
         });
         self.index.insert(name.to_string(), i);
-        self.seen.push(HashSet::new());
-        self.sampled.push(false);
-        self.typed.push(false);
-        self.inf.push(HashSet::new());
-        self.first_line.push(line);
         i
     }
 
@@ -103,7 +112,7 @@ impl Reading {
                 continue;
             };
             if let Some(&i) = self.index.get(base)
-                && suffixes(&self.families[i].kind).contains(&sfx)
+                && suffixes(&self.families[i].family.kind).contains(&sfx)
             {
                 return Some((i, sfx));
             }
@@ -114,15 +123,7 @@ impl Reading {
 
 /// The families of an exposition, in the order they first appear.
 pub fn parse(text: &str) -> Result<Vec<Family>, String> {
-    let mut r = Reading {
-        families: Vec::new(),
-        index: HashMap::new(),
-        seen: Vec::new(),
-        sampled: Vec::new(),
-        typed: Vec::new(),
-        inf: Vec::new(),
-        first_line: Vec::new(),
-    };
+    let mut r = Reading::default();
     let mut offset = 0;
     let mut eof = false;
     for (n, raw) in text.split_inclusive('\n').enumerate() {
@@ -160,8 +161,8 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
             }
             let i = r.family(name, at.clone(), line_no);
             match word {
-                "HELP" => r.families[i].help = unescape(rest.trim_end()),
-                "UNIT" => r.families[i].unit = rest.trim().to_string(),
+                "HELP" => r.families[i].family.help = unescape(rest.trim_end()),
+                "UNIT" => r.families[i].family.unit = rest.trim().to_string(),
                 _ => {
                     let kind = match rest.trim() {
                         "untyped" | "unknown" => "unknown",
@@ -169,15 +170,15 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
                         | "stateset" | "info") => k,
                         _ => return Err(err(line_no, "`# TYPE` has no known type")),
                     };
-                    if r.typed[i] {
+                    if r.families[i].typed {
                         return Err(err(line_no, "a second `# TYPE` for one family"));
                     }
-                    if r.sampled[i] {
+                    if r.families[i].sampled {
                         return Err(err(line_no, "`# TYPE` after the family's samples"));
                     }
-                    r.typed[i] = true;
-                    r.families[i].kind = kind.to_string();
-                    r.families[i].at = at;
+                    r.families[i].typed = true;
+                    r.families[i].family.kind = kind.to_string();
+                    r.families[i].family.at = at;
                 }
             }
             continue;
@@ -187,8 +188,8 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
             Some(found) => found,
             None => (r.family(name, at, line_no), ""),
         };
-        r.sampled[i] = true;
-        let kind = r.families[i].kind.as_str();
+        r.families[i].sampled = true;
+        let kind = r.families[i].family.kind.as_str();
         let mut labels = labels;
         let inf = match kind {
             "histogram" | "gaugehistogram" if sfx == "_bucket" => {
@@ -205,23 +206,24 @@ pub fn parse(text: &str) -> Result<Vec<Family>, String> {
             _ => None,
         };
         if inf == Some(true) {
-            r.inf[i].insert(labels.clone());
+            r.families[i].inf.insert(labels.clone());
         }
-        if r.seen[i].insert(labels.clone()) {
-            r.families[i].series.push(labels);
+        if r.families[i].seen.insert(labels.clone()) {
+            r.families[i].family.series.push(labels);
         }
     }
-    for (i, f) in r.families.iter().enumerate() {
+    for o in &r.families {
+        let f = &o.family;
         if matches!(f.kind.as_str(), "histogram" | "gaugehistogram")
-            && f.series.iter().any(|s| !r.inf[i].contains(s))
+            && f.series.iter().any(|s| !o.inf.contains(s))
         {
             return Err(err(
-                r.first_line[i],
+                o.first_line,
                 &format!("a series of histogram `{}` has no `+Inf` bucket", f.name),
             ));
         }
     }
-    Ok(r.families)
+    Ok(r.families.into_iter().map(|o| o.family).collect())
 }
 
 /// One sample line: its metric name and labels (value, timestamp and exemplar checked

@@ -86,7 +86,7 @@ fn refused(path: &Path, why: impl Into<String>, help: impl Into<String>) -> Writ
 /// The real path of `path` without requiring it to exist: its deepest existing
 /// ancestor resolved (symlinks included), the rest appended (`.` and `..` resolved
 /// lexically, as a missing directory cannot be a link).
-fn real_path(path: &Path) -> io::Result<PathBuf> {
+pub(crate) fn real_path(path: &Path) -> io::Result<PathBuf> {
     let abs = std::path::absolute(path)?;
     let mut rest = Vec::new();
     let mut base = abs.as_path();
