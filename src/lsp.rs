@@ -1220,16 +1220,7 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
         return Some(s);
     }
     if let Some(r) = m.and_then(|m| m.receivers.iter().find(|x| x.name.value == word)) {
-        let kinds: Vec<&str> = [
-            r.slack.as_ref().map(|_| "Slack"),
-            r.pagerduty.as_ref().map(|_| "PagerDuty"),
-            r.email.as_ref().map(|_| "e-mail"),
-            r.webhook.as_ref().map(|_| "webhook"),
-            r.opsgenie.as_ref().map(|_| "Opsgenie"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let kinds: Vec<&str> = r.in_table_order().map(|i| i.kind.title).collect();
         let mut text = format!("**receiver** `{word}`: {}", kinds.join(", "));
         if let Some(routing) = m.and_then(|m| m.routing.as_ref()) {
             text.push_str(&receiver_routes(m, &routing.root, word));

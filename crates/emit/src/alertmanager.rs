@@ -6,12 +6,6 @@ use super::Output;
 use forge_spec_expr::ast::quote;
 use forge_spec_ir::{Model, Route};
 use serde::Serialize;
-// The notification templates are named once in the IR: the AlertmanagerConfig
-// resources write them too.
-use forge_spec_ir::names::{
-    NOTIFICATION_TEXT as TEXT, NOTIFICATION_TITLE as TITLE, OPSGENIE_PRIORITY as PRIORITY,
-};
-
 #[derive(Serialize)]
 struct Config {
     global: Global,
@@ -57,75 +51,9 @@ struct InhibitRule {
 #[derive(Serialize)]
 struct AmReceiver {
     name: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    slack_configs: Vec<SlackConfig>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pagerduty_configs: Vec<PagerDutyConfig>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    email_configs: Vec<EmailConfig>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    webhook_configs: Vec<WebhookConfig>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    opsgenie_configs: Vec<OpsgenieConfig>,
-}
-
-#[derive(Serialize)]
-struct SlackConfig {
-    send_resolved: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    api_url_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    channel: Option<String>,
-    title: String,
-    title_link: String,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct PagerDutyConfig {
-    send_resolved: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    routing_key_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service_key_file: Option<String>,
-    severity: String,
-    description: String,
-}
-
-#[derive(Serialize)]
-struct EmailConfig {
-    send_resolved: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    smarthost: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    auth_password_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    require_tls: Option<bool>,
-    headers: std::collections::BTreeMap<String, String>,
-}
-
-#[derive(Serialize)]
-struct WebhookConfig {
-    send_resolved: bool,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct OpsgenieConfig {
-    send_resolved: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    api_key_file: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    api_url: Option<String>,
-    message: String,
-    description: String,
-    priority: String,
+    /// `slack_configs: [...]` and the others, in the integrations table's order.
+    #[serde(flatten)]
+    configs: serde_json::Map<String, serde_json::Value>,
 }
 
 fn matcher(label: &str, value: &str, regex: bool) -> String {
@@ -162,88 +90,23 @@ fn route(m: &Model, r: &Route, root: bool) -> AmRoute {
     }
 }
 
-fn value(s: &Option<forge_spec_ir::S>) -> Option<String> {
-    s.as_ref().map(|x| x.value.clone())
-}
-
+/// A receiver: each integration as the integrations table spells it for Alertmanager
+/// (secret files as paths, headers as a mapping).
 fn receiver(r: &forge_spec_ir::Receiver) -> AmReceiver {
-    let spec = r;
-    let sent = |b: &Option<forge_spec_base::source::Spanned<bool>>, d: bool| {
-        b.as_ref().map_or(d, |x| x.value)
+    let spelling = super::Spelling {
+        secret: &|f| f.value.clone().into(),
+        header: &|k, v| serde_json::json!({ k: v }),
     };
+    let mut configs = serde_json::Map::new();
+    for i in r.in_table_order() {
+        let (list, outs) = i.kind.alertmanager;
+        if let Some(c) = super::integration_config(i, outs, &spelling) {
+            configs.insert(list.into(), vec![serde_json::Value::Object(c)].into());
+        }
+    }
     AmReceiver {
         name: r.name.value.clone(),
-        slack_configs: spec
-            .slack
-            .iter()
-            .map(|s| SlackConfig {
-                send_resolved: sent(&s.send_resolved, true),
-                api_url_file: value(&s.api_url_file),
-                channel: value(&s.channel),
-                title: s
-                    .title
-                    .as_ref()
-                    .map_or_else(|| TITLE.to_string(), |t| t.value.clone()),
-                title_link: "{{ (index .Alerts 0).Annotations.dashboard_url }}".into(),
-                text: s
-                    .text
-                    .as_ref()
-                    .map_or_else(|| TEXT.to_string(), |t| t.value.clone()),
-            })
-            .collect(),
-        pagerduty_configs: spec
-            .pagerduty
-            .iter()
-            .map(|p| PagerDutyConfig {
-                send_resolved: sent(&p.send_resolved, true),
-                routing_key_file: value(&p.routing_key_file),
-                service_key_file: value(&p.service_key_file),
-                severity: p.severity.as_ref().map_or_else(
-                    || "{{ .CommonLabels.severity }}".into(),
-                    |s| s.value.clone(),
-                ),
-                description: TITLE.into(),
-            })
-            .collect(),
-        email_configs: spec
-            .email
-            .iter()
-            .map(|e| EmailConfig {
-                send_resolved: sent(&e.send_resolved, false),
-                to: value(&e.to),
-                from: value(&e.from),
-                smarthost: value(&e.smarthost),
-                auth_username: value(&e.auth_username),
-                auth_password_file: value(&e.auth_password_file),
-                require_tls: e.require_tls.as_ref().map(|b| b.value),
-                headers: [("Subject".to_string(), TITLE.to_string())].into(),
-            })
-            .collect(),
-        webhook_configs: spec
-            .webhook
-            .iter()
-            .filter_map(|w| {
-                w.url.as_ref().map(|u| WebhookConfig {
-                    send_resolved: sent(&w.send_resolved, true),
-                    url: u.value.clone(),
-                })
-            })
-            .collect(),
-        opsgenie_configs: spec
-            .opsgenie
-            .iter()
-            .map(|o| OpsgenieConfig {
-                send_resolved: sent(&o.send_resolved, true),
-                api_key_file: value(&o.api_key_file),
-                api_url: value(&o.api_url),
-                message: TITLE.into(),
-                description: TEXT.into(),
-                priority: o
-                    .priority
-                    .as_ref()
-                    .map_or_else(|| PRIORITY.into(), |p| p.value.clone()),
-            })
-            .collect(),
+        configs,
     }
 }
 

@@ -50,19 +50,7 @@ use serde_json::json;
 fn secret_files(m: &Model) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     for r in &m.receivers {
-        let s = r;
-        let fields = [
-            s.slack.as_ref().and_then(|x| x.api_url_file.as_ref()),
-            s.pagerduty
-                .as_ref()
-                .and_then(|x| x.routing_key_file.as_ref()),
-            s.pagerduty
-                .as_ref()
-                .and_then(|x| x.service_key_file.as_ref()),
-            s.email.as_ref().and_then(|x| x.auth_password_file.as_ref()),
-            s.opsgenie.as_ref().and_then(|x| x.api_key_file.as_ref()),
-        ];
-        v.extend(fields.into_iter().flatten().map(|f| f.value.clone()));
+        v.extend(super::secret_files(r, |k| k.alertmanager.1).map(|f| f.value.clone()));
     }
     v.sort();
     v.dedup();

@@ -11,7 +11,6 @@
 
 use super::Output;
 use forge_spec_ir::deploy::{Kubernetes, MAX_LABEL, MAX_NAME, kube_name};
-use forge_spec_ir::names::{NOTIFICATION_TEXT as TEXT, NOTIFICATION_TITLE as TITLE};
 use forge_spec_ir::{Model, Receiver, Route};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -304,19 +303,11 @@ struct SecretRef {
 }
 
 #[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
 struct AmcReceiver {
     name: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    slack_configs: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pagerduty_configs: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    email_configs: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    webhook_configs: Vec<serde_json::Value>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    opsgenie_configs: Vec<serde_json::Value>,
+    /// `slackConfigs: [...]` and the others, in the integrations table's order.
+    #[serde(flatten)]
+    configs: serde_json::Map<String, serde_json::Value>,
 }
 
 fn amc_route(m: &Model, r: &Route, root: bool) -> AmcRoute {
@@ -351,25 +342,7 @@ fn amc_route(m: &Model, r: &Route, root: bool) -> AmcRoute {
 /// (made a valid key) when two files share a name.
 pub fn secret_keys<'a>(receivers: impl Iterator<Item = &'a Receiver>) -> BTreeMap<String, String> {
     let files: std::collections::BTreeSet<String> = receivers
-        .flat_map(|r| {
-            let mut v = Vec::new();
-            if let Some(s) = &r.slack {
-                v.extend(s.api_url_file.iter());
-            }
-            if let Some(p) = &r.pagerduty {
-                v.extend(p.routing_key_file.iter().chain(&p.service_key_file));
-            }
-            if let Some(e) = &r.email {
-                v.extend(e.auth_password_file.iter());
-            }
-            if let Some(w) = &r.webhook {
-                v.extend(w.url_file.iter());
-            }
-            if let Some(o) = &r.opsgenie {
-                v.extend(o.api_key_file.iter());
-            }
-            v.into_iter().map(|f| f.value.clone()).collect::<Vec<_>>()
-        })
+        .flat_map(|r| super::secret_files(r, |k| k.crd.1).map(|f| f.value.clone()))
         .collect();
     let key = |s: &str| -> String {
         let k: String = s
@@ -400,65 +373,29 @@ pub fn secret_keys<'a>(receivers: impl Iterator<Item = &'a Receiver>) -> BTreeMa
         .collect()
 }
 
+/// A receiver: each integration as the integrations table spells it for an
+/// AlertmanagerConfig (secret files as keys of the receivers' Secret, headers as a list).
 fn amc_receiver(r: &Receiver, secret: &str, keys: &BTreeMap<String, String>) -> AmcReceiver {
-    use serde_json::{Value, json};
-    let sel = |f: &Option<forge_spec_ir::S>| {
-        f.as_ref().map(|f| SecretRef {
-            name: secret.to_string(),
-            key: keys.get(&f.value).cloned().unwrap_or_default(),
-        })
+    let spelling = super::Spelling {
+        secret: &|f| {
+            serde_json::to_value(SecretRef {
+                name: secret.to_string(),
+                key: keys.get(&f.value).cloned().unwrap_or_default(),
+            })
+            .unwrap_or_default()
+        },
+        header: &|k, v| serde_json::json!([{"key": k, "value": v}]),
     };
-    let sent = |b: &Option<forge_spec_base::source::Spanned<bool>>, d: bool| {
-        b.as_ref().map_or(d, |x| x.value)
-    };
-    let text = |s: &Option<forge_spec_ir::S>| s.as_ref().map(|x| x.value.clone());
-    // Fields left out of the JSON when absent.
-    let clean = |mut v: Value| {
-        if let Value::Object(o) = &mut v {
-            o.retain(|_, x| !x.is_null());
+    let mut configs = serde_json::Map::new();
+    for i in r.in_table_order() {
+        let (list, outs) = i.kind.crd;
+        if let Some(c) = super::integration_config(i, outs, &spelling) {
+            configs.insert(list.into(), vec![serde_json::Value::Object(c)].into());
         }
-        v
-    };
+    }
     AmcReceiver {
         name: r.name.value.clone(),
-        slack_configs: r.slack.iter().map(|s| clean(json!({
-            "apiURL": sel(&s.api_url_file),
-            "channel": text(&s.channel),
-            "title": text(&s.title).unwrap_or_else(|| TITLE.into()),
-            "titleLink": "{{ (index .Alerts 0).Annotations.dashboard_url }}",
-            "text": text(&s.text).unwrap_or_else(|| TEXT.into()),
-            "sendResolved": sent(&s.send_resolved, true),
-        }))).collect(),
-        pagerduty_configs: r.pagerduty.iter().map(|p| clean(json!({
-            "routingKey": sel(&p.routing_key_file),
-            "serviceKey": sel(&p.service_key_file),
-            "severity": text(&p.severity).unwrap_or_else(|| "{{ .CommonLabels.severity }}".into()),
-            "description": TITLE,
-            "sendResolved": sent(&p.send_resolved, true),
-        }))).collect(),
-        email_configs: r.email.iter().map(|e| clean(json!({
-            "to": text(&e.to),
-            "from": text(&e.from),
-            "smarthost": text(&e.smarthost),
-            "authUsername": text(&e.auth_username),
-            "authPassword": sel(&e.auth_password_file),
-            "requireTLS": e.require_tls.as_ref().map(|b| b.value),
-            "headers": [{"key": "Subject", "value": TITLE}],
-            "sendResolved": sent(&e.send_resolved, false),
-        }))).collect(),
-        webhook_configs: r.webhook.iter().map(|w| clean(json!({
-            "url": text(&w.url),
-            "urlSecret": sel(&w.url_file),
-            "sendResolved": sent(&w.send_resolved, true),
-        }))).collect(),
-        opsgenie_configs: r.opsgenie.iter().map(|o| clean(json!({
-            "apiKey": sel(&o.api_key_file),
-            "apiURL": text(&o.api_url),
-            "message": TITLE,
-            "description": TEXT,
-            "priority": text(&o.priority).unwrap_or_else(|| forge_spec_ir::names::OPSGENIE_PRIORITY.into()),
-            "sendResolved": sent(&o.send_resolved, true),
-        }))).collect(),
+        configs,
     }
 }
 

@@ -123,6 +123,96 @@ pub fn rule_groups(rules: &str) -> &str {
     }
 }
 
+/// How a configuration writer spells a secret file and a header.
+pub struct Spelling<'a> {
+    pub secret: &'a dyn Fn(&forge_spec_ir::S) -> serde_json::Value,
+    pub header: &'a dyn Fn(&str, &str) -> serde_json::Value,
+}
+
+/// One receiver integration as a configuration writer's mapping: each of `outs` (the
+/// integrations table's Alertmanager or AlertmanagerConfig keys, in order) from the
+/// spec's settings or the table's defaults; unset fields are left out. `None` when the
+/// integration lacks a setting its table entry requires (`incomplete-receiver` reports
+/// it): no writer emits a configuration its engine refuses.
+pub fn integration_config(
+    i: &forge_spec_ir::integrations::Integration,
+    outs: &[(&str, forge_spec_ir::integrations::Out)],
+    spelling: &Spelling<'_>,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use forge_spec_ir::integrations::{FieldKind, Out, Value as V};
+    use serde_json::Value;
+    // A requirement is met by one of its fields (or the alternative its note names)
+    // that this writer writes.
+    let writes = |f: &str| {
+        outs.iter()
+            .any(|(_, o)| matches!(o, Out::Field(x) | Out::Or(x, _) if *x == f))
+    };
+    let met = |r: &forge_spec_ir::integrations::Require| {
+        r.fields
+            .iter()
+            .copied()
+            .chain(r.unless.map(|u| u.0))
+            .any(|f| i.get(f).is_some() && writes(f))
+    };
+    if !i.kind.requires.iter().all(met) {
+        return None;
+    }
+    let field = |key: &str| -> Option<Value> {
+        let value = i.get(key)?;
+        Some(match value {
+            V::Flag(b) => Value::Bool(b.value),
+            V::Text(t)
+                if i.kind
+                    .field(key)
+                    .is_some_and(|f| f.kind == FieldKind::SecretFile) =>
+            {
+                (spelling.secret)(t)
+            }
+            V::Text(t) => Value::String(t.value.clone()),
+        })
+    };
+    let mut map = serde_json::Map::new();
+    for (name, out) in outs {
+        let v = match *out {
+            Out::Field(f) => field(f),
+            Out::Or(f, default) => Some(field(f).unwrap_or_else(|| default.into())),
+            Out::Flag(f, default) => Some(Value::Bool(i.flag(f).unwrap_or(default))),
+            Out::Text(t) => Some(t.into()),
+            Out::Header(k, v) => Some((spelling.header)(k, v)),
+        };
+        if let Some(v) = v {
+            map.insert((*name).to_string(), v);
+        }
+    }
+    Some(map)
+}
+
+/// The secret files of a receiver a writer reads (`outs` picks the writer's keys from
+/// an integration's table entry), in the table's order.
+pub fn secret_files(
+    r: &forge_spec_ir::Receiver,
+    outs: fn(
+        &forge_spec_ir::integrations::Kind,
+    ) -> &[(&'static str, forge_spec_ir::integrations::Out)],
+) -> impl Iterator<Item = &forge_spec_ir::S> {
+    use forge_spec_ir::integrations::{FieldKind, Out, Value};
+    r.in_table_order().flat_map(move |i| {
+        outs(i.kind).iter().filter_map(move |(_, o)| match o {
+            Out::Field(f)
+                if i.kind
+                    .field(f)
+                    .is_some_and(|x| x.kind == FieldKind::SecretFile) =>
+            {
+                match i.get(f)? {
+                    Value::Text(t) => Some(t),
+                    Value::Flag(_) => None,
+                }
+            }
+            _ => None,
+        })
+    })
+}
+
 /// One backend's share of the output.
 type Backend = fn(&Model, &mut Output);
 

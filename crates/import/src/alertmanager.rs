@@ -12,6 +12,7 @@ use forge_spec_base::diag::Diagnostic;
 use forge_spec_base::diag::codes::import as i;
 use forge_spec_base::source::{FileId, SourceSet, Span, Spanned};
 use forge_spec_syntax::Map;
+use forge_spec_syntax::integrations::{ALL as INTEGRATIONS, FieldKind, Kind};
 
 type S = Spanned<String>;
 type Any = Spanned<Field>;
@@ -108,22 +109,50 @@ struct InhibitIn {
     equal: Vec<S>,
 }
 
-#[derive(serde::Deserialize)]
+/// A receiver: its name, the integrations the spec has (by Alertmanager's list name,
+/// `slack_configs`, from the integrations table), and the names of the others.
 struct ReceiverIn {
     name: S,
-    #[serde(default)]
-    slack_configs: Vec<Map<Any>>,
-    #[serde(default)]
-    pagerduty_configs: Vec<Map<Any>>,
-    #[serde(default)]
-    email_configs: Vec<Map<Any>>,
-    #[serde(default)]
-    webhook_configs: Vec<Map<Any>>,
-    #[serde(default)]
-    opsgenie_configs: Vec<Map<Any>>,
-    // Every other integration (`*_configs`) is reported, not imported.
-    #[serde(flatten)]
-    other: std::collections::BTreeMap<String, serde::de::IgnoredAny>,
+    configs: Vec<(&'static Kind, Vec<Map<Any>>)>,
+    /// Every other key (`telegram_configs`, …), reported, not imported.
+    other: Vec<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for ReceiverIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReceiverIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a receiver")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<ReceiverIn, A::Error> {
+                let mut name = None;
+                let mut configs = Vec::new();
+                let mut other = Vec::new();
+                while let Some(k) = m.next_key::<String>()? {
+                    if k == "name" {
+                        name = Some(m.next_value::<S>()?);
+                    } else if let Some(kind) = INTEGRATIONS.iter().find(|x| x.alertmanager.0 == k) {
+                        configs.push((kind, m.next_value::<Vec<Map<Any>>>()?));
+                    } else {
+                        m.next_value::<serde::de::IgnoredAny>()?;
+                        other.push(k);
+                    }
+                }
+                let name = name.ok_or_else(|| serde::de::Error::missing_field("name"))?;
+                Ok(ReceiverIn {
+                    name,
+                    configs,
+                    other,
+                })
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// A matcher `label op "value"` of the `matchers:` syntax, or why it is not one.
@@ -374,46 +403,38 @@ fn inhibit_yaml(rule: &InhibitIn, out: &mut Out, s: &mut String) {
     }
 }
 
-/// The fields of one integration the spec has, each as `key: value` text; secrets
-/// replaced. `fields` maps Alertmanager's key to the spec's; `secrets` are
-/// (literal key, file key, spec key, what, file name).
-fn integration(
-    cfg: &Map<Any>,
-    receiver: &str,
-    kind: &str,
-    fields: &[(&str, &str)],
-    secrets: &[(&str, &str, &str, &str)],
-    out: &mut Out,
-) -> Vec<String> {
+/// The fields of one integration the spec has, each as `key: value` text, read by the
+/// integrations table (Alertmanager's keys are the spec's); secrets replaced.
+fn integration(cfg: &Map<Any>, receiver: &str, kind: &Kind, out: &mut Out) -> Vec<String> {
     let mut v = Vec::new();
     for (k, val) in cfg.iter() {
         let key = k.value.as_str();
-        if matches!(val.value, Field::Nested(_)) {
-            out.not(k.span, format!("`{key}` of the {kind} integration of receiver `{receiver}` is not imported"), "the spec writes this setting itself (e.g. the email Subject header) or has no such field");
-        } else if let Some((_, spec)) = fields.iter().find(|(a, _)| *a == key) {
-            let t = text(val);
-            // Booleans stay booleans.
-            let t = if matches!(&val.value, Field::Scalar(Scalar::Bool(_))) {
-                t
-            } else {
-                q(&t)
-            };
-            v.push(format!("{spec}: {t}"));
-        } else if let Some((_, spec, what, file)) = secrets.iter().find(|(a, ..)| *a == key) {
-            let path = out.secret(val.span, what, receiver, file);
-            v.push(format!("{spec}: {}", q(&path)));
-        } else if let Some((_, spec, ..)) =
-            secrets.iter().find(|(a, ..)| format!("{a}_file") == key)
-        {
-            v.push(format!("{spec}: {}", q(&text(val))));
-        } else {
+        let field = kind
+            .field(key)
+            .filter(|_| !matches!(val.value, Field::Nested(_)));
+        let Some(field) = field else {
             out.not(
                 k.span,
-                format!(
-                    "`{key}` of the {kind} integration of receiver `{receiver}` is not imported"
-                ),
-                "the spec writes this field itself (titles, texts) or has no such field",
+                format!("`{key}` of the {} integration of receiver `{receiver}` is not imported", kind.key),
+                "the spec writes this field itself (titles, texts, the e-mail Subject header) or has no such field",
             );
+            continue;
+        };
+        let t = text(val);
+        match field.kind {
+            // Booleans stay booleans.
+            FieldKind::Flag => v.push(format!("{key}: {t}")),
+            FieldKind::LiteralSecret { file, what, stem } => {
+                let path = out.secret(val.span, what, receiver, stem);
+                v.push(format!("{file}: {}", q(&path)));
+            }
+            FieldKind::SecretIfCredential { file, what, stem }
+                if !forge_spec_base::secrets::scan(&t).is_empty() || t.contains('@') =>
+            {
+                let path = out.secret(val.span, what, receiver, stem);
+                v.push(format!("{file}: {}", q(&path)));
+            }
+            _ => v.push(format!("{key}: {}", q(&t))),
         }
     }
     v
@@ -423,192 +444,29 @@ fn receiver_yaml(r: &ReceiverIn, global: Option<&Global>, out: &mut Out, s: &mut
     let name = r.name.value.as_str();
     s.push_str(&format!("  {}:\n", q(name)));
     let mut any = false;
-    let one = |s: &mut String,
-               kind: &str,
-               list: &Vec<Map<Any>>,
-               fields: &[(&str, &str)],
-               secrets: &[(&str, &str, &str, &str)],
-               out: &mut Out,
-               extra: Vec<String>|
-     -> bool {
-        let mut wrote = false;
+    for kind in INTEGRATIONS {
+        let Some((_, list)) = r.configs.iter().find(|(k, _)| k.key == kind.key) else {
+            continue;
+        };
         for (n, cfg) in list.iter().enumerate() {
             if n > 0 {
-                out.not(r.name.span, format!("the {} {kind} integration of receiver `{name}` is not imported", ordinal(n + 1)), "a spec's receiver has one integration of each kind: make another receiver and a `continue: true` route");
+                out.not(r.name.span, format!("the {} {} integration of receiver `{name}` is not imported", ordinal(n + 1), kind.key), "a spec's receiver has one integration of each kind: make another receiver and a `continue: true` route");
                 continue;
             }
-            let mut v = integration(cfg, name, kind, fields, secrets, out);
-            v.extend(extra.iter().cloned());
-            s.push_str(&format!("    {kind}: {{{}}}\n", v.join(", ")));
-            wrote = true;
-        }
-        wrote
-    };
-    let send = ("send_resolved", "send_resolved");
-    let slack_global = match global {
-        Some(g)
-            if r.slack_configs
-                .first()
-                .is_some_and(|c| c.get("api_url").is_none() && c.get("api_url_file").is_none()) =>
-        {
-            match (&g.slack_api_url, &g.slack_api_url_file) {
-                (_, Some(f)) => vec![format!("api_url_file: {}", q(&f.value))],
-                (Some(u), None) => {
-                    let path = out.secret(u.span, "Slack webhook URL (global)", name, "slack-url");
-                    vec![format!("api_url_file: {}", q(&path))]
-                }
-                _ => Vec::new(),
+            let mut v = integration(cfg, name, kind, out);
+            if let Some(g) = global {
+                v.extend(from_global(g, kind, cfg, name, out));
             }
-        }
-        _ => Vec::new(),
-    };
-    any |= one(
-        s,
-        "slack",
-        &r.slack_configs,
-        &[
-            ("channel", "channel"),
-            ("title", "title"),
-            ("text", "text"),
-            send,
-        ],
-        &[("api_url", "api_url_file", "Slack webhook URL", "slack-url")],
-        out,
-        slack_global,
-    );
-    any |= one(
-        s,
-        "pagerduty",
-        &r.pagerduty_configs,
-        &[("severity", "severity"), send],
-        &[
-            (
-                "routing_key",
-                "routing_key_file",
-                "PagerDuty routing key",
-                "routing-key",
-            ),
-            (
-                "service_key",
-                "service_key_file",
-                "PagerDuty service key",
-                "service-key",
-            ),
-        ],
-        out,
-        Vec::new(),
-    );
-    let mut smtp = Vec::new();
-    if let (Some(g), Some(first)) = (global, r.email_configs.first()) {
-        for (k, v) in [
-            ("smarthost", &g.smtp_smarthost),
-            ("from", &g.smtp_from),
-            ("auth_username", &g.smtp_auth_username),
-        ] {
-            if let Some(v) = v
-                && first.get(k).is_none()
-            {
-                smtp.push(format!("{k}: {}", q(&v.value)));
-            }
-        }
-        if first.get("auth_password").is_none() && first.get("auth_password_file").is_none() {
-            if let Some(f) = &g.smtp_auth_password_file {
-                smtp.push(format!("auth_password_file: {}", q(&f.value)));
-            } else if let Some(p) = &g.smtp_auth_password {
-                let path = out.secret(p.span, "SMTP password (global)", name, "smtp-password");
-                smtp.push(format!("auth_password_file: {}", q(&path)));
-            }
-        }
-        if let Some(t) = &g.smtp_require_tls
-            && first.get("require_tls").is_none()
-        {
-            smtp.push(format!("require_tls: {}", t.value));
+            s.push_str(&format!("    {}: {{{}}}\n", kind.key, v.join(", ")));
+            any = true;
         }
     }
-    any |= one(
-        s,
-        "email",
-        &r.email_configs,
-        &[
-            ("to", "to"),
-            ("from", "from"),
-            ("smarthost", "smarthost"),
-            ("auth_username", "auth_username"),
-            ("require_tls", "require_tls"),
-            send,
-        ],
-        &[(
-            "auth_password",
-            "auth_password_file",
-            "SMTP password",
-            "smtp-password",
-        )],
-        out,
-        smtp,
-    );
-    // A webhook URL with credentials in it is a secret; one without is not.
-    for (n, cfg) in r.webhook_configs.iter().enumerate() {
-        if n > 0 {
-            out.not(
-                r.name.span,
-                format!(
-                    "the {} webhook integration of receiver `{name}` is not imported",
-                    ordinal(n + 1)
-                ),
-                "a spec's receiver has one integration of each kind",
-            );
-            continue;
-        }
-        let mut v = Vec::new();
-        for (k, val) in cfg.iter() {
-            match k.value.as_str() {
-                "url" => {
-                    let url = text(val);
-                    if forge_spec_base::secrets::scan(&url).is_empty() && !url.contains('@') {
-                        v.push(format!("url: {}", q(&url)));
-                    } else {
-                        let path = out.secret(
-                            val.span,
-                            "webhook URL with credentials",
-                            name,
-                            "webhook-url",
-                        );
-                        v.push(format!("url_file: {}", q(&path)));
-                    }
-                }
-                "url_file" => v.push(format!("url_file: {}", q(&text(val)))),
-                "send_resolved" => v.push(format!("send_resolved: {}", text(val))),
-                other => out.not(
-                    k.span,
-                    format!(
-                        "`{other}` of the webhook integration of receiver `{name}` is not imported"
-                    ),
-                    "the spec has no such field",
-                ),
-            }
-        }
-        s.push_str(&format!("    webhook: {{{}}}\n", v.join(", ")));
-        any = true;
-    }
-    any |= one(
-        s,
-        "opsgenie",
-        &r.opsgenie_configs,
-        &[("api_url", "api_url"), ("priority", "priority"), send],
-        &[(
-            "api_key",
-            "api_key_file",
-            "Opsgenie API key",
-            "opsgenie-key",
-        )],
-        out,
-        Vec::new(),
-    );
-    for k in r.other.keys() {
+    let titles: Vec<&str> = INTEGRATIONS.iter().map(|k| k.title).collect();
+    for k in &r.other {
         out.not(
             r.name.span,
             format!("`{k}` of receiver `{name}` is not imported"),
-            "the spec's receivers are Slack, PagerDuty, email, webhook and Opsgenie",
+            &format!("the spec's receivers are {}", titles.join(", ")),
         );
     }
     if !any {
@@ -616,6 +474,52 @@ fn receiver_yaml(r: &ReceiverIn, global: Option<&Global>, out: &mut Out, s: &mut
         s.truncate(s.len() - format!("  {}:\n", q(name)).len());
         s.push_str(&format!("  {}: {{}}\n", q(name)));
     }
+}
+
+/// The settings an integration takes from Alertmanager's `global:` section when it
+/// does not set them itself: Slack's webhook URL, the SMTP server and account.
+fn from_global(g: &Global, kind: &Kind, cfg: &Map<Any>, name: &str, out: &mut Out) -> Vec<String> {
+    let mut v = Vec::new();
+    match kind.key {
+        "slack" if cfg.get("api_url").is_none() && cfg.get("api_url_file").is_none() => {
+            match (&g.slack_api_url, &g.slack_api_url_file) {
+                (_, Some(f)) => v.push(format!("api_url_file: {}", q(&f.value))),
+                (Some(u), None) => {
+                    let path = out.secret(u.span, "Slack webhook URL (global)", name, "slack-url");
+                    v.push(format!("api_url_file: {}", q(&path)));
+                }
+                _ => {}
+            }
+        }
+        "email" => {
+            for (k, x) in [
+                ("smarthost", &g.smtp_smarthost),
+                ("from", &g.smtp_from),
+                ("auth_username", &g.smtp_auth_username),
+            ] {
+                if let Some(x) = x
+                    && cfg.get(k).is_none()
+                {
+                    v.push(format!("{k}: {}", q(&x.value)));
+                }
+            }
+            if cfg.get("auth_password").is_none() && cfg.get("auth_password_file").is_none() {
+                if let Some(f) = &g.smtp_auth_password_file {
+                    v.push(format!("auth_password_file: {}", q(&f.value)));
+                } else if let Some(p) = &g.smtp_auth_password {
+                    let path = out.secret(p.span, "SMTP password (global)", name, "smtp-password");
+                    v.push(format!("auth_password_file: {}", q(&path)));
+                }
+            }
+            if let Some(t) = &g.smtp_require_tls
+                && cfg.get("require_tls").is_none()
+            {
+                v.push(format!("require_tls: {}", t.value));
+            }
+        }
+        _ => {}
+    }
+    v
 }
 
 fn ordinal(n: usize) -> String {

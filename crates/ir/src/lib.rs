@@ -8,7 +8,11 @@ pub mod names;
 mod receiver;
 
 pub use forge_spec_syntax::closed;
-pub use receiver::{Email, Opsgenie, PagerDuty, Receiver, Slack, Webhook};
+pub use receiver::Receiver;
+/// The receiver integrations, declared once (see `forge_spec_syntax::integrations`).
+pub mod integrations {
+    pub use super::receiver::*;
+}
 
 /// The alert severities allowed when `routing.severities` does not say.
 pub const DEFAULT_SEVERITIES: &[&str] = &["critical", "warning", "info"];

@@ -86,12 +86,8 @@ pub fn dashboards_dir(m: &Model) -> String {
     }
 }
 
-/// The title of every notification: the guide's Slack title.
-pub const NOTIFICATION_TITLE: &str = "{{ .Status }} - {{ .CommonAnnotations.summary }}";
-
-/// The text of every notification: each alert's description, runbook and dashboard.
-pub const NOTIFICATION_TEXT: &str = "{{ range .Alerts }}{{ .Annotations.description }}\n{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}{{ if .Annotations.dashboard_url }}Dashboard: {{ .Annotations.dashboard_url }}\n{{ end }}{{ end }}";
-
-/// The default priority of an Opsgenie notification, a Go template over the alert's
-/// severity (the Alertmanager configuration and the AlertmanagerConfig resource write it).
-pub const OPSGENIE_PRIORITY: &str = "{{ if eq .CommonLabels.severity \"critical\" }}P1{{ else if eq .CommonLabels.severity \"warning\" }}P3{{ else }}P5{{ end }}";
+/// The notification texts the receivers send (declared with the integrations, in the
+/// spec's vocabulary: both configuration writers read them from there).
+pub use forge_spec_syntax::integrations::{
+    NOTIFICATION_TEXT, NOTIFICATION_TITLE, OPSGENIE_PRIORITY,
+};

@@ -60,9 +60,6 @@ pub(crate) fn urgency(_: &mut SchemaGenerator) -> Schema {
 pub(crate) fn compat(_: &mut SchemaGenerator) -> Schema {
     one_of(COMPAT_MODES)
 }
-pub(crate) fn opsgenie_priority(_: &mut SchemaGenerator) -> Schema {
-    one_of(OPSGENIE_PRIORITIES)
-}
 pub(crate) fn severity(_: &mut SchemaGenerator) -> Schema {
     suggested(DEFAULT_SEVERITIES)
 }

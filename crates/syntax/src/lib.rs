@@ -6,12 +6,14 @@
 pub mod catalogs;
 pub mod closed;
 pub mod incremental;
+pub mod integrations;
 mod model;
 pub mod outputs;
 mod recover;
 pub mod shift;
 mod spanned;
 
+pub use integrations::Receiver;
 pub use model::*;
 pub use recover::{MAX_RECOVERIES, Parsed, parse_spec};
 pub use spanned::{Map, Quantity, Spanned};

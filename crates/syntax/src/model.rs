@@ -3,6 +3,7 @@
 //! derived from these structs, so their doc comments are the editor's hover text.
 
 use super::spanned::{Map, Quantity, Spanned};
+use crate::integrations::Receiver;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -480,105 +481,6 @@ pub struct RouteTest {
     pub labels: Map<S>,
     /// The receivers the alert must reach, in order; the build fails otherwise (R009).
     pub expect: Vec<S>,
-}
-
-/// One receiver with one or more integrations. Secrets only through `*_file` fields.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Receiver {
-    /// Send to a Slack channel through an incoming webhook.
-    pub slack: Option<Slack>,
-    /// Page through PagerDuty (Events API v2).
-    pub pagerduty: Option<PagerDuty>,
-    /// Send e-mail through an SMTP server.
-    pub email: Option<Email>,
-    /// POST the notification as JSON to a URL.
-    pub webhook: Option<Webhook>,
-    /// Create alerts in Opsgenie.
-    pub opsgenie: Option<Opsgenie>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Slack {
-    /// File holding the webhook URL.
-    pub api_url_file: Option<S>,
-    /// Refused: a literal webhook URL is a secret (use `api_url_file`).
-    pub api_url: Option<S>,
-    /// The channel to post to (`#alerts`); default: the webhook's own.
-    pub channel: Option<S>,
-    /// The message title (a Go template of Alertmanager's notification data).
-    pub title: Option<S>,
-    /// The message text (a Go template of Alertmanager's notification data).
-    pub text: Option<S>,
-    /// Also notify when the alerts resolve (default true).
-    pub send_resolved: Option<Spanned<bool>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PagerDuty {
-    /// File holding the Events API v2 routing key.
-    pub routing_key_file: Option<S>,
-    /// File holding the Events API v1 service key.
-    pub service_key_file: Option<S>,
-    /// Refused: literal secret (use `routing_key_file`).
-    pub routing_key: Option<S>,
-    /// Refused: literal secret (use `service_key_file`).
-    pub service_key: Option<S>,
-    /// Severity sent to PagerDuty (default: the alert's `severity` label).
-    pub severity: Option<S>,
-    /// Also notify when the alerts resolve, closing the incident (default true).
-    pub send_resolved: Option<Spanned<bool>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Email {
-    /// Recipient address(es), comma-separated.
-    pub to: Option<S>,
-    /// Sender address.
-    pub from: Option<S>,
-    /// The SMTP server, `host:port`.
-    pub smarthost: Option<S>,
-    /// SMTP user name (not a secret; the password is `auth_password_file`).
-    pub auth_username: Option<S>,
-    /// File holding the SMTP password (never the password itself).
-    pub auth_password_file: Option<S>,
-    /// Refused: literal secret (use `auth_password_file`).
-    pub auth_password: Option<S>,
-    /// Require STARTTLS (default true).
-    pub require_tls: Option<Spanned<bool>>,
-    /// Also notify when the alerts resolve (default false).
-    pub send_resolved: Option<Spanned<bool>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Webhook {
-    /// The URL to POST to; when it holds a token, use `url_file` instead.
-    pub url: Option<S>,
-    /// File holding the URL (when it embeds a credential).
-    pub url_file: Option<S>,
-    /// Also notify when the alerts resolve (default true).
-    pub send_resolved: Option<Spanned<bool>>,
-}
-
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Opsgenie {
-    /// File holding the Opsgenie API key (never the key itself).
-    pub api_key_file: Option<S>,
-    /// Refused: literal secret (use `api_key_file`).
-    pub api_key: Option<S>,
-    /// The Opsgenie API (default `https://api.opsgenie.com/`; the EU instance is `https://api.eu.opsgenie.com/`).
-    pub api_url: Option<S>,
-    /// Priority of the Opsgenie alert: P1 (highest) to P5.
-    #[schemars(schema_with = "crate::closed::opsgenie_priority")]
-    #[serde(default)]
-    pub priority: Option<S>,
-    /// Also notify when the alerts resolve, closing the Opsgenie alert (default true).
-    pub send_resolved: Option<Spanned<bool>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

@@ -122,14 +122,6 @@ fields! {
         repeat_interval, routes }
     Inhibit { source, target, equal }
     RouteTest { labels, expect }
-    Receiver { slack, pagerduty, email, webhook, opsgenie }
-    Slack { api_url_file, api_url, channel, title, text, send_resolved }
-    PagerDuty { routing_key_file, service_key_file, routing_key, service_key, severity,
-        send_resolved }
-    Email { to, from, smarthost, auth_username, auth_password_file, auth_password, require_tls,
-        send_resolved }
-    Webhook { url, url_file, send_resolved }
-    Opsgenie { api_key_file, api_key, api_url, priority, send_resolved }
     Dashboard { title, description, tags, panels }
     Panel { title, description, query, queries, expr, unit, kind, allow }
     Logs { level, format, handlers, events }
@@ -139,4 +131,30 @@ fields! {
     Kubernetes { namespace, labels, dashboard_labels, secret }
     Mimir { tenant, namespace, max_rule_groups_per_tenant, max_rules_per_rule_group }
     TargetKubernetes { selector, port, namespace }
+}
+
+impl Shift for crate::integrations::Receiver {
+    fn shift(&mut self, by: Moved) {
+        let crate::integrations::Receiver { integrations } = self;
+        for i in integrations {
+            let crate::integrations::Integration {
+                kind: _,
+                key,
+                settings,
+            } = i;
+            key.shift(by);
+            for s in settings {
+                let crate::integrations::Setting {
+                    field: _,
+                    key,
+                    value,
+                } = s;
+                key.shift(by);
+                match value {
+                    crate::integrations::Value::Text(t) => t.shift(by),
+                    crate::integrations::Value::Flag(b) => b.shift(by),
+                }
+            }
+        }
+    }
 }

@@ -47,6 +47,7 @@ use forge_spec_base::diag::Diagnostic;
 use forge_spec_base::source::Span;
 use forge_spec_expr::gotmpl::{self, Engine};
 use forge_spec_ir::S;
+use forge_spec_ir::integrations::{FieldKind, Value};
 
 fn report(field: &str, value: &S, about: Span, engine: Engine, out: &mut Vec<Diagnostic>) {
     if !gotmpl::is_template(&value.value) {
@@ -104,28 +105,10 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let am = Engine::ALERTMANAGER;
     for r in &cx.model.receivers {
         let name = &r.name.value;
-        let spec = r;
-        let mut fields: Vec<(&str, &Option<S>)> = Vec::new();
-        if let Some(s) = &spec.slack {
-            fields.extend([
-                ("slack channel", &s.channel),
-                ("slack title", &s.title),
-                ("slack text", &s.text),
-            ]);
-        }
-        if let Some(pd) = &spec.pagerduty {
-            fields.push(("pagerduty severity", &pd.severity));
-        }
-        if let Some(e) = &spec.email {
-            fields.extend([("email to", &e.to), ("email from", &e.from)]);
-        }
-        if let Some(o) = &spec.opsgenie {
-            fields.push(("opsgenie priority", &o.priority));
-        }
-        for (field, value) in fields {
-            if let Some(v) = value {
+        for (i, setting) in r.settings() {
+            if let (FieldKind::Template, Value::Text(v)) = (setting.field.kind, &setting.value) {
                 report(
-                    &format!("receiver `{name}`'s {field}"),
+                    &format!("receiver `{name}`'s {} {}", i.kind.key, setting.field.key),
                     v,
                     r.name.span,
                     am,

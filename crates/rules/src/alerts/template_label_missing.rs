@@ -54,6 +54,7 @@ use forge_spec_base::diag::Diagnostic;
 use forge_spec_expr::SourceMap;
 use forge_spec_expr::ast::Pos;
 use forge_spec_expr::gotmpl::{field_refs, label_refs};
+use forge_spec_ir::integrations::{FieldKind, Value};
 use forge_spec_ir::{Model, Route, S};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -157,19 +158,12 @@ fn receivers(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let groups = grouping(&routing.root);
     let all = universe(m);
     for r in &m.receivers {
-        let mut texts: Vec<&S> = Vec::new();
-        if let Some(s) = &r.slack {
-            texts.extend(s.title.iter().chain(&s.text).chain(&s.channel));
-        }
-        if let Some(e) = &r.email {
-            texts.extend(e.to.iter().chain(&e.from));
-        }
-        if let Some(p) = &r.pagerduty {
-            texts.extend(p.severity.iter());
-        }
-        if let Some(o) = &r.opsgenie {
-            texts.extend(o.priority.iter());
-        }
+        let texts = r
+            .settings()
+            .filter_map(|(_, s)| match (s.field.kind, &s.value) {
+                (FieldKind::Template, Value::Text(t)) => Some(t),
+                _ => None,
+            });
         let grouped = groups.get(&r.name.value);
         for text in texts {
             if let Some(Some(g)) = grouped {

@@ -40,32 +40,20 @@ use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
 
 use forge_spec_ir::S;
+use forge_spec_ir::integrations::{FieldKind, Value};
 
-/// The secret-bearing literal fields of a receiver: (field, value, `*_file` to use).
+/// The secret-bearing literal fields of a receiver: (field, value, `*_file` to use), as
+/// the integrations table marks them.
 pub fn literal_fields(r: &forge_spec_ir::Receiver) -> Vec<(&'static str, &S, &'static str)> {
     let mut v = Vec::new();
-    if let Some(s) = &r.slack
-        && let Some(x) = &s.api_url
-    {
-        v.push(("api_url", x, "api_url_file"));
-    }
-    if let Some(p) = &r.pagerduty {
-        if let Some(x) = &p.routing_key {
-            v.push(("routing_key", x, "routing_key_file"));
+    for i in r.in_table_order() {
+        for s in &i.settings {
+            if let (FieldKind::LiteralSecret { file, .. }, Value::Text(x)) =
+                (s.field.kind, &s.value)
+            {
+                v.push((s.field.key, x, file));
+            }
         }
-        if let Some(x) = &p.service_key {
-            v.push(("service_key", x, "service_key_file"));
-        }
-    }
-    if let Some(e) = &r.email
-        && let Some(x) = &e.auth_password
-    {
-        v.push(("auth_password", x, "auth_password_file"));
-    }
-    if let Some(o) = &r.opsgenie
-        && let Some(x) = &o.api_key
-    {
-        v.push(("api_key", x, "api_key_file"));
     }
     v
 }

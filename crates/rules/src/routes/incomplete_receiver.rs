@@ -32,60 +32,32 @@ forge_spec_base::declare_code! {
 
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
+use forge_spec_ir::integrations::INTEGRATIONS;
 
-/// Detection: missing integrations and required fields.
+/// Detection: no integration, or an integration without a setting the Alertmanager
+/// target needs (each integration's `requires`, from the integrations table).
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     for r in &m.receivers {
-        let s = r;
         let mut missing: Vec<String> = Vec::new();
-        if s.slack.is_none()
-            && s.pagerduty.is_none()
-            && s.email.is_none()
-            && s.webhook.is_none()
-            && s.opsgenie.is_none()
-        {
-            missing.push("an integration (slack, pagerduty, email, webhook or opsgenie)".into());
+        if r.integrations.is_empty() {
+            let keys: Vec<&str> = INTEGRATIONS.iter().map(|k| k.key).collect();
+            let (last, rest) = keys.split_last().unwrap_or((&"", &[]));
+            missing.push(format!("an integration ({} or {last})", rest.join(", ")));
         }
-        if let Some(x) = &s.slack
-            && x.api_url_file.is_none()
-            && x.api_url.is_none()
-        {
-            missing.push("`slack.api_url_file`".into());
-        }
-        if let Some(x) = &s.pagerduty
-            && x.routing_key_file.is_none()
-            && x.service_key_file.is_none()
-            && x.routing_key.is_none()
-            && x.service_key.is_none()
-        {
-            missing.push("`pagerduty.routing_key_file`".into());
-        }
-        if let Some(x) = &s.email {
-            for (f, v) in [
-                ("to", &x.to),
-                ("from", &x.from),
-                ("smarthost", &x.smarthost),
-            ] {
-                if v.is_none() {
-                    missing.push(format!("`email.{f}`"));
+        for i in r.in_table_order() {
+            for req in i.kind.requires {
+                if req.fields.iter().any(|f| i.has(f)) {
+                    continue;
                 }
+                let first = req.fields.first().copied().unwrap_or_default();
+                missing.push(match req.unless {
+                    Some((other, note)) if i.has(other) => {
+                        format!("`{}.{first}` ({note})", i.kind.key)
+                    }
+                    _ => format!("`{}.{first}`", i.kind.key),
+                });
             }
-        }
-        if let Some(x) = &s.webhook
-            && x.url.is_none()
-        {
-            missing.push(if x.url_file.is_some() {
-                "`webhook.url` (`url_file` needs Alertmanager 0.26; the target is 0.25)".into()
-            } else {
-                "`webhook.url`".into()
-            });
-        }
-        if let Some(x) = &s.opsgenie
-            && x.api_key_file.is_none()
-            && x.api_key.is_none()
-        {
-            missing.push("`opsgenie.api_key_file`".into());
         }
         if !missing.is_empty() {
             out.push(
