@@ -11,7 +11,7 @@ use crate::expr::MetricKind;
 use crate::ir::{Metric, Model};
 use crate::source::{FileId, SourceFile, SourceSet, Span};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Read;
 
 /// Labels of one series.
 type Labels = BTreeMap<String, String>;
@@ -36,9 +36,6 @@ pub const DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Largest response or file read, in bytes.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Largest response header, in bytes.
-const MAX_HEAD: usize = 64 * 1024;
 
 /// A URL as it may be printed: the password of its user replaced by `*`, the value of
 /// every query parameter by `…` (a fragment dropped with it); secrets masked and
@@ -127,29 +124,20 @@ fn percent_decode(s: &str) -> Vec<u8> {
     out
 }
 
-/// An HTTP GET (plain `http://`; a TLS endpoint is fetched with curl into a file),
-/// within `deadline` as a whole and [`MAX_BYTES`]: the body ends at its
-/// `Content-Length` (a server that keeps the connection open is not waited on), at the
-/// last chunk of a chunked body, or when the server closes. A URL's `user:password@`
-/// is sent as Basic authorisation, never as part of the host; errors name the URL with
-/// its credentials masked ([`safe_url`]).
+/// An HTTP or HTTPS GET (ureq, with rustls and the Mozilla root certificates), within
+/// `deadline` as a whole (connect, request, every byte of the response) and
+/// [`MAX_BYTES`]. A URL's `user:password@` is sent as Basic authorisation, never as part
+/// of the host; errors name the URL with its credentials masked ([`safe_url`]) and show
+/// nothing the server sent but its status code.
 pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, String> {
     let shown = safe_url(url);
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        format!("{shown}: only http:// is read directly; fetch https with curl and pass the file")
-    })?;
-    let (authority, path) = rest.find(['/', '?']).map_or((rest, "/".to_string()), |i| {
-        let p = &rest[i..];
-        (
-            &rest[..i],
-            if p.starts_with('?') {
-                format!("/{p}")
-            } else {
-                p.to_string()
-            },
-        )
-    });
-    let path = path.split('#').next().unwrap_or("/").to_string();
+    let (scheme, rest) = url
+        .split_once("://")
+        .filter(|(s, _)| matches!(*s, "http" | "https"))
+        .ok_or_else(|| format!("{shown}: only http:// and https:// URLs are read"))?;
+    let (authority, tail) = rest
+        .find(['/', '?', '#'])
+        .map_or((rest, ""), |i| (&rest[..i], &rest[i..]));
     let (userinfo, host) = match authority.rsplit_once('@') {
         Some((u, h)) => (Some(u), h),
         None => (None, authority),
@@ -161,234 +149,62 @@ pub fn http_get(url: &str, deadline: std::time::Duration) -> Result<String, Stri
     if !valid_host {
         return Err(format!("{shown}: not a host name"));
     }
-    let addr = if host
-        .rsplit_once(':')
-        .is_some_and(|(_, p)| p.bytes().all(|b| b.is_ascii_digit()))
-        && !host.ends_with(']')
-    {
-        host.to_string()
+    let tail = tail.split('#').next().unwrap_or_default();
+    let path = if tail.starts_with('?') {
+        format!("/{tail}")
     } else {
-        format!("{host}:80")
+        tail.to_string()
     };
-    let started = std::time::Instant::now();
-    let left = || {
-        deadline
-            .checked_sub(started.elapsed())
-            .filter(|d| !d.is_zero())
-    };
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(deadline))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = agent
+        .get(format!("{scheme}://{host}{path}"))
+        .header("Accept", "text/plain;version=0.0.4")
+        .header("Accept-Encoding", "identity");
+    if let Some(u) = userinfo {
+        let (user, pass) = u.split_once(':').unwrap_or((u, ""));
+        let mut cred = percent_decode(user);
+        cred.push(b':');
+        cred.extend(percent_decode(pass));
+        request = request.header("Authorization", format!("Basic {}", base64(&cred)));
+    }
     let timed_out = || {
         format!(
             "{shown}: no complete response within {} s",
             deadline.as_secs_f64()
         )
     };
-    use std::net::ToSocketAddrs as _;
-    let target = addr
-        .to_socket_addrs()
-        .map_err(|e| format!("{shown}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("{shown}: the host has no address"))?;
-    let mut stream = std::net::TcpStream::connect_timeout(&target, left().ok_or_else(timed_out)?)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    let auth = userinfo.map_or(String::new(), |u| {
-        let (user, pass) = u.split_once(':').unwrap_or((u, ""));
-        let mut cred = percent_decode(user);
-        cred.push(b':');
-        cred.extend(percent_decode(pass));
-        format!("Authorization: Basic {}\r\n", base64(&cred))
-    });
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/plain;version=0.0.4\r\nAccept-Encoding: identity\r\n{auth}Connection: close\r\n\r\n"
-    );
-    let _ = stream.set_write_timeout(left());
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| format!("{shown}: {e}"))?;
-    let mut reader = Deadline {
-        inner: stream,
-        started,
-        deadline,
-    };
-    let mut buf: Vec<u8> = Vec::new();
-    let mut chunk = [0u8; 64 * 1024];
-    // The head, up to its blank line.
-    let head_end = loop {
-        if let Some(i) = find(&buf, b"\r\n\r\n") {
-            break i + 4;
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(format!(
-                "{shown}: a response header larger than {MAX_HEAD} bytes"
-            ));
-        }
-        let n = reader
-            .read(&mut chunk)
-            .map_err(|e| reader.error(&shown, e))?;
-        if n == 0 {
-            return Err(format!("{shown}: not an HTTP response"));
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut body = buf.split_off(head_end);
-    let status = head.lines().next().unwrap_or_default();
-    if !status.starts_with("HTTP/") {
-        return Err(format!("{shown}: not an HTTP response"));
-    }
-    if !status
-        .split_whitespace()
-        .nth(1)
-        .is_some_and(|c| c.starts_with('2'))
-    {
-        return Err(format!("{shown}: {}", safe_text(status)));
-    }
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
-    };
     let too_large = || format!("{shown}: the response is larger than {MAX_BYTES} bytes");
-    let chunked =
-        header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
-    if chunked {
-        body = dechunk(body, &mut reader).map_err(|e| match e {
-            Chunked::TooLarge => too_large(),
-            Chunked::Bad => format!("{shown}: a malformed chunked body"),
-            Chunked::Io(e) => reader.error(&shown, e),
-        })?;
-    } else if let Some(len) = header("content-length") {
-        let len: u64 = len
-            .parse()
-            .map_err(|_| format!("{shown}: a Content-Length that is not a number"))?;
-        if len > MAX_BYTES {
-            return Err(too_large());
-        }
-        while (body.len() as u64) < len {
-            let n = reader
-                .read(&mut chunk)
-                .map_err(|e| reader.error(&shown, e))?;
-            if n == 0 {
-                return Err(format!(
-                    "{shown}: the response ended before its Content-Length"
-                ));
-            }
-            body.extend_from_slice(&chunk[..n]);
-        }
-        body.truncate(len as usize);
-    } else {
-        loop {
-            let n = reader
-                .read(&mut chunk)
-                .map_err(|e| reader.error(&shown, e))?;
-            if n == 0 {
-                break;
-            }
-            body.extend_from_slice(&chunk[..n]);
-            if body.len() as u64 > MAX_BYTES {
-                return Err(too_large());
-            }
-        }
-    }
-    String::from_utf8(body).map_err(|_| format!("{shown}: the response is not UTF-8"))
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A stream read within an overall deadline: each read waits at most what is left.
-struct Deadline<R> {
-    inner: R,
-    started: std::time::Instant,
-    deadline: std::time::Duration,
-}
-
-impl Deadline<std::net::TcpStream> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let left = self
-            .deadline
-            .checked_sub(self.started.elapsed())
-            .filter(|d| !d.is_zero())
-            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::TimedOut))?;
-        self.inner.set_read_timeout(Some(left))?;
-        loop {
-            match self.inner.read(buf) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                r => return r,
-            }
-        }
-    }
-
-    fn error(&self, shown: &str, e: std::io::Error) -> String {
-        if matches!(
-            e.kind(),
-            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-        ) {
-            format!(
-                "{shown}: no complete response within {} s",
-                self.deadline.as_secs_f64()
-            )
-        } else {
-            format!("{shown}: {e}")
-        }
-    }
-}
-
-enum Chunked {
-    TooLarge,
-    Bad,
-    Io(std::io::Error),
-}
-
-/// A chunked body (what has arrived, then the rest from `reader`) decoded.
-fn dechunk(
-    mut raw: Vec<u8>,
-    reader: &mut Deadline<std::net::TcpStream>,
-) -> Result<Vec<u8>, Chunked> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    let mut chunk = [0u8; 64 * 1024];
-    let mut more = |raw: &mut Vec<u8>| -> Result<(), Chunked> {
-        let n = reader.read(&mut chunk).map_err(Chunked::Io)?;
-        if n == 0 {
-            return Err(Chunked::Bad);
-        }
-        raw.extend_from_slice(&chunk[..n]);
-        if raw.len() as u64 > MAX_BYTES + MAX_HEAD as u64 {
-            return Err(Chunked::TooLarge);
-        }
-        Ok(())
+    let failed = |e: ureq::Error| match e {
+        ureq::Error::Timeout(_) => timed_out(),
+        ureq::Error::BodyExceedsLimit(_) => too_large(),
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => timed_out(),
+        e => format!("{shown}: {}", safe_text(&e.to_string())),
     };
-    loop {
-        let line_end = loop {
-            if let Some(i) = find(&raw[at..], b"\r\n") {
-                break at + i;
-            }
-            if raw.len() - at > 1024 {
-                return Err(Chunked::Bad);
-            }
-            more(&mut raw)?;
-        };
-        let size_text = String::from_utf8_lossy(&raw[at..line_end]);
-        let size_text = size_text.split(';').next().unwrap_or_default().trim();
-        let size = u64::from_str_radix(size_text, 16).map_err(|_| Chunked::Bad)?;
-        if out.len() as u64 + size > MAX_BYTES {
-            return Err(Chunked::TooLarge);
-        }
-        let size = size as usize;
-        let data = line_end + 2;
-        if size == 0 {
-            return Ok(out);
-        }
-        while raw.len() < data + size + 2 {
-            more(&mut raw)?;
-        }
-        out.extend_from_slice(&raw[data..data + size]);
-        at = data + size + 2;
+    let mut response = request.call().map_err(failed)?;
+    let status = response.status();
+    if !status.is_success() {
+        return Err(format!("{shown}: HTTP {}", status.as_u16()));
     }
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BYTES) {
+        return Err(too_large());
+    }
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_BYTES)
+        .read_to_vec()
+        .map_err(failed)?;
+    String::from_utf8(body).map_err(|_| format!("{shown}: the response is not UTF-8"))
 }
 
 /// The families of an exposition ([`crate::exposition::parse`]).

@@ -364,9 +364,11 @@ fn credentials_are_sent_not_shown() {
         url.replace("http://", "http://admin:hunter22%21@") + "/metrics?token=s3cr3t-t0ken-value";
     let e = live::http_get(&with_creds, Duration::from_secs(5)).unwrap_err();
     let req = rx.recv().unwrap();
-    // admin:hunter22! in base64.
+    // admin:hunter22! in base64 (header names are case-insensitive).
     assert!(
-        req.contains("Authorization: Basic YWRtaW46aHVudGVyMjIh\r\n"),
+        req.to_ascii_lowercase()
+            .contains("authorization: basic ywrtaw46ahvudgvymjih\r\n")
+            && req.contains(" YWRtaW46aHVudGVyMjIh\r\n"),
         "{req}"
     );
     assert!(
@@ -378,8 +380,17 @@ fn credentials_are_sent_not_shown() {
         "{e}"
     );
     assert!(e.contains("admin:*@") && e.contains("token=…"), "{e}");
+    // A status line with terminal escapes is refused, and nothing of it is shown.
     assert!(!e.contains('\u{1b}') && !e.contains('\u{7}'), "{e:?}");
-    assert!(e.contains("403"), "{e}");
+    assert!(
+        !e.contains("hunter22-token") && !e.contains("pwned"),
+        "{e:?}"
+    );
+    let url = serve(|_, mut s| {
+        let _ = s.write_all(b"HTTP/1.0 403 Forbidden\r\n\r\n");
+    });
+    let e = live::http_get(&format!("{url}/metrics"), Duration::from_secs(5)).unwrap_err();
+    assert!(e.contains("HTTP 403"), "{e}");
     for bad in ["http://user:pass@/x", "http://a b/", "http://x\u{1b}[1m/"] {
         let e = live::http_get(bad, Duration::from_secs(2)).unwrap_err();
         assert!(!e.contains("pass@") && !e.contains('\u{1b}'), "{e:?}");
@@ -514,4 +525,19 @@ fn many_series_through_the_api() {
         live::from_prometheus(&format!("http://{addr}"), "shop", Duration::from_secs(60)).unwrap();
     assert_eq!(families.len(), 1);
     assert_eq!(families[0].series.len(), 20_000);
+}
+
+/// `https://` is spoken (TLS through rustls): a server that answers in plain HTTP is a
+/// TLS failure naming the URL, not a refusal of the scheme; other schemes are refused.
+#[test]
+fn https_is_spoken() {
+    let url = serve(|_, mut s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\na_total 1\n");
+    });
+    let tls = url.replace("http://", "https://");
+    let e = live::http_get(&format!("{tls}/metrics"), Duration::from_secs(2)).unwrap_err();
+    assert!(!e.contains("only http"), "{e}");
+    assert!(e.starts_with(&format!("{tls}/metrics: ")), "{e}");
+    let e = live::http_get("ftp://example.org/metrics", Duration::from_secs(5)).unwrap_err();
+    assert!(e.contains("only http:// and https://"), "{e}");
 }
