@@ -1,0 +1,187 @@
+//! Stage 2, resolve: Routing: receiver references, the route tree and inhibitions.
+
+use super::*;
+
+impl Resolver<'_> {
+    /// Checks a reference to a receiver. An unknown name close to a known one is
+    /// reported and then taken as that one for the rest of the checks, so a typo is one
+    /// error, not also a failed routing test and an unused receiver.
+    pub(super) fn receiver_ref(&mut self, r: S, known: &[String]) -> S {
+        // In an organisation, `service/receiver` names another service's receiver: the
+        // organisation checks it (the other service may not be compiled in this run).
+        if known.contains(&r.value) || (self.org && r.value.contains('/')) {
+            return r;
+        }
+        let d = Diagnostic::new(
+            &n::UNKNOWN_RECEIVER,
+            r.span,
+            format!("unknown receiver `{}`", r.value),
+        )
+        .unresolved(&r.value)
+        .label("not in `receivers:`");
+        let assumed = did_you_mean(&r.value, known.iter().map(String::as_str));
+        let d = match assumed {
+            Some(s) => d
+                .did_you_mean(s)
+                .note(format!("the other checks take it as `{s}`")),
+            None if known.is_empty() => d.help("define it under `receivers:`"),
+            None => d.help(format!("receivers: {}", known.join(", "))),
+        };
+        self.out.push(d);
+        match assumed {
+            Some(s) => S::new(s.to_string(), r.span),
+            None => r,
+        }
+    }
+
+    pub(super) fn route(&mut self, r: syntax::Route, span: Span, known: &[String]) -> Route {
+        let receiver = r.receiver.map(|rc| self.receiver_ref(rc, known));
+        let mut matchers: Vec<RouteMatcher> = r
+            .match_
+            .0
+            .into_iter()
+            .map(|(label, value)| RouteMatcher {
+                label,
+                value,
+                regex: false,
+            })
+            .collect();
+        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher {
+            label,
+            value,
+            regex: true,
+        }));
+        for m in &matchers {
+            self.label_name(&m.label, "route matcher");
+            if m.regex
+                && let Some(why) = expr::re2::refusal(&m.value.value)
+            {
+                self.out.push(
+                    Diagnostic::new(
+                        &x::INVALID_REGEX,
+                        m.value.span,
+                        format!("Alertmanager would refuse the regex of `{}`: {why}", m.label.value),
+                    )
+                    .label("not an RE2 regex")
+                    .help("write it in RE2 syntax (Go's `regexp`): no look-around or back-references, repetitions up to 1000"),
+                );
+            }
+        }
+        let group_by = r.group_by.as_deref().unwrap_or(&[]);
+        for (i, g) in group_by.iter().enumerate() {
+            if g.value != "..." {
+                self.label_name(g, "`group_by` label");
+            } else if group_by.len() > 1 {
+                self.invalid(
+                    g.span,
+                    "`...` (group by every label) cannot be listed with other labels".into(),
+                    "keep `...` alone, or list the labels",
+                );
+            }
+            if let Some(first) = group_by[..i].iter().find(|x| x.value == g.value) {
+                self.out.push(
+                    Diagnostic::new(
+                        &n::DUPLICATE_DEFINITION,
+                        g.span,
+                        format!(
+                            "`{}` is listed twice in `group_by`; Alertmanager refuses that",
+                            g.value
+                        ),
+                    )
+                    .label("second time")
+                    .secondary(first.span, "first time")
+                    .help("list each label once"),
+                );
+            }
+        }
+        let span = matchers
+            .first()
+            .map_or(receiver.as_ref().map_or(span, |x| x.span), |m| m.label.span);
+        Route {
+            span,
+            matchers,
+            // `group_wait: 0s` sends a group's first notification at once; the others
+            // must be positive (Alertmanager refuses a zero interval).
+            group_wait: r
+                .group_wait
+                .as_ref()
+                .and_then(|d| self.duration_from(d, true)),
+            group_interval: r.group_interval.as_ref().and_then(|d| self.duration(d)),
+            repeat_interval: r.repeat_interval.as_ref().and_then(|d| self.duration(d)),
+            receiver,
+            continue_: r.continue_.is_some_and(|c| c.value),
+            group_by: r.group_by,
+            routes: r
+                .routes
+                .into_iter()
+                .map(|c| self.route(c, span, known))
+                .collect(),
+        }
+    }
+
+    pub(super) fn routing(&mut self, mut rt: syntax::Routing, known: &[String]) -> Routing {
+        let span = rt.receiver.span;
+        let root = self.route(
+            syntax::Route {
+                match_: Map::default(),
+                match_re: Map::default(),
+                receiver: Some(rt.receiver),
+                continue_: None,
+                group_by: Some(rt.group_by),
+                group_wait: rt.group_wait,
+                group_interval: rt.group_interval,
+                repeat_interval: rt.repeat_interval,
+                routes: rt.routes,
+            },
+            span,
+            known,
+        );
+        for t in &mut rt.tests {
+            t.expect = std::mem::take(&mut t.expect)
+                .into_iter()
+                .map(|e| self.receiver_ref(e, known))
+                .collect();
+        }
+        let (severities, severities_span) = match rt.severities {
+            Some(s) => (s.value.into_iter().map(|v| v.value).collect(), Some(s.span)),
+            None => (
+                DEFAULT_SEVERITIES
+                    .iter()
+                    .map(|s| (*s).to_string())
+                    .collect(),
+                None,
+            ),
+        };
+        for i in &rt.inhibit {
+            for (label, _) in i.source.0.iter().chain(&i.target.0) {
+                self.label_name(label, "inhibit matcher");
+            }
+            for e in &i.equal {
+                self.label_name(e, "inhibit `equal` label");
+            }
+        }
+        Routing {
+            root,
+            inhibit: rt
+                .inhibit
+                .into_iter()
+                .map(|i| Inhibit {
+                    span: i.source.0.first().map_or(span, |s| s.0.span),
+                    source: i.source.0,
+                    target: i.target.0,
+                    equal: i.equal,
+                })
+                .collect(),
+            tests: rt
+                .tests
+                .into_iter()
+                .map(|t| RouteTest {
+                    labels: t.labels.0,
+                    expect: t.expect,
+                })
+                .collect(),
+            severities,
+            severities_span,
+        }
+    }
+}
