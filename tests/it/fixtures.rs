@@ -1,5 +1,6 @@
-//! Fixture corpus: every malformed spec under `tests/fixtures/invalid/` declares the code
-//! it must produce in a leading `# expect: CODE` comment.
+//! Fixture corpus: every malformed spec lives under `tests/fixtures/rules/<CODE>/`, the
+//! code it must produce, and declares it (with any others) in a leading
+//! `# expect: CODE` comment; the directory and the first declared code agree.
 
 use forge_spec::diag::{Format, render};
 use std::path::{Path, PathBuf};
@@ -15,8 +16,10 @@ fn expected(path: &Path) -> Vec<String> {
 }
 
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/invalid")
+    let mut v: Vec<PathBuf> = std::fs::read_dir("tests/fixtures/rules")
         .expect("fixture directory")
+        .filter_map(Result::ok)
+        .flat_map(|code| std::fs::read_dir(code.path()).expect("a code's directory"))
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
@@ -28,7 +31,7 @@ fn fixtures() -> Vec<PathBuf> {
 /// Each fixture produces its declared code, and the rendering is snapshotted for review.
 #[test]
 fn each_fixture_reports_its_code() {
-    insta::glob!("../fixtures/invalid", "*.yaml", |path| {
+    insta::glob!("../fixtures/rules", "*/*.yaml", |path| {
         let rel = path
             .strip_prefix(std::env::current_dir().unwrap())
             .unwrap_or(path);
@@ -36,6 +39,13 @@ fn each_fixture_reports_its_code() {
         assert!(
             !want.is_empty(),
             "{} declares no `# expect:` code",
+            rel.display()
+        );
+        let dir = path.parent().and_then(|d| d.file_name()).unwrap_or_default();
+        assert_eq!(
+            dir.to_string_lossy(),
+            want[0],
+            "{} is filed under another code than its first",
             rel.display()
         );
         let comp = forge_spec::compile(&[rel.to_path_buf()], "fixture", &Default::default())

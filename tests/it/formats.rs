@@ -10,7 +10,7 @@ fn json_format_fields() {
         "check",
         "--format",
         "json",
-        "tests/fixtures/invalid/unknown_receiver_route.yaml",
+        "tests/fixtures/rules/N002/unknown_receiver_route.yaml",
     ]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -31,7 +31,7 @@ fn json_format_fields() {
     assert_eq!(v["severity"], "error");
     assert_eq!(
         v["file"],
-        "tests/fixtures/invalid/unknown_receiver_route.yaml"
+        "tests/fixtures/rules/N002/unknown_receiver_route.yaml"
     );
     assert_eq!(v["line"], 9);
     assert_eq!(v["column"], 47);
@@ -47,7 +47,7 @@ fn sarif_shape() {
         "check",
         "--format",
         "sarif",
-        "tests/fixtures/invalid/expr_bare_bytes.yaml",
+        "tests/fixtures/rules/X006/expr_bare_bytes.yaml",
     ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
@@ -74,7 +74,7 @@ fn sarif_shape() {
     let denied = forge(&[
         "check",
         "--deny-warnings",
-        "tests/fixtures/invalid/expr_bare_bytes.yaml",
+        "tests/fixtures/rules/X006/expr_bare_bytes.yaml",
     ]);
     assert_eq!(denied.status.code(), Some(1));
 }
@@ -86,12 +86,12 @@ fn github_format() {
         "check",
         "--format",
         "github",
-        "tests/fixtures/invalid/unknown_receiver_route.yaml",
+        "tests/fixtures/rules/N002/unknown_receiver_route.yaml",
     ]);
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(
         s.contains(
-            "::error file=tests/fixtures/invalid/unknown_receiver_route.yaml,line=9,col=47,"
+            "::error file=tests/fixtures/rules/N002/unknown_receiver_route.yaml,line=9,col=47,"
         ),
         "{s}"
     );

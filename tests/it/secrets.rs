@@ -556,7 +556,7 @@ fn literal_secret_cannot_be_silenced() {
 #[test]
 fn control_characters_are_refused_and_never_printed() {
     for file in ["control_escape_in_name.yaml", "control_raw_in_summary.yaml"] {
-        let path = std::path::Path::new("tests/fixtures/invalid").join(file);
+        let path = std::path::Path::new("tests/fixtures/rules/P011").join(file);
         let c = forge_spec::compile(&[path], "spec", &Default::default()).unwrap();
         assert!(
             c.diagnostics.items.iter().any(|d| d.code.code == "P011"),
