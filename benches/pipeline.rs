@@ -120,15 +120,22 @@ fn main() {
             d.items.len()
         });
         row.push(t);
-        let backends: [fn(&ir::Model, &mut Output); 6] = [
-            emit::prometheus::emit,
-            emit::alertmanager::emit,
-            emit::grafana::emit,
-            emit::rust::emit,
-            emit::docs::emit,
-            emit::compose::emit,
-        ];
-        for b in backends {
+        // In the order of the table's columns.
+        let backends = [
+            "prometheus",
+            "alertmanager",
+            "grafana",
+            "rust",
+            "docs",
+            "compose",
+        ]
+        .map(|name| {
+            emit::BACKENDS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, b)| *b)
+        });
+        for b in backends.into_iter().flatten() {
             let (t, _) = time(runs, || {
                 let mut o = Output::default();
                 b(&model, &mut o);
@@ -139,7 +146,7 @@ fn main() {
         let (t, _) = time(runs, || {
             let mut o = Output::default();
             let schema = forge_spec::syntax::json_schema().expect("the schema serialises");
-            emit::schema::emit(&schema, &mut o).expect("the schema serialises");
+            emit::emit_schema(&schema, &mut o).expect("the schema serialises");
             o.files.len()
         });
         row.push(t);

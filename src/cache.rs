@@ -59,6 +59,8 @@ struct CachedDiagnostic {
     help: Option<String>,
     note: Option<String>,
     masks_span: bool,
+    #[serde(default)]
+    moves_secret: bool,
     subject: Option<Loc>,
     #[serde(default)]
     unresolved: Option<String>,
@@ -249,6 +251,7 @@ impl Cache {
                 help: d.help.clone(),
                 note: d.note.clone(),
                 masks_span: d.masks_span,
+                moves_secret: d.moves_secret,
                 subject,
                 unresolved: d.unresolved.clone(),
                 suggestion: d.suggestion.clone(),
@@ -332,6 +335,7 @@ impl Cache {
                     help: d.help.clone(),
                     note: d.note.clone(),
                     masks_span: d.masks_span,
+                    moves_secret: d.moves_secret,
                     subject: d.subject.map(loc),
                     unresolved: d.unresolved.clone(),
                     suggestion: d.suggestion.clone(),

@@ -10,7 +10,7 @@
 
 use crate::Compilation;
 use crate::diag::Diagnostic;
-use crate::source::SourceSet;
+use crate::source::{SourceSet, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -21,10 +21,11 @@ pub struct MovedSecret {
     pub value: String,
 }
 
-/// The secret a literal-secret diagnostic's fix moves: the YAML scalar under the
-/// diagnostic, to the file its edit names.
+/// The secret the fix of a diagnostic that moves one ([`Diagnostic::moves_secret`])
+/// takes out of the spec: the YAML scalar under the diagnostic, to the file its edit
+/// names.
 pub fn moved_secret(d: &Diagnostic, sources: &SourceSet) -> Option<MovedSecret> {
-    if d.code.code != crate::rules::logs::LITERAL_SECRET.code {
+    if !d.moves_secret {
         return None;
     }
     let (_, text) = d.edits.first()?;
@@ -32,6 +33,89 @@ pub fn moved_secret(d: &Diagnostic, sources: &SourceSet) -> Option<MovedSecret> 
     let scalar = crate::source::SourceFile::new("secret", sources.slice(d.primary.span));
     let value: String = crate::syntax::parse_as(crate::source::FileId(0), &scalar).ok()?;
     (!name.is_empty() && !value.is_empty()).then_some(MovedSecret { name, value })
+}
+
+/// How sure a fix is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// The rule states the edit (`for 5m` added, a secret moved): always applied.
+    Stated,
+    /// A did-you-mean replacement of a name: applied where it is the small correction
+    /// it should be ([`plausible`]).
+    Suggested,
+}
+
+/// What applying a fix does besides editing the spec.
+pub enum Effect {
+    /// Only the spec's text changes.
+    EditsSpec,
+    /// The secret is saved in the secrets directory first; the edit, which reads it from
+    /// there, applies only once it is saved.
+    SavesSecret(MovedSecret),
+}
+
+/// The fix a diagnostic carries, as data: `check --fix` applies it to the files, the
+/// language server offers it as a code action (a command when it saves a secret).
+pub struct Fix {
+    pub title: String,
+    pub applicability: Applicability,
+    /// Replacements (an empty span inserts), in the spec's files.
+    pub edits: Vec<(Span, String)>,
+    pub effect: Effect,
+}
+
+/// The fix of a diagnostic, if it has one: the edits its rule states, else the
+/// replacement its did-you-mean suggests (a quoted name keeps its quotes). A diagnostic
+/// whose span is a secret has no fix but the move of that secret.
+pub fn fix_of(d: &Diagnostic, sources: &SourceSet) -> Option<Fix> {
+    let code = d.code.code;
+    if d.moves_secret {
+        let secret = moved_secret(d, sources)?;
+        return Some(Fix {
+            title: format!(
+                "Move the secret to secrets/{} and read it from there ({code})",
+                secret.name
+            ),
+            applicability: Applicability::Stated,
+            edits: d.edits.clone(),
+            effect: Effect::SavesSecret(secret),
+        });
+    }
+    if d.masks_span {
+        return None;
+    }
+    if !d.edits.is_empty() {
+        let what = d.help.as_deref().unwrap_or(d.code.name);
+        return Some(Fix {
+            title: format!("Fix: {what} ({code})"),
+            applicability: Applicability::Stated,
+            edits: d.edits.clone(),
+            effect: Effect::EditsSpec,
+        });
+    }
+    let s = d.suggestion.as_ref()?;
+    let span = d.primary.span;
+    if span.start >= span.end {
+        return None;
+    }
+    // A quoted scalar keeps its quotes: the name inside them is replaced.
+    let mut at = span;
+    let t = sources.slice(span);
+    if t.len() >= 2
+        && (t.starts_with('"') && t.ends_with('"') || t.starts_with('\'') && t.ends_with('\''))
+        && !s.starts_with(['"', '\''])
+    {
+        at = span.sub(1, span.len() - 1);
+    }
+    if !plausible(sources.slice(at), s) {
+        return None;
+    }
+    Some(Fix {
+        title: format!("Replace with `{s}` ({code})"),
+        applicability: Applicability::Suggested,
+        edits: vec![(at, s.clone())],
+        effect: Effect::EditsSpec,
+    })
 }
 
 /// Saves a moved secret in the secrets directory `dir`: true when its file holds the
@@ -69,41 +153,24 @@ fn apply(text: &str, parts: &[(usize, usize, String)]) -> String {
 /// `saved` says its value is safe in its file.
 pub fn fixes(comp: &Compilation, saved: &mut dyn FnMut(&MovedSecret) -> bool) -> Vec<Fixed> {
     // (start, end, text, stated by the rule)
-    let mut by_file: BTreeMap<u32, Vec<(usize, usize, &str, bool)>> = BTreeMap::new();
+    let mut by_file: BTreeMap<u32, Vec<(usize, usize, String, bool)>> = BTreeMap::new();
     for d in &comp.diagnostics.items {
-        if d.masks_span && !moved_secret(d, &comp.sources).is_some_and(|s| saved(&s)) {
+        let Some(fix) = fix_of(d, &comp.sources) else {
+            continue;
+        };
+        if let Effect::SavesSecret(secret) = &fix.effect
+            && !saved(secret)
+        {
             continue;
         }
-        for (span, text) in &d.edits {
+        for (span, text) in fix.edits {
             by_file.entry(span.file.0).or_default().push((
                 span.start as usize,
                 span.end as usize,
-                text.as_str(),
-                true,
+                text,
+                fix.applicability == Applicability::Stated,
             ));
         }
-        let Some(s) = &d.suggestion else { continue };
-        let span = d.primary.span;
-        if !d.edits.is_empty() || span.start >= span.end {
-            continue;
-        }
-        // A quoted scalar keeps its quotes: the name inside them is replaced.
-        let (mut start, mut end) = (span.start as usize, span.end as usize);
-        if let Some(t) = comp
-            .sources
-            .get(span.file)
-            .and_then(|f| f.text.get(start..end))
-            && t.len() >= 2
-            && (t.starts_with('"') && t.ends_with('"') || t.starts_with('\'') && t.ends_with('\''))
-            && !s.starts_with(['"', '\''])
-        {
-            start += 1;
-            end -= 1;
-        }
-        by_file
-            .entry(span.file.0)
-            .or_default()
-            .push((start, end, s.as_str(), false));
     }
     let mut out = Vec::new();
     for (id, mut edits) in by_file {
@@ -115,19 +182,19 @@ pub fn fixes(comp: &Compilation, saved: &mut dyn FnMut(&MovedSecret) -> bool) ->
         }
         edits.sort();
         edits.dedup();
-        let mut kept: Vec<(usize, usize, &str, bool)> = Vec::new();
+        let mut kept: Vec<(usize, usize, String, bool)> = Vec::new();
         for e in edits {
             let fits = file
                 .text
                 .get(e.0..e.1)
-                .is_some_and(|t| e.3 || plausible(t, e.2));
+                .is_some_and(|t| e.3 || plausible(t, &e.2));
             if fits && kept.last().is_none_or(|k| k.1 <= e.0) {
                 kept.push(e);
             }
         }
         let parts: Vec<(usize, usize, String)> = kept
             .iter()
-            .map(|(start, end, with, _)| (*start, *end, (*with).to_string()))
+            .map(|(start, end, with, _)| (*start, *end, with.clone()))
             .collect();
         out.push(Fixed {
             path: PathBuf::from(&file.name),

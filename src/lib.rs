@@ -11,6 +11,7 @@ pub mod diff;
 pub mod exposition;
 pub mod fix;
 pub mod framing;
+pub mod ide;
 pub mod import;
 mod limits;
 pub mod live;
@@ -115,7 +116,7 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
             let services = std::mem::take(&mut c.emitted)
                 .into_iter()
                 .collect::<Result<Vec<_>, _>>()?;
-            stage("emit", || emit::org::emit(org, model, services))?
+            stage("emit", || emit::emit_org(org, model, services))?
         }
         None => stage("emit", || emit::emit(model))?,
     };
@@ -133,12 +134,12 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
     }
     // What backends are handed as data from the layers that own it: the code table
     // (rule catalogue) and the spec's JSON Schema (syntax).
-    output.add("docs/rules.md", emit::docs::rules_md(rules::all_codes()));
+    output.add("docs/rules.md", emit::rules_md(rules::all_codes()));
     let schema = syntax::json_schema().map_err(|error| emit::EmitError {
         path: "schema/forge-spec.schema.json".into(),
         error,
     })?;
-    emit::schema::emit(&schema, &mut output)?;
+    emit::emit_schema(&schema, &mut output)?;
     output.seal(&c.sources.digest());
     // The rule reference is forge-spec's own text (its examples show fake secrets on
     // purpose); every other file derives from the spec and is scanned, largest first.
@@ -150,7 +151,7 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
         .collect();
     texts.sort_by_key(|(path, text)| (std::cmp::Reverse(text.len()), *path));
     let scanned = stage("scan outputs", || {
-        par::map(&texts, |(_, text)| rules::logs::secret_in_spec::scan(text))
+        par::map(&texts, |(_, text)| rules::scan_secrets(text))
     });
     let mut findings: Vec<_> = texts
         .into_iter()
@@ -172,7 +173,7 @@ pub fn emit_checked(c: &mut Compilation) -> Result<Option<emit::Output>, emit::E
         for (range, kind) in hits {
             let shown = secrets::mask(&text[range.clone()]);
             c.diagnostics.push(
-                Diagnostic::new(&rules::logs::SECRET_IN_OUTPUT, Span::new(id, range.start, range.end), format!("generated file {path} would contain {kind} (`{shown}`)"))
+                Diagnostic::new(&rules::SECRET_IN_OUTPUT, Span::new(id, range.start, range.end), format!("generated file {path} would contain {kind} (`{shown}`)"))
                     .label("secret-shaped value in the output")
                     .help("nothing was written; find the spec value that produces it and move the secret to a `*_file` reference"),
             );
@@ -295,6 +296,27 @@ impl Recovered {
     }
 }
 
+/// The first step of every pipeline (a spec, or one service of an organisation): the
+/// parsed files, each kept as far as it was read ([`Recovered`]), with the teams
+/// declared out of place reported; and whether any failed to parse (a team out of
+/// place is not a parse failure).
+pub(crate) fn read_files(
+    parsed: impl IntoIterator<Item = syntax::Parsed>,
+    recovered: &mut Recovered,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<syntax::SpecFile>, bool) {
+    let before = diagnostics.items.len();
+    let files: Vec<syntax::SpecFile> = parsed
+        .into_iter()
+        .filter_map(|p| recovered.add(p, diagnostics))
+        .collect();
+    let failed = diagnostics.items[before..].iter().any(|d| d.is_error());
+    for f in &files {
+        ir::org::misplaced_teams(f, diagnostics);
+    }
+    (files, failed)
+}
+
 /// Forgets "no `service:` section" (P010) when a file was not read or did not parse:
 /// that file may hold the section, and its own error is already reported.
 fn drop_missing_service(d: &mut Diagnostics) {
@@ -392,17 +414,8 @@ pub fn compile_parsed(
 ) -> Compilation {
     par::set_input_size(sources.files.iter().map(|f| f.text.len()).sum());
     let mut diagnostics = Diagnostics::default();
-    let mut files = Vec::new();
     let mut recovered = Recovered::default();
-    for parsed in parsed {
-        if let Some(f) = recovered.add(parsed, &mut diagnostics) {
-            files.push(f);
-        }
-    }
-    let parse_failed = diagnostics.has_errors();
-    for f in &files {
-        ir::org::misplaced_teams(f, &mut diagnostics);
-    }
+    let (mut files, parse_failed) = read_files(parsed, &mut recovered, &mut diagnostics);
     let mut sources = sources;
     add_catalogs(&mut sources, &mut files, &mut diagnostics);
     let model = stage("resolve", || {

@@ -34,7 +34,7 @@ pub fn check<'a>(
     let mut tenants: BTreeMap<&str, (usize, Vec<&ir::Model>)> = BTreeMap::new();
     for m in models {
         let Some(x) = &m.outputs.mimir else { continue };
-        let path = emit::rulers::mimir_path(&x.tenant, &x.namespace);
+        let path = emit::mimir_path(&x.tenant, &x.namespace);
         let Some(text) = output
             .files
             .get(&path)

@@ -289,7 +289,7 @@ fn main() -> ExitCode {
             run(&common, Some((out, check, force, cache)), time_scale)
         }
         Command::Schema => {
-            let schema = forge_spec::syntax::json_schema().and_then(|s| emit::schema::render(&s));
+            let schema = forge_spec::syntax::json_schema().and_then(|s| emit::render_schema(&s));
             match schema {
                 Ok(text) => {
                     stdout(&text);

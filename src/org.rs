@@ -441,18 +441,12 @@ fn compile_model(
     ids: &[FileId],
 ) -> (Option<ir::Model>, Diagnostics) {
     let mut out = Diagnostics::default();
-    let mut files = Vec::new();
     let mut recovered = crate::Recovered::default();
-    for id in ids {
-        let Some(file) = shared.sources.get(*id) else {
-            continue;
-        };
-        if let Some(f) = recovered.add(syntax::parse_spec(*id, file), &mut out) {
-            ir::org::misplaced_teams(&f, &mut out);
-            files.push(f);
-        }
-    }
-    let parse_failed = out.has_errors();
+    let parsed = ids.iter().filter_map(|id| {
+        let file = shared.sources.get(*id)?;
+        Some(syntax::parse_spec(*id, file))
+    });
+    let (mut files, parse_failed) = crate::read_files(parsed, &mut recovered, &mut out);
     root_defaults(shared, &mut files);
     for name in crate::used_catalogs(&files) {
         if let Some(id) = shared.catalogs.get(&name) {

@@ -91,8 +91,8 @@ pub(crate) fn run(c: &Common, build: Option<BuildArgs>, time_scale: u64) -> Exit
         return ExitCode::from(1);
     }
     let count = output.files.len() + output.reused.len();
-    let secrets = match (&comp.model, output.files.contains_key(emit::compose::FILE)) {
-        (Some(m), true) => emit::compose::secret_files_needed(m),
+    let secrets = match (&comp.model, output.files.contains_key(emit::COMPOSE_FILE)) {
+        (Some(m), true) => emit::secret_files_needed(m),
         _ => Vec::new(),
     };
     if forge_spec::write::up_to_date(&output, &out) {

@@ -1,75 +1,101 @@
-//! Conversions between the protocol's positions (line, UTF-16 character) and the
-//! sources' byte offsets, and the edits of a change or a fix.
+//! Conversions between the protocol and the workspace: URIs and file names (relative
+//! to the root), ranges and spans (through the line index of [`SourceFile`]: UTF-16
+//! positions), diagnostics and edits.
 
-use super::*;
+use super::lsp;
+use crate::diag;
+use crate::ide::Workspace;
+use crate::source::{SourceFile, Span};
+use lsp_types::Url;
+use std::collections::HashMap;
 
-/// A byte offset from an LSP position (a line, and UTF-16 code units in it).
-pub(super) fn offset(file: &SourceFile, line: u64, character: u64) -> usize {
-    offset_in(&file.text, line, character)
+/// The workspace's files as the protocol names them.
+pub(super) struct Files<'w> {
+    pub ws: &'w Workspace,
 }
 
-/// The byte offset of an LSP position (line, UTF-16 code units) in a text; past the
-/// end of a line, its end; past the last line, the text's end.
-pub(super) fn offset_in(text: &str, line: u64, character: u64) -> usize {
-    let mut start = 0;
-    for _ in 0..line {
-        match text[start..].find('\n') {
-            Some(i) => start += i + 1,
-            None => return text.len(),
+impl Files<'_> {
+    /// The file name (relative to the root) of a document: `None` for a URI that is
+    /// not a file under the root (`..` in any form, `%2F..%2F` decoded included, is
+    /// never resolved: such a name is refused, not followed out of the workspace).
+    pub fn name_of(&self, uri: &Url) -> Option<String> {
+        self.ws.name_of(&uri.to_file_path().ok()?)
+    }
+
+    /// A request's document: its file name, or why it has none.
+    pub fn document(&self, uri: &Url) -> Result<String, String> {
+        self.name_of(uri)
+            .ok_or_else(|| "not a file of the workspace".into())
+    }
+
+    pub fn uri_of(&self, name: &str) -> Option<Url> {
+        Url::from_file_path(self.ws.root().join(name)).ok()
+    }
+
+    /// The protocol's location of a span of the last compilation.
+    pub fn location(&self, span: Span) -> Option<lsp::Location> {
+        let file = self.ws.compilation()?.sources.get(span.file)?;
+        Some(lsp::Location {
+            uri: self.uri_of(&file.name)?,
+            range: range(file, span),
+        })
+    }
+
+    /// A diagnostic as the protocol carries it: its help in the message, its code,
+    /// related locations, and (as `data`) its suggestion and rule name.
+    pub fn diagnostic(&self, d: &diag::Diagnostic) -> Option<lsp::Diagnostic> {
+        let mut message = d.message.clone();
+        if let Some(h) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(h);
         }
+        let related = d
+            .secondary
+            .iter()
+            .filter_map(|l| {
+                Some(lsp::DiagnosticRelatedInformation {
+                    location: self.location(l.span)?,
+                    message: l.message.clone(),
+                })
+            })
+            .collect();
+        Some(lsp::Diagnostic {
+            range: self.location(d.primary.span)?.range,
+            severity: Some(super::severity(d)),
+            code: Some(lsp::NumberOrString::String(d.code.code.into())),
+            source: Some("forge-spec".into()),
+            message,
+            related_information: Some(related),
+            data: Some(serde_json::json!({"suggestion": d.suggestion, "name": d.code.name})),
+            ..Default::default()
+        })
     }
-    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let mut units = 0u64;
-    for (i, c) in text[start..end].char_indices() {
-        if units >= character {
-            return start + i;
+
+    /// Edits of the last compilation's files, by document.
+    pub fn changes(&self, edits: &[(Span, String)]) -> HashMap<Url, Vec<lsp::TextEdit>> {
+        let mut changes: HashMap<Url, Vec<lsp::TextEdit>> = HashMap::new();
+        for (span, text) in edits {
+            if let Some(l) = self.location(*span) {
+                changes.entry(l.uri).or_default().push(lsp::TextEdit {
+                    range: l.range,
+                    new_text: text.clone(),
+                });
+            }
         }
-        units += c.len_utf16() as u64;
-    }
-    end
-}
-
-/// The edits a rule states, as LSP text edits of `file`.
-pub(super) fn text_edits(file: &SourceFile, d: &diag::Diagnostic) -> Vec<Value> {
-    d.edits
-        .iter()
-        .map(|(span, text)| json!({"range": range(file, *span), "newText": text}))
-        .collect()
-}
-
-/// Applies one change of a `didChange`: the text of a range (incremental sync), or the
-/// whole text. A change without text is ignored; a range past the end is clamped.
-pub(super) fn apply_change(text: &mut String, change: &Value) {
-    let Some(new) = change.get("text").and_then(Value::as_str) else {
-        return;
-    };
-    let Some(range) = change.get("range") else {
-        new.clone_into(text);
-        return;
-    };
-    let at = |key: &str| {
-        let p = range.get(key)?;
-        let line = p.get("line")?.as_u64()?;
-        let character = p.get("character")?.as_u64()?;
-        Some(offset_in(text, line, character))
-    };
-    if let (Some(start), Some(end)) = (at("start"), at("end")) {
-        text.replace_range(start..end.max(start), new);
+        changes
     }
 }
 
-/// An LSP position of a byte offset.
-pub(super) fn position(file: &SourceFile, at: usize) -> Value {
-    let at = at.min(file.text.len());
-    let line_start = file.text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = file.text[..line_start].matches('\n').count();
-    let character: usize = file
-        .text
-        .get(line_start..at)
-        .map_or(0, |s| s.chars().map(char::len_utf16).sum());
-    json!({"line": line, "character": character})
+/// The protocol's position of a byte offset.
+fn position(file: &SourceFile, at: usize) -> lsp::Position {
+    let (line, character) = file.utf16_position(at);
+    lsp::Position { line, character }
 }
 
-pub(super) fn range(file: &SourceFile, span: Span) -> Value {
-    json!({"start": position(file, span.start as usize), "end": position(file, span.end as usize)})
+/// The protocol's range of a span of `file`.
+pub(super) fn range(file: &SourceFile, span: Span) -> lsp::Range {
+    lsp::Range {
+        start: position(file, span.start as usize),
+        end: position(file, span.end as usize),
+    }
 }

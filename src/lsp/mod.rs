@@ -1,5 +1,5 @@
 //! `forge-spec lsp`: the whole compiler in the editor, over the Language Server
-//! Protocol on stdio (transport: `lsp-server`; message types: `lsp-types`).
+//! Protocol on stdio.
 //!
 //! - Diagnostics: on open, change and save, the spec directory is compiled with the
 //!   editor's unsaved texts in place of the files on disk — the same stages and the same
@@ -20,26 +20,26 @@
 //!   value in `secrets/` and only then asks the client to apply the edit reading it
 //!   from there.
 //!
-//! Incremental where typing is: changes arrive as ranges; a file is read again from
-//! its edit on ([`crate::syntax::incremental`]: one definition or section, the other
-//! spans moved); expressions read before come from a memo ([`crate::expr::Memo`]); the
-//! emission and scan of the output wait for a pause ([`QUIET`]). Resolution and the
-//! checks run on the whole spec.
+//! This module is the transport (`lsp-server` over [`crate::framing`]), the typed
+//! dispatch (`lsp-types` end to end) and the conversions (`convert`: URIs ↔ file
+//! names, UTF-16 positions ↔ byte offsets through the sources' line index); what
+//! is answered comes from the analysis layer, [`crate::ide::Workspace`], which is
+//! incremental where typing is. The emission and scan of the output wait for a pause
+//! ([`QUIET`]).
 //!
 //! A malformed request gets an error response and the server keeps serving; a spec
 //! that does not parse gets its parse diagnostics.
 
-mod analysis;
 mod convert;
-use convert::*;
 
-use crate::source::{self, SourceFile, SourceSet, Span};
-use crate::{Compilation, Options, diag, rules};
+use crate::diag;
+use crate::ide::{Change, CompletionKind, SymbolKind, Workspace};
+use convert::Files;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
-use lsp_types::Url;
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use lsp_types as lsp;
+use lsp_types::{Url, notification::Notification as _, request::Request as _};
+use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 
 /// The command of the quick fix of a literal secret: the server saves the value in the
 /// secrets directory, then asks the client to apply the spec's edit.
@@ -49,33 +49,42 @@ const MOVE_SECRET: &str = "forge-spec.moveSecret";
 /// output and scanning it, which takes ten times a keystroke's compilation).
 const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
 
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
 /// Runs the server on stdin and stdout until the client says `exit`.
-pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+pub fn run() -> Result<(), Error> {
     let (connection, io) = crate::framing::stdio()?;
     let (id, params) = connection.initialize_start()?;
-    let root = root_of(&params);
-    if let Some(root) = &root {
-        std::env::set_current_dir(root)?;
-    }
-    connection.initialize_finish(
-        id,
-        json!({
-            "capabilities": capabilities(),
-            "serverInfo": {"name": "forge-spec", "version": env!("CARGO_PKG_VERSION")},
+    let params: lsp::InitializeParams = serde_json::from_value(params)?;
+    let root = match root_of(&params) {
+        Some(root) => root,
+        None => std::env::current_dir()?,
+    };
+    let result = lsp::InitializeResult {
+        capabilities: capabilities(),
+        server_info: Some(lsp::ServerInfo {
+            name: "forge-spec".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
-    )?;
-    let mut server = Server::new(std::env::current_dir()?);
-    server.compile();
-    server.complete();
+    };
+    connection.initialize_finish(id, serde_json::to_value(result)?)?;
+    let mut server = Server {
+        ws: Workspace::new(root),
+        published: BTreeSet::new(),
+        outbox: Vec::new(),
+        sent: 0,
+    };
+    server.ws.compile();
+    server.ws.complete();
     server.publish(&connection)?;
-    server.prepare();
+    server.ws.prepare();
     loop {
         // The rest of `check` waits for a pause in the typing.
-        let message = if server.complete_pending {
+        let message = if server.ws.complete_pending() {
             match connection.receiver.recv_timeout(QUIET) {
                 Ok(m) => m,
                 Err(e) if e.is_timeout() => {
-                    if server.complete() {
+                    if server.ws.complete() {
                         server.publish(&connection)?;
                     }
                     continue;
@@ -101,15 +110,15 @@ pub fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             }
             Message::Notification(n) => {
                 if server.notification(n) {
-                    crate::stage("compile", || server.compile());
+                    crate::stage("compile", || server.ws.compile());
                     crate::stage("publish", || server.publish(&connection))?;
                 }
             }
             Message::Response(_) => {}
         }
-        server.replaced = None;
+        server.ws.settle();
         if connection.receiver.is_empty() {
-            server.prepare();
+            server.ws.prepare();
         }
     }
     drop(connection);
@@ -140,373 +149,212 @@ fn redact_json(v: &mut Value) {
     }
 }
 
-fn capabilities() -> Value {
-    json!({
+fn capabilities() -> lsp::ServerCapabilities {
+    use lsp::OneOf::Left;
+    lsp::ServerCapabilities {
         // Changes as edited ranges (incremental sync).
-        "textDocumentSync": {"openClose": true, "change": 2, "save": {"includeText": false}},
-        "hoverProvider": true,
-        "definitionProvider": true,
-        "referencesProvider": true,
-        "renameProvider": true,
-        "documentSymbolProvider": true,
-        "workspaceSymbolProvider": true,
-        "codeActionProvider": {"codeActionKinds": ["quickfix"]},
-        "executeCommandProvider": {"commands": [MOVE_SECRET]},
-        "completionProvider": {"triggerCharacters": ["(", "{", ",", "=", "\"", " "]},
-    })
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Options(
+            lsp::TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(lsp::TextDocumentSyncKind::INCREMENTAL),
+                save: Some(lsp::TextDocumentSyncSaveOptions::SaveOptions(
+                    lsp::SaveOptions {
+                        include_text: Some(false),
+                    },
+                )),
+                ..Default::default()
+            },
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(Left(true)),
+        references_provider: Some(Left(true)),
+        rename_provider: Some(Left(true)),
+        document_symbol_provider: Some(Left(true)),
+        workspace_symbol_provider: Some(Left(true)),
+        code_action_provider: Some(lsp::CodeActionProviderCapability::Options(
+            lsp::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp::CodeActionKind::QUICKFIX]),
+                ..Default::default()
+            },
+        )),
+        execute_command_provider: Some(lsp::ExecuteCommandOptions {
+            commands: vec![MOVE_SECRET.into()],
+            ..Default::default()
+        }),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(["(", "{", ",", "=", "\"", " "].map(String::from).to_vec()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
 }
 
 /// The workspace root the client names (`rootUri`, else the first workspace folder).
-fn root_of(params: &Value) -> Option<PathBuf> {
-    let uri = params
-        .get("rootUri")
-        .and_then(Value::as_str)
-        .or_else(|| params.pointer("/workspaceFolders/0/uri")?.as_str())?;
-    Url::parse(uri).ok()?.to_file_path().ok()
+fn root_of(params: &lsp::InitializeParams) -> Option<std::path::PathBuf> {
+    #[allow(deprecated)] // rootUri: what clients send, the folders being newer
+    let uri = params.root_uri.as_ref().or_else(|| {
+        params
+            .workspace_folders
+            .as_ref()
+            .and_then(|f| f.first())
+            .map(|f| &f.uri)
+    })?;
+    uri.to_file_path().ok()
 }
 
-/// Places in the spec: a document's URI and an LSP range in it.
-type Places = Vec<(String, Value)>;
-
-/// One file as the server last read it.
-struct Read {
-    id: source::FileId,
-    text: String,
-    parsed: crate::syntax::Parsed,
-    /// A copy of `parsed` made while the client was quiet, which the next compilation
-    /// consumes (copying every parsed file takes milliseconds a keystroke need not wait).
-    spare: Option<crate::syntax::Parsed>,
+/// The arguments of [`MOVE_SECRET`]: the diagnostic's document and range.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct MoveSecret {
+    uri: Url,
+    range: lsp::Range,
 }
 
 struct Server {
-    root: PathBuf,
-    /// What is compiled: `spec/` under the root when it exists, else the root.
-    spec: PathBuf,
-    /// Unsaved texts, by file name relative to the root.
-    open: HashMap<String, String>,
-    last: Option<Compilation>,
-    /// The last compilation has not been emitted and scanned yet.
-    complete_pending: bool,
-    /// How each file was read at the last compilation, by name.
-    parsed: HashMap<String, Read>,
+    ws: Workspace,
     /// Files that had diagnostics at the last publication (to clear them).
     published: BTreeSet<String>,
-    /// Expressions read by earlier compilations.
-    expressions: std::sync::Arc<crate::expr::Memo>,
     /// Requests to the client, sent after the response to the request being answered,
     /// and how many were sent (their ids).
     outbox: Vec<Message>,
     sent: u64,
-    /// The compilation replaced by the last one: dropped once its successor's
-    /// diagnostics are out, not before (freeing a large model takes milliseconds).
-    replaced: Option<Compilation>,
+}
+
+/// A request's or notification's parameters, typed.
+fn params<P: serde::de::DeserializeOwned>(v: Value) -> Result<P, String> {
+    serde_json::from_value(v).map_err(|e| format!("invalid parameters: {e}"))
+}
+
+/// An answer, serialised and made safe to show.
+fn answer<R: serde::Serialize>(r: R) -> Result<Value, String> {
+    let mut v = serde_json::to_value(r).map_err(|e| e.to_string())?;
+    redact_json(&mut v);
+    Ok(v)
 }
 
 impl Server {
-    fn new(root: PathBuf) -> Self {
-        let spec = if root.join("spec").is_dir() {
-            PathBuf::from("spec")
-        } else {
-            PathBuf::from(".")
-        };
-        Server {
-            root,
-            spec,
-            open: HashMap::new(),
-            last: None,
-            complete_pending: false,
-            parsed: HashMap::new(),
-            published: BTreeSet::new(),
-            expressions: std::sync::Arc::default(),
-            replaced: None,
-            outbox: Vec::new(),
-            sent: 0,
-        }
-    }
-
-    /// Compiles the spec directory with the unsaved texts in place of the files:
-    /// parsing only the files whose text changed since the last compilation, and
-    /// without emitting (see [`Server::complete`]).
-    fn compile(&mut self) {
-        let (files, mut refused) = match source::load(std::slice::from_ref(&self.spec)) {
-            Ok((sources, refused)) => (sources.files, refused),
-            Err(_) => (Vec::new(), Vec::new()),
-        };
-        // A file refused on disk but open in the editor is judged by its unsaved text.
-        refused.retain(|r| !self.open.contains_key(&r.name));
-        let mut texts: Vec<(String, String)> =
-            files.into_iter().map(|f| (f.name, f.text)).collect();
-        for (name, text) in &self.open {
-            match texts.iter_mut().find(|(n, _)| n == name) {
-                Some(entry) => entry.1.clone_from(text),
-                None if self.in_spec(name) => texts.push((name.clone(), text.clone())),
-                None => {}
-            }
-        }
-        texts.sort();
-        // An unsaved text gets the budgets a file on disk gets (P008, not a stall).
-        texts.retain(|(name, text)| match source::over_budget(name, text) {
-            Some(r) => {
-                refused.push(r);
-                false
-            }
-            None => true,
-        });
-        // An organisation (services/<name>/…) is compiled whole.
-        if texts
-            .iter()
-            .any(|(n, _)| crate::org::service_of(n).is_some())
-        {
-            let refs: Vec<(&str, &str)> = texts
-                .iter()
-                .map(|(n, t)| (n.as_str(), t.as_str()))
-                .collect();
-            let opts = self.options();
-            let mut comp = crate::compile_str(&refs, &opts);
-            crate::report_refused(&mut comp, refused);
-            self.replaced = self.last.replace(comp);
-            self.complete_pending = true;
-            return;
-        }
-        let mut sources = SourceSet::default();
-        let mut parsed = Vec::with_capacity(texts.len());
-        let mut cache = HashMap::with_capacity(texts.len());
-        for (name, text) in texts {
-            let id = sources.add(SourceFile::new(name.clone(), text));
-            let Some(file) = sources.get(id) else {
-                continue;
-            };
-            // A file read before as the same source is read again from its edit on.
-            let (p, spare) = match self.parsed.remove(&name) {
-                Some(read) if read.id == id && read.text == file.text => (read.parsed, read.spare),
-                Some(read) if read.id == id => (
-                    crate::syntax::incremental::reparse(id, &read.text, read.parsed, file),
-                    None,
-                ),
-                _ => (crate::syntax::parse_spec(id, file), None),
-            };
-            parsed.push(spare.unwrap_or_else(|| p.clone()));
-            let read = Read {
-                id,
-                text: file.text.clone(),
-                parsed: p,
-                spare: None,
-            };
-            cache.insert(name, read);
-        }
-        self.parsed = cache;
-        let opts = self.options();
-        let mut comp = crate::compile_parsed(sources, parsed, "spec", &opts);
-        crate::report_refused(&mut comp, refused);
-        self.replaced = self.last.replace(comp);
-        self.complete_pending = true;
-    }
-
-    /// While the client is quiet: the copies of the parsed files the next compilation
-    /// will consume.
-    fn prepare(&mut self) {
-        for read in self.parsed.values_mut() {
-            if read.spare.is_none() {
-                read.spare = Some(read.parsed.clone());
-            }
-        }
-    }
-
-    /// The options of a compilation, which reads expressions through the memo (and
-    /// starts its next generation).
-    fn options(&self) -> Options {
-        self.expressions.next_generation();
-        Options {
-            expressions: Some(self.expressions.clone()),
-            ..Options::default()
-        }
-    }
-
-    /// What `check` adds to the compilation: a spec without errors is emitted and its
-    /// output scanned (literal secrets, engine limits). Run after a pause of [`QUIET`]
-    /// in the client's messages, so that typing is not held up by it; true when it
-    /// found something.
-    fn complete(&mut self) -> bool {
-        if !std::mem::take(&mut self.complete_pending) {
-            return false;
-        }
-        let Some(comp) = &mut self.last else {
-            return false;
-        };
-        if comp.diagnostics.has_errors() {
-            return false;
-        }
-        let before = comp.diagnostics.items.len();
-        let _ = crate::emit_checked(comp);
-        comp.diagnostics.items.len() != before
-    }
-
-    fn in_spec(&self, name: &str) -> bool {
-        let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-        yaml && (self.spec == Path::new(".") || Path::new(name).starts_with(&self.spec))
-    }
-
-    /// The file name (relative to the root) of a document: `None` for a URI that is
-    /// not a file under the root (`..` in any form, `%2F..%2F` decoded included, is
-    /// never resolved: such a name is refused, not followed out of the workspace).
-    fn name_of(&self, uri: &str) -> Option<String> {
-        let path = Url::parse(uri).ok()?.to_file_path().ok()?;
-        let rel = path.strip_prefix(&self.root).ok()?;
-        let plain = rel
-            .components()
-            .all(|c| matches!(c, std::path::Component::Normal(_)));
-        (plain && !rel.as_os_str().is_empty()).then(|| rel.to_string_lossy().into_owned())
-    }
-
-    fn uri_of(&self, name: &str) -> Option<String> {
-        Url::from_file_path(self.root.join(name))
-            .ok()
-            .map(|u| u.to_string())
+    fn files(&self) -> Files<'_> {
+        Files { ws: &self.ws }
     }
 
     /// Takes a notification; true when the spec must be compiled again.
     fn notification(&mut self, n: Notification) -> bool {
-        let uri = n
-            .params
-            .pointer("/textDocument/uri")
-            .and_then(Value::as_str)
-            .and_then(|u| self.name_of(u));
-        let Some(name) = uri else {
-            return false;
-        };
+        use lsp::notification as note;
         match n.method.as_str() {
-            "textDocument/didOpen" => {
-                if let Some(text) = n
-                    .params
-                    .pointer("/textDocument/text")
-                    .and_then(Value::as_str)
-                {
-                    self.open.insert(name, text.to_string());
-                }
-                true
-            }
-            "textDocument/didChange" => {
-                // Changes to a document the client did not open apply to the file.
-                // Read as `check` reads a spec file: a regular file (no FIFO waited on,
-                // no link followed) within the size budget, else the change is ignored.
-                if !self.open.contains_key(&name) {
-                    let path = self.root.join(&name);
-                    let Ok(bytes) =
-                        crate::write::read_regular(&path, crate::source::MAX_FILE_BYTES)
-                    else {
-                        return false;
-                    };
-                    let Ok(text) = String::from_utf8(bytes) else {
-                        return false;
-                    };
-                    self.open.insert(name.clone(), text);
-                }
-                let Some(text) = self.open.get_mut(&name) else {
+            note::DidOpenTextDocument::METHOD => {
+                let Ok(p) = params::<lsp::DidOpenTextDocumentParams>(n.params) else {
                     return false;
                 };
-                let changes = n.params.get("contentChanges").and_then(Value::as_array);
-                for change in changes.into_iter().flatten() {
-                    apply_change(text, change);
+                let Some(name) = self.files().name_of(&p.text_document.uri) else {
+                    return false;
+                };
+                self.ws.open(name, p.text_document.text);
+                true
+            }
+            note::DidChangeTextDocument::METHOD => {
+                let Ok(p) = params::<lsp::DidChangeTextDocumentParams>(n.params) else {
+                    return false;
+                };
+                let Some(name) = self.files().name_of(&p.text_document.uri) else {
+                    return false;
+                };
+                let mut changed = false;
+                for c in p.content_changes {
+                    let change = match c.range {
+                        None => Change::Whole(c.text),
+                        Some(r) => {
+                            // Positions count in the text as the earlier changes left it
+                            // (read from disk first when the file is not open).
+                            let Some(text) = self.ws.edited_text(&name) else {
+                                return false;
+                            };
+                            let at = |p: lsp::Position| {
+                                crate::source::utf16_offset(text, p.line, p.character)
+                            };
+                            Change::Range {
+                                start: at(r.start),
+                                end: at(r.end),
+                                text: c.text,
+                            }
+                        }
+                    };
+                    changed |= self.ws.apply_change(&name, change);
                 }
+                changed
+            }
+            note::DidCloseTextDocument::METHOD => {
+                let Ok(p) = params::<lsp::DidCloseTextDocumentParams>(n.params) else {
+                    return false;
+                };
+                let Some(name) = self.files().name_of(&p.text_document.uri) else {
+                    return false;
+                };
+                self.ws.close(&name);
                 true
             }
-            "textDocument/didClose" => {
-                self.open.remove(&name);
-                true
-            }
-            "textDocument/didSave" => true,
+            note::DidSaveTextDocument::METHOD => params::<lsp::DidSaveTextDocumentParams>(n.params)
+                .is_ok_and(|p| self.files().name_of(&p.text_document.uri).is_some()),
             _ => false,
         }
     }
 
     /// Publishes the diagnostics of every file of the spec.
-    fn publish(
-        &mut self,
-        connection: &Connection,
-    ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        let Some(comp) = &self.last else {
+    fn publish(&mut self, connection: &Connection) -> Result<(), Error> {
+        if self.ws.compilation().is_none() {
             return Ok(());
-        };
-        let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for f in &comp.sources.files {
-            if !f.name.starts_with('<') {
-                by_file.entry(f.name.clone()).or_default();
-            }
         }
-        for d in &comp.diagnostics.items {
-            if d.severity == diag::Severity::Allow {
-                continue;
-            }
-            let Some(file) = comp.sources.get(d.primary.span.file) else {
-                continue;
-            };
-            if let Some(v) = self.lsp_diagnostic(d, &comp.sources) {
-                by_file.entry(file.name.clone()).or_default().push(v);
-            }
-        }
+        let files = self.files();
+        let mut by_file: HashMap<String, Vec<lsp::Diagnostic>> = self
+            .ws
+            .diagnostics()
+            .into_iter()
+            .map(|(name, ds)| {
+                let ds = ds.iter().filter_map(|d| files.diagnostic(d)).collect();
+                (name, ds)
+            })
+            .collect();
         for gone in std::mem::take(&mut self.published) {
             by_file.entry(gone).or_default();
         }
-        for (name, diagnostics) in by_file {
-            let Some(uri) = self.uri_of(&name) else {
+        let mut names: Vec<String> = by_file.keys().cloned().collect();
+        names.sort();
+        for name in names {
+            let diagnostics = by_file.remove(&name).unwrap_or_default();
+            let Some(uri) = self.files().uri_of(&name) else {
                 continue;
             };
             if !diagnostics.is_empty() {
                 self.published.insert(name);
             }
-            let mut params = json!({"uri": uri, "diagnostics": diagnostics});
-            redact_json(&mut params);
+            let p = lsp::PublishDiagnosticsParams {
+                uri,
+                diagnostics,
+                version: None,
+            };
+            let params = answer(p)?;
             connection
                 .sender
                 .send(Message::Notification(Notification::new(
-                    "textDocument/publishDiagnostics".into(),
+                    lsp::notification::PublishDiagnostics::METHOD.into(),
                     params,
                 )))?;
         }
         Ok(())
     }
 
-    fn lsp_diagnostic(&self, d: &diag::Diagnostic, sources: &SourceSet) -> Option<Value> {
-        let mut message = d.message.clone();
-        if let Some(h) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(h);
-        }
-        let related: Vec<Value> = d
-            .secondary
-            .iter()
-            .filter_map(|l| {
-                let file = sources.get(l.span.file)?;
-                Some(json!({
-                    "location": {"uri": self.uri_of(&file.name)?, "range": range(file, l.span)},
-                    "message": l.message,
-                }))
-            })
-            .collect();
-        let file = sources.get(d.primary.span.file)?;
-        Some(json!({
-            "range": range(file, d.primary.span),
-            "severity": if d.is_error() { 1 } else { 2 },
-            "code": d.code.code,
-            "source": "forge-spec",
-            "message": message,
-            "relatedInformation": related,
-            "data": {"suggestion": d.suggestion, "name": d.code.name},
-        }))
-    }
-
     fn request(&mut self, req: Request) -> Response {
+        use lsp::request as r;
         let id = req.id.clone();
+        let p = req.params;
         let result = match req.method.as_str() {
-            "textDocument/hover" => self.hover(&req.params),
-            "textDocument/definition" => self.definition(&req.params),
-            "textDocument/references" => self.references(&req.params),
-            "textDocument/completion" => self.completion(&req.params),
-            "textDocument/codeAction" => self.code_actions(&req.params),
-            "textDocument/rename" => self.rename(&req.params),
-            "textDocument/documentSymbol" => self.symbols(&req.params),
-            "workspace/symbol" => self.workspace_symbols(&req.params),
-            "workspace/executeCommand" => self.execute(&req.params),
+            r::HoverRequest::METHOD => params(p).and_then(|p| self.hover(p)),
+            r::GotoDefinition::METHOD => params(p).and_then(|p| self.definition(p)),
+            r::References::METHOD => params(p).and_then(|p| self.references(p)),
+            r::Completion::METHOD => params(p).and_then(|p| self.completion(p)),
+            r::CodeActionRequest::METHOD => params(p).and_then(|p| self.code_actions(p)),
+            r::Rename::METHOD => params(p).and_then(|p| self.rename(p)),
+            r::DocumentSymbolRequest::METHOD => params(p).and_then(|p| self.symbols(p)),
+            r::WorkspaceSymbolRequest::METHOD => params(p).and_then(|p| self.workspace_symbols(p)),
+            r::ExecuteCommand::METHOD => params(p).and_then(|p| self.execute(p)),
             other => {
                 return Response::new_err(
                     id,
@@ -516,66 +364,257 @@ impl Server {
             }
         };
         match result {
-            Ok(mut value) => {
-                redact_json(&mut value);
-                Response::new_ok(id, value)
-            }
+            Ok(value) => Response::new_ok(id, value),
             Err(message) => invalid(id, crate::secrets::redact(&message).into_owned()),
         }
     }
 
-    /// A request's `textDocument`: its URI, and its file name relative to the root.
-    fn document<'p>(&self, params: &'p Value) -> Result<(&'p str, String), String> {
-        let uri = params
-            .pointer("/textDocument/uri")
-            .and_then(Value::as_str)
-            .ok_or("missing textDocument.uri")?;
-        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
-        Ok((uri, name))
+    /// The file name and byte offset of a document position.
+    fn at(&self, p: &lsp::TextDocumentPositionParams) -> Result<(String, usize), String> {
+        let files = self.files();
+        let name = files.document(&p.text_document.uri)?;
+        let (_, file) = self.ws.file(&name).ok_or("not a file of the spec")?;
+        let at = file.utf16_offset(p.position.line, p.position.character);
+        Ok((name, at))
     }
-}
 
-impl Server {
-    /// `workspace/executeCommand` of [`MOVE_SECRET`]: saves the secret of the literal-secret
-    /// diagnostic at the argument's place in `secrets/` beside the root's output, then
-    /// asks the client to apply the edit that reads it from there.
-    fn execute(&mut self, params: &Value) -> Result<Value, String> {
-        if params.get("command").and_then(Value::as_str) != Some(MOVE_SECRET) {
+    fn hover(&self, p: lsp::HoverParams) -> Result<Value, String> {
+        let (name, at) = self.at(&p.text_document_position_params)?;
+        let Some(h) = self.ws.hover(&name, at) else {
+            return Ok(Value::Null);
+        };
+        answer(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: h.markdown,
+            }),
+            range: self.files().location(h.span).map(|l| l.range),
+        })
+    }
+
+    fn definition(&self, p: lsp::GotoDefinitionParams) -> Result<Value, String> {
+        let (name, at) = self.at(&p.text_document_position_params)?;
+        match self
+            .ws
+            .definition(&name, at)
+            .and_then(|s| self.files().location(s))
+        {
+            Some(l) => answer(lsp::GotoDefinitionResponse::Scalar(l)),
+            None => Ok(Value::Null),
+        }
+    }
+
+    fn references(&self, p: lsp::ReferenceParams) -> Result<Value, String> {
+        let (name, at) = self.at(&p.text_document_position)?;
+        match self.ws.references(&name, at) {
+            Some(found) => {
+                let files = self.files();
+                answer(
+                    found
+                        .into_iter()
+                        .filter_map(|s| files.location(s))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            None => Ok(Value::Null),
+        }
+    }
+
+    fn rename(&self, p: lsp::RenameParams) -> Result<Value, String> {
+        let (name, at) = self.at(&p.text_document_position)?;
+        let edits = self.ws.rename(&name, at, &p.new_name)?;
+        answer(lsp::WorkspaceEdit {
+            changes: Some(self.files().changes(&edits)),
+            ..Default::default()
+        })
+    }
+
+    fn completion(&self, p: lsp::CompletionParams) -> Result<Value, String> {
+        let (name, at) = self
+            .at(&p.text_document_position)
+            .unwrap_or_else(|_| (String::new(), 0));
+        if self.ws.compilation().is_none() {
+            return Err("the spec is not compiled".into());
+        }
+        let items: Vec<lsp::CompletionItem> = self
+            .ws
+            .completions(&name, at)
+            .into_iter()
+            .map(|c| lsp::CompletionItem {
+                label: c.label,
+                kind: Some(completion_kind(c.kind)),
+                detail: Some(c.detail),
+                ..Default::default()
+            })
+            .collect();
+        answer(lsp::CompletionResponse::List(lsp::CompletionList {
+            is_incomplete: false,
+            items,
+        }))
+    }
+
+    fn symbols(&self, p: lsp::DocumentSymbolParams) -> Result<Value, String> {
+        let name = self.files().document(&p.text_document.uri)?;
+        self.ws.compilation().ok_or("the spec is not compiled")?;
+        self.ws.file(&name).ok_or("not a file of the spec")?;
+        answer(self.symbol_informations(self.ws.symbols(&name)))
+    }
+
+    fn workspace_symbols(&self, p: lsp::WorkspaceSymbolParams) -> Result<Value, String> {
+        self.ws.compilation().ok_or("the spec is not compiled")?;
+        answer(self.symbol_informations(self.ws.workspace_symbols(&p.query)))
+    }
+
+    fn symbol_informations(&self, symbols: Vec<crate::ide::Symbol>) -> Vec<lsp::SymbolInformation> {
+        let files = self.files();
+        symbols
+            .into_iter()
+            .filter_map(|s| {
+                #[allow(deprecated)] // `deprecated` is a required field of the type
+                Some(lsp::SymbolInformation {
+                    name: s.name,
+                    kind: symbol_kind(s.kind),
+                    tags: None,
+                    deprecated: None,
+                    location: files.location(s.span)?,
+                    container_name: Some(s.section.into()),
+                })
+            })
+            .collect()
+    }
+
+    /// The fixes of the diagnostics that start in the range, as quick fixes: an edit,
+    /// or for a fix that saves a secret first, the command that does.
+    fn code_actions(&self, p: lsp::CodeActionParams) -> Result<Value, String> {
+        self.ws.compilation().ok_or("the spec is not compiled")?;
+        let files = self.files();
+        let uri = p.text_document.uri;
+        let name = files.document(&uri)?;
+        let lines = p.range.start.line as usize..=p.range.end.line as usize;
+        let mut actions = Vec::new();
+        for (d, fix) in self.ws.fixes(&name, lines) {
+            let Some(diagnostic) = files.diagnostic(d) else {
+                continue;
+            };
+            let action = match fix.effect {
+                crate::fix::Effect::SavesSecret(_) => lsp::CodeAction {
+                    title: fix.title.clone(),
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    command: Some(lsp::Command {
+                        title: fix.title,
+                        command: MOVE_SECRET.into(),
+                        arguments: Some(vec![
+                            serde_json::to_value(MoveSecret {
+                                uri: uri.clone(),
+                                range: diagnostic.range,
+                            })
+                            .map_err(|e| e.to_string())?,
+                        ]),
+                    }),
+                    ..Default::default()
+                },
+                crate::fix::Effect::EditsSpec => lsp::CodeAction {
+                    title: fix.title,
+                    kind: Some(lsp::CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic]),
+                    is_preferred: Some(true),
+                    edit: Some(lsp::WorkspaceEdit {
+                        changes: Some(files.changes(&fix.edits)),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+            };
+            actions.push(lsp::CodeActionOrCommand::CodeAction(action));
+        }
+        answer(actions)
+    }
+
+    /// `workspace/executeCommand` of [`MOVE_SECRET`]: saves the secret of the
+    /// literal-secret diagnostic at the argument's place in `secrets/` beside the root's
+    /// output, then asks the client to apply the edit that reads it from there.
+    fn execute(&mut self, p: lsp::ExecuteCommandParams) -> Result<Value, String> {
+        if p.command != MOVE_SECRET {
             return Err("unknown command".into());
         }
-        let arg = params.pointer("/arguments/0").ok_or("missing argument")?;
-        let comp = self.last.as_ref().ok_or("the spec is not compiled")?;
-        let uri = arg
-            .get("uri")
-            .and_then(Value::as_str)
-            .ok_or("missing uri")?;
-        let name = self.name_of(uri).ok_or("not a file of the workspace")?;
-        let range_arg = arg.get("range").ok_or("missing range")?;
-        let (d, file) = comp
-            .diagnostics
-            .items
-            .iter()
-            .filter_map(|d| Some((d, comp.sources.get(d.primary.span.file)?)))
-            .find(|(d, f)| f.name == name && &range(f, d.primary.span) == range_arg)
+        let arg = p.arguments.into_iter().next().ok_or("missing argument")?;
+        let arg: MoveSecret = params(arg)?;
+        let files = self.files();
+        let name = files.document(&arg.uri)?;
+        self.ws.compilation().ok_or("the spec is not compiled")?;
+        let (_, fix) = self
+            .ws
+            .fixes(
+                &name,
+                arg.range.start.line as usize..=arg.range.start.line as usize,
+            )
+            .into_iter()
+            .find(|(d, _)| files.diagnostic(d).is_some_and(|x| x.range == arg.range))
             .ok_or("no literal secret there now")?;
-        let secret = crate::fix::moved_secret(d, &comp.sources).ok_or("no literal secret there")?;
-        let dir = crate::write::secrets_dir(&self.root.join("generated"));
-        match crate::fix::save_secret(&dir, &secret) {
+        let crate::fix::Effect::SavesSecret(secret) = &fix.effect else {
+            return Err("no literal secret there".into());
+        };
+        let dir = crate::write::secrets_dir(&self.ws.root().join("generated"));
+        match crate::fix::save_secret(&dir, secret) {
             Ok(true) => {}
             Ok(false) => return Err(format!("secrets/{} holds another value", secret.name)),
             Err(e) => return Err(format!("cannot write secrets/{}: {e}", secret.name)),
         }
-        let edits = text_edits(file, d);
+        let edit = lsp::ApplyWorkspaceEditParams {
+            label: Some(format!("secret moved to secrets/{}", secret.name)),
+            edit: lsp::WorkspaceEdit {
+                changes: Some(files.changes(&fix.edits)),
+                ..Default::default()
+            },
+        };
+        let params = serde_json::to_value(edit).map_err(|e| e.to_string())?;
         self.sent += 1;
         self.outbox.push(Message::Request(Request::new(
             RequestId::from(format!("forge-spec/{}", self.sent)),
-            "workspace/applyEdit".into(),
-            json!({"label": format!("secret moved to secrets/{}", secret.name), "edit": {"changes": {uri: edits}}}),
+            lsp::request::ApplyWorkspaceEdit::METHOD.into(),
+            params,
         )));
         Ok(Value::Null)
     }
 }
 
+fn completion_kind(k: CompletionKind) -> lsp::CompletionItemKind {
+    use lsp::CompletionItemKind as K;
+    match k {
+        CompletionKind::Metric => K::FIELD,
+        CompletionKind::Label => K::PROPERTY,
+        CompletionKind::LabelValue => K::ENUM_MEMBER,
+        CompletionKind::Function => K::FUNCTION,
+        CompletionKind::Slo | CompletionKind::Receiver => K::REFERENCE,
+        CompletionKind::Duration | CompletionKind::Unit => K::CONSTANT,
+    }
+}
+
+fn symbol_kind(k: SymbolKind) -> lsp::SymbolKind {
+    use lsp::SymbolKind as K;
+    match k {
+        SymbolKind::Target => K::OBJECT,
+        SymbolKind::Metric => K::VARIABLE,
+        SymbolKind::Slo => K::CONSTANT,
+        SymbolKind::Alert | SymbolKind::LogEvent => K::EVENT,
+        SymbolKind::Record => K::FUNCTION,
+        SymbolKind::Group => K::NAMESPACE,
+        SymbolKind::Receiver => K::INTERFACE,
+        SymbolKind::Dashboard => K::FILE,
+        SymbolKind::Team => K::CLASS,
+    }
+}
+
 fn invalid(id: RequestId, message: String) -> Response {
     Response::new_err(id, ErrorCode::InvalidParams as i32, message)
+}
+
+/// The diagnostic's protocol form (used by the conversions).
+pub(crate) fn severity(d: &diag::Diagnostic) -> lsp::DiagnosticSeverity {
+    if d.is_error() {
+        lsp::DiagnosticSeverity::ERROR
+    } else {
+        lsp::DiagnosticSeverity::WARNING
+    }
 }

@@ -157,3 +157,64 @@ fn backends_never_call_each_other() {
         "backends calling backends: {crossings:#?}"
     );
 }
+
+/// The sources of a directory of `src/`, by path.
+fn sources_of(dir: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.display().to_string(), text)
+        })
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "{dir} has sources");
+    v
+}
+
+/// The analysis layer (`src/ide/`) knows nothing of the protocol: no JSON, no URIs, no
+/// protocol types; the language server (`src/lsp/`) is transport, typed dispatch and
+/// conversion: it reads no model or spec structure itself, picks nothing out of JSON
+/// by pointer, and neither changes the process's working directory.
+#[test]
+fn the_language_server_sits_on_the_analysis_layer() {
+    let mut wrong = Vec::new();
+    for (path, text) in sources_of("src/ide") {
+        for word in [
+            "lsp_types",
+            "lsp_server",
+            "serde_json",
+            "Url",
+            "crate::lsp",
+            "json!",
+        ] {
+            if text.contains(word) {
+                wrong.push(format!("{path} names {word}"));
+            }
+        }
+    }
+    for (path, text) in sources_of("src/lsp") {
+        for word in [
+            "crate::ir",
+            ".model",
+            "crate::syntax",
+            ".pointer(",
+            "crate::expr",
+        ] {
+            if text.contains(word) {
+                wrong.push(format!("{path} names {word}"));
+            }
+        }
+    }
+    for (path, text) in sources_of("src/lsp")
+        .into_iter()
+        .chain(sources_of("src/ide"))
+    {
+        if text.contains("set_current_dir") {
+            wrong.push(format!("{path} changes the working directory"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -41,7 +41,10 @@ fn each_fixture_reports_its_code() {
             "{} declares no `# expect:` code",
             rel.display()
         );
-        let dir = path.parent().and_then(|d| d.file_name()).unwrap_or_default();
+        let dir = path
+            .parent()
+            .and_then(|d| d.file_name())
+            .unwrap_or_default();
         assert_eq!(
             dir.to_string_lossy(),
             want[0],

@@ -6,7 +6,7 @@
 //! read only that definition.
 
 use forge_spec::source::{FileId, SourceFile};
-use forge_spec::syntax::{Parsed, incremental, parse_spec};
+use forge_spec::syntax::{self as incremental, Parsed, parse_spec};
 use std::path::{Path, PathBuf};
 
 fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -19,9 +19,15 @@ struct Client {
 impl Client {
     /// Starts the server in `root` and initializes it.
     fn start(root: &Path) -> Client {
+        Client::start_in(root, root)
+    }
+
+    /// Starts the server with `cwd` as its working directory and `root` as the
+    /// workspace it is given.
+    fn start_in(root: &Path, cwd: &Path) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_forge-spec"))
             .arg("lsp")
-            .current_dir(root)
+            .current_dir(cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -991,4 +997,31 @@ fn answers_mask_secrets() {
         assert!(!n.to_string().contains("abcdefghijklmnopqrstuvwx"), "{n}");
     }
     c.shutdown();
+}
+
+/// The server works in the workspace it is given, whatever its working directory:
+/// started elsewhere, it publishes the root's diagnostics under the root's URIs,
+/// answers on its files, and writes nothing where it was started.
+#[test]
+fn the_workspace_root_not_the_working_directory() {
+    let ws = workspace();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let alerts = ws.path().join("spec/alerts.yaml");
+    let uri = url(&alerts);
+    let mut c = Client::start_in(ws.path(), elsewhere.path());
+    let first = c.diagnostics_for(&uri);
+    assert_eq!(first.len(), 2, "{first:?}");
+    let text = std::fs::read_to_string(&alerts).unwrap();
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": position_of(&text, "HighLatency")}),
+    );
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("**alert** `HighLatency`")),
+        "{hover}"
+    );
+    c.shutdown();
+    assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
 }

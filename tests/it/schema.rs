@@ -3,7 +3,7 @@
 
 fn validator() -> jsonschema::Validator {
     let schema = forge_spec::syntax::json_schema().expect("the schema serialises");
-    let text = forge_spec::emit::schema::render(&schema).expect("the schema serialises");
+    let text = forge_spec::emit::render_schema(&schema).expect("the schema serialises");
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     jsonschema::draft7::new(&schema).expect("valid draft-07 schema")
 }

@@ -9,3 +9,5 @@ pub mod diag;
 pub mod par;
 pub mod secrets;
 pub mod source;
+pub mod template;
+pub mod yaml;

@@ -1,20 +1,32 @@
 //! Stage 4, emit: one module per backend, each turning the `Model` into files;
 //! `Output` collects them (sorted paths, bytes); `crate::write` writes it atomically or
 //! compares it with what is on disk (`build --check`).
+//!
+//! The surface: [`emit`] (every backend of one service), [`emit_org`] (an
+//! organisation's shared files), [`Output`] and [`EmitError`], [`MANIFEST`], and the few
+//! names the driver needs of the output (`rules_md`, the schema's writer, the Mimir
+//! path, the compose file and its secrets). The backends themselves are private: no
+//! caller reaches into one, and none calls another (an architecture test holds it).
 
 #![forbid(unsafe_code)]
 
-pub mod alertmanager;
-pub mod compose;
-pub mod docs;
-pub mod grafana;
-pub mod kubernetes;
-pub mod org;
-pub mod prometheus;
-pub mod rulers;
-pub mod rust;
-pub mod schema;
-pub mod yaml;
+mod alertmanager;
+mod compose;
+mod docs;
+mod grafana;
+mod kubernetes;
+mod org;
+mod prometheus;
+mod rulers;
+mod rust;
+mod schema;
+mod yaml;
+
+pub use compose::{FILE as COMPOSE_FILE, secret_files_needed};
+pub use docs::rules_md;
+pub use org::emit as emit_org;
+pub use rulers::mimir_path;
+pub use schema::{emit as emit_schema, render as render_schema};
 
 use forge_spec_ir::Model;
 use std::collections::BTreeMap;
@@ -214,21 +226,27 @@ pub fn secret_files(
 }
 
 /// One backend's share of the output.
-type Backend = fn(&Model, &mut Output);
+pub type Backend = fn(&Model, &mut Output);
+
+/// The backends of one service, by name, the costliest first; the last two
+/// (Alertmanager, compose) configure the stack, and an organisation's service or a
+/// spec without the `prometheus` output leaves them out. (`benches/pipeline.rs` times
+/// each.)
+pub const BACKENDS: [(&str, Backend); 6] = [
+    ("prometheus", prometheus::emit),
+    ("grafana", grafana::emit),
+    ("rust", rust::emit),
+    ("docs", docs::emit),
+    ("alertmanager", alertmanager::emit),
+    ("compose", compose::emit),
+];
 
 /// Runs every backend, the costliest first, on as many threads as allowed (the
 /// Prometheus and Grafana backends split their own work further). The result does not
 /// depend on the threads: files are keyed by path. Fails when a file could not be
 /// serialised (the first such file, by path).
 pub fn emit(model: &Model) -> Result<Output, EmitError> {
-    let backends: [Backend; 6] = [
-        prometheus::emit,
-        grafana::emit,
-        rust::emit,
-        docs::emit,
-        alertmanager::emit,
-        compose::emit,
-    ];
+    let backends: [Backend; 6] = BACKENDS.map(|(_, b)| b);
     // A service of an organisation: the organisation writes one Alertmanager and
     // compose configuration for all (`org`); without the `prometheus` output, there
     // is no stack to configure.

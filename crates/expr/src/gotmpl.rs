@@ -107,55 +107,14 @@ pub fn check(text: &str, engine: Engine) -> Result<(), TemplateError> {
     let mut stack: Vec<(Opener, Range<usize>, bool)> = Vec::new();
     let mut vars: Vec<String> = engine.vars.iter().map(|v| (*v).to_string()).collect();
     vars.push("$".into());
-    let mut i = 0;
-    while let Some(open) = text[i..].find("{{") {
-        let start = i + open;
-        let after = &text[start + 2..];
-        // A comment starts right at the delimiter (or its trim marker) and ends right
-        // before the closing one, as Go requires; it may hold `}}`.
-        if let Some(body) = after
-            .strip_prefix("/*")
-            .or_else(|| after.strip_prefix("- /*"))
-        {
-            let body_start = text.len() - body.len();
-            let Some(k) = body.find("*/") else {
-                return err(start..text.len(), "unclosed comment");
-            };
-            let tail = &body[k + 2..];
-            let close = if tail.starts_with("}}") {
-                2
-            } else if tail.starts_with(" -}}") {
-                4
-            } else {
-                return err(
-                    start..body_start + k + 2,
-                    "a comment must end right before `}}` (`*/}}` or `*/ -}}`)",
-                );
-            };
-            i = body_start + k + 2 + close;
-            continue;
-        }
-        let Some(close) = after.find("}}") else {
-            return err(start..text.len(), "unclosed action: `{{` without `}}`");
+    for piece in forge_spec_base::template::pieces(text) {
+        let a = match piece {
+            Ok(forge_spec_base::template::Piece::Action(a)) => a,
+            Ok(forge_spec_base::template::Piece::Comment(_)) => continue,
+            Err(e) => return err(e.range, e.message),
         };
-        let end = start + 2 + close + 2;
-        let mut inner = &text[start + 2..end - 2];
-        let mut inner_start = start + 2;
-        if let Some(rest) = inner.strip_prefix('-')
-            && rest.starts_with([' ', '\t', '\n', '\r'])
-        {
-            inner = rest;
-            inner_start += 1;
-        }
-        if let Some(rest) = inner.strip_suffix('-')
-            && rest.ends_with([' ', '\t', '\n', '\r'])
-        {
-            inner = rest;
-        }
-        let at = start..end;
-        let tokens = lex(inner, inner_start)?;
-        action(&tokens, at, engine, &mut stack, &mut vars)?;
-        i = end;
+        let tokens = lex(a.inner, a.inner_start)?;
+        action(&tokens, a.range, engine, &mut stack, &mut vars)?;
     }
     if let Some((block, range, _)) = stack.pop() {
         return err(

@@ -1,57 +1,11 @@
-//! Writing spec YAML by hand, as a person would: plain scalars where YAML reads them
-//! back as the same string, single quotes where it would not, double quotes (escaped)
-//! for text with line breaks or control characters — so no imported text can change
-//! the document's structure.
+//! Writing spec YAML by hand, as a person would: flow mappings and lists, comments;
+//! every scalar through the one YAML scalar writer (`forge_spec_base::yaml`), so no
+//! imported text can change the document's structure.
 
-/// A string as a YAML scalar that reads back as exactly this string.
+/// A string as a YAML scalar that reads back as exactly this string: the one scalar
+/// writer, `forge_spec_base::yaml`.
 pub fn q(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-./ ".contains(c))
-        && !s.starts_with(['-', '.', ' '])
-        && !s.ends_with(' ')
-        && !s.contains(" -")
-        && s.parse::<f64>().is_err()
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true"
-                | "false"
-                | "null"
-                | "yes"
-                | "no"
-                | "on"
-                | "off"
-                | "y"
-                | "n"
-                | "~"
-                | ".inf"
-                | ".nan"
-        );
-    if plain {
-        return s.to_string();
-    }
-    if s.chars().any(char::is_control) {
-        return double_quoted(s);
-    }
-    format!("'{}'", s.replace('\'', "''"))
-}
-
-/// A double-quoted scalar, with YAML's escapes.
-fn double_quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    forge_spec_base::yaml::quoted(s)
 }
 
 /// `{a: b, c: d}` of string pairs.

@@ -5,14 +5,15 @@
 
 pub mod catalogs;
 pub mod closed;
-pub mod incremental;
+mod incremental;
 pub mod integrations;
 mod model;
 pub mod outputs;
 mod recover;
-pub mod shift;
+mod shift;
 mod spanned;
 
+pub use incremental::{reparse, splice};
 pub use integrations::Receiver;
 pub use model::*;
 pub use recover::{MAX_RECOVERIES, Parsed, parse_spec};
@@ -259,12 +260,7 @@ fn line_span(id: FileId, file: &SourceFile, e: &Error) -> Span {
     let (line, col) = e.location().map_or((1, 1), |l| {
         (l.line().max(1) as usize, l.column().max(1) as usize)
     });
-    let start_of_line = file
-        .text
-        .split_inclusive('\n')
-        .take(line - 1)
-        .map(str::len)
-        .sum::<usize>();
+    let start_of_line = file.line_start(line - 1);
     let rest = file.text.get(start_of_line..).unwrap_or("");
     let off = rest
         .char_indices()

@@ -146,6 +146,10 @@ pub struct Diagnostic {
     /// The fix the rule states, as span edits (replace each span's text; an empty span
     /// inserts): what `check --fix` and the language server's quick fix apply.
     pub edits: Vec<(Span, String)>,
+    /// The stated fix moves the secret under the primary span into the file its edit
+    /// names (`secrets/<name>`) before the spec reads it from there: a fixer saves the
+    /// value first, and applies the edit only when it is saved.
+    pub moves_secret: bool,
 }
 
 impl Diagnostic {
@@ -167,7 +171,14 @@ impl Diagnostic {
             suggestion: None,
             dropped: None,
             edits: Vec::new(),
+            moves_secret: false,
         }
+    }
+
+    /// Says the stated fix moves the secret under the span into the file its edit names.
+    pub fn moving_secret(mut self) -> Self {
+        self.moves_secret = true;
+        self
     }
 
     /// Adds an edit to the fix the rule states: `text` in place of `span`.

@@ -407,67 +407,54 @@ fn candidates(p: &Pattern, text: &str) -> Vec<(Range<usize>, Range<usize>)> {
 /// prints, as Prometheus and Alertmanager would; with, for each byte of the result, the
 /// byte of `text` it came from. `None` when there is no such action.
 pub fn flatten_templates(text: &str) -> Option<(String, Vec<usize>)> {
-    // Most texts have no literal-only action: find one before allocating anything.
-    let mut rest = text;
-    let found = loop {
-        let Some(open) = rest.find("{{") else {
-            break false;
-        };
-        rest = &rest[open + 2..];
-        if let Some(close) = rest.find("}}")
-            && literal_action(&rest[..close]).is_some()
-        {
-            break true;
-        }
-    };
-    if !found {
+    use crate::template::{Piece, pieces};
+    // The literal-only actions (most texts have none: nothing is allocated then).
+    let literal: Vec<(crate::template::Action, String)> = pieces(text)
+        .map_while(Result::ok)
+        .filter_map(|p| match p {
+            Piece::Action(a) => {
+                let printed = literal_action(a.inner)?;
+                Some((a, printed))
+            }
+            Piece::Comment(_) => None,
+        })
+        .collect();
+    if literal.is_empty() {
         return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut from = Vec::with_capacity(text.len());
     let mut i = 0;
-    let mut changed = false;
-    while i < text.len() {
-        if text[i..].starts_with("{{")
-            && let Some(close) = text[i..].find("}}")
-            && let Some(printed) = literal_action(&text[i + 2..i + close])
-        {
-            // Trim markers remove the spaces around the action, as Go does.
-            if text[i + 2..].starts_with('-') {
-                while out.ends_with([' ', '\t', '\n', '\r']) {
-                    out.pop();
-                    from.pop();
-                }
+    let copy = |out: &mut String, from: &mut Vec<usize>, range: std::ops::Range<usize>| {
+        out.push_str(&text[range.clone()]);
+        from.extend(range);
+    };
+    for (a, printed) in literal {
+        copy(&mut out, &mut from, i..a.range.start);
+        // Trim markers remove the spaces around the action, as Go does.
+        if a.trim_left {
+            while out.ends_with([' ', '\t', '\n', '\r']) {
+                out.pop();
+                from.pop();
             }
-            for b in printed.bytes() {
-                out.push(b as char);
-                from.push(i);
-            }
-            let mut end = i + close + 2;
-            if text[..i + close].ends_with('-') {
-                while end < text.len() && text.as_bytes()[end].is_ascii_whitespace() {
-                    end += 1;
-                }
-            }
-            i = end;
-            changed = true;
-            continue;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
-        out.push(c);
-        for k in 0..c.len_utf8() {
-            from.push(i + k);
+        out.push_str(&printed);
+        from.extend(std::iter::repeat_n(a.range.start, printed.len()));
+        i = a.range.end;
+        if a.trim_right {
+            while i < text.len() && text.as_bytes()[i].is_ascii_whitespace() {
+                i += 1;
+            }
         }
-        i += c.len_utf8();
     }
-    changed.then_some((out, from))
+    copy(&mut out, &mut from, i..text.len());
+    Some((out, from))
 }
 
 /// What an action prints when it is string literals only (ASCII, to keep the byte map
 /// simple); `None` otherwise.
 fn literal_action(inner: &str) -> Option<String> {
-    let inner = inner.strip_prefix('-').unwrap_or(inner);
-    let inner = inner.strip_suffix('-').unwrap_or(inner).trim();
+    let inner = inner.trim();
     let (args, printf) = if let Some(rest) = inner.strip_prefix("printf ") {
         (rest, true)
     } else if let Some(rest) = inner.strip_prefix("print ") {

@@ -60,6 +60,28 @@ impl Span {
     }
 }
 
+/// The byte offset of an editor's position (0-based line, UTF-16 code units) in a text
+/// being edited, without a line index: past the end of a line, its end; past the last
+/// line, the text's end.
+pub fn utf16_offset(text: &str, line: u32, character: u32) -> usize {
+    let mut start = 0;
+    for _ in 0..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let mut units = 0u32;
+    for (i, c) in text[start..end].char_indices() {
+        if units >= character {
+            return start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    end
+}
+
 /// One loaded spec file.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -110,6 +132,26 @@ impl SourceFile {
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
+    }
+
+    /// The position of a byte offset as editors count (the Language Server Protocol's):
+    /// a 0-based line, and UTF-16 code units into it. The one offset → position
+    /// conversion: the language server and every renderer of positions use it.
+    pub fn utf16_position(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_of(offset);
+        let start = self.line_starts[line];
+        let character: usize = self
+            .text
+            .get(start..offset)
+            .map_or(0, |s| s.chars().map(char::len_utf16).sum());
+        (line as u32, character as u32)
+    }
+
+    /// The byte offset of an editor's position ([`SourceFile::utf16_position`]'s
+    /// inverse): past the end of a line, its end; past the last line, the text's end.
+    pub fn utf16_offset(&self, line: u32, character: u32) -> usize {
+        utf16_offset(&self.text, line, character)
     }
 
     /// The text a span covers ("" when it is out of range).
@@ -383,11 +425,27 @@ fn open_spec(path: &Path) -> std::io::Result<Option<std::fs::File>> {
 /// regular files are returned as `Refused` so the caller can report them as
 /// diagnostics. Reading stops at the budget whatever size the file system reports.
 pub fn load(paths: &[PathBuf]) -> Result<(SourceSet, Vec<Refused>), LoadError> {
+    load_in(paths, std::env::current_dir().ok().as_deref())
+}
+
+/// [`load`], with the files named relative to `base` (where they are under it) instead
+/// of the working directory: the language server names files relative to its
+/// workspace's root and never changes the process's working directory.
+pub fn load_in(
+    paths: &[PathBuf],
+    base: Option<&Path>,
+) -> Result<(SourceSet, Vec<Refused>), LoadError> {
     let mut set = SourceSet::default();
     let (files, mut refused) = discover(paths)?;
+    // The walk names what it refuses relative to the working directory.
     let cwd = std::env::current_dir().ok();
+    for r in &mut refused {
+        if let (Some(base), Some(cwd)) = (base, &cwd) {
+            r.name = display_name_in(&cwd.join(&r.name), Some(base));
+        }
+    }
     // Files are read on as many threads as allowed, and kept in the walk's order.
-    let read = crate::par::map(&files, |path| read_one(path, cwd.as_deref()));
+    let read = crate::par::map(&files, |path| read_one(path, base));
     for r in read {
         match r? {
             Ok(file) => {

@@ -7,8 +7,8 @@ mod rules;
 pub mod scrape;
 mod witness;
 
-pub use forge_spec_ir::names::rules_file;
-pub use rules::{slo_alert_names, slo_dashboard_uid, slo_selector, window_name};
+use forge_spec_ir::names::rules_file;
+use forge_spec_ir::slo::slo_alert_names;
 
 use super::Output;
 use forge_spec_ir::{Alert, Model, Slo};

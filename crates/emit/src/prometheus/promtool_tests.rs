@@ -4,12 +4,13 @@
 //! every SLO, an error rate far above budget (the page alert fires) and one slightly
 //! above it (the ticket alert fires, the page alert does not).
 
-use super::rules::{Rule, slo_alert_names};
+use super::rules::Rule;
 use super::witness::{self, STEPS, Witness, series_text};
 use crate::yaml::{entry, item, key, map_entry};
 use forge_spec_expr::units::fmt_num;
 use forge_spec_expr::units::round12;
 use forge_spec_ir::slo::Urgency;
+use forge_spec_ir::slo::slo_alert_names;
 use forge_spec_ir::{Model, Sli, Slo};
 use std::collections::BTreeMap;
 
@@ -771,7 +772,7 @@ fn idle_test(m: &Model, s: &Slo, budget: f64) -> Option<TestGroup> {
         })
         .collect::<Option<Vec<_>>>()?;
     // The period's ratio carries its window in Sloth's labels, through to the budget.
-    let period = super::rules::window_name(s, s.period);
+    let period = forge_spec_ir::names::window_name(s, s.period);
     let labels = super::rules::rule_labels(&m.service.name.value, s, Some(&period));
     let record = "slo:period_error_budget_remaining:ratio";
     Some(TestGroup {
@@ -786,7 +787,7 @@ fn idle_test(m: &Model, s: &Slo, budget: f64) -> Option<TestGroup> {
         promql_expr_test: vec![ExprTest {
             expr: format!(
                 "round({record}{}, 0.000001)",
-                super::rules::slo_selector(m, s)
+                forge_spec_ir::names::slo_selector(m, s)
             ),
             eval_time: minutes(m, 120),
             exp_samples: vec![(series_text("", &labels), round12(1.0 - r / budget))],

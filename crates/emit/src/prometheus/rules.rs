@@ -301,7 +301,7 @@ fn rate_sum(s: &Slo, sel: &str, window: &str) -> String {
     format!("sum{}(rate({}[{window}]))", by(s), sel.trim())
 }
 
-pub use forge_spec_ir::slo::slo_alert_names;
+use forge_spec_ir::slo::slo_alert_names;
 
 /// Appends a recording rule with the labels every SLO rule carries, and the SLO's own.
 fn render_record(o: &mut String, record: &str, expr: &str, svc: &str, s: &Slo) {
@@ -566,7 +566,7 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     alerts
 }
 
-pub use forge_spec_ir::names::{slo_dashboard_uid, slo_selector, window_name};
+use forge_spec_ir::names::{slo_dashboard_uid, slo_selector, window_name};
 
 /// The name of the group of absent-data alerts.
 pub fn absent_group_name(m: &Model) -> String {

@@ -4,7 +4,6 @@
 
 mod kubernetes_name_collision;
 
-pub use forge_spec_base::diag::codes::deploy::*;
 pub use kubernetes_name_collision::KUBERNETES_NAME_COLLISION;
 
 /// The checks of this family, each with its code.

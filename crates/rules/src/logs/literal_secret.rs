@@ -3,8 +3,9 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a receiver field that holds a secret literally: Slack `api_url`, PagerDuty
-    /// `routing_key` / `service_key`, email `auth_password`, Opsgenie `api_key`. The value is
-    /// masked in the message.
+    /// `routing_key` / `service_key`, email `auth_password`, Opsgenie and VictorOps `api_key`
+    /// (the fields the integrations table marks as literal secrets). The value is masked in
+    /// the message.
     ///
     /// ## Why is this bad?
     /// The spec is committed and reviewed; a webhook URL or key in it is leaked to everyone
@@ -88,6 +89,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             )
             .label("a literal secret")
             .secret()
+            .moving_secret()
             .help(format!(
                 "put the value in a file Alertmanager can read and use `{file_field}: {path}`"
             ));

@@ -5,7 +5,6 @@ mod name_too_long;
 mod output_name_collision;
 mod record_name;
 
-pub use forge_spec_base::diag::codes::names::*;
 pub use name_too_long::NAME_TOO_LONG;
 pub use output_name_collision::OUTPUT_NAME_COLLISION;
 pub use record_name::RECORD_NAME;

@@ -14,7 +14,6 @@ mod unsupported_window;
 pub use alert_without_slo::ALERT_WITHOUT_SLO;
 pub use burn_policy::INVALID_BURN_POLICY;
 pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
-pub use forge_spec_base::diag::codes::slos::SLI_KIND_COUNT;
 pub use group_label_not_on_sli::GROUP_LABEL_NOT_ON_SLI;
 pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
 pub use low_traffic::LOW_TRAFFIC_SLO;
