@@ -468,6 +468,98 @@ pub static ALL: &[Kind] = &[
             ],
         ),
     },
+    Kind {
+        key: "victorops",
+        schema: "VictorOps",
+        title: "VictorOps",
+        doc: "Create incidents in VictorOps (Splunk On-Call).",
+        fields: &[
+            f(
+                "api_key_file",
+                FieldKind::SecretFile,
+                "File holding the VictorOps API key (never the key itself).",
+            ),
+            f(
+                "api_key",
+                FieldKind::LiteralSecret {
+                    file: "api_key_file",
+                    what: "VictorOps API key",
+                    stem: "victorops-key",
+                },
+                "Refused: literal secret (use `api_key_file`).",
+            ),
+            f(
+                "routing_key",
+                FieldKind::Text,
+                "The routing key of the team's escalation (not a secret).",
+            ),
+            f(
+                "api_url",
+                FieldKind::Text,
+                "The VictorOps API (default `https://alert.victorops.com/integrations/generic/20131114/alert/`).",
+            ),
+            f(
+                "message_type",
+                FieldKind::Template,
+                "The incident's message type (default `CRITICAL`, `RECOVERY` when resolved).",
+            ),
+            f(
+                "entity_display_name",
+                FieldKind::Template,
+                "The incident's summary (a Go template of Alertmanager's notification data).",
+            ),
+            f(
+                "state_message",
+                FieldKind::Template,
+                "The incident's long description (a Go template of the notification data).",
+            ),
+            f(
+                SEND_RESOLVED,
+                FieldKind::Flag,
+                "Also notify when the alerts resolve, recovering the incident (default true).",
+            ),
+        ],
+        requires: &[
+            Require {
+                fields: &["api_key_file"],
+                unless: None,
+            },
+            Require {
+                fields: &["routing_key"],
+                unless: None,
+            },
+        ],
+        alertmanager: (
+            "victorops_configs",
+            &[
+                (SEND_RESOLVED, Out::Flag(SEND_RESOLVED, true)),
+                ("api_key_file", Out::Field("api_key_file")),
+                ("api_url", Out::Field("api_url")),
+                ("routing_key", Out::Field("routing_key")),
+                ("message_type", Out::Field("message_type")),
+                (
+                    "entity_display_name",
+                    Out::Or("entity_display_name", NOTIFICATION_TITLE),
+                ),
+                ("state_message", Out::Or("state_message", NOTIFICATION_TEXT)),
+            ],
+        ),
+        crd: (
+            "victoropsConfigs",
+            &[
+                ("apiKey", Out::Field("api_key_file")),
+                ("apiUrl", Out::Field("api_url")),
+                ("routingKey", Out::Field("routing_key")),
+                ("messageType", Out::Field("message_type")),
+                (
+                    "entityDisplayName",
+                    Out::Or("entity_display_name", NOTIFICATION_TITLE),
+                ),
+                ("stateMessage", Out::Or("state_message", NOTIFICATION_TEXT)),
+                ("sendResolved", Out::Flag(SEND_RESOLVED, true)),
+            ],
+        ),
+    },
 ];
 
 /// The integration the spec calls `key`.

@@ -5,7 +5,8 @@ forge_spec_base::declare_code! {
     /// Reports a receiver with no integration, or an integration missing what it needs:
     /// Slack without `api_url_file`, PagerDuty without `routing_key_file` or `service_key_file`,
     /// email without `to`, `from` or `smarthost`, a webhook without `url` (Alertmanager 0.25 has
-    /// no `url_file`), Opsgenie without `api_key_file`.
+    /// no `url_file`), Opsgenie without `api_key_file`, VictorOps without `api_key_file` or
+    /// `routing_key` — each integration's `requires` in the integrations table.
     ///
     /// ## Why is this bad?
     /// Alertmanager refuses the configuration, or accepts it and fails at the first notification.
