@@ -4,8 +4,9 @@
 //! written is what the files said, in the language where it checks.
 
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::LoadError;
 use crate::source::{self, SourceSet, Span};
-use crate::{Compilation, LoadError, Options, compile_str, rules};
+use crate::{Compilation, Options, compile_str, rules};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 

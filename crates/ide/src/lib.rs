@@ -7,24 +7,26 @@
 //! [`Workspace::completions`], [`Workspace::symbols`], [`Workspace::fixes`].
 //!
 //! It knows nothing of the protocol: no JSON, no URIs, no UTF-16 positions (the
-//! architecture test holds it). `src/lsp/` is transport, typed dispatch and the
-//! conversions; `check --fix` and the code actions share [`crate::fix::fix_of`].
+//! crate does not depend on them). `src/lsp/` is transport, typed dispatch and the
+//! conversions; `check --fix` and the code actions share [`forge_spec_pipeline::fix::fix_of`].
 //!
 //! Incremental where typing is: changes arrive as byte ranges; a file is read again
-//! from its edit on ([`crate::syntax::reparse`]: one definition or section, the
-//! other spans moved); expressions read before come from a memo ([`crate::expr::Memo`]);
+//! from its edit on ([`forge_spec_pipeline::syntax::reparse`]: one definition or section, the
+//! other spans moved); expressions read before come from a memo ([`forge_spec_pipeline::expr::Memo`]);
 //! the emission and scan of the output wait for [`Workspace::complete`]. Resolution and
 //! the checks run on the whole spec.
 //!
 //! It never changes the process's working directory: files are read under the root
 //! and named relative to it.
 
+#![forbid(unsafe_code)]
+
 mod features;
 
 pub use features::{Completion, CompletionKind, Hover, Symbol, SymbolKind};
 
-use crate::source::{self, SourceFile, SourceSet};
-use crate::{Compilation, Options};
+use forge_spec_pipeline::source::{self, SourceFile, SourceSet};
+use forge_spec_pipeline::{Compilation, Options};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -32,10 +34,10 @@ use std::path::{Path, PathBuf};
 struct Read {
     id: source::FileId,
     text: String,
-    parsed: crate::syntax::Parsed,
+    parsed: forge_spec_pipeline::syntax::Parsed,
     /// A copy of `parsed` made while the client was quiet, which the next compilation
     /// consumes (copying every parsed file takes milliseconds a keystroke need not wait).
-    spare: Option<crate::syntax::Parsed>,
+    spare: Option<forge_spec_pipeline::syntax::Parsed>,
 }
 
 /// A change to a file's text: all of it, or a byte range of the current text.
@@ -61,7 +63,7 @@ pub struct Workspace {
     /// How each file was read at the last compilation, by name.
     parsed: HashMap<String, Read>,
     /// Expressions read by earlier compilations.
-    expressions: std::sync::Arc<crate::expr::Memo>,
+    expressions: std::sync::Arc<forge_spec_pipeline::expr::Memo>,
     /// The compilation replaced by the last one: dropped once its successor's
     /// diagnostics are out ([`Workspace::settle`]), not before (freeing a large model
     /// takes milliseconds).
@@ -133,7 +135,11 @@ impl Workspace {
     pub fn edited_text(&mut self, name: &str) -> Option<&str> {
         if !self.open.contains_key(name) {
             let path = self.root.join(name);
-            let bytes = crate::write::read_regular(&path, crate::source::MAX_FILE_BYTES).ok()?;
+            let bytes = forge_spec_pipeline::write::read_regular(
+                &path,
+                forge_spec_pipeline::source::MAX_FILE_BYTES,
+            )
+            .ok()?;
             let text = String::from_utf8(bytes).ok()?;
             self.open.insert(name.to_string(), text);
         }
@@ -203,15 +209,15 @@ impl Workspace {
         // An organisation (services/<name>/…) is compiled whole.
         if texts
             .iter()
-            .any(|(n, _)| crate::org::service_of(n).is_some())
+            .any(|(n, _)| forge_spec_pipeline::org::service_of(n).is_some())
         {
             let refs: Vec<(&str, &str)> = texts
                 .iter()
                 .map(|(n, t)| (n.as_str(), t.as_str()))
                 .collect();
             let opts = self.options();
-            let mut comp = crate::compile_str(&refs, &opts);
-            crate::report_refused(&mut comp, refused);
+            let mut comp = forge_spec_pipeline::compile_str(&refs, &opts);
+            forge_spec_pipeline::report_refused(&mut comp, refused);
             self.replaced = self.last.replace(comp);
             self.complete_pending = true;
             return;
@@ -228,10 +234,10 @@ impl Workspace {
             let (p, spare) = match self.parsed.remove(&name) {
                 Some(read) if read.id == id && read.text == file.text => (read.parsed, read.spare),
                 Some(read) if read.id == id => (
-                    crate::syntax::reparse(id, &read.text, read.parsed, file),
+                    forge_spec_pipeline::syntax::reparse(id, &read.text, read.parsed, file),
                     None,
                 ),
-                _ => (crate::syntax::parse_spec(id, file), None),
+                _ => (forge_spec_pipeline::syntax::parse_spec(id, file), None),
             };
             parsed.push(spare.unwrap_or_else(|| p.clone()));
             let read = Read {
@@ -244,8 +250,8 @@ impl Workspace {
         }
         self.parsed = cache;
         let opts = self.options();
-        let mut comp = crate::compile_parsed(sources, parsed, "spec", &opts);
-        crate::report_refused(&mut comp, refused);
+        let mut comp = forge_spec_pipeline::compile_parsed(sources, parsed, "spec", &opts);
+        forge_spec_pipeline::report_refused(&mut comp, refused);
         self.replaced = self.last.replace(comp);
         self.complete_pending = true;
     }
@@ -295,15 +301,16 @@ impl Workspace {
             return false;
         }
         let before = comp.diagnostics.items.len();
-        let _ = crate::emit_checked(comp);
+        let _ = forge_spec_pipeline::emit_checked(comp);
         comp.diagnostics.items.len() != before
     }
 
     /// The diagnostics of the last compilation by file name: every file of the spec
     /// (an empty list for a clean one; catalogues, named `<…>`, left out), findings
     /// silenced by `allow:` left out.
-    pub fn diagnostics(&self) -> BTreeMap<String, Vec<&crate::diag::Diagnostic>> {
-        let mut by_file: BTreeMap<String, Vec<&crate::diag::Diagnostic>> = BTreeMap::new();
+    pub fn diagnostics(&self) -> BTreeMap<String, Vec<&forge_spec_pipeline::diag::Diagnostic>> {
+        let mut by_file: BTreeMap<String, Vec<&forge_spec_pipeline::diag::Diagnostic>> =
+            BTreeMap::new();
         let Some(comp) = &self.last else {
             return by_file;
         };
@@ -313,7 +320,7 @@ impl Workspace {
             }
         }
         for d in &comp.diagnostics.items {
-            if d.severity == crate::diag::Severity::Allow {
+            if d.severity == forge_spec_pipeline::diag::Severity::Allow {
                 continue;
             }
             if let Some(file) = comp.sources.get(d.primary.span.file) {

@@ -2,10 +2,10 @@
 //! symbols, hover, definition, references and rename, completion, fixes.
 
 use super::Workspace;
-use crate::Compilation;
-use crate::diag::Diagnostic;
-use crate::fix::Fix;
-use crate::source::{self, Span};
+use forge_spec_pipeline::Compilation;
+use forge_spec_pipeline::diag::Diagnostic;
+use forge_spec_pipeline::fix::Fix;
+use forge_spec_pipeline::source::{self, Span};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What a definition is, for an outline.
@@ -88,14 +88,16 @@ impl Workspace {
         let spec = match self.parsed.get(&file.name).filter(|r| r.text == file.text) {
             Some(r) => r.parsed.file.as_ref(),
             None => {
-                read = crate::syntax::parse_spec(id, file);
+                read = forge_spec_pipeline::syntax::parse_spec(id, file);
                 read.file.as_ref()
             }
         };
         let Some(spec) = spec else {
             return Vec::new();
         };
-        fn keys<V>(m: &crate::syntax::Map<V>) -> Vec<&crate::syntax::Spanned<String>> {
+        fn keys<V>(
+            m: &forge_spec_pipeline::syntax::Map<V>,
+        ) -> Vec<&forge_spec_pipeline::syntax::Spanned<String>> {
             m.0.iter().map(|(k, _)| k).collect()
         }
         let sections = [
@@ -165,8 +167,10 @@ impl Workspace {
             .and_then(|m| m.metrics.iter().find(|x| x.name.value == word))
             .map(|x| x.kind)
         {
-            Some(crate::expr::MetricKind::Histogram) => &["_bucket", "_sum", "_count"],
-            Some(crate::expr::MetricKind::Summary) => &["_sum", "_count"],
+            Some(forge_spec_pipeline::expr::MetricKind::Histogram) => {
+                &["_bucket", "_sum", "_count"]
+            }
+            Some(forge_spec_pipeline::expr::MetricKind::Summary) => &["_sum", "_count"],
             _ => &[],
         };
         let mut found = Vec::new();
@@ -265,7 +269,7 @@ impl Workspace {
                 );
             }
         }
-        for f in crate::expr::functions::FUNCTIONS {
+        for f in forge_spec_pipeline::expr::functions::FUNCTIONS {
             item(
                 f.name.to_string(),
                 CompletionKind::Function,
@@ -277,7 +281,7 @@ impl Workspace {
         ] {
             item(d.to_string(), CompletionKind::Duration, "duration".into());
         }
-        for u in crate::syntax::closed::UNITS {
+        for u in forge_spec_pipeline::syntax::closed::UNITS {
             item((*u).to_string(), CompletionKind::Unit, "unit".into());
         }
         items
@@ -300,7 +304,7 @@ impl Workspace {
                 d.primary.span.file == id
                     && lines.contains(&file.line_of(d.primary.span.start as usize))
             })
-            .filter_map(|d| Some((d, crate::fix::fix_of(d, &comp.sources)?)))
+            .filter_map(|d| Some((d, forge_spec_pipeline::fix::fix_of(d, &comp.sources)?)))
             .collect()
     }
 }
@@ -333,14 +337,19 @@ fn word_at(text: &str, at: usize) -> Option<(&str, (usize, usize))> {
 /// A receiver's place in the route tree: the routes that name it (their matchers from
 /// the root down) and the alerts of the spec that reach it.
 fn receiver_routes(
-    m: Option<&crate::ir::Model>,
-    root: &crate::ir::Route,
+    m: Option<&forge_spec_pipeline::ir::Model>,
+    root: &forge_spec_pipeline::ir::Route,
     receiver: &str,
 ) -> String {
-    fn walk(r: &crate::ir::Route, above: &[String], receiver: &str, out: &mut Vec<String>) {
+    fn walk(
+        r: &forge_spec_pipeline::ir::Route,
+        above: &[String],
+        receiver: &str,
+        out: &mut Vec<String>,
+    ) {
         let mut path = above.to_vec();
         if !r.matchers.is_empty() {
-            path.push(crate::ir::routing::describe(r));
+            path.push(forge_spec_pipeline::ir::routing::describe(r));
         }
         if r.receiver.as_ref().is_some_and(|x| x.value == receiver) {
             out.push(if path.is_empty() {
@@ -363,8 +372,8 @@ fn receiver_routes(
     let Some(m) = m else {
         return text;
     };
-    let sim = crate::ir::routing::Simulator::new(root);
-    let mut alerts: Vec<String> = crate::ir::routing::alert_labels(m)
+    let sim = forge_spec_pipeline::ir::routing::Simulator::new(root);
+    let mut alerts: Vec<String> = forge_spec_pipeline::ir::routing::alert_labels(m)
         .into_iter()
         .filter(|(_, _, labels)| sim.simulate(labels).iter().any(|d| d.receiver == receiver))
         .map(|(name, _, _)| name)
@@ -456,7 +465,7 @@ fn definition_of(comp: &Compilation, word: &str) -> Option<Span> {
 
 /// What the hover shows for a name.
 fn describe(comp: &Compilation, word: &str) -> Option<String> {
-    if let Some(code) = crate::rules::find(word).filter(|c| c.code == word) {
+    if let Some(code) = forge_spec_pipeline::rules::find(word).filter(|c| c.code == word) {
         return Some(format!(
             "**{}** `{}` (default: {})\n\n{}",
             code.code,
@@ -494,7 +503,7 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
     if let Some(slo) = m.and_then(|m| m.slos.iter().find(|x| x.name.value == word)) {
         let mut s = format!(
             "**SLO** `{word}`: {}% over {}",
-            crate::expr::units::fmt_num(slo.objective * 100.0),
+            forge_spec_pipeline::expr::units::fmt_num(slo.objective * 100.0),
             slo.period
         );
         if let Some(d) = &slo.description {
@@ -506,7 +515,7 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
                 s.push_str(&format!(
                     "\n- {:?}: {}× over {} and {}",
                     w.urgency,
-                    crate::expr::units::fmt_num(w.factor),
+                    forge_spec_pipeline::expr::units::fmt_num(w.factor),
                     w.long,
                     w.short
                 ));
@@ -532,7 +541,7 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
         }
         return Some(text);
     }
-    let f = crate::expr::functions::FUNCTIONS
+    let f = forge_spec_pipeline::expr::functions::FUNCTIONS
         .iter()
         .find(|f| f.name == word)?;
     Some(format!(

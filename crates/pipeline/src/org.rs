@@ -285,12 +285,7 @@ pub fn compile_sources(
         rules::apply_config(m, &mut found);
         diagnostics.extend(found.items);
     }
-    if let Some(only) = &opts.only {
-        diagnostics.items.retain(|d| d.code.code == only);
-    }
-    recovered.forget_consequences(&mut diagnostics);
-    diagnostics.sort();
-    Compilation {
+    let mut c = Compilation {
         sources,
         model,
         diagnostics,
@@ -298,7 +293,9 @@ pub fn compile_sources(
         selected: None,
         built,
         emitted,
-    }
+    };
+    crate::finish(&mut c, &recovered, opts.only.as_deref());
+    c
 }
 
 /// A service this run compiled, for the build cache: its key and own findings.
