@@ -1,6 +1,12 @@
 //! Condition language: a typed, unit-aware expression language over the declared
 //! metrics (grammar in `grammar/condition.pest`), checked against the catalogue and
 //! lowered to PromQL. Raw PromQL (`expr:`) goes through `promql` instead.
+//!
+//! The surface: the parsers (`parse_condition`, `parse_query`, `parse_selector`), the
+//! checker (`check`) and the lowering (`lower`), over the `ast`; `units` (quantities
+//! and their formatting), `functions` (the function table), `promql` (raw PromQL),
+//! `gotmpl` (Go templates' checker), `re2` (RE2's syntax), `memo` (expressions read
+//! before). The parser's and checker's modules are private.
 
 #![forbid(unsafe_code)]
 

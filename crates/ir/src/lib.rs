@@ -1,5 +1,12 @@
 //! Stage 2, resolve: the typed, merged model every check and backend reads. Names are
 //! resolved, expressions parsed, type-checked and lowered; every node keeps its span.
+//!
+//! The surface: [`resolve`] and the [`Model`] it builds; `names` (every name two
+//! outputs share: recording rules, windows, uids, paths, notification texts), `slo`
+//! (burn-rate windows and thresholds), `routing` (the route tree's simulator, which
+//! amtool agrees with), `integrations` (the receiver integrations table), `org`
+//! (an organisation's teams and units) and `deploy` (Kubernetes and Mimir names). The
+//! resolver itself is private.
 
 #![forbid(unsafe_code)]
 

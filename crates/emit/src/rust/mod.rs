@@ -7,6 +7,34 @@ use forge_spec_expr::{MetricKind, Unit};
 use forge_spec_ir::{Label, Metric, Model};
 use std::fmt::Write as _;
 
+/// Generated code from a template (`*.rs.in` beside this file): each `{{hole}}`
+/// replaced by its text in one pass (a text that itself holds `{{…}}` is not read
+/// again); a hole with no text is left as it is.
+fn fill(template: &str, holes: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 256);
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let text = after.find("}}").and_then(|close| {
+            let (_, text) = holes.iter().find(|(hole, _)| *hole == &after[..close])?;
+            Some((close, text))
+        });
+        match text {
+            Some((close, text)) => {
+                out.push_str(text);
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 mod lib_rs;
 mod logs_rs;
 use lib_rs::lib_rs;
