@@ -23,6 +23,7 @@ mod kubernetes;
 mod live;
 mod load_safety;
 mod lsp;
+mod lsp_hostile;
 mod org;
 mod output_safety;
 mod real_tools;
