@@ -273,3 +273,32 @@ fn dashboard_links() {
     assert_eq!(d["panels"][2]["id"], 3);
     assert_eq!(d["panels"][2]["title"], "Error rate");
 }
+
+/// `for: 0m` (and `for 0s` in a condition) is no `for`, as Prometheus reads it: the rule
+/// is written exactly as the same alert without one (a rule file imported with
+/// `for: 0m` builds, and nothing is invented for it).
+#[test]
+fn a_zero_for_is_no_for() {
+    let rules = |alert: &str| {
+        let spec = format!(
+            "service: {{name: shop}}\ntargets: {{web: {{address: \"web:80\"}}}}\nalerts:\n  WebDown: {{severity: critical, {alert}, summary: Web is down., description: Web is down., runbook: https://example.com/r}}\n"
+        );
+        let mut c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
+        let errors: Vec<&str> = c
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.as_str())
+            .collect();
+        assert!(errors.is_empty(), "{alert}: {errors:?}");
+        let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+        String::from_utf8(out.files["prometheus/shop.rules.yml"].clone()).unwrap()
+    };
+    let none = rules("condition: up(web) == 0");
+    assert!(!none.contains("for:"), "{none}");
+    assert_eq!(rules("condition: up(web) == 0, for: 0m"), none);
+    assert_eq!(rules("condition: up(web) == 0 for 0s"), none);
+    // A real `for` is kept.
+    assert!(rules("condition: up(web) == 0, for: 2m").contains("for: '2m'"));
+}

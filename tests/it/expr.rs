@@ -560,3 +560,51 @@ fn x003_documents_every_function() {
         );
     }
 }
+
+/// PromQL's keywords and aggregations in any case, as Prometheus reads them (kube-
+/// prometheus writes `and ON()`, mixins `BY`, `WITHOUT`, `OFFSET`): each condition
+/// lowers to what its lower-case form lowers to. Functions stay case-sensitive, as in
+/// PromQL, and an upper-case word that is not a keyword stays a metric name.
+#[test]
+fn keywords_in_any_case() {
+    for (upper, lower) in [
+        (
+            "SUM BY (code) (rate(http_requests_total)) > 1",
+            "sum by (code) (rate(http_requests_total)) > 1",
+        ),
+        (
+            "Max WITHOUT (code) (rate(http_requests_total)) > 1",
+            "max without (code) (rate(http_requests_total)) > 1",
+        ),
+        (
+            "shop_queue_depth > 1 AND ON() shop_queue_depth < 5",
+            "shop_queue_depth > 1 and on() shop_queue_depth < 5",
+        ),
+        (
+            "shop_queue_depth > 1 Or shop_queue_depth UNLESS IGNORING(code) shop_queue_depth < 0",
+            "shop_queue_depth > 1 or shop_queue_depth unless ignoring(code) shop_queue_depth < 0",
+        ),
+        (
+            "shop_queue_depth OFFSET 1h - shop_queue_depth > BOOL 10",
+            "shop_queue_depth offset 1h - shop_queue_depth > bool 10",
+        ),
+        (
+            "rate(http_requests_total) * On(code) GROUP_LEFT(route) shop_queue_depth > 1",
+            "rate(http_requests_total) * on(code) group_left(route) shop_queue_depth > 1",
+        ),
+    ] {
+        assert_eq!(lower_condition(upper), lower_condition(lower), "{upper}");
+    }
+    // Functions are not keywords: `RATE` is an unknown name, not `rate`.
+    assert!(
+        expr::parse_condition("RATE(http_requests_total) > 1").is_ok_and(|c| {
+            let cat = catalog();
+            let map = expr::SourceMap {
+                base: Default::default(),
+                exact: true,
+            };
+            let checked = expr::check(&c.expr, &cat, map);
+            !checked.diagnostics.is_empty()
+        })
+    );
+}

@@ -158,3 +158,31 @@ fn doc_examples_fire_exactly_once() {
         );
     }
 }
+
+/// N009 judges a record's name by its own text: three parts of letters, digits and
+/// `_`; a part may start with a digit (Loki's
+/// `cluster_job:loki_request_duration_seconds:99quantile`), the name may not.
+#[test]
+fn record_names_that_prometheus_reads() {
+    let n009 = |name: &str| {
+        let spec = format!(
+            "service: {{name: shop}}\ntargets: {{web: {{address: \"web:80\"}}}}\nmetrics:\n  http_request_duration_seconds: {{type: histogram, unit: seconds, help: Latency., buckets: [0.1, 1]}}\nrecords:\n  \"{name}\":\n    query: histogram_quantile(0.99, sum by (le, job) (rate(http_request_duration_seconds_bucket)))\n"
+        );
+        let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "N009")
+            .count()
+    };
+    for ok in [
+        "cluster_job:loki_request_duration_seconds:99quantile",
+        "job:http_request_duration_seconds:p99",
+        "job:2xx_requests:rate5m",
+    ] {
+        assert_eq!(n009(ok), 0, "{ok}");
+    }
+    for bad in ["9job:x:y", "job::y", "job:x", "job:x-y:z", "a:b:c:d"] {
+        assert_eq!(n009(bad), 1, "{bad}");
+    }
+}

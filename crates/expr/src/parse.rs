@@ -32,8 +32,12 @@ pub fn parse_condition(text: &str) -> Result<Condition, ParseError> {
             Rule::expr => expr = Some(build_expr(p)?),
             Rule::for_clause => {
                 let d = p.into_inner().find(|p| p.as_rule() == Rule::duration);
+                // `for 0s` is no `for`, as Prometheus reads `for: 0m`.
                 if let Some(d) = d {
-                    for_ = Some((duration(&d)?, pos(&d)));
+                    let at = pos(&d);
+                    let d = read_duration(d.as_str(), true)
+                        .map_err(|message| ParseError { pos: at, message })?;
+                    for_ = (d.ms > 0).then_some((d, at));
                 }
             }
             _ => {}
@@ -265,6 +269,12 @@ fn build_expr(p: Pair<'_, Rule>) -> Result<Expr, ParseError> {
                     Rule::ident => {
                         func_pos = pos(&q);
                         func = q.as_str().to_string();
+                        // Aggregations are keywords to PromQL, read in any case (`SUM by
+                        // (job) (…)`); functions are not.
+                        let lower = func.to_ascii_lowercase();
+                        if lower != func && crate::functions::aggregation(&lower).is_some() {
+                            func = lower;
+                        }
                     }
                     Rule::expr => args.push(build_expr(q)?),
                     Rule::grouping => {
@@ -558,7 +568,8 @@ fn string(p: Pair<'_, Rule>) -> String {
 }
 
 fn binop(s: &str) -> BinOp {
-    match s {
+    // The set operators and `atan2` are keywords, read in any case.
+    match s.to_ascii_lowercase().as_str() {
         "+" => BinOp::Add,
         "-" => BinOp::Sub,
         "*" => BinOp::Mul,

@@ -116,7 +116,8 @@ impl Resolver<'_> {
                     "keep the `for` of the condition",
                 );
             } else {
-                for_ = self.duration(f);
+                // `for: 0m` is no `for`, as Prometheus reads it.
+                for_ = self.duration_from(f, true).filter(|d| d.value.ms > 0);
             }
         }
         // In an organisation, `service/name` names another service's SLO or dashboard:

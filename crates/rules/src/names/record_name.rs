@@ -3,8 +3,9 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a recording rule (`records:`) whose name is not `level:metric:operations`:
-    /// three non-empty parts separated by colons, each of letters, digits and `_`
-    /// (`job:http_requests:rate5m`). Also reports a record named like a declared metric
+    /// three non-empty parts separated by colons, each of letters, digits and `_`, the name
+    /// not starting with a digit (`job:http_requests:rate5m`,
+    /// `cluster_job:loki_request_duration_seconds:99quantile`). Also reports a record named like a declared metric
     /// or like the recording rules forge-spec writes for SLOs (`slo:…`).
     ///
     /// ## Why is this bad?
@@ -44,12 +45,14 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for r in &m.records {
         let name = &r.name.value;
         let parts: Vec<&str> = name.split(':').collect();
-        let word = |p: &&str| {
-            !p.is_empty()
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                && !p.starts_with(|c: char| c.is_ascii_digit())
-        };
-        if parts.len() != 3 || !parts.iter().all(word) {
+        // A part may start with a digit (`99quantile`): only the name's first character
+        // cannot, as in any metric name.
+        let word =
+            |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if parts.len() != 3
+            || !parts.iter().all(word)
+            || name.starts_with(|c: char| c.is_ascii_digit())
+        {
             out.push(
                 Diagnostic::new(
                     &RECORD_NAME,
