@@ -186,3 +186,49 @@ fn record_names_that_prometheus_reads() {
         assert_eq!(n009(bad), 1, "{bad}");
     }
 }
+
+/// The naming rules judge the team's own metrics: each one's doc example, with its
+/// metrics marked as a third party's (`provided_by:` an exporter), no longer fires —
+/// while the validity rules (M011 invalid name, M012 reserved label, M014 buckets) still
+/// apply to every metric.
+#[test]
+fn naming_rules_judge_the_teams_own_metrics() {
+    let naming = [
+        "M001", "M002", "M003", "M004", "M005", "M006", "M007", "M008", "M010", "M013",
+    ];
+    for code in naming {
+        let c = rules::find(code).expect("a rule");
+        let bad = yaml_blocks(c.doc)[0].clone();
+        let fires = |text: &str| {
+            let comp = forge_spec::compile_str(&[("spec.yaml", text)], &Default::default());
+            comp.diagnostics.items.iter().any(|d| d.code.code == code)
+        };
+        assert!(fires(&bad), "{code}'s example fires");
+        let mut in_metrics = false;
+        let third_party: String = bad
+            .lines()
+            .map(|l| {
+                if !l.starts_with(' ') {
+                    in_metrics = l.starts_with("metrics:");
+                }
+                if in_metrics && l.starts_with("  ") && l.contains(": {") {
+                    format!(
+                        "{}\n",
+                        l.replacen(": {", ": {provided_by: an-exporter, ", 1)
+                    )
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        assert_ne!(third_party, bad, "{code}: a metric was marked");
+        assert!(
+            !fires(&third_party),
+            "{code} judged a third party's metric:\n{third_party}"
+        );
+    }
+    // A name Prometheus refuses is refused whoever exports it.
+    let spec = "service: {name: shop}\ntargets: {web: {address: \"web:80\"}}\nmetrics:\n  \"shop-orders_total\": {type: counter, help: Orders., provided_by: an-exporter}\n";
+    let comp = forge_spec::compile_str(&[("spec.yaml", spec)], &Default::default());
+    assert!(comp.diagnostics.items.iter().any(|d| d.code.code == "M011"));
+}

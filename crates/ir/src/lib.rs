@@ -490,6 +490,13 @@ impl Model {
         self.metrics.iter().filter(|m| !m.catalog)
     }
 
+    /// The metrics whose names the team chose: declared in the spec, neither a
+    /// catalogue's nor a third party's (`provided_by:` a client library or an
+    /// exporter). The naming rules judge these alone.
+    pub fn named_by_team(&self) -> impl Iterator<Item = &Metric> {
+        self.declared_metrics().filter(|m| m.own())
+    }
+
     pub fn metric(&self, name: &str) -> Option<&Metric> {
         self.index
             .metrics

@@ -3,6 +3,7 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a metric name with an abbreviated unit such as `_ms`, `_sec`, `_kb` or `_pct`.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Abbreviations are ambiguous (`_m`: minutes or meters?) and promlint rejects them; the
@@ -49,7 +50,7 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
 /// Detection: a name token that is an abbreviated unit.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         for tok in mt.name.value.split('_') {
             if let Some((_, full)) = ABBREVIATIONS.iter().find(|(u, _)| *u == tok) {
                 out.push(

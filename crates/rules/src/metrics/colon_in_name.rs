@@ -3,6 +3,7 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a metric name containing `:`.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Colons are reserved for recording rules (`level:metric:operations`); an instrumented
@@ -30,7 +31,7 @@ use forge_spec_ir::Model;
 /// Detection: `:` in a metric name.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         if mt.name.value.contains(':') {
             out.push(
                 Diagnostic::new(

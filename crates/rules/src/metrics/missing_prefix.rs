@@ -4,6 +4,7 @@ forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a metric that does not start with `service.metric_prefix` and is not marked
     /// `standard: true`.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Application metrics without the prefix collide with other services' and exporters'
@@ -34,7 +35,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let Some(prefix) = &m.service.metric_prefix else {
         return;
     };
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         if !mt.standard && !mt.name.value.starts_with(&prefix.value) {
             out.push(
                 Diagnostic::new(&MISSING_PREFIX, mt.name.span, format!("`{}` does not start with `{}`", mt.name.value, prefix.value))

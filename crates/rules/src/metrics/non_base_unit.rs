@@ -4,6 +4,7 @@ forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a metric name with a non-base unit: milliseconds, microseconds, minutes,
     /// hours, days, kilobytes, megabytes, gigabytes, bits, percent.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Prometheus uses base units (seconds, bytes, ratios) so that metrics combine without
@@ -51,7 +52,7 @@ const NON_BASE: &[(&str, &str)] = &[
 /// Detection: a name token that is a non-base unit.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         for tok in mt.name.value.split('_') {
             if let Some((_, base)) = NON_BASE.iter().find(|(u, _)| *u == tok) {
                 out.push(

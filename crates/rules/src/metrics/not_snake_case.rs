@@ -5,6 +5,7 @@ forge_spec_base::declare_code! {
     /// Reports metric and label names that are not snake_case (capital letters, camelCase).
     /// Metrics marked `standard: true` (an exporter's or client library's, such as
     /// node_exporter's `node_memory_MemAvailable_bytes`) keep the names they have.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Prometheus names are snake_case by convention (promlint); mixed case makes queries
@@ -47,7 +48,7 @@ fn snake(s: &str) -> String {
 /// Detection: uppercase letters in metric or label names.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics().filter(|mt| !mt.standard) {
+    for mt in m.named_by_team().filter(|mt| !mt.standard) {
         let names = std::iter::once((&mt.name, "metric"))
             .chain(mt.labels.iter().map(|l| (&l.name, "label")));
         for (n, what) in names {

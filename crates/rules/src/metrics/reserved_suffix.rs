@@ -5,6 +5,7 @@ forge_spec_base::declare_code! {
     /// Reports a metric whose name ends in `_bucket`, `_count` or `_sum` without being a
     /// histogram (or a summary for `_count`/`_sum`), a non-histogram with an `le` label, and a
     /// non-summary with a `quantile` label.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// Those suffixes and labels are the series a histogram or summary exposes; reusing them
@@ -34,7 +35,7 @@ use forge_spec_expr::MetricKind;
 /// Detection: reserved suffixes and labels on the wrong metric type.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         let n = &mt.name.value;
         let bad_suffix = ["_bucket", "_count", "_sum"]
             .into_iter()

@@ -3,6 +3,7 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a gauge, histogram or summary whose name ends in `_total`.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// `_total` promises a counter; readers would apply `rate()` to a value that goes down.
@@ -29,7 +30,7 @@ use forge_spec_ir::Model;
 /// Detection: non-counters ending in `_total`.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         if mt.kind != forge_spec_expr::MetricKind::Counter && mt.name.value.ends_with("_total") {
             out.push(
                 Diagnostic::new(

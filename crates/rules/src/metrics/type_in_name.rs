@@ -3,6 +3,7 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports a metric name that contains its type: `counter`, `gauge`, `histogram`, `summary`.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// The type is metadata already; in the name it is noise, and wrong when the type changes
@@ -30,7 +31,7 @@ use forge_spec_ir::Model;
 /// Detection: a name token that is a metric type.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         if let Some(tok) = mt
             .name
             .value

@@ -5,6 +5,7 @@ forge_spec_base::declare_code! {
     /// Reports a metric whose declared `unit:` does not appear as its name's unit suffix
     /// (`_seconds`, `_seconds_total`, `_bytes`, `_ratio`…), or whose name ends in a unit it
     /// does not declare.
+    /// A catalogue's metric or a third party's (`provided_by:`) is not judged by its name.
     ///
     /// ## Why is this bad?
     /// The unit in the name is what readers see; the declared unit is what forge-spec uses for
@@ -36,7 +37,7 @@ const UNITS: &[&str] = &[
 /// Detection: declared unit and name suffix disagree.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
-    for mt in m.declared_metrics() {
+    for mt in m.named_by_team() {
         let base = mt
             .name
             .value
