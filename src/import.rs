@@ -157,7 +157,10 @@ fn compiled(
 
 /// Writes the rules, compiles them, and writes again with every rule the compiler
 /// refused in the condition language kept as PromQL; twice at most (a rule refused as
-/// PromQL too stays so, and its finding is the user's to see).
+/// PromQL too stays so). Then the findings that are true of the source rule itself
+/// (an alert finding, `A…`, or a record's name, N009) are marked with an `allow:` entry
+/// on that rule, so that the spec builds as the source ran, and reported as warnings
+/// for the user to fix in the spec.
 fn prometheus(
     r: &formats::prometheus::Rules,
     existing: &[(String, String)],
@@ -165,8 +168,10 @@ fn prometheus(
     opts: &Options,
 ) -> (Vec<(String, String)>, Compilation) {
     let mut as_expr = BTreeSet::new();
+    let mut marks = formats::prometheus::Marks::new();
+    let mut marking = false;
     loop {
-        let (files, sites) = formats::prometheus::render(r, &as_expr);
+        let (files, sites) = formats::prometheus::render(r, &as_expr, &marks);
         let files = without_service(files, has_service);
         let c = compiled(existing, &files, opts);
         // Each file's rules by where they start (they follow one another), so that an
@@ -179,25 +184,87 @@ fn prometheus(
                 .or_default()
                 .push((range.start, range.end, key));
         }
-        let mut refused = BTreeSet::new();
-        for d in c.diagnostics.items.iter().filter(|d| d.is_error()) {
+        let rule_at = |d: &Diagnostic| {
             let at = d.primary.span.start as usize;
             let rules = c
                 .sources
                 .get(d.primary.span.file)
-                .and_then(|f| by_file.get(f.name.as_str()));
-            let Some(rules) = rules else { continue };
+                .and_then(|f| by_file.get(f.name.as_str()))?;
             let i = rules.partition_point(|(start, _, _)| *start <= at);
-            if let Some((_, end, key)) = i.checked_sub(1).map(|i| rules[i])
-                && at < end
-                && !as_expr.contains(key)
-            {
-                refused.insert(key.clone());
+            let (_, end, key) = i.checked_sub(1).map(|i| rules[i])?;
+            (at < end).then_some(key)
+        };
+        let errors = c.diagnostics.items.iter().filter(|d| d.is_error());
+        if !marking {
+            let refused: BTreeSet<String> = errors
+                .filter_map(&rule_at)
+                .filter(|key| !as_expr.contains(*key))
+                .cloned()
+                .collect();
+            if refused.is_empty() {
+                marking = true;
+            } else {
+                as_expr.extend(refused);
+            }
+            continue;
+        }
+        let mut new = false;
+        for d in errors {
+            let true_of_source = d.code.code.starts_with('A') || d.code.code == "N009";
+            let Some(key) = rule_at(d).filter(|_| true_of_source) else {
+                continue;
+            };
+            let entry = marks.entry(key.clone()).or_default();
+            if !entry.iter().any(|(rule, _)| rule == d.code.name) {
+                let reason = format!("imported as the source has it: {}", d.message);
+                entry.push((d.code.name.to_string(), reason));
+                new = true;
             }
         }
-        if refused.is_empty() {
+        if !new {
+            let c = with_marks_reported(c, &marks, &sites);
             return (files, c);
         }
-        as_expr.extend(refused);
     }
+}
+
+/// The findings the marks allow, reported as warnings of the written spec at their
+/// `allow:` entry: the user sees each, and the spec builds.
+fn with_marks_reported(
+    mut c: Compilation,
+    marks: &formats::prometheus::Marks,
+    sites: &formats::prometheus::Sites,
+) -> Compilation {
+    for (file, key, range) in sites {
+        let Some(marked) = marks.get(key) else {
+            continue;
+        };
+        let Some(id) = c
+            .sources
+            .ids()
+            .find(|id| c.sources.get(*id).is_some_and(|f| &f.name == file))
+        else {
+            continue;
+        };
+        let Some(text) = c.sources.get(id).and_then(|f| f.text.get(range.clone())) else {
+            continue;
+        };
+        let Some(at) = text.find("allow: [") else {
+            continue;
+        };
+        let line = text[at..].find('\n').map_or(text.len(), |e| at + e);
+        let span = Span::new(id, range.start + at, range.start + line);
+        for (rule, reason) in marked {
+            let Some(code) = rules::find(rule) else {
+                continue;
+            };
+            let mut d = Diagnostic::new(code, span, format!("`{key}`: {reason}"))
+                .label("true of the source rule, marked")
+                .help("the written spec allows it so that it builds as the source ran; fix it there and remove the entry");
+            d.severity = crate::diag::Severity::Warning;
+            c.diagnostics.items.push(d);
+        }
+    }
+    c.diagnostics.sort();
+    c
 }

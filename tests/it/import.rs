@@ -863,3 +863,65 @@ fn rule_secrets_are_never_copied() {
         }
     }
 }
+
+/// Findings true of the source rule (here an annotation reading `job`, which the
+/// aggregation drops — A008 — and a record named against the convention, N009) do not
+/// stop the import: the written spec marks each with an `allow:` entry on that rule,
+/// the import reports it as a warning, and the spec builds with the source's alert and
+/// record. A `message` annotation (Grafana's, older mixins') becomes the summary, and is
+/// kept; `for: 0m` is read.
+#[test]
+fn findings_true_of_the_source_are_marked_not_fatal() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("app.yml");
+    std::fs::write(
+        &rules,
+        r#"groups:
+  - name: empty
+    rules: []
+  - name: app
+    rules:
+      - record: http_errors_rate
+        expr: sum(rate(http_requests_total{code=~"5.."}[5m]))
+      - alert: HighErrors
+        expr: sum(rate(http_requests_total{code=~"5.."}[5m])) > 1
+        for: 0m
+        labels: {severity: critical}
+        annotations:
+          message: Errors are high on {{ $labels.job }}
+"#,
+    )
+    .unwrap();
+    let spec = dir.path().join("spec");
+    let imported = import_into(Kind::Prometheus, &[rules], &spec);
+    assert!(errors(&imported).is_empty(), "{:#?}", errors(&imported));
+    let warned: Vec<&str> = imported
+        .check
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.severity == forge_spec::diag::Severity::Warning)
+        .map(|d| d.code.code)
+        .collect();
+    assert!(
+        warned.contains(&"A008") && warned.contains(&"N009"),
+        "{warned:?}"
+    );
+    let alerts = std::fs::read_to_string(spec.join("alerts.yaml")).unwrap();
+    assert!(
+        alerts.contains("allow: [{rule: template-label-missing"),
+        "{alerts}"
+    );
+    assert!(
+        alerts.contains("summary: 'Errors are high on {{ $labels.job }}'"),
+        "{alerts}"
+    );
+    assert!(alerts.contains("annotations: {message:"), "{alerts}");
+    let records = std::fs::read_to_string(spec.join("records.yaml")).unwrap();
+    assert!(records.contains("allow: [{rule: record-name"), "{records}");
+    let built = build(&spec);
+    let text = String::from_utf8(built["prometheus/app.rules.yml"].clone()).unwrap();
+    assert!(text.contains("- alert: HighErrors"), "{text}");
+    assert!(text.contains("- record: http_errors_rate"), "{text}");
+    assert!(!text.contains("for: '0"), "{text}");
+}

@@ -674,4 +674,4 @@ fn secret_in(text: &str) -> Option<&'static str> {
 mod render;
 
 pub(crate) use render::unit_of;
-pub use render::{Sites, render};
+pub use render::{Marks, Sites, render};

@@ -120,8 +120,18 @@ fn metrics_yaml(r: &Rules) -> String {
     s
 }
 
-/// One rule, as an entry of `alerts:` or `records:`.
-fn rule_yaml(rule: &RuleOut, alert: bool, as_expr: bool, s: &mut String) {
+/// Findings true of the source, by rule key: (rule name, reason) for an `allow:` entry.
+pub type Marks = std::collections::BTreeMap<String, Vec<(String, String)>>;
+
+/// One rule, as an entry of `alerts:` or `records:`; `marks` are the findings true of the
+/// source rule, written as `allow:` entries so that the spec builds as the source did.
+fn rule_yaml(
+    rule: &RuleOut,
+    alert: bool,
+    as_expr: bool,
+    marks: &[(String, String)],
+    s: &mut String,
+) {
     let condition = rule.condition.as_ref().filter(|_| !as_expr);
     s.push_str(&format!("  {}:\n", q(&rule.key)));
     if alert {
@@ -161,15 +171,29 @@ fn rule_yaml(rule: &RuleOut, alert: bool, as_expr: bool, s: &mut String) {
         s.push_str(&format!("    keep_firing_for: {}\n", q(k)));
     }
     if alert && rule.summary.is_none() {
-        comment(
-            s,
-            4,
-            "The rule had no summary: one from its name. Say what is wrong, in a sentence.",
-        );
-        s.push_str(&format!(
-            "    summary: {}\n",
-            q(&format!("{} is firing.", rule.key))
-        ));
+        // Grafana's and older mixins' `message` annotation is the rule's own sentence.
+        match rule
+            .annotations
+            .iter()
+            .find(|(k, _)| k == "message")
+            .map(|(_, v)| v)
+        {
+            Some(message) => {
+                comment(s, 4, "The rule had no summary: its `message` annotation.");
+                s.push_str(&format!("    summary: {}\n", q(message)));
+            }
+            None => {
+                comment(
+                    s,
+                    4,
+                    "The rule had no summary: one from its name. Say what is wrong, in a sentence.",
+                );
+                s.push_str(&format!(
+                    "    summary: {}\n",
+                    q(&format!("{} is firing.", rule.key))
+                ));
+            }
+        }
     }
     for (key, v) in [
         ("summary", &rule.summary),
@@ -198,6 +222,18 @@ fn rule_yaml(rule: &RuleOut, alert: bool, as_expr: bool, s: &mut String) {
     }
     if let Some(g) = &rule.group {
         s.push_str(&format!("    group: {}\n", q(g)));
+    }
+    if !marks.is_empty() {
+        comment(
+            s,
+            4,
+            "True of the source rule, imported as it is: fix it here, then remove the entry.",
+        );
+        let entries: Vec<String> = marks
+            .iter()
+            .map(|(rule, reason)| format!("{{rule: {}, reason: {}}}", q(rule), q(reason)))
+            .collect();
+        s.push_str(&format!("    allow: [{}]\n", entries.join(", ")));
     }
 }
 
@@ -272,7 +308,11 @@ fn targets_yaml(r: &Rules, s: &mut String) {
 
 /// The spec files, with the rules of `as_expr` (by key) kept as PromQL; and where each
 /// rule is in them.
-pub fn render(r: &Rules, as_expr: &BTreeSet<String>) -> (Vec<(String, String)>, Sites) {
+pub fn render(
+    r: &Rules,
+    as_expr: &BTreeSet<String>,
+    marks: &Marks,
+) -> (Vec<(String, String)>, Sites) {
     let from = "prometheus";
     let mut files = Vec::new();
     let mut sites = Sites::new();
@@ -350,7 +390,8 @@ pub fn render(r: &Rules, as_expr: &BTreeSet<String>) -> (Vec<(String, String)>, 
         }
         for rule in rules {
             let start = s.len();
-            rule_yaml(rule, alert, as_expr.contains(&rule.key), &mut s);
+            let marked = marks.get(&rule.key).map_or(&[][..], Vec::as_slice);
+            rule_yaml(rule, alert, as_expr.contains(&rule.key), marked, &mut s);
             sites.push((file.to_string(), rule.key.clone(), start..s.len()));
         }
         files.push((file.to_string(), s));
