@@ -925,3 +925,51 @@ fn findings_true_of_the_source_are_marked_not_fatal() {
     assert!(text.contains("- record: http_errors_rate"), "{text}");
     assert!(!text.contains("for: '0"), "{text}");
 }
+
+/// A metric read only under another job's selectors is that exporter's: the import marks
+/// it `provided_by:` the job, and the naming rules do not judge it (kube-prometheus'
+/// node_exporter rules read `node_memory_Buffers_bytes` and `node_vmstat_pgmajfault`,
+/// names the team did not choose). A metric of the service's own job stays its own.
+#[test]
+fn exporter_metrics_are_third_party() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("app.yml");
+    std::fs::write(
+        &rules,
+        r#"groups:
+  - name: node
+    rules:
+      - alert: NodeMemoryLow
+        expr: node_memory_Buffers_bytes{job="node-exporter"} < 1000
+        for: 5m
+        labels: {severity: warning}
+        annotations: {summary: Node memory is low.}
+      - alert: MajorFaults
+        expr: rate(node_vmstat_pgmajfault{job="node-exporter"}[5m]) > 500
+        for: 5m
+        labels: {severity: warning}
+        annotations: {summary: Many major page faults.}
+      - alert: AppQueueHigh
+        expr: app_queue_depth{job="app"} > 10
+        for: 5m
+        labels: {severity: warning}
+        annotations: {summary: The queue is long.}
+"#,
+    )
+    .unwrap();
+    let spec = dir.path().join("spec");
+    let imported = import_into(Kind::Prometheus, &[rules], &spec);
+    assert!(errors(&imported).is_empty(), "{:#?}", errors(&imported));
+    let metrics = std::fs::read_to_string(spec.join("metrics.yaml")).unwrap();
+    for m in ["node_memory_Buffers_bytes", "node_vmstat_pgmajfault"] {
+        let line = metrics.lines().find(|l| l.contains(m)).unwrap();
+        assert!(line.contains("provided_by: node-exporter"), "{line}");
+    }
+    let own = metrics
+        .lines()
+        .find(|l| l.contains("app_queue_depth"))
+        .unwrap();
+    assert!(!own.contains("provided_by"), "{own}");
+    let built = build(&spec);
+    assert!(built.contains_key("prometheus/app.rules.yml"));
+}

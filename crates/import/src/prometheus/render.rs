@@ -102,10 +102,28 @@ fn metrics_yaml(r: &Rules) -> String {
             let b: Vec<String> = bounds.iter().map(f64::to_string).collect();
             format!(", buckets: [{}]", b.join(", "))
         };
+        // A metric read only under one job's selectors other than the service's own is
+        // that job's exporter's: a third party's, never judged by its name.
+        let series = [
+            name.clone(),
+            format!("{name}_bucket"),
+            format!("{name}_sum"),
+            format!("{name}_count"),
+        ];
+        let readers: Vec<&String> = r
+            .jobs
+            .iter()
+            .filter(|(_, read)| series.iter().any(|n| read.contains(n)))
+            .map(|(job, _)| job)
+            .collect();
+        let provided_by = match readers.as_slice() {
+            [job] if **job != r.service => format!("provided_by: {}, ", q(job)),
+            _ => String::new(),
+        };
         let _ = std::fmt::Write::write_fmt(
             &mut s,
             format_args!(
-                "  {}: {{type: {kind}, {}help: {}{}{buckets}}}\n",
+                "  {}: {{type: {kind}, {provided_by}{}help: {}{}{buckets}}}\n",
                 q(&name),
                 unit_of(&name).map_or(String::new(), |u| format!("unit: {u}, ")),
                 q(&format!("Imported: a {kind} the rules read.")),
