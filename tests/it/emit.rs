@@ -302,3 +302,80 @@ fn a_zero_for_is_no_for() {
     // A real `for` is kept.
     assert!(rules("condition: up(web) == 0, for: 2m").contains("for: '2m'"));
 }
+
+/// The labels forge-spec adds by default (`service`, `team`, `namespace`) never replace
+/// one the expression's result carries: an alert `by (service)` (awesome-prometheus-
+/// alerts' TraefikHighHttp5xxErrorRateService, every kube-prometheus series) keeps each
+/// series' `service`, and fires for each — promtool evaluates the built rule over two
+/// services and sees two alerts (with the label set, Prometheus would refuse to evaluate
+/// it: "same labelset after applying alert labels"). An alert whose result cannot carry
+/// `service` still gets the spec's.
+#[test]
+fn default_labels_never_replace_the_series_own() {
+    let spec = r#"service: {name: shop, team: web}
+targets: {web: {address: "web:80"}}
+routing: {receiver: r}
+receivers: {r: {webhook: {url: "http://hooks.example.org/x"}}}
+metrics:
+  http_requests_total: {type: counter, help: Requests., labels: {service: {max_values: 50}, code: {values: ["2xx", "5xx"]}}}
+alerts:
+  ErrorsPerService:
+    severity: critical
+    condition: sum by (service) (rate(http_requests_total{code="5xx"})) > 1 for 1m
+    summary: A service returns errors.
+    description: '{{ $labels.service }} returns errors.'
+    runbook: https://example.com/r
+  ErrorsOverall:
+    severity: warning
+    condition: sum(rate(http_requests_total{code="5xx"})) > 1 for 1m
+    summary: Errors are high.
+    description: Errors are high.
+    runbook: https://example.com/r
+"#;
+    let mut c = forge_spec::compile_str(&[("spec.yaml", spec)], &Default::default());
+    let errors: Vec<&str> = c
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    let rules = String::from_utf8(out.files["prometheus/shop.rules.yml"].clone()).unwrap();
+    let per_service = rules.split("- alert: ErrorsPerService").nth(1).unwrap();
+    let per_service = per_service.split("- alert:").next().unwrap();
+    assert!(!per_service.contains("service: shop"), "{per_service}");
+    assert!(per_service.contains("team: web"), "{per_service}");
+    let overall = rules.split("- alert: ErrorsOverall").nth(1).unwrap();
+    let overall = overall.split("- alert:").next().unwrap();
+    assert!(overall.contains("service: shop"), "{overall}");
+    if !crate::common::promtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yml"), &rules).unwrap();
+    std::fs::write(
+        dir.path().join("test.yml"),
+        r#"rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'http_requests_total{job="web", instance="a", service="cart", code="5xx"}'
+        values: '0+600x20'
+      - series: 'http_requests_total{job="web", instance="a", service="pay", code="5xx"}'
+        values: '0+600x20'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: ErrorsPerService
+        exp_alerts:
+          - exp_labels: {severity: critical, team: web, service: cart}
+            exp_annotations: {summary: A service returns errors., description: cart returns errors., runbook_url: 'https://example.com/r'}
+          - exp_labels: {severity: critical, team: web, service: pay}
+            exp_annotations: {summary: A service returns errors., description: pay returns errors., runbook_url: 'https://example.com/r'}
+"#,
+    )
+    .unwrap();
+    crate::common::run_promtool(dir.path(), &["test", "rules", "test.yml"]);
+}

@@ -91,3 +91,40 @@ pub fn dashboards_dir(m: &Model) -> String {
 pub use forge_spec_syntax::integrations::{
     NOTIFICATION_TEXT, NOTIFICATION_TITLE, OPSGENIE_PRIORITY,
 };
+
+/// The labels forge-spec itself puts on the alerts of the service: `service` and `team`
+/// only where the alert's expression does not carry that label already — a rule's label
+/// replaces the series' value, which would merge series that differ only in it
+/// (Prometheus then refuses to evaluate the rule: "same labelset after applying alert
+/// labels") — and, with the Kubernetes output, `namespace` always (the Operator routes
+/// an `AlertmanagerConfig` only the alerts of its namespace, and enforces it the same
+/// way). `may_carry` says whether the expression's result carries a label. The spec can
+/// still set any of them itself (`labels:`).
+pub fn default_alert_labels(
+    m: &Model,
+    may_carry: impl Fn(&str) -> bool,
+) -> Vec<(&'static str, String)> {
+    let mut v = Vec::new();
+    if !may_carry("service") {
+        v.push(("service", m.service.name.value.clone()));
+    }
+    if let Some(team) = &m.service.team
+        && !may_carry("team")
+    {
+        v.push(("team", team.value.clone()));
+    }
+    if let Some(k) = &m.outputs.kubernetes {
+        v.push(("namespace", k.namespace.clone()));
+    }
+    v
+}
+
+/// Whether an alert's expression carries `label` on its result, as far as its type
+/// says: its label set holds it. (A result whose labels are not known — raw PromQL of
+/// series outside the catalogue — is taken not to; name the label in `labels:` to be
+/// sure.)
+pub fn may_carry(when: Option<&crate::AlertExpr>, label: &str) -> bool {
+    when.and_then(|w| w.ty.as_ref())
+        .and_then(|ty| ty.labels.as_ref())
+        .is_some_and(|ls| ls.contains(label))
+}

@@ -241,22 +241,16 @@ pub fn sender_alerts(
     sender: Sender<'_>,
     v: &mut Vec<(String, forge_spec_base::source::Span, Labels)>,
 ) {
-    let svc = &m.service.name.value;
-    let team = m.service.team.as_ref().map(|t| &t.value);
-    // The Kubernetes output labels every alert with its namespace (the Operator's
-    // routing needs it).
-    let namespace = m.outputs.kubernetes.as_ref().map(|k| &k.namespace);
     match sender {
         Sender::Alert(a) => {
             let mut l = Labels::new();
             l.insert("alertname".into(), a.name.value.clone());
             l.insert("severity".into(), a.severity.value.clone());
-            l.insert("service".into(), svc.clone());
-            if let Some(t) = team {
-                l.insert("team".into(), t.clone());
-            }
-            if let Some(ns) = namespace {
-                l.insert("namespace".into(), ns.clone());
+            // The defaults the rule writes (those its expression may carry come from
+            // the series, which the simulation does not know).
+            let may_carry = |label: &str| super::names::may_carry(a.when.as_ref(), label);
+            for (k, v) in super::names::default_alert_labels(m, may_carry) {
+                l.insert(k.into(), v);
             }
             if let Some(s) = &a.slo {
                 l.insert("slo".into(), s.value.clone());
@@ -272,12 +266,9 @@ pub fn sender_alerts(
                 let mut l = Labels::new();
                 l.insert("alertname".into(), name.clone());
                 l.insert("severity".into(), sev.clone());
-                l.insert("service".into(), svc.clone());
-                if let Some(t) = team {
-                    l.insert("team".into(), t.clone());
-                }
-                if let Some(ns) = namespace {
-                    l.insert("namespace".into(), ns.clone());
+                let may_carry = |label: &str| s.group_by.iter().any(|g| g.value == label);
+                for (k, v) in super::names::default_alert_labels(m, may_carry) {
+                    l.insert(k.into(), v);
                 }
                 l.insert("slo".into(), s.name.value.clone());
                 v.push((name, s.name.span, l));

@@ -98,19 +98,22 @@ pub fn alerts_group_name(m: &Model) -> String {
     format!("{}-alerts", m.service.name.value)
 }
 
-fn base_labels(m: &Model, severity: &str, slo: Option<&str>) -> BTreeMap<String, String> {
+/// The labels every alert of the service carries: its severity, its SLO, and the
+/// defaults the IR names (`service`, `team`, `namespace`) where `may_carry` says the
+/// expression's result cannot carry them already.
+fn base_labels(
+    m: &Model,
+    severity: &str,
+    slo: Option<&str>,
+    may_carry: impl Fn(&str) -> bool,
+) -> BTreeMap<String, String> {
     let mut l = BTreeMap::new();
     l.insert("severity".to_string(), severity.to_string());
-    l.insert("service".to_string(), m.service.name.value.clone());
-    if let Some(team) = &m.service.team {
-        l.insert("team".to_string(), team.value.clone());
+    for (k, v) in forge_spec_ir::names::default_alert_labels(m, may_carry) {
+        l.insert(k.to_string(), v);
     }
     if let Some(s) = slo {
         l.insert("slo".to_string(), s.to_string());
-    }
-    // The Operator routes an `AlertmanagerConfig` only the alerts of its namespace.
-    if let Some(k) = &m.outputs.kubernetes {
-        l.insert("namespace".to_string(), k.namespace.clone());
     }
     l
 }
@@ -122,6 +125,7 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
         m,
         &a.severity.value,
         a.slo.as_ref().map(|s| s.value.as_str()),
+        |l| forge_spec_ir::names::may_carry(Some(when), l),
     );
     for (k, v) in &a.labels {
         labels.insert(k.value.clone(), v.value.clone());
@@ -542,7 +546,10 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         for (k, v) in &s.alert_labels {
             labels.insert(k.value.clone(), v.value.clone());
         }
-        labels.extend(base_labels(m, severity, Some(name)));
+        // The burn-rate rules keep only the SLO's `group_by` labels.
+        labels.extend(base_labels(m, severity, Some(name), |l| {
+            s.group_by.iter().any(|g| g.value == l)
+        }));
         if s.sloth {
             let level = if urgency == Urgency::Page {
                 "page"
@@ -633,7 +640,8 @@ pub fn absent_alerts(m: &Model) -> Vec<Absent> {
                     readers.join(", ")
                 ),
             );
-            let mut labels = base_labels(m, &severity, None);
+            // `absent(…{job=…}) and on (job) up{…}` carries `job` alone.
+            let mut labels = base_labels(m, &severity, None, |l| l == "job");
             labels.insert("job".to_string(), job.clone());
             out.push(Absent {
                 rule: Rule {
