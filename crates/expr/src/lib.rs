@@ -142,6 +142,11 @@ impl MetricInfo {
     ) -> MetricInfo {
         let mut names: BTreeSet<String> = labels.keys().cloned().collect();
         names.extend(["job".to_string(), "instance".to_string()]);
+        // A summary's quantile series carry `quantile` (its `_sum` and `_count` do not:
+        // a label set that may be carried is what matters here).
+        if kind == MetricKind::Summary {
+            names.insert("quantile".to_string());
+        }
         MetricInfo {
             kind,
             unit,

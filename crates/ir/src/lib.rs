@@ -147,10 +147,28 @@ pub struct Service {
     pub name: S,
     /// The owning team (`service.team`), the `team` label of every alert.
     pub team: Option<S>,
+    /// Which of `service` and `team` forge-spec puts on the alerts (`service.alert_labels`).
+    pub alert_labels: AlertLabels,
     pub metric_prefix: Option<S>,
     pub grafana_url: Option<S>,
     pub runbook_base_url: Option<S>,
     pub alertmanager: String,
+}
+
+/// The labels forge-spec may put on a service's alerts (`service.alert_labels`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlertLabels {
+    pub service: bool,
+    pub team: bool,
+}
+
+impl Default for AlertLabels {
+    fn default() -> Self {
+        AlertLabels {
+            service: true,
+            team: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -165,6 +183,8 @@ pub struct Target {
     pub uses: Vec<String>,
     /// How the Kubernetes output finds it.
     pub kubernetes: deploy::TargetKubernetes,
+    /// Labels discovery puts on every series it exports (`targets.<t>.labels`).
+    pub labels: Vec<S>,
 }
 
 /// A blackbox_exporter probe of a target.
@@ -201,8 +221,8 @@ pub struct Metric {
 impl Model {
     /// The spec's own metrics that an SLO or an alert reads, each with the names of
     /// what reads it: the metrics that get an absent-data alert (unless opted out).
-    /// Exporter catalogues' metrics are left out: they go with their target, whose
-    /// `up` alerts say when it is gone.
+    /// Exporter catalogues' and third parties' (`provided_by:`) metrics are left out:
+    /// they go with their target, whose `up` alerts say when it is gone.
     pub fn watched_metrics(&self) -> Vec<(&Metric, Vec<String>)> {
         let mut readers: std::collections::BTreeMap<&str, Vec<String>> =
             std::collections::BTreeMap::new();
@@ -232,7 +252,8 @@ impl Model {
             .filter_map(|(name, mut by)| {
                 let mt = self.metric(name)?;
                 by.dedup();
-                (!mt.catalog && mt.absent_alert && !mt.exporters.is_empty()).then_some((mt, by))
+                (!mt.catalog && mt.own() && mt.absent_alert && !mt.exporters.is_empty())
+                    .then_some((mt, by))
             })
             .collect()
     }
@@ -333,7 +354,10 @@ impl SliSelector {
 
 #[derive(Debug)]
 pub struct Alert {
+    /// Its key in the spec.
     pub name: S,
+    /// The name Prometheus gives it (`alertname:`, else the key); alerts may share one.
+    pub alertname: S,
     pub severity: S,
     pub when: Option<AlertExpr>,
     pub for_: Option<Spanned<Duration>>,
@@ -354,8 +378,10 @@ pub struct Alert {
 /// A recording rule of one's own.
 #[derive(Debug)]
 pub struct Record {
-    /// `level:metric:operations`.
+    /// Its key in the spec.
     pub name: S,
+    /// The series it records, `level:metric:operations` (`record:`, else the key).
+    pub series: S,
     pub expr: Option<AlertExpr>,
     pub labels: Vec<(S, S)>,
     pub group: Option<S>,

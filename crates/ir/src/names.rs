@@ -99,16 +99,19 @@ pub use forge_spec_syntax::integrations::{
 /// labels") — and, with the Kubernetes output, `namespace` always (the Operator routes
 /// an `AlertmanagerConfig` only the alerts of its namespace, and enforces it the same
 /// way). `may_carry` says whether the expression's result carries a label. The spec can
-/// still set any of them itself (`labels:`).
+/// still set any of them itself (`labels:`), or leave `service` and `team` off
+/// (`service.alert_labels`).
 pub fn default_alert_labels(
     m: &Model,
     may_carry: impl Fn(&str) -> bool,
 ) -> Vec<(&'static str, String)> {
     let mut v = Vec::new();
-    if !may_carry("service") {
+    let wanted = m.service.alert_labels;
+    if wanted.service && !may_carry("service") {
         v.push(("service", m.service.name.value.clone()));
     }
     if let Some(team) = &m.service.team
+        && wanted.team
         && !may_carry("team")
     {
         v.push(("team", team.value.clone()));

@@ -244,7 +244,7 @@ pub fn sender_alerts(
     match sender {
         Sender::Alert(a) => {
             let mut l = Labels::new();
-            l.insert("alertname".into(), a.name.value.clone());
+            l.insert("alertname".into(), a.alertname.value.clone());
             l.insert("severity".into(), a.severity.value.clone());
             // The defaults the rule writes (those its expression may carry come from
             // the series, which the simulation does not know).

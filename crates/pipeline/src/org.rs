@@ -199,6 +199,7 @@ pub fn compile_sources(
             runbook_base_url: None,
             alertmanager: None,
             team: None,
+            alert_labels: None,
         }),
         ..Default::default()
     });

@@ -22,6 +22,8 @@ pub const PANEL_TYPES: &[&str] = &[
 ];
 /// `burn_windows[].urgency`.
 pub const URGENCIES: &[&str] = &["page", "ticket"];
+/// `service.alert_labels[]`.
+pub const ALERT_LABELS: &[&str] = &["service", "team"];
 /// `slos.<s>.compat`.
 pub const COMPAT_MODES: &[&str] = &["sloth"];
 /// `receivers.<r>.opsgenie.priority`.
@@ -53,6 +55,9 @@ pub(crate) fn field_type(_: &mut SchemaGenerator) -> Schema {
 }
 pub(crate) fn panel_type(_: &mut SchemaGenerator) -> Schema {
     one_of(PANEL_TYPES)
+}
+pub(crate) fn alert_labels(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "string", "enum": ALERT_LABELS}, "uniqueItems": true})
 }
 pub(crate) fn urgency(_: &mut SchemaGenerator) -> Schema {
     one_of(URGENCIES)

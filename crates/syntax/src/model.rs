@@ -105,6 +105,14 @@ pub struct Service {
     /// The team that owns the service (a name under the organisation's `teams:`); every
     /// alert of the service carries it as the `team` label.
     pub team: Option<S>,
+    /// The labels forge-spec puts on every alert of the service: `service` (its name)
+    /// and `team` (with `team:`); default both. Neither ever replaces a label the
+    /// alert's expression carries. `[]` adds none, so the alerts carry what their
+    /// expressions and `labels:` give (an imported rule file's, as the source had them).
+    /// An organisation routes each service's alerts by `service`: keep it there.
+    #[serde(default)]
+    #[schemars(schema_with = "crate::closed::alert_labels")]
+    pub alert_labels: Option<Spanned<Vec<S>>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -156,6 +164,12 @@ pub struct Target {
     pub probe: Option<Probe>,
     /// How the Kubernetes output finds the target (`ServiceMonitor` selector, port).
     pub kubernetes: Option<super::outputs::TargetKubernetes>,
+    /// Labels every series of the target carries from service discovery or
+    /// relabelling, whatever the metric (the Prometheus Operator adds `namespace`,
+    /// `pod`, `container`, `service` and `endpoint`): selectors and groupings may name
+    /// them on any metric it exports. forge-spec does not add them; the discovery does.
+    #[serde(default)]
+    pub labels: Vec<S>,
 }
 
 /// A blackbox_exporter probe.
@@ -192,7 +206,9 @@ pub struct Metric {
     #[serde(default)]
     pub standard: Option<Spanned<bool>>,
     /// Who exports it when not the service's own code: `client` (the client library's
-    /// process/runtime collector) or an exporter's name.
+    /// process/runtime collector) or an exporter's name. A target's name says that
+    /// target alone exports it (whatever its `uses:`). Either way the naming rules do not
+    /// judge it and it gets no absent-data alert.
     pub provided_by: Option<S>,
     /// Opts out of the absent-data alert forge-spec writes for a metric an SLO or an
     /// alert reads (it fires when the target is up but the metric is gone).
@@ -338,6 +354,10 @@ pub struct SloAlerting {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Alert {
+    /// The name Prometheus gives it (`alertname`; default: its key). Alerts may share
+    /// one — a warning and a critical at two thresholds — and routes, inhibit rules and
+    /// silences that name it take them all.
+    pub alertname: Option<S>,
     /// `critical`, `warning` or `info` (or a configured set).
     #[schemars(schema_with = "crate::closed::severity")]
     pub severity: S,
@@ -378,6 +398,9 @@ pub struct Alert {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
+    /// The series it records (default: its key). Records may share one, each adding
+    /// its own series (per code class, per label value), as Prometheus allows.
+    pub record: Option<S>,
     /// The expression, in the condition language (no `for`).
     pub query: Option<S>,
     /// Raw PromQL instead; checked like `query:`.

@@ -97,10 +97,10 @@ fields! {
     SpecFile { failed, version, service, defaults, targets, metrics, slos, alerts, records,
         groups, routing, receivers, dashboards, logs, lints, teams, outputs }
     Team { description, receiver, escalation, lints }
-    Service { name, metric_prefix, description, grafana_url, runbook_base_url, alertmanager, team }
+    Service { name, metric_prefix, description, grafana_url, runbook_base_url, alertmanager, team, alert_labels }
     Defaults { range, scrape_interval, burn_windows }
     BurnWindowSpec { urgency, long, short, factor }
-    Target { address, metrics_path, description, uses, probe, kubernetes }
+    Target { address, metrics_path, description, uses, probe, kubernetes, labels }
     Probe { url, module, exporter }
     Metric { kind, help, unit, labels, buckets, standard, provided_by, absent, allow }
     AbsentOptOut { alert, reason }
@@ -112,9 +112,9 @@ fields! {
     TimesliceSli { good, slice }
     LatencySli { metric, below }
     SloAlerting { page, ticket, disabled, name, runbook, labels, annotations, windows }
-    Alert { severity, condition, expr, for_, slo, summary, description, runbook, dashboard,
+    Alert { alertname, severity, condition, expr, for_, slo, summary, description, runbook, dashboard,
         labels, annotations, keep_firing_for, group, allow }
-    Record { query, expr, labels, group, allow }
+    Record { record, query, expr, labels, group, allow }
     RuleGroup { interval, limit, source_tenants }
     Routing { receiver, group_by, group_wait, group_interval, repeat_interval, routes, inhibit,
         tests, severities }

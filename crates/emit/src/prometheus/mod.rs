@@ -36,7 +36,12 @@ struct Piece {
 /// Items per unit: large enough to amortise the hand-off, small enough to balance.
 const CHUNK: usize = 128;
 
-fn piece(m: &Model, unit: &Unit, behaviour: &std::collections::HashSet<&str>) -> Piece {
+fn piece(
+    m: &Model,
+    unit: &Unit,
+    behaviour: &std::collections::HashSet<&str>,
+    shared: &std::collections::HashSet<&str>,
+) -> Piece {
     let mut p = Piece::default();
     let mut tests = Vec::new();
     match unit {
@@ -53,7 +58,8 @@ fn piece(m: &Model, unit: &Unit, behaviour: &std::collections::HashSet<&str>) ->
                     }
                     None => rules::render_rule(&rule, &mut p.alert_rules),
                 }
-                match promtool_tests::explicit_tests(m, a, &rule) {
+                let shared_name = shared.contains(a.alertname.value.as_str());
+                match promtool_tests::explicit_tests(m, a, &rule, shared_name) {
                     Some(t) => tests.extend(t),
                     None => p.skipped.push(a.name.value.clone()),
                 }
@@ -99,6 +105,16 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         .chain(model.slos.chunks(CHUNK).map(Unit::Slos))
         .collect();
     let behaviour = promtool_tests::behaviour_slos(model);
+    // Alert names more than one alert has.
+    let shared: std::collections::HashSet<&str> = {
+        let mut seen = std::collections::HashSet::new();
+        model
+            .alerts
+            .iter()
+            .map(|a| a.alertname.value.as_str())
+            .filter(|n| !seen.insert(*n))
+            .collect()
+    };
     let mut rules = super::header(model, "#");
     crate::yaml::key(&mut rules, 0, false, "groups");
     rules.push('\n');
@@ -124,7 +140,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
     }
     let mut left = units.len();
     for batch in units.chunks(4 * forge_spec_base::par::jobs()) {
-        let pieces = forge_spec_base::par::map(batch, |u| piece(model, u, &behaviour));
+        let pieces = forge_spec_base::par::map(batch, |u| piece(model, u, &behaviour, &shared));
         // Room for the rest of the files, estimated from this batch whenever it would not
         // fit, exactly: alerts come first and SLOs (larger) after, so the first estimate
         // falls short, and growing by doubling would hold tens of megabytes for nothing.

@@ -160,8 +160,17 @@ fn extend(mut w: Witness, steps: u64) -> Witness {
     w
 }
 
-/// An explicit alert's two tests: it fires, it stays silent (`None`: shape not driven).
-pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Option<Vec<TestGroup>> {
+/// An explicit alert's two tests: it fires, it stays silent (`None`: shape not driven,
+/// or its `alertname` is another alert's too — promtool would expect both at once).
+pub fn explicit_tests(
+    m: &Model,
+    a: &forge_spec_ir::Alert,
+    rule: &Rule,
+    shared_name: bool,
+) -> Option<Vec<TestGroup>> {
+    if shared_name {
+        return None;
+    }
     let cond = a.when.as_ref()?.condition.as_ref()?;
     let fire = witness::condition(m, &cond.expr, true)?;
     let quiet = witness::condition(m, &cond.expr, false)?;
@@ -179,7 +188,7 @@ pub fn explicit_tests(m: &Model, a: &forge_spec_ir::Alert, rule: &Rule) -> Optio
     let (fire, quiet) = (lengthen(fire), lengthen(quiet));
     let eval = minutes(m, eval_min);
     let exp = expected(rule, &fire)?;
-    let name = &a.name.value;
+    let name = &a.alertname.value;
     let group = |title: String, w: &Witness, exp_alerts: Vec<ExpAlert>| TestGroup {
         name: title,
         interval: minutes(m, 1),

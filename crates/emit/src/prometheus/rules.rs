@@ -82,7 +82,7 @@ pub fn records_group_name(m: &Model) -> String {
 pub fn record(r: &forge_spec_ir::Record) -> Option<Rule> {
     let e = r.expr.as_ref()?;
     Some(Rule {
-        record: Some(r.name.value.clone()),
+        record: Some(r.series.value.clone()),
         expr: e.promql.clone(),
         labels: r
             .labels
@@ -162,7 +162,7 @@ pub fn explicit(m: &Model, a: &Alert) -> Option<Rule> {
     }
     annotations.retain(|_, v| !v.is_empty());
     Some(Rule {
-        alert: Some(a.name.value.clone()),
+        alert: Some(a.alertname.value.clone()),
         expr: when.promql.clone(),
         for_: a.for_.as_ref().map(|f| m.scaled(f.value).to_prometheus()),
         keep_firing_for: a

@@ -288,8 +288,18 @@ impl Ctx<'_> {
         self.scope(s, info);
         for m in &s.matchers {
             let allowed_le = series == Series::Bucket && m.label == "le";
+            // A summary's series carry `quantile`; `label=""` selects the series without
+            // the label, which every series of a metric that lacks it is.
+            let allowed_quantile = info.kind == MetricKind::Summary
+                && series == Series::Whole
+                && m.label == "quantile";
+            let absent_matched = m.op == MatchOp::Eq && m.value.is_empty();
             match info.labels.get(&m.label) {
-                None if allowed_le || m.label == "job" || m.label == "instance" => {}
+                None if allowed_le
+                    || allowed_quantile
+                    || absent_matched
+                    || m.label == "job"
+                    || m.label == "instance" => {}
                 None => {
                     let d = Diagnostic::new(
                         &x::UNKNOWN_LABEL,

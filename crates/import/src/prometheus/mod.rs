@@ -37,8 +37,9 @@ struct GroupIn {
     query_offset: Option<S>,
     #[serde(default)]
     labels: Map<Spanned<Scalar>>,
+    /// `rules:` with nothing under it is an empty group to Prometheus too.
     #[serde(default)]
-    rules: Vec<RuleIn>,
+    rules: Option<Vec<RuleIn>>,
     #[serde(default)]
     source_tenants: Vec<S>,
     partial_response_strategy: Option<S>,
@@ -74,6 +75,11 @@ pub struct Rules {
     regenerated: Vec<String>,
     /// The namespace every alert carried (forge-spec's Kubernetes output).
     namespace: Option<String>,
+    /// The files are forge-spec's own output: the metrics they read are the team's.
+    forge_written: bool,
+    /// Every alert carries the service's name as `service` (forge-spec's output, or a
+    /// source that labels its alerts so): the spec has forge-spec add it.
+    service_label: bool,
 }
 
 #[derive(Debug)]
@@ -87,8 +93,11 @@ struct GroupOut {
 /// An alerting or recording rule.
 #[derive(Debug)]
 pub struct RuleOut {
-    /// The spec's key: the alert name (made unique) or the record name.
+    /// The spec's key: the alert or record name, made unique.
     pub key: String,
+    /// The name Prometheus knows it by, where it is not the key (a second alert or
+    /// record of one name: a warning/critical pair, a record per code class).
+    pub name: Option<String>,
     /// Its own rule group (none: forge-spec's default groups).
     group: Option<String>,
     promql: String,
@@ -112,9 +121,16 @@ pub struct RuleOut {
 struct MetricUse {
     /// Read under `rate`, `irate`, `increase` or `resets`.
     counter: bool,
+    /// Read under a gauge's function (`delta`, `deriv`, `predict_linear`…): a gauge,
+    /// whatever its name says.
+    gauge: bool,
+    /// Its selectors name `quantile`: a summary's quantile series.
+    summary: bool,
     /// The bucket bounds (`le`) the rules name.
     bounds: BTreeSet<String>,
     labels: BTreeSet<String>,
+    /// The name (without extension) of the first file whose rules read it.
+    source: String,
 }
 
 /// Labels that are the target's or the series' own, never declared on a metric.
@@ -125,12 +141,23 @@ const BUILT_IN: &[&str] = &["up", "ALERTS", "ALERTS_FOR_STATE"];
 
 #[derive(Default)]
 struct Scan {
-    metrics: Vec<(String, bool)>,
+    metrics: Vec<(String, Read)>,
+    /// Metrics whose selectors name `quantile`.
+    summaries: BTreeSet<String>,
     labels: BTreeSet<String>,
     /// (job, metric) of each selector naming a job.
     job_reads: Vec<(String, String)>,
     /// (metric, bound) of each `le` a `_bucket` selector names.
     bounds: Vec<(String, String)>,
+}
+
+/// How an expression reads a series: as it is, as a counter (`rate`, `increase`…) or as
+/// a gauge (`delta`, `deriv`…).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Read {
+    Value,
+    Counter,
+    Gauge,
 }
 
 fn is_label_name(s: &str) -> bool {
@@ -140,11 +167,13 @@ fn is_label_name(s: &str) -> bool {
         && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
-fn selector(vs: &VectorSelector, counter: bool, s: &mut Scan) {
+fn selector(vs: &VectorSelector, read: Read, s: &mut Scan) {
     let mut name = vs.name.clone();
     let mut job = None;
     let mut le = None;
+    let mut quantile = false;
     for m in &vs.matchers.matchers {
+        quantile |= m.name == "quantile";
         if m.name == "__name__" {
             if matches!(m.op, MatchOp::Equal) {
                 name = name.or_else(|| Some(m.value.clone()));
@@ -169,24 +198,27 @@ fn selector(vs: &VectorSelector, counter: bool, s: &mut Scan) {
         if let Some(b) = le {
             s.bounds.push((n.clone(), b));
         }
-        s.metrics.push((n, counter));
+        if quantile && !n.ends_with("_bucket") {
+            s.summaries.insert(n.clone());
+        }
+        s.metrics.push((n, read));
     }
 }
 
 /// Walks a PromQL tree: the metrics it reads (and whether as counters), every label it
 /// names, the jobs its selectors name.
-fn scan(e: &Expr, counter: bool, s: &mut Scan) {
+fn scan(e: &Expr, read: Read, s: &mut Scan) {
     match e {
         Expr::Aggregate(a) => {
             if let Some(m) = &a.modifier {
                 s.labels.extend(m.labels().labels.iter().cloned());
             }
-            scan(&a.expr, counter, s);
+            scan(&a.expr, read, s);
             if let Some(p) = &a.param {
-                scan(p, counter, s);
+                scan(p, read, s);
             }
         }
-        Expr::Unary(u) => scan(&u.expr, counter, s),
+        Expr::Unary(u) => scan(&u.expr, read, s),
         Expr::Binary(b) => {
             if let Some(bm) = &b.modifier {
                 if let VectorMatchCardinality::ManyToOne(l) | VectorMatchCardinality::OneToMany(l) =
@@ -198,13 +230,13 @@ fn scan(e: &Expr, counter: bool, s: &mut Scan) {
                     s.labels.extend(lm.labels().labels.iter().cloned());
                 }
             }
-            scan(&b.lhs, counter, s);
-            scan(&b.rhs, counter, s);
+            scan(&b.lhs, read, s);
+            scan(&b.rhs, read, s);
         }
-        Expr::Paren(p) => scan(&p.expr, counter, s),
-        Expr::Subquery(q) => scan(&q.expr, counter, s),
-        Expr::VectorSelector(vs) => selector(vs, counter, s),
-        Expr::MatrixSelector(ms) => selector(&ms.vs, counter, s),
+        Expr::Paren(p) => scan(&p.expr, read, s),
+        Expr::Subquery(q) => scan(&q.expr, read, s),
+        Expr::VectorSelector(vs) => selector(vs, read, s),
+        Expr::MatrixSelector(ms) => selector(&ms.vs, read, s),
         Expr::Call(c) => {
             let name = c.func.name;
             if matches!(name, "label_replace" | "label_join") {
@@ -216,9 +248,18 @@ fn scan(e: &Expr, counter: bool, s: &mut Scan) {
                     }
                 }
             }
-            let counter = counter || matches!(name, "rate" | "irate" | "increase" | "resets");
+            let read = match name {
+                "rate" | "irate" | "increase" | "resets" => Read::Counter,
+                "delta"
+                | "idelta"
+                | "deriv"
+                | "predict_linear"
+                | "holt_winters"
+                | "double_exponential_smoothing" => Read::Gauge,
+                _ => read,
+            };
             for a in &c.args.args {
-                scan(a, counter, s);
+                scan(a, read, s);
             }
         }
         Expr::NumberLiteral(_) | Expr::StringLiteral(_) | Expr::Extension(_) => {}
@@ -273,22 +314,28 @@ pub fn read(
     out: &mut Vec<Diagnostic>,
 ) -> Rules {
     let mut groups: Vec<GroupIn> = Vec::new();
+    // The name of the file each group comes from (without its extension).
+    let mut stems: Vec<String> = Vec::new();
     let mut forge_written = false;
     let mut first_stem = None;
     for id in ids {
         let Some(file) = sources.get(*id) else {
             continue;
         };
-        first_stem.get_or_insert_with(|| {
+        let stem = {
             let base = file.name.rsplit('/').next().unwrap_or(&file.name);
             base.split('.').next().unwrap_or(base).to_string()
-        });
+        };
+        first_stem.get_or_insert_with(|| stem.clone());
         if file.text.trim().is_empty() {
             continue;
         }
         forge_written |= file.text.starts_with("# Generated by forge-spec");
         match forge_spec_syntax::parse_as::<RuleFile>(*id, file) {
-            Ok(f) => groups.extend(f.groups),
+            Ok(f) => {
+                stems.extend(std::iter::repeat_n(stem, f.groups.len()));
+                groups.extend(f.groups);
+            }
             Err(d) => out.push(*d),
         }
     }
@@ -296,7 +343,7 @@ pub fn read(
     let flat: Vec<(usize, &RuleIn)> = groups
         .iter()
         .enumerate()
-        .flat_map(|(g, gr)| gr.rules.iter().map(move |r| (g, r)))
+        .flat_map(|(g, gr)| gr.rules.iter().flatten().map(move |r| (g, r)))
         .collect();
     let seen: Vec<slo_rules::Seen> = flat
         .iter()
@@ -335,6 +382,15 @@ pub fn read(
         .unwrap_or_else(|| "imported".into());
     let mut r = Rules {
         service: service.clone(),
+        forge_written,
+        service_label: label_of_all("service").is_some_and(|v| v == service)
+            || (forge_written
+                && seen.iter().any(|x| {
+                    x.alert.is_some()
+                        && x.labels
+                            .iter()
+                            .any(|(k, v)| k == "service" && *v == service)
+                })),
         ..Rules::default()
     };
     // forge-spec's own output: its SLOs are written again as SLOs, its absent-data
@@ -374,10 +430,11 @@ pub fn read(
     drop(flat);
     let mut alert_names: BTreeMap<String, usize> = BTreeMap::new();
     let mut record_names: BTreeSet<String> = BTreeSet::new();
+    let mut alert_keys: BTreeSet<String> = BTreeSet::new();
     let mut group_names: BTreeSet<String> = BTreeSet::new();
     let generated_groups = [format!("{service}-alerts"), format!("{service}-records")];
     let mut index = 0;
-    for g in groups {
+    for (g, stem) in groups.into_iter().zip(stems) {
         let not = |out: &mut Vec<Diagnostic>, span: Span, what: &str, why: &str| {
             out.push(
                 Diagnostic::new(
@@ -437,7 +494,7 @@ pub fn read(
             );
         }
         let mut used = false;
-        for rule in g.rules {
+        for rule in g.rules.into_iter().flatten() {
             let at = index;
             index += 1;
             let promql = text_of(&rule.expr);
@@ -445,7 +502,7 @@ pub fn read(
             // What every rule reads is declared, an SLO's too (its indicator's metrics).
             let mut s = Scan::default();
             if let Some(t) = &tree {
-                scan(t, false, &mut s);
+                scan(t, Read::Value, &mut s);
             }
             let mut labels: Vec<(String, String)> = rule
                 .labels
@@ -464,9 +521,14 @@ pub fn read(
                 template_labels(v, &mut s.labels);
             }
             let skip_labels = taken.contains(&at);
-            for (m, counter) in &s.metrics {
-                let u = r.metrics.entry(m.clone()).or_default();
-                u.counter |= *counter;
+            for (m, how) in &s.metrics {
+                let u = r.metrics.entry(m.clone()).or_insert_with(|| MetricUse {
+                    source: stem.clone(),
+                    ..MetricUse::default()
+                });
+                u.counter |= *how == Read::Counter;
+                u.gauge |= *how == Read::Gauge;
+                u.summary |= s.summaries.contains(m);
                 if !skip_labels {
                     u.labels.extend(
                         s.labels
@@ -576,22 +638,30 @@ pub fn read(
             let group = (!own_group).then(|| name.clone());
             match (rule.alert, rule.record) {
                 (Some(a), None) => {
+                    let severity = take(&mut labels, "severity");
+                    // Alerts may share a name (a warning/critical pair): each gets a key
+                    // of its own and keeps the name as its `alertname`.
                     let seen = alert_names.entry(a.value.clone()).or_default();
                     *seen += 1;
-                    let key = if *seen == 1 {
+                    let key = if *seen == 1 && !alert_keys.contains(&a.value) {
                         a.value.clone()
                     } else {
-                        let key = format!("{}{}", a.value, seen);
-                        out.push(
-                            Diagnostic::new(&i::RENAMED_ON_IMPORT, a.span, format!("alert `{}` is imported as `{key}`", a.value))
-                                .label("an alerting rule of this name was imported before")
-                                .help("a spec names each alert once; its `alertname` label becomes the new name: check routes, inhibit rules and silences that name it"),
-                        );
+                        let by_severity = severity.as_deref().map(|s| {
+                            let mut c = s.chars();
+                            let first = c.next().map(|f| f.to_ascii_uppercase());
+                            format!("{}{}{}", a.value, first.unwrap_or_default(), c.as_str())
+                        });
+                        let mut key = by_severity.unwrap_or_else(|| format!("{}{}", a.value, seen));
+                        while !alert_keys.insert(key.clone()) {
+                            key.push('_');
+                        }
                         key
                     };
-                    let severity = take(&mut labels, "severity");
+                    alert_keys.insert(key.clone());
+                    let name = (key != a.value).then(|| a.value.clone());
                     r.alerts.push(RuleOut {
                         key,
+                        name,
                         group,
                         promql,
                         condition,
@@ -608,16 +678,18 @@ pub fn read(
                     });
                 }
                 (None, Some(rec)) => {
-                    if !record_names.insert(rec.value.clone()) {
-                        out.push(
-                            Diagnostic::new(&i::NOT_IMPORTED, rec.span, format!("a second recording rule `{}` is not imported", rec.value))
-                                .label("a recording rule of this name was imported before")
-                                .help("a spec names each record once: merge the two expressions (`or`) into one record by hand"),
-                        );
-                        continue;
+                    // Records may share a series name (one per code class): each gets
+                    // a key of its own and keeps the name as its `record:`.
+                    let mut key = rec.value.clone();
+                    let mut n = 1;
+                    while !record_names.insert(key.clone()) {
+                        n += 1;
+                        key = format!("{} ({n})", rec.value);
                     }
+                    let name = (key != rec.value).then(|| rec.value.clone());
                     r.records.push(RuleOut {
-                        key: rec.value,
+                        key,
+                        name,
                         group,
                         promql,
                         condition,

@@ -24,9 +24,36 @@ pub(crate) fn unit_of(name: &str) -> Option<&'static str> {
     .map(|(_, u)| *u)
 }
 
+/// The job a metric that no selector scopes to a job most likely comes from: the one
+/// whose metrics share the longest `_`-separated prefix with it (`kube_pvc_labels`
+/// goes with `kube_pod_info{job="kube-state-metrics"}`), when one job alone does.
+fn by_prefix<'a>(r: &'a Rules, name: &str) -> Option<&'a String> {
+    let parts: Vec<&str> = name.split('_').collect();
+    (1..parts.len()).rev().find_map(|n| {
+        let prefix = format!("{}_", parts[..n].join("_"));
+        let jobs: Vec<&String> = r
+            .jobs
+            .iter()
+            .filter(|(_, read)| read.iter().any(|m| m.starts_with(&prefix)))
+            .map(|(job, _)| job)
+            .collect();
+        match jobs.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    })
+}
+
 /// The metrics section: catalogue metrics as declared there, the others inferred.
 fn metrics_yaml(r: &Rules) -> String {
     let mut s = String::from("metrics:\n");
+    if !r.forge_written && r.metrics.keys().any(|m| crate::known(m).is_none()) {
+        comment(
+            &mut s,
+            2,
+            "Named before this spec, by the exporters the rules were written for: each is `provided_by` one (its job, else the file that read it), so the naming rules do not judge names the team cannot change here. Remove `provided_by` from a metric the team's own code exports.",
+        );
+    }
     // Histograms by their base name; their `_bucket`, `_sum` and `_count` series fold in.
     let bases: BTreeSet<String> = r
         .metrics
@@ -35,8 +62,21 @@ fn metrics_yaml(r: &Rules) -> String {
         .filter(|b| crate::known(&format!("{b}_bucket")).is_none())
         .map(str::to_string)
         .collect();
+    // Summaries by their quantile series; their `_sum` and `_count` fold in.
+    let summaries: BTreeSet<&String> = r
+        .metrics
+        .iter()
+        .filter(|(n, u)| u.summary && crate::known(n).is_none())
+        .map(|(n, _)| n)
+        .collect();
     let mut done = BTreeSet::new();
     for (name, u) in &r.metrics {
+        if ["_sum", "_count"].iter().any(|sfx| {
+            name.strip_suffix(sfx)
+                .is_some_and(|b| summaries.contains(&b.to_string()))
+        }) {
+            continue;
+        }
         let base = ["_bucket", "_sum", "_count"]
             .iter()
             .find_map(|sfx| name.strip_suffix(sfx).filter(|b| bases.contains(*b)));
@@ -45,6 +85,16 @@ fn metrics_yaml(r: &Rules) -> String {
                 b.to_string(),
                 "histogram",
                 "its `_bucket` series are read".to_string(),
+            ),
+            None if u.summary => (
+                name.clone(),
+                "summary",
+                "its selectors name `quantile`".to_string(),
+            ),
+            None if u.gauge => (
+                name.clone(),
+                "gauge",
+                "read with delta(), deriv() or predict_linear()".to_string(),
             ),
             None if u.counter || name.ends_with("_total") => (
                 name.clone(),
@@ -116,8 +166,17 @@ fn metrics_yaml(r: &Rules) -> String {
             .filter(|(_, read)| series.iter().any(|n| read.contains(n)))
             .map(|(job, _)| job)
             .collect();
+        // Any other metric a rule file (not forge-spec's own) reads was named before
+        // the spec: by the exporter the file was written for, as far as the import can
+        // tell. The naming rules judge a metric once `provided_by` is removed.
         let provided_by = match readers.as_slice() {
-            [job] if **job != r.service => format!("provided_by: {}, ", q(job)),
+            [job] if **job == r.service => String::new(),
+            [job] => format!("provided_by: {}, ", q(job)),
+            [] if !r.forge_written => {
+                let by = by_prefix(r, &name).unwrap_or(&u.source);
+                format!("provided_by: {}, ", q(by))
+            }
+            _ if !r.forge_written => format!("provided_by: {}, ", q(&u.source)),
             _ => String::new(),
         };
         let _ = std::fmt::Write::write_fmt(
@@ -152,6 +211,10 @@ fn rule_yaml(
 ) {
     let condition = rule.condition.as_ref().filter(|_| !as_expr);
     s.push_str(&format!("  {}:\n", q(&rule.key)));
+    if let Some(name) = &rule.name {
+        let key = if alert { "alertname" } else { "record" };
+        s.push_str(&format!("    {key}: {}\n", q(name)));
+    }
     if alert {
         match &rule.severity {
             Some(sev) => s.push_str(&format!("    severity: {}\n", q(sev))),
@@ -316,8 +379,25 @@ fn targets_yaml(r: &Rules, s: &mut String) {
         } else {
             format!(", uses: {}", flow_list(uses))
         };
+        // Labels the rules read on a catalogue's metric that the catalogue does not
+        // declare come from the target's discovery (Kubernetes' namespace, pod…).
+        let discovered: BTreeSet<&str> = metrics
+            .iter()
+            .filter_map(|m| Some((crate::known(m)?, r.metrics.get(m)?)))
+            .flat_map(|(k, u)| {
+                u.labels
+                    .iter()
+                    .filter(|l| !k.labels.iter().any(|(n, _, _)| n == *l))
+                    .map(String::as_str)
+            })
+            .collect();
+        let labels = if discovered.is_empty() {
+            String::new()
+        } else {
+            format!(", labels: {}", flow_list(discovered))
+        };
         s.push_str(&format!(
-            "  {}: {{address: {}{uses}}}\n",
+            "  {}: {{address: {}{uses}{labels}}}\n",
             q(job),
             q(&format!("{host}:9090"))
         ));
@@ -335,10 +415,20 @@ pub fn render(
     let mut files = Vec::new();
     let mut sites = Sites::new();
     let mut svc = crate::header(from);
-    svc.push_str(&format!(
-        "version: 1\nservice: {{name: {}}}\n",
-        q(&r.service)
-    ));
+    svc.push_str("version: 1\n");
+    if r.service_label {
+        svc.push_str(&format!("service: {{name: {}}}\n", q(&r.service)));
+    } else {
+        comment(
+            &mut svc,
+            0,
+            "The source's alerts carry no `service` label: forge-spec adds none (remove `alert_labels` to have it add `service`).",
+        );
+        svc.push_str(&format!(
+            "service: {{name: {}, alert_labels: []}}\n",
+            q(&r.service)
+        ));
+    }
     if let Some(ns) = &r.namespace {
         comment(
             &mut svc,

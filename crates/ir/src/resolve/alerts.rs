@@ -193,7 +193,7 @@ impl Resolver<'_> {
             self.label_name(label, "alert label");
             let conflict = match label.value.as_str() {
                 "severity" => (a.severity.value != value.value).then_some(&a.severity),
-                "alertname" => Some(&name),
+                "alertname" => Some(a.alertname.as_ref().unwrap_or(&name)),
                 _ => None,
             };
             if let Some(other) = conflict {
@@ -226,6 +226,7 @@ impl Resolver<'_> {
             self.group_ref(g, groups);
         }
         Alert {
+            alertname: a.alertname.unwrap_or_else(|| name.clone()),
             name,
             severity: a.severity,
             when,
@@ -345,6 +346,7 @@ impl Resolver<'_> {
         }
         Record {
             labels: self.free_labels(rec.labels, "record label"),
+            series: rec.record.unwrap_or_else(|| name.clone()),
             name,
             expr,
             group: rec.group,

@@ -88,19 +88,28 @@ pub fn resolve(
             r.about(at, |r| r.metric(name, mt))
         })
         .collect();
-    // Which targets export each metric: those using its catalogue (`own` for the
-    // service's own metrics and for collectors the spec names itself).
+    // Which targets export each metric: the target its `provided_by:` names, else those
+    // using its catalogue (`own` for the service's own metrics and for collectors the
+    // spec names itself).
     let mut metrics = metrics;
     for mt in &mut metrics {
+        mt.catalog = sources
+            .get(mt.name.span.file)
+            .is_some_and(|f| syntax::catalogs::is_catalog_file(&f.name));
+        let provider = mt.provided_by.as_ref().map(|p| p.value.as_str());
+        if let Some(t) = provider
+            .filter(|p| syntax::catalogs::get(p).is_none())
+            .and_then(|p| targets.iter().find(|t| t.name.value == p))
+        {
+            mt.exporters = vec![t.name.value.clone()];
+            continue;
+        }
         let key = mt
             .provided_by
             .as_ref()
             .map(|p| p.value.as_str())
             .filter(|p| syntax::catalogs::get(p).is_some())
             .unwrap_or(syntax::catalogs::OWN);
-        mt.catalog = sources
-            .get(mt.name.span.file)
-            .is_some_and(|f| syntax::catalogs::is_catalog_file(&f.name));
         mt.exporters = targets
             .iter()
             .filter(|t| t.uses.iter().any(|u| u == key))
@@ -111,19 +120,25 @@ pub fn resolve(
         metrics: metrics
             .iter()
             .map(|mt| {
+                // Its own labels, and those discovery gives every series of the
+                // targets that export it (open: their values are the discovery's).
+                let discovered = targets
+                    .iter()
+                    .filter(|t| mt.exporters.contains(&t.name.value))
+                    .flat_map(|t| &t.labels)
+                    .map(|l| (l.value.clone(), None));
                 let info = MetricInfo::new(
                     mt.kind,
                     mt.unit.clone(),
-                    mt.labels
-                        .iter()
-                        .map(|l| {
+                    discovered
+                        .chain(mt.labels.iter().map(|l| {
                             (
                                 l.name.value.clone(),
                                 l.values
                                     .as_ref()
                                     .map(|v| v.iter().map(|s| s.value.clone()).collect()),
                             )
-                        })
+                        }))
                         .collect(),
                     mt.buckets.iter().map(|b| b.value).collect(),
                 );
@@ -164,8 +179,15 @@ pub fn resolve(
         })
         .collect();
     let group_names: BTreeSet<&str> = groups.iter().map(|g| g.name.value.as_str()).collect();
-    // Records in order: each is a typed series for the records, panels and alerts after it.
+    // Records in order: each is a typed series for the records, panels and alerts after
+    // it; a record read before its own (Prometheus' groups have no order) is known, untyped.
+    for (name, rec) in &m.records.items {
+        catalog
+            .recorded
+            .insert(rec.record.as_ref().unwrap_or(name).value.clone());
+    }
     let mut records = Vec::with_capacity(m.records.items.len());
+    let mut seen_series: BTreeSet<String> = BTreeSet::new();
     for (name, rec) in m.records.items {
         let at = name.span;
         let record = r.about(at, |r| r.record(name, rec, &catalog, &group_names));
@@ -188,10 +210,41 @@ pub fn resolve(
                         .collect(),
                     Vec::new(),
                 );
-                catalog.metrics.insert(record.name.value.clone(), info);
+                let series = &record.series.value;
+                // Records of one series (per code class, per label value) add up to
+                // one series of their labels' union; of different units, to no type.
+                let merged = match catalog.metrics.remove(series) {
+                    None if seen_series.insert(series.clone()) => Some(info),
+                    None => None,
+                    Some(before) if before.unit != info.unit => None,
+                    Some(mut before) => {
+                        for (k, v) in info.labels {
+                            let e = before.labels.entry(k).or_insert_with(|| Some(Vec::new()));
+                            match (e.as_mut(), v) {
+                                (Some(have), Some(more)) => {
+                                    have.extend(more);
+                                    have.sort();
+                                    have.dedup();
+                                }
+                                _ => *e = None,
+                            }
+                        }
+                        Some(MetricInfo::new(
+                            before.kind,
+                            before.unit,
+                            before.labels,
+                            Vec::new(),
+                        ))
+                    }
+                };
+                if let Some(info) = merged {
+                    catalog.metrics.insert(series.clone(), info);
+                }
             }
             _ => {
-                catalog.recorded.insert(record.name.value.clone());
+                // Untyped: so is the series, whatever its other records say.
+                seen_series.insert(record.series.value.clone());
+                catalog.metrics.remove(&record.series.value);
             }
         }
         records.push(record);
@@ -228,6 +281,7 @@ pub fn resolve(
     let allows = r.allows;
     let index = Index::build(&metrics, &slos, &dashboards);
     let outputs = deploy::resolve(m.outputs.take(), &service.name.value, r.out);
+    let alert_labels = alert_labels(service.alert_labels.as_ref(), scope, r.out);
     Some(Model {
         index,
         spec_name: spec_name.to_string(),
@@ -237,6 +291,7 @@ pub fn resolve(
                 .map_or_else(|| "alertmanager:9093".into(), |a| a.value),
             name: service.name,
             team: service.team,
+            alert_labels,
             metric_prefix: service.metric_prefix,
             grafana_url: service.grafana_url,
             runbook_base_url: service.runbook_base_url,
@@ -574,6 +629,56 @@ pub fn camel(s: &str) -> String {
 }
 
 use std::collections::BTreeSet;
+
+/// `service.alert_labels`: each a label forge-spec knows how to add; an organisation's
+/// services keep `service`, which its routes select on.
+fn alert_labels(
+    given: Option<&Spanned<Vec<S>>>,
+    scope: &Scope,
+    out: &mut Diagnostics,
+) -> AlertLabels {
+    let Some(given) = given else {
+        return AlertLabels::default();
+    };
+    let mut v = AlertLabels {
+        service: false,
+        team: false,
+    };
+    for l in &given.value {
+        match l.value.as_str() {
+            "service" => v.service = true,
+            "team" => v.team = true,
+            other => {
+                let d = Diagnostic::new(
+                    &p::INVALID_VALUE,
+                    l.span,
+                    format!("forge-spec adds no alert label `{other}`"),
+                )
+                .label("not `service` or `team`");
+                out.push(
+                    match did_you_mean(other, crate::closed::ALERT_LABELS.iter().copied()) {
+                        Some(s) => d.did_you_mean(s),
+                        None => d.help(
+                            "list `service`, `team` or neither; set other labels in each alert's `labels:`",
+                        ),
+                    },
+                );
+            }
+        }
+    }
+    if scope.org_receivers.is_some() && !v.service {
+        out.push(
+            Diagnostic::new(
+                &p::INVALID_VALUE,
+                given.span,
+                "a service of an organisation must put `service` on its alerts",
+            )
+            .label("`service` is not listed")
+            .help("the organisation's routes send each service's alerts to its team by the `service` label: add `service`"),
+        );
+    }
+    v
+}
 
 /// A label name close to `name` that Prometheus accepts.
 fn suggest_label(name: &str) -> String {

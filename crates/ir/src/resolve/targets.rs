@@ -84,6 +84,7 @@ impl Resolver<'_> {
             probe,
             uses,
             kubernetes,
+            labels: t.labels,
         }
     }
 

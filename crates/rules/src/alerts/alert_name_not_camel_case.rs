@@ -41,17 +41,18 @@ use forge_spec_ir::Model;
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     for a in &m.alerts {
-        let n = &a.name.value;
+        let n = &a.alertname.value;
         let camel = n.chars().next().is_some_and(|c| c.is_ascii_uppercase())
             && n.chars().all(|c| c.is_ascii_alphanumeric());
         if !camel {
             out.push(
                 Diagnostic::new(
                     &ALERT_NAME_NOT_CAMEL_CASE,
-                    a.name.span,
+                    a.alertname.span,
                     format!("alert name `{n}` is not CamelCase"),
                 )
                 .label("not CamelCase")
+                .about(a.name.span)
                 .help(format!("rename it to `{}`", forge_spec_ir::camel(n))),
             );
         }

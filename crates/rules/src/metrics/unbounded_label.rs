@@ -9,6 +9,8 @@ forge_spec_base::declare_code! {
     /// ## Why is this bad?
     /// An identifier as a label creates a new time series per user or request: unbounded
     /// cardinality. Such values belong in logs (the guide logs `user_id`), not in metrics.
+    /// A third party's metric (`provided_by:`) is not judged by its label names, only
+    /// by their bounds.
     ///
     /// ## Example
     /// ```yaml
@@ -51,7 +53,8 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for mt in m.declared_metrics() {
         for l in &mt.labels {
             let n = l.name.value.to_ascii_lowercase();
-            if ID_LIKE.contains(&n.as_str()) {
+            // A third party's label is not the team's to remove; its bound still counts.
+            if mt.own() && ID_LIKE.contains(&n.as_str()) {
                 out.push(
                     Diagnostic::new(
                         &UNBOUNDED_LABEL,

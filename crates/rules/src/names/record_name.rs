@@ -43,7 +43,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     let slo_rules = forge_spec_ir::slo::recorded_names();
     for r in &m.records {
-        let name = &r.name.value;
+        let name = &r.series.value;
         let parts: Vec<&str> = name.split(':').collect();
         // A part may start with a digit (`99quantile`): only the name's first character
         // cannot, as in any metric name.
@@ -56,10 +56,11 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &RECORD_NAME,
-                    r.name.span,
+                    r.series.span,
                     format!("record `{name}` is not named `level:metric:operations`"),
                 )
                 .label("not level:metric:operations")
+                .about(r.name.span)
                 .help("name it after the labels it keeps, the metric, and what was done: `job:http_requests:rate5m`"),
             );
         } else if m.metric(name).is_some() || slo_rules.contains(name) {
@@ -71,10 +72,11 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::new(
                     &RECORD_NAME,
-                    r.name.span,
+                    r.series.span,
                     format!("record `{name}` is named like {what}"),
                 )
                 .label("taken")
+                .about(r.name.span)
                 .help("give the record a name of its own"),
             );
         }
