@@ -379,3 +379,133 @@ tests:
     .unwrap();
     crate::common::run_promtool(dir.path(), &["test", "rules", "test.yml"]);
 }
+
+/// What rule files hold and a spec must too: two alerts of one name (a warning and a
+/// critical at two thresholds), two records of one series (one per class), labels the
+/// discovery gives a target's series, and alerts with no label forge-spec adds
+/// (`alert_labels: []`). Routes by `alertname` take both alerts; promtool sees both fire.
+#[test]
+fn rule_files_hold_what_prometheus_holds() {
+    let spec = r#"service: {name: disks, alert_labels: []}
+targets: {node: {address: "node:9100", labels: [namespace]}}
+routing:
+  receiver: r
+  routes: [{match: {alertname: DiskFillingUp}, receiver: pager}]
+  tests:
+    - {labels: {alertname: DiskFillingUp, severity: warning}, expect: [pager]}
+    - {labels: {alertname: DiskFillingUp, severity: critical}, expect: [pager]}
+receivers:
+  r: {webhook: {url: "http://hooks.example.org/x"}}
+  pager: {webhook: {url: "http://hooks.example.org/p"}}
+metrics:
+  disk_free_ratio: {type: gauge, unit: ratio, help: Free disk., labels: {class: {values: [ssd, hdd]}}}
+records:
+  job:disk_free_ratio:min:
+    query: min by (job) (disk_free_ratio{class="ssd"})
+    labels: {class: ssd}
+  job:disk_free_ratio:min (hdd):
+    record: job:disk_free_ratio:min
+    query: min by (job) (disk_free_ratio{class="hdd"})
+    labels: {class: hdd}
+alerts:
+  DiskFillingUp:
+    severity: warning
+    condition: disk_free_ratio{namespace="prod"} < 0.2 for 1m
+    summary: A disk is filling up.
+    runbook: https://example.com/r
+  DiskFillingUpCritical:
+    alertname: DiskFillingUp
+    severity: critical
+    condition: disk_free_ratio{namespace="prod"} < 0.1 for 1m
+    summary: A disk is nearly full.
+    runbook: https://example.com/r
+"#;
+    let mut c = forge_spec::compile_str(&[("spec.yaml", spec)], &Default::default());
+    let errors: Vec<String> = c
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    let rules = String::from_utf8(out.files["prometheus/disks.rules.yml"].clone()).unwrap();
+    assert_eq!(
+        rules.matches("- alert: DiskFillingUp\n").count(),
+        2,
+        "{rules}"
+    );
+    assert_eq!(
+        rules
+            .matches("- record: 'job:disk_free_ratio:min'\n")
+            .count(),
+        2,
+        "{rules}"
+    );
+    assert!(
+        !rules.contains("service:"),
+        "no label the spec did not ask for: {rules}"
+    );
+    assert!(!rules.contains("DiskFillingUpCritical"), "{rules}");
+    // A misspelt label to add is refused, with the right one offered.
+    let bad = spec.replace("alert_labels: []", "alert_labels: [sevice]");
+    let c = forge_spec::compile_str(&[("spec.yaml", &bad)], &Default::default());
+    assert!(
+        c.diagnostics.items.iter().any(|d| d.is_error()
+            && d.message.contains("`sevice`")
+            && d.help.as_deref().is_some_and(|h| h.contains("service"))),
+        "{:?}",
+        c.diagnostics
+            .items
+            .iter()
+            .map(|d| &d.message)
+            .collect::<Vec<_>>()
+    );
+    if !crate::common::promtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("rules.yml"), &rules).unwrap();
+    std::fs::write(
+        dir.path().join("test.yml"),
+        r#"rule_files: [rules.yml]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: 'disk_free_ratio{job="node", instance="a", namespace="prod", class="ssd"}'
+        values: '0.05x20'
+      - series: 'disk_free_ratio{job="node", instance="b", namespace="prod", class="hdd"}'
+        values: '0.15x20'
+    alert_rule_test:
+      - eval_time: 10m
+        alertname: DiskFillingUp
+        exp_alerts:
+          - exp_labels: {severity: warning, job: node, instance: a, namespace: prod, class: ssd}
+            exp_annotations: {summary: A disk is filling up., description: A disk is filling up., runbook_url: 'https://example.com/r'}
+          - exp_labels: {severity: warning, job: node, instance: b, namespace: prod, class: hdd}
+            exp_annotations: {summary: A disk is filling up., description: A disk is filling up., runbook_url: 'https://example.com/r'}
+          - exp_labels: {severity: critical, job: node, instance: a, namespace: prod, class: ssd}
+            exp_annotations: {summary: A disk is nearly full., description: A disk is nearly full., runbook_url: 'https://example.com/r'}
+    promql_expr_test:
+      - expr: job:disk_free_ratio:min
+        eval_time: 10m
+        exp_samples:
+          - {labels: 'job:disk_free_ratio:min{job="node", class="ssd"}', value: 0.05}
+          - {labels: 'job:disk_free_ratio:min{job="node", class="hdd"}', value: 0.15}
+"#,
+    )
+    .unwrap();
+    let o = std::process::Command::new("promtool")
+        .args(["test", "rules", "test.yml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "{}{}\n{rules}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

@@ -26,6 +26,7 @@ mod lsp;
 mod lsp_hostile;
 mod org;
 mod output_safety;
+mod public;
 mod real_tools;
 mod robustness;
 mod rules;

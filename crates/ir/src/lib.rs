@@ -244,7 +244,10 @@ impl Model {
         }
         for a in &self.alerts {
             for mt in a.when.iter().flat_map(|w| &w.metrics) {
-                readers.entry(mt).or_default().push(a.name.value.clone());
+                let by = readers.entry(mt).or_default();
+                if !by.contains(&a.alertname.value) {
+                    by.push(a.alertname.value.clone());
+                }
             }
         }
         readers

@@ -1,0 +1,167 @@
+//! Other projects' rule files (`tests/fixtures/public/`, with their sources and
+//! licences): each imports into a spec that builds with no lint set by hand, and the rule
+//! file built holds exactly the source's rules — the same alert and record names, as many
+//! of each, every label with its value and no label added. promtool checks what is built.
+
+use forge_spec::import::{Kind, import};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A rule as Prometheus tells it apart: alert or record, its name, its labels.
+type Rule = (String, String, BTreeMap<String, String>);
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every rule of a rule file, in order.
+fn rules_of(file: &Value) -> Vec<Rule> {
+    let mut out = Vec::new();
+    for g in file["groups"].as_array().into_iter().flatten() {
+        for r in g["rules"].as_array().into_iter().flatten() {
+            let (kind, name) = match (r.get("alert"), r.get("record")) {
+                (Some(a), _) => ("alert", text(a)),
+                (_, Some(rec)) => ("record", text(rec)),
+                _ => panic!("a rule with neither alert nor record: {r}"),
+            };
+            let labels = r["labels"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(k, v)| (k.clone(), text(v)))
+                .collect();
+            out.push((kind.to_string(), name, labels));
+        }
+    }
+    out
+}
+
+fn sorted(mut v: Vec<Rule>) -> Vec<Rule> {
+    v.sort();
+    v
+}
+
+fn yaml(text: &str) -> Value {
+    serde_saphyr::from_str(text).expect("YAML")
+}
+
+/// Imports one source file into `dir` and builds it: the rule files built, by path.
+fn import_and_build(source: &Path, dir: &Path) -> BTreeMap<String, String> {
+    let imported =
+        import(Kind::Prometheus, &[source.to_path_buf()], None, dir).expect("the file loads");
+    let errors: Vec<String> = imported
+        .diagnostics
+        .items
+        .iter()
+        .chain(&imported.check.diagnostics.items)
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:#?}", source.display());
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in &imported.files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let mut c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
+    let errors: Vec<String> = c
+        .diagnostics
+        .items
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{} built: {errors:#?}", source.display());
+    forge_spec::emit_checked(&mut c)
+        .unwrap()
+        .expect("builds")
+        .files
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("prometheus/") && p.ends_with(".rules.yml"))
+        .map(|(p, bytes)| (p, String::from_utf8(bytes).unwrap()))
+        .collect()
+}
+
+/// One project's files: imported, built and compared; (files, alerts, records).
+fn project(name: &str) -> (usize, usize, usize) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public");
+    assert!(
+        root.join(name).join("LICENSE").is_file(),
+        "{name} is kept with its licence"
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(name).join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    let tmp = tempfile::tempdir().unwrap();
+    let mut built_files = Vec::new();
+    let (mut alerts, mut records) = (0, 0);
+    for (i, f) in files.iter().enumerate() {
+        let source = rules_of(&yaml(&std::fs::read_to_string(f).unwrap()));
+        let dir = tmp.path().join(format!("spec{i}"));
+        let built = import_and_build(f, &dir);
+        let mut got = Vec::new();
+        for (path, text) in &built {
+            got.extend(rules_of(&yaml(text)));
+            let out = tmp
+                .path()
+                .join(format!("out{i}-{}", path.replace('/', "_")));
+            std::fs::write(&out, text).unwrap();
+            built_files.push(out);
+        }
+        let (want, got) = (sorted(source), sorted(got));
+        let missing: Vec<&Rule> = want.iter().filter(|r| !got.contains(r)).collect();
+        let added: Vec<&Rule> = got.iter().filter(|r| !want.contains(r)).collect();
+        assert!(
+            missing.is_empty() && added.is_empty() && want.len() == got.len(),
+            "{}: the source's rules not built as they were: {missing:#?}\nbuilt but not in the source: {added:#?}",
+            f.display()
+        );
+        alerts += want.iter().filter(|r| r.0 == "alert").count();
+        records += want.iter().filter(|r| r.0 == "record").count();
+    }
+    if crate::common::promtool() {
+        let out = Command::new("promtool")
+            .arg("check")
+            .arg("rules")
+            .args(&built_files)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    eprintln!(
+        "{name}: {} files, {alerts} alerts, {records} records imported and built as the source",
+        files.len()
+    );
+    (files.len(), alerts, records)
+}
+
+#[test]
+fn awesome_prometheus_alerts_imports_as_it_is() {
+    let (files, alerts, _) = project("awesome-prometheus-alerts");
+    assert!(
+        files >= 100 && alerts >= 500,
+        "{files} files, {alerts} alerts"
+    );
+}
+
+/// kube-prometheus: warning/critical pairs of one name, records of one series per code
+/// class, discovery labels on catalogue metrics, `severity: none`.
+#[test]
+fn kube_prometheus_imports_as_it_is() {
+    let (files, alerts, records) = project("kube-prometheus");
+    assert!(
+        files == 8 && alerts >= 100 && records >= 50,
+        "{files} {alerts} {records}"
+    );
+}
