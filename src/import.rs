@@ -194,6 +194,11 @@ fn prometheus(
             let (_, end, key) = i.checked_sub(1).map(|i| rules[i])?;
             (at < end).then_some(key)
         };
+        if !c.diagnostics.has_errors() {
+            // Nothing to keep as PromQL or to mark: this is the spec (no second pass).
+            let c = with_marks_reported(c, &marks, &sites);
+            return (files, c);
+        }
         let errors = c.diagnostics.items.iter().filter(|d| d.is_error());
         if !marking {
             let refused: BTreeSet<String> = errors

@@ -242,11 +242,15 @@ impl Model {
                     .push(format!("SLO {}", s.name.value));
             }
         }
+        let mut named: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
         for a in &self.alerts {
             for mt in a.when.iter().flat_map(|w| &w.metrics) {
-                let by = readers.entry(mt).or_default();
-                if !by.contains(&a.alertname.value) {
-                    by.push(a.alertname.value.clone());
+                // Alerts of one name (a warning and a critical) are one reader.
+                if named.insert((mt.as_str(), a.alertname.value.as_str())) {
+                    readers
+                        .entry(mt)
+                        .or_default()
+                        .push(a.alertname.value.clone());
                 }
             }
         }
