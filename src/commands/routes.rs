@@ -73,9 +73,9 @@ pub(crate) fn routes(cmd: RoutesCommand) -> ExitCode {
                 None => routing::inhibitions(model),
             };
             for (i, rule) in r.inhibit.iter().enumerate() {
-                let side = |ms: &[(forge_spec::ir::S, forge_spec::ir::S)]| {
+                let side = |ms: &[forge_spec::ir::RouteMatcher]| {
                     ms.iter()
-                        .map(|(k, v)| format!("{}={}", k.value, v.value))
+                        .map(|m| format!("{}{}{}", m.label.value, m.op(), m.value.value))
                         .collect::<Vec<_>>()
                         .join(",")
                 };

@@ -46,6 +46,13 @@ fn sorted(mut v: Vec<Rule>) -> Vec<Rule> {
     v
 }
 
+/// The errors among diagnostics, as `CODE message`.
+fn errors_of<'a>(ds: impl Iterator<Item = &'a forge_spec::diag::Diagnostic>) -> Vec<String> {
+    ds.filter(|d| d.is_error())
+        .map(|d| format!("{} {}", d.code.code, d.message))
+        .collect()
+}
+
 fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("YAML")
 }
@@ -54,27 +61,20 @@ fn yaml(text: &str) -> Value {
 fn import_and_build(source: &Path, dir: &Path) -> BTreeMap<String, String> {
     let imported =
         import(Kind::Prometheus, &[source.to_path_buf()], None, dir).expect("the file loads");
-    let errors: Vec<String> = imported
-        .diagnostics
-        .items
-        .iter()
-        .chain(&imported.check.diagnostics.items)
-        .filter(|d| d.is_error())
-        .map(|d| format!("{} {}", d.code.code, d.message))
-        .collect();
+    let errors = errors_of(
+        imported
+            .diagnostics
+            .items
+            .iter()
+            .chain(&imported.check.diagnostics.items),
+    );
     assert!(errors.is_empty(), "{}: {errors:#?}", source.display());
     std::fs::create_dir_all(dir).unwrap();
     for (name, text) in &imported.files {
         std::fs::write(dir.join(name), text).unwrap();
     }
     let mut c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
-    let errors: Vec<String> = c
-        .diagnostics
-        .items
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{} {}", d.code.code, d.message))
-        .collect();
+    let errors = errors_of(c.diagnostics.items.iter());
     assert!(errors.is_empty(), "{} built: {errors:#?}", source.display());
     forge_spec::emit_checked(&mut c)
         .unwrap()
@@ -164,4 +164,73 @@ fn kube_prometheus_imports_as_it_is() {
         files == 8 && alerts >= 100 && records >= 50,
         "{files} {alerts} {records}"
     );
+}
+
+/// kube-prometheus' Alertmanager configuration (negative and regex inhibit matchers, a
+/// `"null"` receiver, severities it does not route) imported beside its node-exporter
+/// rules: the spec builds, amtool accepts the configuration built, and routes every alert
+/// of the rules to the receiver the source configuration routes it to.
+#[test]
+fn kube_prometheus_alertmanager_routes_as_it_did() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public/kube-prometheus");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("spec");
+    let rules = root.join("rules/nodeExporter.rules.yml");
+    let am = root.join("alertmanager.yaml");
+    for (kind, file) in [(Kind::Prometheus, &rules), (Kind::Alertmanager, &am)] {
+        let imported = import(kind, std::slice::from_ref(file), None, &dir).expect("loads");
+        let errors = errors_of(imported.diagnostics.items.iter());
+        assert!(errors.is_empty(), "{errors:#?}");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &imported.files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    let mut c =
+        forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
+    let errors = errors_of(c.diagnostics.items.iter());
+    assert!(errors.is_empty(), "{errors:#?}");
+    let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    let built = String::from_utf8(out.files["alertmanager/alertmanager.yml"].clone()).unwrap();
+    assert!(built.contains("severity=~\"warning|info\""), "{built}");
+    if !crate::common::amtool() {
+        return;
+    }
+    let built_file = tmp.path().join("built.yml");
+    std::fs::write(&built_file, &built).unwrap();
+    let check = Command::new("amtool")
+        .args(["check-config"])
+        .arg(&built_file)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let route = |config: &Path, labels: &[String]| -> String {
+        let out = Command::new("amtool")
+            .args(["config", "routes", "test", "--config.file"])
+            .arg(config)
+            .args(labels)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    };
+    // Every alert of kube-prometheus, through both configurations.
+    let mut source = Vec::new();
+    for f in std::fs::read_dir(root.join("rules")).unwrap() {
+        source.extend(rules_of(&yaml(
+            &std::fs::read_to_string(f.unwrap().path()).unwrap(),
+        )));
+    }
+    let mut checked = 0;
+    for (kind, name, labels) in source.iter().filter(|r| r.0 == "alert") {
+        let _ = kind;
+        let mut l: Vec<String> = vec![format!("alertname={name}"), "namespace=monitoring".into()];
+        l.extend(labels.iter().map(|(k, v)| format!("{k}={v}")));
+        assert_eq!(route(&am, &l), route(&built_file, &l), "{l:?}");
+        checked += 1;
+    }
+    assert!(checked >= 100, "{checked}");
 }

@@ -56,18 +56,14 @@ struct AmReceiver {
     configs: serde_json::Map<String, serde_json::Value>,
 }
 
-fn matcher(label: &str, value: &str, regex: bool) -> String {
-    format!("{label}{}{}", if regex { "=~" } else { "=" }, quote(value))
+fn matcher(m: &forge_spec_ir::RouteMatcher) -> String {
+    format!("{}{}{}", m.label.value, m.op(), quote(&m.value.value))
 }
 
 fn route(m: &Model, r: &Route, root: bool) -> AmRoute {
     AmRoute {
         receiver: r.receiver.as_ref().map(|x| x.value.clone()),
-        matchers: r
-            .matchers
-            .iter()
-            .map(|m| matcher(&m.label.value, &m.value.value, m.regex))
-            .collect(),
+        matchers: r.matchers.iter().map(matcher).collect(),
         continue_: r.continue_ && !root,
         group_by: r
             .group_by
@@ -122,16 +118,8 @@ pub fn render(m: &Model) -> Option<Result<String, serde_json::Error>> {
             .inhibit
             .iter()
             .map(|i| InhibitRule {
-                source_matchers: i
-                    .source
-                    .iter()
-                    .map(|(k, v)| matcher(&k.value, &v.value, false))
-                    .collect(),
-                target_matchers: i
-                    .target
-                    .iter()
-                    .map(|(k, v)| matcher(&k.value, &v.value, false))
-                    .collect(),
+                source_matchers: i.source.iter().map(matcher).collect(),
+                target_matchers: i.target.iter().map(matcher).collect(),
                 equal: i.equal.iter().map(|e| e.value.clone()).collect(),
             })
             .collect(),

@@ -322,7 +322,7 @@ fn amc_route(m: &Model, r: &Route, root: bool) -> AmcRoute {
             .map(|x| Matcher {
                 name: x.label.value.clone(),
                 value: x.value.value.clone(),
-                match_type: if x.regex { "=~" } else { "=" },
+                match_type: x.op(),
             })
             .collect(),
         continue_: r.continue_ && !root,
@@ -428,10 +428,10 @@ pub fn alertmanager_config(
 ) -> (Result<String, serde_json::Error>, BTreeMap<String, String>) {
     let used = named(root, receivers);
     let keys = secret_keys(used.iter().copied());
-    let matcher = |(l, v): &(forge_spec_ir::S, forge_spec_ir::S)| Matcher {
-        name: l.value.clone(),
-        value: v.value.clone(),
-        match_type: "=",
+    let matcher = |x: &forge_spec_ir::RouteMatcher| Matcher {
+        name: x.label.value.clone(),
+        value: x.value.value.clone(),
+        match_type: x.op(),
     };
     // The top route takes only the service's alerts: services sharing a namespace
     // (which is all the Operator matches on) keep to their own.
@@ -570,11 +570,7 @@ fn could_match(r: &Route, labels: &[(&str, &str)]) -> bool {
         let Some((_, v)) = labels.iter().find(|(l, _)| *l == x.label.value) else {
             return true;
         };
-        match x.regex {
-            true => regex::Regex::new(&format!("^(?:{})$", x.value.value))
-                .is_ok_and(|re| re.is_match(v)),
-            false => x.value.value == *v,
-        }
+        x.accepts(v, x.anchored().as_ref())
     })
 }
 
@@ -612,12 +608,12 @@ pub fn org_alertmanager_configs(org: &forge_spec_ir::org::Org, merged: &Model, o
             .inhibit
             .iter()
             .filter(|i| {
-                let ok = |side: &[(forge_spec_ir::S, forge_spec_ir::S)]| {
-                    side.iter().all(|(l, v)| {
+                let ok = |side: &[forge_spec_ir::RouteMatcher]| {
+                    side.iter().all(|m| {
                         labels
                             .iter()
-                            .find(|(x, _)| *x == l.value)
-                            .is_none_or(|(_, want)| v.value == *want)
+                            .find(|(x, _)| *x == m.label.value)
+                            .is_none_or(|(_, want)| m.accepts(want, m.anchored().as_ref()))
                     })
                 };
                 ok(&i.source) && ok(&i.target)

@@ -441,18 +441,69 @@ pub struct Route {
     pub routes: Vec<Route>,
 }
 
+/// An Alertmanager matcher: `label=value`, `label!=value`, `label=~regex` or
+/// `label!~regex` (regexes fully anchored; a missing label's value is empty).
 #[derive(Debug, Clone)]
 pub struct RouteMatcher {
     pub label: S,
     pub value: S,
     pub regex: bool,
+    /// `!=` or `!~`.
+    pub negative: bool,
+}
+
+impl RouteMatcher {
+    /// An equality matcher.
+    pub fn eq(label: S, value: S) -> Self {
+        RouteMatcher {
+            label,
+            value,
+            regex: false,
+            negative: false,
+        }
+    }
+
+    /// Alertmanager's operator.
+    pub fn op(&self) -> &'static str {
+        match (self.regex, self.negative) {
+            (false, false) => "=",
+            (false, true) => "!=",
+            (true, false) => "=~",
+            (true, true) => "!~",
+        }
+    }
+
+    /// Its regex, fully anchored as Alertmanager anchors it (None: not a regex matcher,
+    /// or one that does not compile).
+    pub fn anchored(&self) -> Option<regex::Regex> {
+        self.regex
+            .then(|| regex::Regex::new(&format!("^(?:{})$", self.value.value)).ok())
+            .flatten()
+    }
+
+    /// Whether a label's value (empty when the alert lacks the label) passes, with
+    /// `re` its [`anchored`](Self::anchored) regex, compiled once by the caller. A regex
+    /// that does not compile matches nothing.
+    pub fn accepts(&self, value: &str, re: Option<&regex::Regex>) -> bool {
+        let hit = if self.regex {
+            re.is_some_and(|r| r.is_match(value))
+        } else {
+            value == self.value.value
+        };
+        hit != self.negative
+    }
+
+    /// An equality matcher (`label=value`): what selects one value alone.
+    pub fn is_equality(&self) -> bool {
+        !self.regex && !self.negative
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Inhibit {
     pub span: Span,
-    pub source: Vec<(S, S)>,
-    pub target: Vec<(S, S)>,
+    pub source: Vec<RouteMatcher>,
+    pub target: Vec<RouteMatcher>,
     pub equal: Vec<S>,
 }
 

@@ -203,11 +203,10 @@ pub fn teams(files: &mut [SpecFile], out: &mut Diagnostics) -> Vec<Team> {
 
 /// A matcher `label="value"` pointing at `span`.
 fn eq(label: &str, value: &str, span: Span) -> RouteMatcher {
-    RouteMatcher {
-        label: S::new(label.to_string(), span),
-        value: S::new(value.to_string(), span),
-        regex: false,
-    }
+    RouteMatcher::eq(
+        S::new(label.to_string(), span),
+        S::new(value.to_string(), span),
+    )
 }
 
 fn node(span: Span, matchers: Vec<RouteMatcher>, receiver: Option<S>, routes: Vec<Route>) -> Route {
@@ -252,14 +251,8 @@ fn walk<'a>(r: &'a Route, f: &mut impl FnMut(&'a Route)) {
 /// A matcher ready to test values (its regex compiled once, fully anchored, as
 /// Alertmanager does); `None` for a regex that does not compile (it accepts nothing).
 fn acceptor(m: &RouteMatcher) -> impl Fn(&str) -> bool + '_ {
-    let re = m
-        .regex
-        .then(|| regex::Regex::new(&format!("^(?:{})$", m.value.value)).ok())
-        .flatten();
-    move |value: &str| match &re {
-        Some(re) => re.is_match(value),
-        None => !m.regex && m.value.value == value,
-    }
+    let re = m.anchored();
+    move |value: &str| m.accepts(value, re.as_ref())
 }
 
 /// Checks the organisation and merges it: `root` is the model of the root files (with
@@ -640,7 +633,7 @@ fn merge(m: &mut Model, teams: &[Team], units: &[Unit]) {
             children.push(tree);
             for i in &own.inhibit {
                 let mut i = i.clone();
-                let scope = (S::new("service".into(), svc.span), svc.clone());
+                let scope = RouteMatcher::eq(S::new("service".into(), svc.span), svc.clone());
                 i.source.push(scope.clone());
                 i.target.push(scope);
                 routing.inhibit.push(i);

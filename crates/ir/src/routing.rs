@@ -3,7 +3,7 @@
 //! to its own receiver only when no child matched; regex matchers are fully anchored;
 //! receiver, grouping and timers are inherited.
 
-use super::{Model, Route};
+use super::{Model, Route, RouteMatcher};
 use std::collections::BTreeMap;
 
 /// Labels of an alert.
@@ -48,7 +48,7 @@ impl Node {
         let mut unkeyed = Vec::new();
         let mut key_labels: Vec<String> = Vec::new();
         for (i, c) in r.routes.iter().enumerate() {
-            match c.matchers.iter().find(|m| !m.regex) {
+            match c.matchers.iter().find(|m| m.is_equality()) {
                 Some(m) => {
                     keyed
                         .entry((m.label.value.clone(), m.value.value.clone()))
@@ -65,17 +65,7 @@ impl Node {
             keyed,
             unkeyed,
             key_labels,
-            regexes: r
-                .matchers
-                .iter()
-                .map(|m| {
-                    if m.regex {
-                        regex::Regex::new(&format!("^(?:{})$", m.value.value)).ok()
-                    } else {
-                        None
-                    }
-                })
-                .collect(),
+            regexes: r.matchers.iter().map(RouteMatcher::anchored).collect(),
             children: r.routes.iter().map(Node::new).collect(),
         }
     }
@@ -96,11 +86,7 @@ impl Node {
     fn matches(&self, r: &Route, labels: &Labels) -> bool {
         r.matchers.iter().zip(&self.regexes).all(|(m, re)| {
             let v = labels.get(&m.label.value).map_or("", String::as_str);
-            match (m.regex, re) {
-                (true, Some(re)) => re.is_match(v),
-                (true, None) => false,
-                (false, _) => v == m.value.value,
-            }
+            m.accepts(v, re.as_ref())
         })
     }
 }
@@ -205,7 +191,7 @@ pub fn describe(route: &Route) -> String {
             format!(
                 "{}{}{}",
                 m.label.value,
-                if m.regex { "=~" } else { "=" },
+                m.op(),
                 forge_spec_expr::ast::quote(&m.value.value)
             )
         })
@@ -377,6 +363,7 @@ mod tests {
                     label: s(l),
                     value: s(v),
                     regex: *re,
+                    negative: false,
                 })
                 .collect(),
             receiver: receiver.map(s),
@@ -617,14 +604,20 @@ pub fn inhibitions_among(
     alerts: &[(String, forge_spec_base::source::Span, Labels)],
     about: &[std::collections::BTreeSet<String>],
 ) -> Vec<Inhibited> {
-    let matches = |l: &Labels, ms: &[(crate::S, crate::S)]| {
-        ms.iter().all(|(k, v)| {
-            l.get(&k.value)
-                .map_or(v.value.is_empty(), |x| x == &v.value)
-        })
-    };
     let mut out = Vec::new();
     for (ri, rule) in rules.iter().enumerate() {
+        let compiled = |ms: &[RouteMatcher]| -> Vec<Option<regex::Regex>> {
+            ms.iter().map(RouteMatcher::anchored).collect()
+        };
+        let (source_res, target_res) = (compiled(&rule.source), compiled(&rule.target));
+        let matches = |l: &Labels, ms: &[RouteMatcher], res: &[Option<regex::Regex>]| {
+            ms.iter().zip(res).all(|(m, re)| {
+                m.accepts(
+                    l.get(&m.label.value).map_or("", String::as_str),
+                    re.as_ref(),
+                )
+            })
+        };
         // The `equal:` values of an alert: its own label, else for `job`/`instance` (from
         // the series) the targets it watches, else empty (as Alertmanager compares).
         let key = |i: usize, l: &Labels| -> Vec<String> {
@@ -646,12 +639,12 @@ pub fn inhibitions_among(
         let mut sources: std::collections::HashMap<Vec<String>, Vec<usize>> =
             std::collections::HashMap::new();
         for (i, (_, _, l)) in alerts.iter().enumerate() {
-            if matches(l, &rule.source) {
+            if matches(l, &rule.source, &source_res) {
                 sources.entry(key(i, l)).or_default().push(i);
             }
         }
         for (ti, (name, span, l)) in alerts.iter().enumerate() {
-            if !matches(l, &rule.target) {
+            if !matches(l, &rule.target, &target_res) {
                 continue;
             }
             let Some(group) = sources.get(&key(ti, l)) else {

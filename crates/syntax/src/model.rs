@@ -467,6 +467,10 @@ pub struct Route {
     /// Regex matchers (fully anchored).
     #[serde(default)]
     pub match_re: Map<S>,
+    /// Matchers as Alertmanager writes them: `label=value`, `label!=value`,
+    /// `label=~regex`, `label!~regex` (a value may be double-quoted).
+    #[serde(default)]
+    pub matchers: Vec<S>,
     /// The receiver of the alerts this route takes (default: its parent's).
     pub receiver: Option<S>,
     /// Go on matching the following sibling routes after this one matched (default false).
@@ -489,9 +493,18 @@ pub struct Route {
 #[serde(deny_unknown_fields)]
 pub struct Inhibit {
     /// Labels (name: value) of the alert that inhibits: while it fires, the targets are silenced.
+    #[serde(default)]
     pub source: Map<S>,
     /// Labels (name: value) of the alerts that are silenced while a source fires.
+    #[serde(default)]
     pub target: Map<S>,
+    /// More matchers of the source, as Alertmanager writes them (`severity=~"warning|info"`,
+    /// `alertname!=Watchdog`).
+    #[serde(default)]
+    pub source_matchers: Vec<S>,
+    /// More matchers of the targets, as Alertmanager writes them.
+    #[serde(default)]
+    pub target_matchers: Vec<S>,
     /// Labels source and target must share for the inhibition to apply (say `service`, `instance`): without them one firing source silences every target.
     #[serde(default)]
     pub equal: Vec<S>,

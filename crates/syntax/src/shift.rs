@@ -118,9 +118,9 @@ fields! {
     RuleGroup { interval, limit, source_tenants }
     Routing { receiver, group_by, group_wait, group_interval, repeat_interval, routes, inhibit,
         tests, severities }
-    Route { match_, match_re, receiver, continue_, group_by, group_wait, group_interval,
+    Route { match_, match_re, matchers, receiver, continue_, group_by, group_wait, group_interval,
         repeat_interval, routes }
-    Inhibit { source, target, equal }
+    Inhibit { source, target, source_matchers, target_matchers, equal }
     RouteTest { labels, expect }
     Dashboard { title, description, tags, panels }
     Panel { title, description, query, queries, expr, unit, kind, allow }

@@ -2,21 +2,31 @@
 
 use std::process::Command;
 
-/// Whether promtool runs here; under CI (`CI` set) its absence fails the test, elsewhere
+/// Whether `tool` runs here; under CI (`CI` set) its absence fails the test, elsewhere
 /// the test says it is skipped.
-pub fn promtool() -> bool {
-    let ok = Command::new("promtool")
+fn runs(tool: &str) -> bool {
+    let ok = Command::new(tool)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
         assert!(
             std::env::var_os("CI").is_none(),
-            "promtool is required under CI"
+            "{tool} is required under CI"
         );
-        eprintln!("skipped: promtool not installed");
+        eprintln!("skipped: {tool} not installed");
     }
     ok
+}
+
+/// Whether promtool runs here (see `runs`).
+pub fn promtool() -> bool {
+    runs("promtool")
+}
+
+/// Whether amtool runs here (see `runs`).
+pub fn amtool() -> bool {
+    runs("amtool")
 }
 
 /// A double-quoted YAML scalar (JSON escapes are YAML escapes).

@@ -34,24 +34,27 @@ impl Resolver<'_> {
         }
     }
 
-    pub(super) fn route(&mut self, r: syntax::Route, span: Span, known: &[String]) -> Route {
-        let receiver = r.receiver.map(|rc| self.receiver_ref(rc, known));
-        let mut matchers: Vec<RouteMatcher> = r
-            .match_
-            .0
-            .into_iter()
-            .map(|(label, value)| RouteMatcher {
-                label,
-                value,
-                regex: false,
-            })
-            .collect();
-        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher {
-            label,
-            value,
-            regex: true,
-        }));
-        for m in &matchers {
+    /// Matchers written as Alertmanager writes them (`severity=~"warning|info"`), each
+    /// checked; one that does not read is reported and left out.
+    fn matcher_list(&mut self, texts: Vec<S>) -> Vec<RouteMatcher> {
+        let mut out = Vec::new();
+        for t in texts {
+            match parse_matcher(&t) {
+                Ok(m) => out.push(m),
+                Err(why) => self.invalid(
+                    t.span,
+                    format!("`{}` is not a matcher: {why}", t.value),
+                    "write `label=value`, `label!=value`, `label=~regex` or `label!~regex`",
+                ),
+            }
+        }
+        self.check_matchers(&out);
+        out
+    }
+
+    /// Label names valid, regexes RE2's.
+    fn check_matchers(&mut self, matchers: &[RouteMatcher]) {
+        for m in matchers {
             self.label_name(&m.label, "route matcher");
             if m.regex
                 && let Some(why) = expr::re2::refusal(&m.value.value)
@@ -67,6 +70,24 @@ impl Resolver<'_> {
                 );
             }
         }
+    }
+
+    pub(super) fn route(&mut self, r: syntax::Route, span: Span, known: &[String]) -> Route {
+        let receiver = r.receiver.map(|rc| self.receiver_ref(rc, known));
+        let mut matchers: Vec<RouteMatcher> = r
+            .match_
+            .0
+            .into_iter()
+            .map(|(label, value)| RouteMatcher::eq(label, value))
+            .collect();
+        matchers.extend(r.match_re.0.into_iter().map(|(label, value)| RouteMatcher {
+            label,
+            value,
+            regex: true,
+            negative: false,
+        }));
+        self.check_matchers(&matchers);
+        matchers.extend(self.matcher_list(r.matchers));
         let group_by = r.group_by.as_deref().unwrap_or(&[]);
         for (i, g) in group_by.iter().enumerate() {
             if g.value != "..." {
@@ -125,6 +146,7 @@ impl Resolver<'_> {
             syntax::Route {
                 match_: Map::default(),
                 match_re: Map::default(),
+                matchers: Vec::new(),
                 receiver: Some(rt.receiver),
                 continue_: None,
                 group_by: Some(rt.group_by),
@@ -152,26 +174,40 @@ impl Resolver<'_> {
                 None,
             ),
         };
-        for i in &rt.inhibit {
-            for (label, _) in i.source.0.iter().chain(&i.target.0) {
-                self.label_name(label, "inhibit matcher");
-            }
+        let mut inhibit = Vec::new();
+        for i in rt.inhibit {
             for e in &i.equal {
                 self.label_name(e, "inhibit `equal` label");
             }
+            let at = i
+                .source
+                .0
+                .first()
+                .map(|s| s.0.span)
+                .or(i.source_matchers.first().map(|s| s.span))
+                .unwrap_or(span);
+            let side = |r: &mut Self, map: Map<S>, more: Vec<S>| {
+                let mut v: Vec<RouteMatcher> = map
+                    .0
+                    .into_iter()
+                    .map(|(l, x)| RouteMatcher::eq(l, x))
+                    .collect();
+                r.check_matchers(&v);
+                v.extend(r.matcher_list(more));
+                v
+            };
+            let source = side(self, i.source, i.source_matchers);
+            let target = side(self, i.target, i.target_matchers);
+            inhibit.push(Inhibit {
+                span: at,
+                source,
+                target,
+                equal: i.equal,
+            });
         }
         Routing {
             root,
-            inhibit: rt
-                .inhibit
-                .into_iter()
-                .map(|i| Inhibit {
-                    span: i.source.0.first().map_or(span, |s| s.0.span),
-                    source: i.source.0,
-                    target: i.target.0,
-                    equal: i.equal,
-                })
-                .collect(),
+            inhibit,
             tests: rt
                 .tests
                 .into_iter()
@@ -184,4 +220,50 @@ impl Resolver<'_> {
             severities_span,
         }
     }
+}
+
+/// Reads one matcher as Alertmanager writes it: a label name, `=`, `!=`, `=~` or `!~`,
+/// and a value, bare or double-quoted (`\"`, `\\` and `\n` escaped).
+fn parse_matcher(t: &S) -> Result<RouteMatcher, String> {
+    let text = t.value.trim();
+    let name_end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(text.len());
+    let (label, rest) = text.split_at(name_end);
+    if label.is_empty() {
+        return Err("it does not start with a label name".into());
+    }
+    let rest = rest.trim_start();
+    let (op, value) = ["=~", "!~", "!=", "="]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v.trim())))
+        .ok_or_else(|| format!("no `=`, `!=`, `=~` or `!~` after `{label}`"))?;
+    let value = match value.strip_prefix('"') {
+        Some(quoted) => {
+            let body = quoted
+                .strip_suffix('"')
+                .ok_or("its quoted value is not closed")?;
+            let mut v = String::new();
+            let mut chars = body.chars();
+            while let Some(c) = chars.next() {
+                match (c, c == '\\') {
+                    (_, true) => match chars.next() {
+                        Some('n') => v.push('\n'),
+                        Some(e @ ('"' | '\\')) => v.push(e),
+                        _ => return Err("an unknown escape in its value".into()),
+                    },
+                    ('"', false) => return Err("a `\"` inside its value is not escaped".into()),
+                    (c, false) => v.push(c),
+                }
+            }
+            v
+        }
+        None => value.to_string(),
+    };
+    Ok(RouteMatcher {
+        label: S::new(label.to_string(), t.span),
+        value: S::new(value, t.span),
+        regex: op.ends_with('~'),
+        negative: op.starts_with('!'),
+    })
 }

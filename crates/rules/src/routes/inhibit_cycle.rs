@@ -3,7 +3,9 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports inhibit rules that silence each other (each one's source matches the other's
-    /// target), and a rule whose source also matches its own target.
+    /// target), and a rule whose source also matches its own target for an alert of the
+    /// spec (Alertmanager never lets alerts on both sides of a rule inhibit one another).
+    /// Matchers may be regexes and negations: the rule reports what it is sure of.
     ///
     /// ## Why is this bad?
     /// Two alerts that inhibit each other can both stay silent: nobody is notified.
@@ -48,13 +50,42 @@ forge_spec_base::declare_code! {
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
 
-use forge_spec_ir::S;
+use forge_spec_ir::RouteMatcher;
 
-/// Whether an alert could satisfy both matcher sets (no label asked for two values).
-fn compatible(a: &[(S, S)], b: &[(S, S)]) -> bool {
-    a.iter().all(|(k, v)| {
-        b.iter()
-            .all(|(k2, v2)| k.value != k2.value || v.value == v2.value)
+/// Whether an alert surely could satisfy both matcher sets: on each label, some value —
+/// one an equality names, an alternative of a plain regex (`warning|info`), or none at
+/// all — passes every matcher of both. A regex whose values are not listed is taken to
+/// leave no such value (the rule reports only what it is sure of).
+fn compatible(a: &[RouteMatcher], b: &[RouteMatcher]) -> bool {
+    let all: Vec<&RouteMatcher> = a.iter().chain(b).collect();
+    let mut labels: Vec<&str> = all.iter().map(|m| m.label.value.as_str()).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    labels.into_iter().all(|l| {
+        let on: Vec<(&RouteMatcher, Option<regex::Regex>)> = all
+            .iter()
+            .filter(|m| m.label.value == l)
+            .map(|m| (*m, m.anchored()))
+            .collect();
+        let mut candidates: Vec<String> = vec![String::new()];
+        for (m, _) in &on {
+            if m.negative {
+                continue;
+            }
+            if !m.regex {
+                candidates.push(m.value.value.clone());
+            } else if m
+                .value
+                .value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '|' | '_' | '-' | '.' | ':'))
+            {
+                candidates.extend(m.value.value.split('|').map(str::to_string));
+            }
+        }
+        candidates
+            .iter()
+            .any(|v| on.iter().all(|(m, re)| m.accepts(v, re.as_ref())))
     })
 }
 
@@ -63,8 +94,26 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     let Some(routing) = &m.routing else { return };
     let rules = &routing.inhibit;
+    // The labels each alert of the spec reaches Alertmanager with (a label it lacks is
+    // empty, as Alertmanager matches it).
+    let alerts = forge_spec_ir::routing::alert_labels(m);
+    let on_both = |a: &forge_spec_ir::Inhibit| {
+        let side = |ms: &[RouteMatcher], l: &forge_spec_ir::routing::Labels| {
+            ms.iter().all(|x| {
+                x.accepts(
+                    l.get(&x.label.value).map_or("", String::as_str),
+                    x.anchored().as_ref(),
+                )
+            })
+        };
+        alerts
+            .iter()
+            .any(|(_, _, l)| side(&a.source, l) && side(&a.target, l))
+    };
     for (i, a) in rules.iter().enumerate() {
-        if compatible(&a.source, &a.target) {
+        // An alert of the spec on both sides: Alertmanager never lets such alerts
+        // inhibit one another, which the rule's author hardly means.
+        if compatible(&a.source, &a.target) && on_both(a) {
             out.push(
                 Diagnostic::new(
                     &INHIBIT_CYCLE,

@@ -51,7 +51,7 @@ use forge_spec_ir::Route;
 fn covers(earlier: &Route, later: &Route) -> bool {
     earlier.matchers.iter().all(|e| {
         later.matchers.iter().any(|l| {
-            l.label.value == e.label.value && l.value.value == e.value.value && l.regex == e.regex
+            l.label.value == e.label.value && l.value.value == e.value.value && l.op() == e.op()
         })
     })
 }
@@ -64,12 +64,12 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// A route's matchers as a canonical key: sorted (label, value, regex).
-fn key(r: &Route) -> Vec<(&str, &str, bool)> {
-    let mut k: Vec<(&str, &str, bool)> = r
+/// A route's matchers as a canonical key: sorted (label, value, operator).
+fn key(r: &Route) -> Vec<(&str, &str, &'static str)> {
+    let mut k: Vec<(&str, &str, &'static str)> = r
         .matchers
         .iter()
-        .map(|m| (m.label.value.as_str(), m.value.value.as_str(), m.regex))
+        .map(|m| (m.label.value.as_str(), m.value.value.as_str(), m.op()))
         .collect();
     k.sort_unstable();
     k.dedup();
@@ -80,14 +80,14 @@ fn walk(r: &Route, out: &mut Vec<Diagnostic>) {
     // Matcher sets of earlier siblings without `continue` → the first such sibling. A
     // later route is shadowed when one of its matcher subsets is such a set; routes have
     // a handful of matchers, so the subsets are few and the walk stays linear.
-    let mut earlier_sets: std::collections::HashMap<Vec<(&str, &str, bool)>, usize> =
+    let mut earlier_sets: std::collections::HashMap<Vec<(&str, &str, &'static str)>, usize> =
         std::collections::HashMap::new();
     for (i, later) in r.routes.iter().enumerate() {
         let k = key(later);
         let shadowing = if k.len() <= 8 {
             (0u32..(1 << k.len()))
                 .filter_map(|mask| {
-                    let subset: Vec<(&str, &str, bool)> = k
+                    let subset: Vec<(&str, &str, &'static str)> = k
                         .iter()
                         .enumerate()
                         .filter(|(b, _)| mask & (1 << b) != 0)
