@@ -57,10 +57,11 @@ fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("YAML")
 }
 
-/// Imports one source file into `dir` and builds it: the rule files built, by path.
-fn import_and_build(source: &Path, dir: &Path) -> BTreeMap<String, String> {
-    let imported =
-        import(Kind::Prometheus, &[source.to_path_buf()], None, dir).expect("the file loads");
+/// Imports source files into `dir` (one spec) and builds it: the rule files built, by
+/// path.
+fn import_and_build(sources: &[PathBuf], dir: &Path) -> BTreeMap<String, String> {
+    let source = &sources[0];
+    let imported = import(Kind::Prometheus, sources, None, dir).expect("the files load");
     let errors = errors_of(
         imported
             .diagnostics
@@ -105,7 +106,7 @@ fn project(name: &str) -> (usize, usize, usize) {
     for (i, f) in files.iter().enumerate() {
         let source = rules_of(&yaml(&std::fs::read_to_string(f).unwrap()));
         let dir = tmp.path().join(format!("spec{i}"));
-        let built = import_and_build(f, &dir);
+        let built = import_and_build(std::slice::from_ref(f), &dir);
         let mut got = Vec::new();
         for (path, text) in &built {
             got.extend(rules_of(&yaml(text)));
@@ -139,8 +140,21 @@ fn project(name: &str) -> (usize, usize, usize) {
             String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr)
         );
     }
+    // The whole collection at once, into one spec, holds exactly the same.
+    let mut want = Vec::new();
+    for f in &files {
+        want.extend(rules_of(&yaml(&std::fs::read_to_string(f).unwrap())));
+    }
+    let mut got = Vec::new();
+    for text in import_and_build(&files, &tmp.path().join("whole")).values() {
+        got.extend(rules_of(&yaml(text)));
+    }
+    assert!(
+        sorted(want) == sorted(got),
+        "{name} imported whole does not hold the source's rules"
+    );
     eprintln!(
-        "{name}: {} files, {alerts} alerts, {records} records imported and built as the source",
+        "{name}: {} files, {alerts} alerts, {records} records imported and built as the source, one by one and whole",
         files.len()
     );
     (files.len(), alerts, records)

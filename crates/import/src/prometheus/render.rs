@@ -44,6 +44,25 @@ fn by_prefix<'a>(r: &'a Rules, name: &str) -> Option<&'a String> {
     })
 }
 
+/// The target what no selector places goes to: the service's own job, else the one
+/// scraped (not probed) job the rules name, else a target named after the service
+/// (a collection of many exporters' rules: none of them is the home of the rest).
+fn home_job(r: &Rules) -> String {
+    if r.jobs.contains_key(&r.service) {
+        return r.service.clone();
+    }
+    let scraped: Vec<&String> = r
+        .jobs
+        .iter()
+        .filter(|(_, read)| !read.contains("probe_success"))
+        .map(|(job, _)| job)
+        .collect();
+    match scraped.as_slice() {
+        [one] => (*one).clone(),
+        _ => r.service.clone(),
+    }
+}
+
 /// The metrics section: catalogue metrics as declared there, the others inferred.
 fn metrics_yaml(r: &Rules) -> String {
     let mut s = String::from("metrics:\n");
@@ -69,6 +88,7 @@ fn metrics_yaml(r: &Rules) -> String {
         .filter(|(n, u)| u.summary && crate::known(n).is_none())
         .map(|(n, _)| n)
         .collect();
+    let home = home_job(r);
     let mut done = BTreeSet::new();
     for (name, u) in &r.metrics {
         if ["_sum", "_count"].iter().any(|sfx| {
@@ -173,7 +193,10 @@ fn metrics_yaml(r: &Rules) -> String {
             [job] if **job == r.service => String::new(),
             [job] => format!("provided_by: {}, ", q(job)),
             [] if !r.forge_written => {
-                let by = by_prefix(r, &name).unwrap_or(&u.source);
+                // No selector names its job: the job whose metrics share its prefix,
+                // else the service's own target (the one `targets_yaml` puts the
+                // unplaced catalogue metrics on).
+                let by = by_prefix(r, &name).unwrap_or(&home);
                 format!("provided_by: {}, ", q(by))
             }
             _ if !r.forge_written => format!("provided_by: {}, ", q(&u.source)),
@@ -334,18 +357,28 @@ fn targets_yaml(r: &Rules, s: &mut String) {
     }
     // Catalogue metrics read without a job: the service's target (or the first) has them.
     let read_by_job: BTreeSet<&String> = r.jobs.values().flatten().collect();
-    let home = if jobs.contains_key(&r.service) {
-        r.service.clone()
-    } else {
-        jobs.keys().next().cloned().unwrap_or_default()
-    };
+    let home = home_job(r);
     let unplaced: Vec<String> = r
         .metrics
         .keys()
         .filter(|m| crate::known(m).is_some() && !read_by_job.contains(m))
         .cloned()
         .collect();
-    jobs.entry(home.clone()).or_default().extend(unplaced);
+    // A probe's series (blackbox_exporter's) read beside a scraped target's go to a
+    // probed target of their own: one target is scraped or probed, not both.
+    let (probed, scraped): (Vec<String>, Vec<String>) = unplaced
+        .into_iter()
+        .partition(|m| crate::known(m).is_some_and(|k| k.catalogue == "blackbox_exporter"));
+    if !probed.is_empty() && !scraped.is_empty() {
+        let mut name = format!("{}-probe", r.service);
+        while jobs.contains_key(&name) {
+            name.push('-');
+        }
+        jobs.entry(name).or_default().extend(probed);
+    } else {
+        jobs.entry(home.clone()).or_default().extend(probed);
+    }
+    jobs.entry(home.clone()).or_default().extend(scraped);
     for (job, metrics) in &jobs {
         let host = job.replace(
             |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.',
