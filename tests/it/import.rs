@@ -544,7 +544,13 @@ receivers:
     ] {
         assert!(alerting.contains(f), "{f}:\n{alerting}");
     }
-    not_imported(&c, &["time interval `nights`", "second pagerduty"]);
+    not_imported(&c, &["second pagerduty"]);
+    // Time intervals are kept, with the routes that name them.
+    assert!(!c.iter().any(|m| m.contains("time interval")), "{c:#?}");
+    assert!(
+        alerting.contains("time_intervals:\n    nights:"),
+        "{alerting}"
+    );
     assert!(alerting.contains("'team!=\"ops\"'"), "{alerting}");
 }
 

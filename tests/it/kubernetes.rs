@@ -928,3 +928,85 @@ fn port_names_follow_iana_svc_name() {
         assert_eq!(refused, !ok, "{port:?}");
     }
 }
+
+/// Time intervals and negative matchers reach both Alertmanager outputs: amtool accepts
+/// the configuration, and the `AlertmanagerConfig` validates against the Operator's CRD
+/// (days of the month as `{start, end}`, matchers with their `matchType`). A route
+/// naming an interval that is not defined, and a time that is not one, are refused.
+#[test]
+fn time_intervals_and_matchers_reach_both_alertmanagers() {
+    let spec = r#"service: {name: shop}
+targets: {web: {address: "web:80"}}
+outputs: {prometheus: {}, kubernetes: {namespace: shop}}
+receivers:
+  team: {webhook: {url: "http://hooks.example.org/t"}}
+  ops: {webhook: {url: "http://hooks.example.org/o"}}
+alerts:
+  WebDown: {severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: https://example.com/r}
+routing:
+  receiver: team
+  routes:
+    - matchers: ['severity!="info"', 'alertname!~"Watchdog|InfoInhibitor"']
+      receiver: ops
+      mute_time_intervals: [nights]
+      active_time_intervals: [workdays]
+  inhibit:
+    - source: {severity: critical}
+      target_matchers: ['severity=~"warning|info"']
+      equal: [alertname]
+  time_intervals:
+    nights: [{times: [{start_time: "20:00", end_time: "24:00"}], weekdays: ["monday:friday"]}]
+    workdays: [{weekdays: ["monday:friday"], days_of_month: ["1:7", "-1"], months: ["january:march"], years: ["2026"]}]
+"#;
+    let out = compile_text(spec);
+    let am = String::from_utf8(out.files["alertmanager/alertmanager.yml"].clone()).unwrap();
+    for want in [
+        "mute_time_intervals:\n    - nights",
+        "active_time_intervals:\n    - workdays",
+        "- name: nights",
+        "'alertname!~\"Watchdog|InfoInhibitor\"'",
+        "'severity=~\"warning|info\"'",
+    ] {
+        assert!(am.contains(want), "{want}:\n{am}");
+    }
+    let crds = crds();
+    let amc = resources(&out)
+        .into_iter()
+        .find(|(_, r)| r["kind"] == "AlertmanagerConfig")
+        .map(|(_, r)| r)
+        .expect("an AlertmanagerConfig");
+    let errors = validate(&crds, &amc);
+    assert!(errors.is_empty(), "{errors:#?}\n{amc:#}");
+    assert_eq!(
+        amc["spec"]["muteTimeIntervals"][1]["timeIntervals"][0]["daysOfMonth"][1],
+        serde_json::json!({"start": -1, "end": -1}),
+        "{amc:#}"
+    );
+    assert_eq!(
+        amc["spec"]["route"]["routes"][0]["matchers"][1]["matchType"], "!~",
+        "{amc:#}"
+    );
+    if crate::common::amtool() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("am.yml");
+        std::fs::write(&file, &am).unwrap();
+        let o = std::process::Command::new("amtool")
+            .arg("check-config")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+    }
+    for (bad, says) in [
+        (
+            "mute_time_intervals: [nights]",
+            "mute_time_intervals: [nigths]",
+        ),
+        ("end_time: \"24:00\"", "end_time: \"25:00\""),
+        ("years: [\"2026\"]", "years: [\"26\"]"),
+    ] {
+        let text = spec.replace(bad, says);
+        let c = forge_spec::compile_str(&[("spec.yaml", &text)], &Default::default());
+        assert!(c.diagnostics.has_errors(), "{says} is accepted");
+    }
+}

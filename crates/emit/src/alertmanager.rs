@@ -13,6 +13,43 @@ struct Config {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     inhibit_rules: Vec<InhibitRule>,
     receivers: Vec<AmReceiver>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    time_intervals: Vec<AmTimeInterval>,
+}
+
+#[derive(Serialize)]
+struct AmTimeInterval {
+    name: String,
+    time_intervals: Vec<serde_json::Value>,
+}
+
+/// One period of a time interval, in Alertmanager's keys (the spec's own).
+pub(crate) fn period(p: &forge_spec_ir::TimeInterval) -> serde_json::Value {
+    let list =
+        |v: &[forge_spec_ir::S]| -> Vec<String> { v.iter().map(|x| x.value.clone()).collect() };
+    let mut o = serde_json::Map::new();
+    if !p.times.is_empty() {
+        let times: Vec<serde_json::Value> = p
+            .times
+            .iter()
+            .map(|t| serde_json::json!({"start_time": t.start_time.value, "end_time": t.end_time.value}))
+            .collect();
+        o.insert("times".into(), times.into());
+    }
+    for (k, v) in [
+        ("weekdays", &p.weekdays),
+        ("days_of_month", &p.days_of_month),
+        ("months", &p.months),
+        ("years", &p.years),
+    ] {
+        if !v.is_empty() {
+            o.insert(k.into(), list(v).into());
+        }
+    }
+    if let Some(l) = &p.location {
+        o.insert("location".into(), l.value.clone().into());
+    }
+    o.into()
 }
 
 #[derive(Serialize)]
@@ -38,6 +75,10 @@ struct AmRoute {
     repeat_interval: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     routes: Vec<AmRoute>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mute_time_intervals: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    active_time_intervals: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +102,7 @@ fn matcher(m: &forge_spec_ir::RouteMatcher) -> String {
 }
 
 fn route(m: &Model, r: &Route, root: bool) -> AmRoute {
+    let (mute, active) = r.interval_names();
     AmRoute {
         receiver: r.receiver.as_ref().map(|x| x.value.clone()),
         matchers: r.matchers.iter().map(matcher).collect(),
@@ -83,6 +125,8 @@ fn route(m: &Model, r: &Route, root: bool) -> AmRoute {
             .as_ref()
             .map(|d| m.scaled(d.value).to_prometheus()),
         routes: r.routes.iter().map(|c| route(m, c, false)).collect(),
+        mute_time_intervals: mute,
+        active_time_intervals: active,
     }
 }
 
@@ -124,6 +168,14 @@ pub fn render(m: &Model) -> Option<Result<String, serde_json::Error>> {
             })
             .collect(),
         receivers: m.receivers.iter().map(receiver).collect(),
+        time_intervals: routing
+            .time_intervals
+            .iter()
+            .map(|(name, periods)| AmTimeInterval {
+                name: name.value.clone(),
+                time_intervals: periods.iter().map(period).collect(),
+            })
+            .collect(),
     };
     Some(super::yaml(m, &cfg))
 }

@@ -256,6 +256,49 @@ struct AmcSpec {
     receivers: Vec<AmcReceiver>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     inhibit_rules: Vec<AmcInhibit>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mute_time_intervals: Vec<serde_json::Value>,
+}
+
+/// A named time interval as the Operator's `MuteTimeInterval` (camelCase keys, days of
+/// the month as `{start, end}`; the CRD has no `location`, so times are UTC there).
+fn amc_time_interval(name: &str, periods: &[forge_spec_ir::TimeInterval]) -> serde_json::Value {
+    let periods: Vec<serde_json::Value> = periods
+        .iter()
+        .map(|p| {
+            let mut o = serde_json::Map::new();
+            if !p.times.is_empty() {
+                let t: Vec<serde_json::Value> = p
+                    .times
+                    .iter()
+                    .map(|t| serde_json::json!({"startTime": t.start_time.value, "endTime": t.end_time.value}))
+                    .collect();
+                o.insert("times".into(), t.into());
+            }
+            let list = |v: &[forge_spec_ir::S]| -> Vec<String> {
+                v.iter().map(|x| x.value.clone()).collect()
+            };
+            for (k, v) in [("weekdays", &p.weekdays), ("months", &p.months), ("years", &p.years)] {
+                if !v.is_empty() {
+                    o.insert(k.into(), list(v).into());
+                }
+            }
+            if !p.days_of_month.is_empty() {
+                let days: Vec<serde_json::Value> = p
+                    .days_of_month
+                    .iter()
+                    .map(|d| {
+                        let (a, b) = d.value.split_once(':').unwrap_or((&d.value, &d.value));
+                        let n = |x: &str| x.trim().parse::<i64>().unwrap_or_default();
+                        serde_json::json!({"start": n(a), "end": n(b)})
+                    })
+                    .collect();
+                o.insert("daysOfMonth".into(), days.into());
+            }
+            o.into()
+        })
+        .collect();
+    serde_json::json!({"name": name, "timeIntervals": periods})
 }
 
 #[derive(Serialize)]
@@ -277,6 +320,10 @@ struct AmcRoute {
     repeat_interval: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     routes: Vec<AmcRoute>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    mute_time_intervals: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    active_time_intervals: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -311,6 +358,7 @@ struct AmcReceiver {
 }
 
 fn amc_route(m: &Model, r: &Route, root: bool) -> AmcRoute {
+    let (mute, active) = r.interval_names();
     let d = |x: &Option<forge_spec_base::source::Spanned<forge_spec_expr::Duration>>| {
         x.as_ref().map(|d| m.scaled(d.value).to_prometheus())
     };
@@ -335,6 +383,8 @@ fn amc_route(m: &Model, r: &Route, root: bool) -> AmcRoute {
         group_interval: d(&r.group_interval),
         repeat_interval: d(&r.repeat_interval),
         routes: r.routes.iter().map(|c| amc_route(m, c, false)).collect(),
+        mute_time_intervals: mute,
+        active_time_intervals: active,
     }
 }
 
@@ -457,6 +507,12 @@ pub fn alertmanager_config(
                 target_match: i.target.iter().map(matcher).collect(),
                 equal: i.equal.iter().map(|e| e.value.clone()).collect(),
             })
+            .collect(),
+        mute_time_intervals: m
+            .routing
+            .iter()
+            .flat_map(|r| &r.time_intervals)
+            .map(|(name, periods)| amc_time_interval(&name.value, periods))
             .collect(),
     };
     let text = super::yaml(

@@ -46,8 +46,83 @@ struct Config {
 }
 
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Named {
     name: S,
+    #[serde(default)]
+    time_intervals: Vec<PeriodIn>,
+}
+
+/// One period of a time interval, as Alertmanager reads it.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PeriodIn {
+    #[serde(default)]
+    times: Vec<TimesIn>,
+    #[serde(default)]
+    weekdays: Vec<Spanned<Scalar>>,
+    #[serde(default)]
+    days_of_month: Vec<Spanned<Scalar>>,
+    #[serde(default)]
+    months: Vec<Spanned<Scalar>>,
+    #[serde(default)]
+    years: Vec<Spanned<Scalar>>,
+    location: Option<S>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimesIn {
+    start_time: S,
+    end_time: S,
+}
+
+/// A named time interval as the spec writes it: `name: [{times: […], weekdays: […]}]`.
+fn time_interval_yaml(t: &Named, s: &mut String) {
+    let periods: Vec<String> = t
+        .time_intervals
+        .iter()
+        .map(|p| {
+            let mut parts = Vec::new();
+            if !p.times.is_empty() {
+                let times: Vec<String> = p
+                    .times
+                    .iter()
+                    .map(|x| {
+                        format!(
+                            "{{start_time: {}, end_time: {}}}",
+                            q(&x.start_time.value),
+                            q(&x.end_time.value)
+                        )
+                    })
+                    .collect();
+                parts.push(format!("times: [{}]", times.join(", ")));
+            }
+            for (k, v) in [
+                ("weekdays", &p.weekdays),
+                ("days_of_month", &p.days_of_month),
+                ("months", &p.months),
+                ("years", &p.years),
+            ] {
+                if !v.is_empty() {
+                    let texts: Vec<String> = v.iter().map(|x| x.value.to_string()).collect();
+                    parts.push(format!(
+                        "{k}: {}",
+                        flow_list(texts.iter().map(String::as_str))
+                    ));
+                }
+            }
+            if let Some(l) = &p.location {
+                parts.push(format!("location: {}", q(&l.value)));
+            }
+            format!("{{{}}}", parts.join(", "))
+        })
+        .collect();
+    s.push_str(&format!(
+        "    {}: [{}]\n",
+        q(&t.name.value),
+        periods.join(", ")
+    ));
 }
 
 #[derive(serde::Deserialize)]
@@ -334,12 +409,16 @@ fn route_yaml(r: &RouteIn, indent: usize, root: bool, out: &mut Out, s: &mut Str
     {
         line(s, "continue: true".into());
     }
-    for t in r.mute_time_intervals.iter().chain(&r.active_time_intervals) {
-        out.not(
-            t.span,
-            format!("time interval `{}` of a route is not imported", t.value),
-            "a spec has no time intervals: the route notifies at all times",
-        );
+    for (k, v) in [
+        ("mute_time_intervals", &r.mute_time_intervals),
+        ("active_time_intervals", &r.active_time_intervals),
+    ] {
+        if !v.is_empty() {
+            line(
+                s,
+                format!("{k}: {}", flow_list(v.iter().map(|x| x.value.as_str()))),
+            );
+        }
     }
     if first && !root {
         // A route with nothing of its own still needs an item.
@@ -619,13 +698,6 @@ pub fn import(
             continue;
         }
         routed = true;
-        for t in cfg.time_intervals.iter().chain(&cfg.mute_time_intervals) {
-            out.not(
-                t.name.span,
-                format!("time interval `{}` is not imported", t.name.value),
-                "a spec has no time intervals: routes that used it notify at all times",
-            );
-        }
         for t in &cfg.templates {
             out.not(t.span, format!("template file `{}` is not imported", t.value), "forge-spec writes its own notification titles and texts; set `title:`/`text:` on a Slack receiver to override them");
         }
@@ -670,6 +742,18 @@ pub fn import(
         if !rules.is_empty() {
             s.push_str("  inhibit:\n");
             s.push_str(&rules);
+        }
+        // `mute_time_intervals:` is the older name of `time_intervals:`.
+        let intervals: Vec<&Named> = cfg
+            .time_intervals
+            .iter()
+            .chain(&cfg.mute_time_intervals)
+            .collect();
+        if !intervals.is_empty() {
+            s.push_str("  time_intervals:\n");
+            for t in intervals {
+                time_interval_yaml(t, &mut s);
+            }
         }
         s.push_str("receivers:\n");
         for r in &cfg.receivers {

@@ -15,6 +15,8 @@ pub mod names;
 mod receiver;
 
 pub use forge_spec_syntax::closed;
+/// A period of a named time interval, as the spec writes it (checked by the resolver).
+pub use forge_spec_syntax::{TimeInterval, TimeRange};
 pub use receiver::Receiver;
 /// The receiver integrations, declared once (see `forge_spec_syntax::integrations`).
 pub mod integrations {
@@ -426,6 +428,8 @@ pub struct Routing {
     pub tests: Vec<RouteTest>,
     pub severities: Vec<String>,
     pub severities_span: Option<Span>,
+    /// Named time intervals, as the spec writes them (checked).
+    pub time_intervals: Vec<(S, Vec<TimeInterval>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -439,6 +443,21 @@ pub struct Route {
     pub group_interval: Option<Spanned<Duration>>,
     pub repeat_interval: Option<Spanned<Duration>>,
     pub routes: Vec<Route>,
+    /// Names of `routing.time_intervals` in which it notifies no one.
+    pub mute_time_intervals: Vec<S>,
+    /// Names of `routing.time_intervals` outside which it notifies no one.
+    pub active_time_intervals: Vec<S>,
+}
+
+impl Route {
+    /// The names of the time intervals it mutes in, then of those it is active in.
+    pub fn interval_names(&self) -> (Vec<String>, Vec<String>) {
+        let names = |v: &[S]| v.iter().map(|x| x.value.clone()).collect();
+        (
+            names(&self.mute_time_intervals),
+            names(&self.active_time_intervals),
+        )
+    }
 }
 
 /// An Alertmanager matcher: `label=value`, `label!=value`, `label=~regex` or

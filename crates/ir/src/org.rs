@@ -220,6 +220,8 @@ fn node(span: Span, matchers: Vec<RouteMatcher>, receiver: Option<S>, routes: Ve
         group_interval: None,
         repeat_interval: None,
         routes,
+        mute_time_intervals: Vec::new(),
+        active_time_intervals: Vec::new(),
     }
 }
 

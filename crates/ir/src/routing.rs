@@ -373,6 +373,8 @@ mod tests {
             group_interval: None,
             repeat_interval: None,
             routes,
+            mute_time_intervals: Vec::new(),
+            active_time_intervals: Vec::new(),
         }
     }
 

@@ -456,6 +456,44 @@ pub struct Routing {
     pub tests: Vec<RouteTest>,
     /// Allowed alert severities (default critical, warning, info).
     pub severities: Option<Spanned<Vec<S>>>,
+    /// Named time intervals (Alertmanager `time_intervals`) routes mute or are active
+    /// in: `{nights: [{times: [{start_time: "20:00", end_time: "24:00"}]}]}`.
+    #[serde(default)]
+    pub time_intervals: Map<Vec<TimeInterval>>,
+}
+
+/// One period of a named time interval: every field given must hold (an empty one
+/// holds always).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeInterval {
+    /// Times of day, `HH:MM` to `HH:MM` (end exclusive, `24:00` the day's end).
+    #[serde(default)]
+    pub times: Vec<TimeRange>,
+    /// Days of the week or ranges: `saturday`, `monday:friday`.
+    #[serde(default)]
+    pub weekdays: Vec<S>,
+    /// Days of the month or ranges, from 1 (negative counts from the end): `1:7`, `-1`.
+    #[serde(default)]
+    pub days_of_month: Vec<S>,
+    /// Months by name or number, or ranges: `december`, `1:3`.
+    #[serde(default)]
+    pub months: Vec<S>,
+    /// Years or ranges: `2026`, `2026:2027`.
+    #[serde(default)]
+    pub years: Vec<S>,
+    /// Time zone of the times (IANA name, default UTC).
+    pub location: Option<S>,
+}
+
+/// A time of day range.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TimeRange {
+    /// `HH:MM`.
+    pub start_time: S,
+    /// `HH:MM` (exclusive; `24:00` is the end of the day).
+    pub end_time: S,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -487,6 +525,12 @@ pub struct Route {
     /// Child routes, tried in order.
     #[serde(default)]
     pub routes: Vec<Route>,
+    /// Time intervals (of `routing.time_intervals`) in which this route notifies no one.
+    #[serde(default)]
+    pub mute_time_intervals: Vec<S>,
+    /// Time intervals outside which this route notifies no one.
+    #[serde(default)]
+    pub active_time_intervals: Vec<S>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]

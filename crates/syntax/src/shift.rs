@@ -117,9 +117,11 @@ fields! {
     Record { record, query, expr, labels, group, allow }
     RuleGroup { interval, limit, source_tenants }
     Routing { receiver, group_by, group_wait, group_interval, repeat_interval, routes, inhibit,
-        tests, severities }
+        tests, severities, time_intervals }
+    TimeInterval { times, weekdays, days_of_month, months, years, location }
+    TimeRange { start_time, end_time }
     Route { match_, match_re, matchers, receiver, continue_, group_by, group_wait, group_interval,
-        repeat_interval, routes }
+        repeat_interval, routes, mute_time_intervals, active_time_intervals }
     Inhibit { source, target, source_matchers, target_matchers, equal }
     RouteTest { labels, expect }
     Dashboard { title, description, tags, panels }

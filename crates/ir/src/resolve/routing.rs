@@ -137,6 +137,8 @@ impl Resolver<'_> {
                 .into_iter()
                 .map(|c| self.route(c, span, known))
                 .collect(),
+            mute_time_intervals: r.mute_time_intervals,
+            active_time_intervals: r.active_time_intervals,
         }
     }
 
@@ -154,6 +156,8 @@ impl Resolver<'_> {
                 group_interval: rt.group_interval,
                 repeat_interval: rt.repeat_interval,
                 routes: rt.routes,
+                mute_time_intervals: Vec::new(),
+                active_time_intervals: Vec::new(),
             },
             span,
             known,
@@ -205,7 +209,43 @@ impl Resolver<'_> {
                 equal: i.equal,
             });
         }
+        let time_intervals: Vec<(S, Vec<syntax::TimeInterval>)> = rt.time_intervals.0;
+        for (_, periods) in &time_intervals {
+            for p in periods {
+                self.time_interval(p);
+            }
+        }
+        let names: Vec<&str> = time_intervals
+            .iter()
+            .map(|(n, _)| n.value.as_str())
+            .collect();
+        let mut refs = Vec::new();
+        walk_routes(&root, &mut |r| {
+            refs.extend(
+                r.mute_time_intervals
+                    .iter()
+                    .chain(&r.active_time_intervals)
+                    .cloned(),
+            );
+        });
+        for r in refs {
+            if !names.contains(&r.value.as_str()) {
+                let d = Diagnostic::new(
+                    &p::INVALID_VALUE,
+                    r.span,
+                    format!("unknown time interval `{}`", r.value),
+                )
+                .unresolved(&r.value)
+                .label("not in `routing.time_intervals`");
+                self.out
+                    .push(match did_you_mean(&r.value, names.iter().copied()) {
+                        Some(s) => d.did_you_mean(s),
+                        None => d.help("define it under `routing.time_intervals:`"),
+                    });
+            }
+        }
         Routing {
+            time_intervals,
             root,
             inhibit,
             tests: rt
@@ -266,4 +306,120 @@ fn parse_matcher(t: &S) -> Result<RouteMatcher, String> {
         regex: op.ends_with('~'),
         negative: op.starts_with('!'),
     })
+}
+
+fn walk_routes(r: &Route, f: &mut impl FnMut(&Route)) {
+    f(r);
+    for c in &r.routes {
+        walk_routes(c, f);
+    }
+}
+
+/// Whether one end of a range is a valid value.
+type ValueCheck = dyn Fn(&str) -> bool;
+
+const WEEKDAYS: &[&str] = &[
+    "sunday",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+];
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+impl Resolver<'_> {
+    /// One period of a time interval, as Alertmanager reads it: `HH:MM` times (start before
+    /// end, `24:00` at most), weekday and month names or numbers, day and year ranges.
+    fn time_interval(&mut self, p: &syntax::TimeInterval) {
+        let minutes = |t: &str| -> Option<u32> {
+            let (h, m) = t.split_once(':')?;
+            let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+            (h < 24 && m < 60 && t.len() == 5 || t == "24:00").then_some(h * 60 + m)
+        };
+        for t in &p.times {
+            match (minutes(&t.start_time.value), minutes(&t.end_time.value)) {
+                (Some(a), Some(b)) if a < b => {}
+                (Some(_), Some(_)) => self.invalid(
+                    t.end_time.span,
+                    format!(
+                        "`{}` is not after `{}`",
+                        t.end_time.value, t.start_time.value
+                    ),
+                    "a time range ends after it starts; write two ranges across midnight",
+                ),
+                (a, _) => {
+                    let bad = if a.is_none() {
+                        &t.start_time
+                    } else {
+                        &t.end_time
+                    };
+                    self.invalid(
+                        bad.span,
+                        format!("`{}` is not a time of day", bad.value),
+                        "write `HH:MM`, 00:00 to 24:00",
+                    );
+                }
+            }
+        }
+        let range_of = |v: &str, ok: &dyn Fn(&str) -> bool| -> bool {
+            match v.split_once(':') {
+                Some((a, b)) => ok(a) && ok(b),
+                None => ok(v),
+            }
+        };
+        let checks: [(&Vec<S>, &ValueCheck, &str); 4] = [
+            (
+                &p.weekdays,
+                &|d: &str| WEEKDAYS.contains(&d.to_ascii_lowercase().as_str()),
+                "a weekday or range: `monday:friday`",
+            ),
+            (
+                &p.days_of_month,
+                &|d: &str| {
+                    d.parse::<i32>()
+                        .is_ok_and(|n| n != 0 && (-31..=31).contains(&n))
+                },
+                "a day of the month (1 to 31, or -31 to -1 from the end) or range: `1:7`",
+            ),
+            (
+                &p.months,
+                &|d: &str| {
+                    MONTHS.contains(&d.to_ascii_lowercase().as_str())
+                        || d.parse::<u32>().is_ok_and(|n| (1..=12).contains(&n))
+                },
+                "a month by name or number or a range: `january:march`",
+            ),
+            (
+                &p.years,
+                &|d: &str| d.len() == 4 && d.parse::<u32>().is_ok(),
+                "a year or range: `2026:2027`",
+            ),
+        ];
+        for (values, ok, what) in checks {
+            for v in values {
+                if !range_of(&v.value, ok) {
+                    self.invalid(
+                        v.span,
+                        format!("`{}` is not {what}", v.value),
+                        "see Alertmanager's time_intervals",
+                    );
+                }
+            }
+        }
+    }
 }
