@@ -248,3 +248,30 @@ fn kube_prometheus_alertmanager_routes_as_it_did() {
     }
     assert!(checked >= 100, "{checked}");
 }
+
+/// Thanos' example alerts and recording rules (generated from its mixin).
+#[test]
+fn thanos_imports_as_it_is() {
+    let (files, alerts, records) = project("thanos");
+    assert!(
+        files == 2 && alerts >= 40 && records >= 10,
+        "{files} {alerts} {records}"
+    );
+}
+
+/// Loki's compiled mixin: alerts and recording rules.
+#[test]
+fn loki_imports_as_it_is() {
+    let (files, alerts, records) = project("loki");
+    assert!(
+        files == 2 && alerts >= 5 && records >= 10,
+        "{files} {alerts} {records}"
+    );
+}
+
+/// Rook's Ceph rules (ceph-mixin's, adapted): 89 alerts and records in one file.
+#[test]
+fn rook_ceph_imports_as_it_is() {
+    let (files, alerts, _) = project("rook-ceph");
+    assert!(files == 2 && alerts >= 60, "{files} {alerts}");
+}
