@@ -1,7 +1,8 @@
 //! Other projects' rule files (`tests/fixtures/public/`, with their sources and
 //! licences): each imports into a spec that builds with no lint set by hand, and the rule
 //! file built holds exactly the source's rules — the same alert and record names, as many
-//! of each, every label with its value and no label added. promtool checks what is built.
+//! of each, every label with its value and no label added, every expression the
+//! source's (the same tree, as promql-parser prints it). promtool checks what is built.
 
 use forge_spec::import::{Kind, import};
 use serde_json::Value;
@@ -11,6 +12,23 @@ use std::process::Command;
 
 /// A rule as Prometheus tells it apart: alert or record, its name, its labels.
 type Rule = (String, String, BTreeMap<String, String>);
+
+/// Each rule with its expression, as promql-parser prints it back (its normal form).
+fn exprs_of(file: &Value) -> Vec<(Rule, String)> {
+    let mut out = Vec::new();
+    let mut rules = rules_of(file).into_iter();
+    for g in file["groups"].as_array().into_iter().flatten() {
+        for r in g["rules"].as_array().into_iter().flatten() {
+            let rule = rules.next().expect("as many rules");
+            let text = text(&r["expr"]);
+            let normal = forge_spec::expr::promql::parse(&text)
+                .map(|e| e.to_string())
+                .unwrap_or(text);
+            out.push((rule, normal));
+        }
+    }
+    out
+}
 
 fn text(v: &Value) -> String {
     match v {
@@ -102,7 +120,7 @@ fn project(name: &str) -> (usize, usize, usize) {
     assert!(!files.is_empty());
     let tmp = tempfile::tempdir().unwrap();
     let mut built_files = Vec::new();
-    let (mut alerts, mut records) = (0, 0);
+    let (mut alerts, mut records, mut identical) = (0, 0, 0);
     for (i, f) in files.iter().enumerate() {
         let source = rules_of(&yaml(&std::fs::read_to_string(f).unwrap()));
         let dir = tmp.path().join(format!("spec{i}"));
@@ -116,6 +134,28 @@ fn project(name: &str) -> (usize, usize, usize) {
             std::fs::write(&out, text).unwrap();
             built_files.push(out);
         }
+        // Each expression built is the source's, in promql-parser's normal form.
+        let mut built_exprs: Vec<(Rule, String)> = Vec::new();
+        for text in built.values() {
+            built_exprs.extend(exprs_of(&yaml(text)));
+        }
+        let source_exprs = exprs_of(&yaml(&std::fs::read_to_string(f).unwrap()));
+        let (mut same, mut differ) = (0, Vec::new());
+        for (rule, e) in &source_exprs {
+            if built_exprs.iter().any(|(r, b)| r == rule && b == e) {
+                same += 1;
+            } else {
+                differ.push((rule.1.clone(), e.clone()));
+            }
+        }
+        // Identical trees select the same series at every instant: promql-parser's
+        // print of the source's expression and of the built one are one text.
+        assert!(
+            differ.is_empty(),
+            "{}: expressions built differ from the source's: {differ:#?}",
+            f.display()
+        );
+        identical += same;
         let (want, got) = (sorted(source), sorted(got));
         let missing: Vec<&Rule> = want.iter().filter(|r| !got.contains(r)).collect();
         let added: Vec<&Rule> = got.iter().filter(|r| !want.contains(r)).collect();
@@ -154,7 +194,7 @@ fn project(name: &str) -> (usize, usize, usize) {
         "{name} imported whole does not hold the source's rules"
     );
     eprintln!(
-        "{name}: {} files, {alerts} alerts, {records} records imported and built as the source, one by one and whole",
+        "{name}: {} files, {alerts} alerts, {records} records imported and built as the source, one by one and whole; {identical} expressions identical to the source's",
         files.len()
     );
     (files.len(), alerts, records)
