@@ -315,3 +315,20 @@ fn rook_ceph_imports_as_it_is() {
     let (files, alerts, _) = project("rook-ceph");
     assert!(files == 2 && alerts >= 60, "{files} {alerts}");
 }
+
+/// Tempo's compiled mixin: alerts and recording rules.
+#[test]
+fn tempo_imports_as_it_is() {
+    let (files, alerts, records) = project("tempo");
+    assert!(
+        files == 2 && alerts >= 30 && records >= 5,
+        "{files} {alerts} {records}"
+    );
+}
+
+/// Strimzi's example rules (Kafka, Connect, MirrorMaker 2, the operators, certificates).
+#[test]
+fn strimzi_imports_as_it_is() {
+    let (files, alerts, _) = project("strimzi");
+    assert!(files == 9 && alerts >= 50, "{files} {alerts}");
+}
