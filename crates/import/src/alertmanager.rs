@@ -230,24 +230,11 @@ impl<'de> serde::Deserialize<'de> for ReceiverIn {
     }
 }
 
-/// A matcher `label op "value"` of the `matchers:` syntax, or why it is not one.
+/// A matcher of the `matchers:` syntax (label, operator, value), if it reads as one.
 fn parse_matcher(text: &str) -> Option<(String, &'static str, String)> {
-    let t = text.trim();
-    let ops = ["=~", "!~", "!=", "="];
-    let (at, op) = ops
-        .iter()
-        .filter_map(|op| t.find(op).map(|i| (i, *op)))
-        .min_by_key(|(i, op)| (*i, std::cmp::Reverse(op.len())))?;
-    let label = t[..at].trim().trim_matches('"').to_string();
-    let raw = t[at + op.len()..].trim();
-    let value = if raw.len() >= 2 && raw.starts_with('"') && raw.ends_with('"') {
-        raw[1..raw.len() - 1]
-            .replace("\\\"", "\"")
-            .replace("\\\\", "\\")
-    } else {
-        raw.to_string()
-    };
-    Some((label, op, value))
+    forge_spec_syntax::matcher::parse(text)
+        .ok()
+        .map(|(l, op, v)| (l.to_string(), op, v))
 }
 
 struct Out<'a> {

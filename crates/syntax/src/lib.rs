@@ -7,6 +7,7 @@ pub mod catalogs;
 pub mod closed;
 mod incremental;
 pub mod integrations;
+pub mod matcher;
 mod model;
 pub mod outputs;
 mod recover;

@@ -262,44 +262,9 @@ impl Resolver<'_> {
     }
 }
 
-/// Reads one matcher as Alertmanager writes it: a label name, `=`, `!=`, `=~` or `!~`,
-/// and a value, bare or double-quoted (`\"`, `\\` and `\n` escaped).
+/// One matcher of `matchers:` (syntax::matcher reads it), pointing at its text.
 fn parse_matcher(t: &S) -> Result<RouteMatcher, String> {
-    let text = t.value.trim();
-    let name_end = text
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(text.len());
-    let (label, rest) = text.split_at(name_end);
-    if label.is_empty() {
-        return Err("it does not start with a label name".into());
-    }
-    let rest = rest.trim_start();
-    let (op, value) = ["=~", "!~", "!=", "="]
-        .iter()
-        .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v.trim())))
-        .ok_or_else(|| format!("no `=`, `!=`, `=~` or `!~` after `{label}`"))?;
-    let value = match value.strip_prefix('"') {
-        Some(quoted) => {
-            let body = quoted
-                .strip_suffix('"')
-                .ok_or("its quoted value is not closed")?;
-            let mut v = String::new();
-            let mut chars = body.chars();
-            while let Some(c) = chars.next() {
-                match (c, c == '\\') {
-                    (_, true) => match chars.next() {
-                        Some('n') => v.push('\n'),
-                        Some(e @ ('"' | '\\')) => v.push(e),
-                        _ => return Err("an unknown escape in its value".into()),
-                    },
-                    ('"', false) => return Err("a `\"` inside its value is not escaped".into()),
-                    (c, false) => v.push(c),
-                }
-            }
-            v
-        }
-        None => value.to_string(),
-    };
+    let (label, op, value) = syntax::matcher::parse(&t.value)?;
     Ok(RouteMatcher {
         label: S::new(label.to_string(), t.span),
         value: S::new(value, t.span),

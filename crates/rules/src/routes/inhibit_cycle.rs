@@ -98,17 +98,24 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // empty, as Alertmanager matches it).
     let alerts = forge_spec_ir::routing::alert_labels(m);
     let on_both = |a: &forge_spec_ir::Inhibit| {
-        let side = |ms: &[RouteMatcher], l: &forge_spec_ir::routing::Labels| {
-            ms.iter().all(|x| {
+        // Each side's regexes compiled once for all the alerts.
+        let compiled = |ms: &[RouteMatcher]| -> Vec<Option<regex::Regex>> {
+            ms.iter().map(RouteMatcher::anchored).collect()
+        };
+        let (source, target) = (compiled(&a.source), compiled(&a.target));
+        let side = |ms: &[RouteMatcher],
+                    res: &[Option<regex::Regex>],
+                    l: &forge_spec_ir::routing::Labels| {
+            ms.iter().zip(res).all(|(x, re)| {
                 x.accepts(
                     l.get(&x.label.value).map_or("", String::as_str),
-                    x.anchored().as_ref(),
+                    re.as_ref(),
                 )
             })
         };
         alerts
             .iter()
-            .any(|(_, _, l)| side(&a.source, l) && side(&a.target, l))
+            .any(|(_, _, l)| side(&a.source, &source, l) && side(&a.target, &target, l))
     };
     for (i, a) in rules.iter().enumerate() {
         // An alert of the spec on both sides: Alertmanager never lets such alerts
