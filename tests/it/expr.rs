@@ -608,3 +608,35 @@ fn keywords_in_any_case() {
         })
     );
 }
+
+/// How far back an evaluation reads: the longest range with its offset, a subquery's
+/// range added to what it evaluates, the default range where a range is left out. The
+/// generated tests judge an alert only once that much history exists (Rook's
+/// `rate(x[30m]) > 0.8` judged at 11 minutes saw a third of its window and failed).
+#[test]
+fn lookback_is_the_longest_read() {
+    let minutes = |text: &str| {
+        expr::parse_condition(text)
+            .unwrap_or_else(|e| panic!("{text}: {e:?}"))
+            .expr
+            .lookback(5 * 60_000)
+            / 60_000
+    };
+    assert_eq!(minutes("shop_queue_depth > 1"), 0);
+    assert_eq!(minutes("rate(http_requests_total) > 1"), 5);
+    assert_eq!(minutes("rate(http_requests_total[30m]) > 0.8"), 30);
+    assert_eq!(minutes("rate(http_requests_total[1m]) > 0.8"), 1);
+    assert_eq!(
+        minutes("shop_queue_depth offset 1h - shop_queue_depth > 10"),
+        60
+    );
+    assert_eq!(
+        minutes("rate(http_requests_total[10m] offset 20m) / rate(http_requests_total[2m]) > 2"),
+        30
+    );
+    assert_eq!(
+        minutes("max_over_time(rate(http_requests_total[5m])[1h:1m]) > 1"),
+        65
+    );
+    assert_eq!(minutes("avg_over_time(shop_queue_depth[2h]) > 1"), 120);
+}

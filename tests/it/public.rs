@@ -75,8 +75,8 @@ fn yaml(text: &str) -> Value {
     serde_saphyr::from_str(text).expect("YAML")
 }
 
-/// Imports source files into `dir` (one spec) and builds it: the rule files built, by
-/// path.
+/// Imports source files into `dir` (one spec) and builds it: the rule files and their
+/// generated tests, by path.
 fn import_and_build(sources: &[PathBuf], dir: &Path) -> BTreeMap<String, String> {
     let source = &sources[0];
     let imported = import(Kind::Prometheus, sources, None, dir).expect("the files load");
@@ -100,7 +100,7 @@ fn import_and_build(sources: &[PathBuf], dir: &Path) -> BTreeMap<String, String>
         .expect("builds")
         .files
         .into_iter()
-        .filter(|(p, _)| p.starts_with("prometheus/") && p.ends_with(".rules.yml"))
+        .filter(|(p, _)| p.starts_with("prometheus/") && p.contains(".rules."))
         .map(|(p, bytes)| (p, String::from_utf8(bytes).unwrap()))
         .collect()
 }
@@ -126,7 +126,7 @@ fn project(name: &str) -> (usize, usize, usize) {
         let dir = tmp.path().join(format!("spec{i}"));
         let built = import_and_build(std::slice::from_ref(f), &dir);
         let mut got = Vec::new();
-        for (path, text) in &built {
+        for (path, text) in built.iter().filter(|(p, _)| p.ends_with(".rules.yml")) {
             got.extend(rules_of(&yaml(text)));
             let out = tmp
                 .path()
@@ -136,7 +136,11 @@ fn project(name: &str) -> (usize, usize, usize) {
         }
         // Each expression built is the source's, in promql-parser's normal form.
         let mut built_exprs: Vec<(Rule, String)> = Vec::new();
-        for text in built.values() {
+        for text in built
+            .iter()
+            .filter(|(p, _)| p.ends_with(".rules.yml"))
+            .map(|(_, t)| t)
+        {
             built_exprs.extend(exprs_of(&yaml(text)));
         }
         let source_exprs = exprs_of(&yaml(&std::fs::read_to_string(f).unwrap()));
@@ -186,8 +190,36 @@ fn project(name: &str) -> (usize, usize, usize) {
         want.extend(rules_of(&yaml(&std::fs::read_to_string(f).unwrap())));
     }
     let mut got = Vec::new();
-    for text in import_and_build(&files, &tmp.path().join("whole")).values() {
-        got.extend(rules_of(&yaml(text)));
+    let whole = import_and_build(&files, &tmp.path().join("whole"));
+    for (path, text) in &whole {
+        if path.ends_with(".rules.yml") {
+            got.extend(rules_of(&yaml(text)));
+        }
+    }
+    // The tests generated for the whole import pass against the rules built.
+    if crate::common::promtool() {
+        let out_dir = tmp.path().join("whole-out");
+        std::fs::create_dir_all(&out_dir).unwrap();
+        let mut tests = Vec::new();
+        for (path, text) in &whole {
+            let name = path.trim_start_matches("prometheus/");
+            std::fs::write(out_dir.join(name), text).unwrap();
+            if name.ends_with(".rules.test.yml") {
+                tests.push(name.to_string());
+            }
+        }
+        assert!(!tests.is_empty(), "{name}: no test file built");
+        let out = Command::new("promtool")
+            .current_dir(&out_dir)
+            .args(["test", "rules"])
+            .args(&tests)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: the generated tests fail: {}",
+            String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert!(
         sorted(want) == sorted(got),

@@ -451,3 +451,48 @@ pub fn quote_into(s: &str, out: &mut String) {
     }
     out.push('"');
 }
+
+impl Expr {
+    /// How far back, at most, one evaluation of the expression reads (in ms): its longest
+    /// range with its offset, subqueries' ranges added to what they evaluate. A range
+    /// the spec leaves to its default (`rate(x)`) counts `default_range`.
+    pub fn lookback(&self, default_range: u64) -> u64 {
+        fn offset(o: Option<&Offset>) -> u64 {
+            o.filter(|o| !o.negative).map_or(0, |o| o.by.ms)
+        }
+        match &self.kind {
+            ExprKind::Selector(s) => {
+                let range = s.range.as_ref().map_or(0, |(d, _)| d.ms);
+                range + offset(s.offset())
+            }
+            ExprKind::Number(_) | ExprKind::Str(_) | ExprKind::Up { .. } => 0,
+            ExprKind::Call(c) => {
+                let inner = c
+                    .args
+                    .iter()
+                    .map(|a| a.lookback(default_range))
+                    .max()
+                    .unwrap_or(0);
+                // A range argument left to the default (`rate(x)`).
+                let ranged = crate::functions::function(&c.func).is_some_and(|f| {
+                    f.args.iter().zip(&c.args).any(|(kind, a)| {
+                        *kind == crate::functions::Arg::Range
+                            && matches!(&a.kind, ExprKind::Selector(s) if s.range.is_none())
+                    })
+                });
+                if ranged {
+                    inner.max(default_range)
+                } else {
+                    inner
+                }
+            }
+            ExprKind::Neg(e) | ExprKind::Paren(e) => e.lookback(default_range),
+            ExprKind::Binary(_, l, r, _) => {
+                l.lookback(default_range).max(r.lookback(default_range))
+            }
+            ExprKind::Subquery(s) => {
+                s.expr.lookback(default_range) + s.range.ms + offset(s.offset.as_ref())
+            }
+        }
+    }
+}

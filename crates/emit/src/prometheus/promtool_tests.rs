@@ -175,7 +175,13 @@ pub fn explicit_tests(
     let fire = witness::condition(m, &cond.expr, true)?;
     let quiet = witness::condition(m, &cond.expr, false)?;
     let for_min = a.for_.as_ref().map_or(0, |f| f.value.ms.div_ceil(60_000));
-    let range_min = m.default_range.ms.div_ceil(60_000);
+    // The longest window the condition reads is full before it is judged (a raw
+    // `rate(x[30m])` is evaluated past 30 minutes, not at the default range's).
+    let range_min = cond
+        .expr
+        .lookback(m.default_range.ms)
+        .max(m.default_range.ms)
+        .div_ceil(60_000);
     // The series last past the evaluation, however long the `for` (a `for 3h` alert is
     // evaluated at 3h10m, not cut at the witnesses' two hours). Beyond two days a
     // minute-by-minute test is too large to be worth generating.
