@@ -1010,3 +1010,59 @@ routing:
         assert!(c.diagnostics.has_errors(), "{says} is accepted");
     }
 }
+
+/// Notification templates: `routing.templates` reaches alertmanager.yml (amtool loads
+/// it), a relative path is refused (Alertmanager would read it beside its own
+/// configuration, wherever that is), and the Kubernetes output refuses them (K004: the
+/// AlertmanagerConfig has no templates).
+#[test]
+fn notification_templates_reach_alertmanager() {
+    let spec = r##"service: {name: shop}
+targets: {web: {address: "web:80"}}
+receivers:
+  team: {slack: {api_url_file: /etc/am/slack, channel: "#t", text: '{{ template "shop.text" . }}'}}
+alerts:
+  WebDown: {severity: critical, condition: up(web) == 0 for 1m, summary: Web is down., runbook: https://example.com/r}
+routing:
+  receiver: team
+  templates: [/etc/alertmanager/templates/*.tmpl]
+"##;
+    let out = compile_text(spec);
+    let am = String::from_utf8(out.files["alertmanager/alertmanager.yml"].clone()).unwrap();
+    assert!(
+        am.contains("templates:\n- '/etc/alertmanager/templates/*.tmpl'"),
+        "{am}"
+    );
+    if crate::common::amtool() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("am.yml");
+        std::fs::write(&file, &am).unwrap();
+        let o = std::process::Command::new("amtool")
+            .arg("check-config")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success() && said.contains("1 templates"), "{said}");
+    }
+    let codes = |text: &str| -> Vec<&'static str> {
+        let c = forge_spec::compile_str(&[("spec.yaml", text)], &Default::default());
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.code.code)
+            .collect()
+    };
+    assert_eq!(
+        codes(&spec.replace("[/etc/alertmanager/templates/", "[templates/")),
+        ["P009"]
+    );
+    assert_eq!(
+        codes(&spec.replace(
+            "targets:",
+            "outputs: {prometheus: {}, kubernetes: {namespace: shop}}\ntargets:"
+        )),
+        ["K004"]
+    );
+}

@@ -232,3 +232,32 @@ fn naming_rules_judge_the_teams_own_metrics() {
     let comp = forge_spec::compile_str(&[("spec.yaml", spec)], &Default::default());
     assert!(comp.diagnostics.items.iter().any(|d| d.code.code == "M011"));
 }
+
+/// R006: two inhibit rules silence each other only through alerts — an alert of the spec
+/// that is one rule's source and the other's target, and one the other way round.
+/// awesome-prometheus-alerts' configuration (critical silences warning; `NodeDown`
+/// silences `job="node"`) is no cycle without a critical `job="node"` alert and a
+/// `NodeDown` warning; with them, it is one.
+#[test]
+fn inhibit_cycles_need_alerts_on_both_crossings() {
+    let r006 = |alerts: &str| {
+        let spec = format!(
+            "service: {{name: shop}}\ntargets: {{node: {{address: \"node:9100\"}}}}\n{alerts}receivers:\n  team: {{email: {{to: team@example.com, from: am@example.com, smarthost: \"smtp.example.com:587\"}}}}\nrouting:\n  receiver: team\n  inhibit:\n    - {{source_matchers: ['severity=\"critical\"'], target_matchers: ['severity=\"warning\"'], equal: [alertname, instance]}}\n    - {{source_matchers: ['alertname=\"NodeDown\"'], target_matchers: ['job=\"node\"'], equal: [instance]}}\n"
+        );
+        let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "R006")
+            .count()
+    };
+    assert_eq!(r006(""), 0, "no alert, nothing to silence");
+    let some = "alerts:\n  NodeHot: {severity: warning, condition: up(node) == 0 for 5m, summary: Hot., runbook: r.md}\n  NodeGone: {severity: critical, condition: up(node) == 0 for 1m, summary: Gone., runbook: r.md}\n";
+    assert_eq!(r006(some), 0, "no alert on the crossings");
+    let crossing = "alerts:\n  NodeDown: {severity: warning, condition: up(node) == 0 for 5m, summary: Down., runbook: r.md}\n  NodeGone: {severity: critical, condition: up(node) == 0 for 1m, summary: Gone., runbook: r.md, labels: {job: node}}\n";
+    assert_eq!(
+        r006(crossing),
+        1,
+        "NodeDown (warning) and a critical job=node alert"
+    );
+}

@@ -9,6 +9,8 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Config {
     global: Global,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    templates: Vec<String>,
     route: AmRoute,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     inhibit_rules: Vec<InhibitRule>,
@@ -157,6 +159,7 @@ pub fn render(m: &Model) -> Option<Result<String, serde_json::Error>> {
         global: Global {
             resolve_timeout: "5m".into(),
         },
+        templates: routing.templates.iter().map(|t| t.value.clone()).collect(),
         route: route(m, &routing.root, true),
         inhibit_rules: routing
             .inhibit

@@ -3,8 +3,9 @@
 //! `match_re:`), receivers, timers, `continue` and children; inhibit rules their
 //! matchers and `equal`. Every literal secret (Slack URL, PagerDuty keys, Opsgenie key,
 //! SMTP password, a webhook URL with credentials) becomes a `*_file` reference under
-//! `/etc/alertmanager/secrets/` with an I002 report — never copied. Time intervals,
-//! templates and integrations a spec has no field for are reported (I001).
+//! `/etc/alertmanager/secrets/` with an I002 report — never copied. Time intervals
+//! and absolute template paths are kept; relative template paths and integrations a
+//! spec has no field for are reported (I001).
 
 use crate::Scalar;
 use crate::text::{comment, flow_list, flow_map, q};
@@ -685,9 +686,6 @@ pub fn import(
             continue;
         }
         routed = true;
-        for t in &cfg.templates {
-            out.not(t.span, format!("template file `{}` is not imported", t.value), "forge-spec writes its own notification titles and texts; set `title:`/`text:` on a Slack receiver to override them");
-        }
         let whole = Span::new(*id, 0, 0);
         for k in cfg.other.keys() {
             out.not(
@@ -741,6 +739,26 @@ pub fn import(
             for t in intervals {
                 time_interval_yaml(t, &mut s);
             }
+        }
+        // Template files, where Alertmanager reads them; a relative path is relative to
+        // the source configuration's directory, which the spec does not know.
+        let mut templates = Vec::new();
+        for t in &cfg.templates {
+            if t.value.starts_with('/') {
+                templates.push(t.value.as_str());
+            } else {
+                out.not(
+                    t.span,
+                    format!("template file `{}` is not imported: its path is relative", t.value),
+                    "write it under `routing.templates:` as the absolute path Alertmanager reads it from",
+                );
+            }
+        }
+        if !templates.is_empty() {
+            s.push_str(&format!(
+                "  templates: {}\n",
+                flow_list(templates.into_iter())
+            ));
         }
         s.push_str("receivers:\n");
         for r in &cfg.receivers {

@@ -430,6 +430,8 @@ pub struct Routing {
     pub severities_span: Option<Span>,
     /// Named time intervals, as the spec writes them (checked).
     pub time_intervals: Vec<(S, Vec<TimeInterval>)>,
+    /// Notification template files Alertmanager loads (absolute paths, globs).
+    pub templates: Vec<S>,
 }
 
 #[derive(Debug, Clone)]

@@ -460,6 +460,11 @@ pub struct Routing {
     /// in: `{nights: [{times: [{start_time: "20:00", end_time: "24:00"}]}]}`.
     #[serde(default)]
     pub time_intervals: Map<Vec<TimeInterval>>,
+    /// Go template files Alertmanager loads, for receivers' `title:`/`text:` that call
+    /// `{{ template "name" . }}`: absolute paths where Alertmanager runs, globs allowed
+    /// (`[/etc/alertmanager/templates/*.tmpl]`).
+    #[serde(default)]
+    pub templates: Vec<S>,
 }
 
 /// One period of a named time interval: every field given must hold (an empty one

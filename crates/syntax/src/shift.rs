@@ -117,7 +117,7 @@ fields! {
     Record { record, query, expr, labels, group, allow }
     RuleGroup { interval, limit, source_tenants }
     Routing { receiver, group_by, group_wait, group_interval, repeat_interval, routes, inhibit,
-        tests, severities, time_intervals }
+        tests, severities, time_intervals, templates }
     TimeInterval { times, weekdays, days_of_month, months, years, location }
     TimeRange { start_time, end_time }
     Route { match_, match_re, matchers, receiver, continue_, group_by, group_wait, group_interval,

@@ -244,7 +244,21 @@ impl Resolver<'_> {
                     });
             }
         }
+        for t in &rt.templates {
+            if !t.value.starts_with('/') {
+                self.out.push(
+                    Diagnostic::new(
+                        &p::INVALID_VALUE,
+                        t.span,
+                        format!("template path `{}` is relative", t.value),
+                    )
+                    .label("not an absolute path")
+                    .help("give the path where Alertmanager reads it, e.g. /etc/alertmanager/templates/*.tmpl"),
+                );
+            }
+        }
         Routing {
+            templates: rt.templates,
             time_intervals,
             root,
             inhibit,

@@ -2,10 +2,13 @@
 
 forge_spec_base::declare_code! {
     /// ## What it does
-    /// Reports inhibit rules that silence each other (each one's source matches the other's
-    /// target), and a rule whose source also matches its own target for an alert of the
-    /// spec (Alertmanager never lets alerts on both sides of a rule inhibit one another).
-    /// Matchers may be regexes and negations: the rule reports what it is sure of.
+    /// Reports inhibit rules that silence each other — the spec has an alert that is one
+    /// rule's source and the other's target, and an alert the other way round — and a
+    /// rule whose source also matches its own target for an alert of the spec
+    /// (Alertmanager never lets alerts on both sides of a rule inhibit one another).
+    /// Matchers may be regexes and negations, and the alerts are judged by the labels
+    /// the spec gives them: the rule reports what it is sure of. A routing without
+    /// alerts (an imported Alertmanager configuration) has nothing to silence.
     ///
     /// ## Why is this bad?
     /// Two alerts that inhibit each other can both stay silent: nobody is notified.
@@ -18,6 +21,9 @@ forge_spec_base::declare_code! {
     ///   pager: {pagerduty: {routing_key_file: /etc/am/pd}}
     ///   slack: {slack: {api_url_file: /etc/am/slack, channel: "#alerts"}}
     ///   email: {email: {to: team@example.com, from: am@example.com, smarthost: "smtp.example.com:587"}}
+    /// alerts:
+    ///   WebDown: {severity: critical, condition: up(web) == 0 for 2m, summary: The web server is down., runbook: r.md}
+    ///   WebStillDown: {severity: warning, condition: up(web) == 0 for 10m, summary: The web server is still down., runbook: r.md}
     /// routing:
     ///   receiver: email
     ///   routes:
@@ -36,6 +42,9 @@ forge_spec_base::declare_code! {
     ///   pager: {pagerduty: {routing_key_file: /etc/am/pd}}
     ///   slack: {slack: {api_url_file: /etc/am/slack, channel: "#alerts"}}
     ///   email: {email: {to: team@example.com, from: am@example.com, smarthost: "smtp.example.com:587"}}
+    /// alerts:
+    ///   WebDown: {severity: critical, condition: up(web) == 0 for 2m, summary: The web server is down., runbook: r.md}
+    ///   WebStillDown: {severity: warning, condition: up(web) == 0 for 10m, summary: The web server is still down., runbook: r.md}
     /// routing:
     ///   receiver: email
     ///   routes:
@@ -97,26 +106,31 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     // The labels each alert of the spec reaches Alertmanager with (a label it lacks is
     // empty, as Alertmanager matches it).
     let alerts = forge_spec_ir::routing::alert_labels(m);
-    let on_both = |a: &forge_spec_ir::Inhibit| {
-        // Each side's regexes compiled once for all the alerts.
+    // Some alert of the spec passes both matcher sets (each set's regexes compiled once
+    // for all the alerts).
+    let any_alert = |one: &[RouteMatcher], other: &[RouteMatcher]| {
         let compiled = |ms: &[RouteMatcher]| -> Vec<Option<regex::Regex>> {
             ms.iter().map(RouteMatcher::anchored).collect()
         };
-        let (source, target) = (compiled(&a.source), compiled(&a.target));
+        let (x, y) = (compiled(one), compiled(other));
         let side = |ms: &[RouteMatcher],
                     res: &[Option<regex::Regex>],
                     l: &forge_spec_ir::routing::Labels| {
-            ms.iter().zip(res).all(|(x, re)| {
-                x.accepts(
-                    l.get(&x.label.value).map_or("", String::as_str),
+            ms.iter().zip(res).all(|(m, re)| {
+                m.accepts(
+                    l.get(&m.label.value).map_or("", String::as_str),
                     re.as_ref(),
                 )
             })
         };
         alerts
             .iter()
-            .any(|(_, _, l)| side(&a.source, &source, l) && side(&a.target, &target, l))
+            .any(|(_, _, l)| side(one, &x, l) && side(other, &y, l))
     };
+    let on_both = |a: &forge_spec_ir::Inhibit| any_alert(&a.source, &a.target);
+    // An alert of the spec that `a` lets inhibit and that `b` silences.
+    let crossing =
+        |a: &forge_spec_ir::Inhibit, b: &forge_spec_ir::Inhibit| any_alert(&a.source, &b.target);
     for (i, a) in rules.iter().enumerate() {
         // An alert of the spec on both sides: Alertmanager never lets such alerts
         // inhibit one another, which the rule's author hardly means.
@@ -133,7 +147,11 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         for b in &rules[i + 1..] {
-            if compatible(&a.source, &b.target) && compatible(&b.source, &a.target) {
+            if compatible(&a.source, &b.target)
+                && compatible(&b.source, &a.target)
+                && crossing(a, b)
+                && crossing(b, a)
+            {
                 out.push(
                     Diagnostic::new(
                         &INHIBIT_CYCLE,
