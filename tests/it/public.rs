@@ -538,3 +538,11 @@ fn public_alertmanager_configurations_route_as_they_did() {
         );
     }
 }
+
+/// etcd's mixin alerts (compiled from `contrib/mixin`): `count without (To)`, subqueries,
+/// `== bool` comparisons.
+#[test]
+fn etcd_imports_as_it_is() {
+    let (files, alerts, _) = project("etcd");
+    assert!(files == 1 && alerts >= 15, "{files} {alerts}");
+}
