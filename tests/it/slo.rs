@@ -74,8 +74,9 @@ fn absent_data_alerts() {
     );
 }
 
-/// The period's ratio is the sums' of errors and events per 5 minutes; window ratios
-/// have no sample without events; a missing error series counts as zero.
+/// The period's ratio is the sums' of errors and events per 5 minutes; burn windows'
+/// ratios are rates over the window itself and have no sample without events; a
+/// missing error series counts as zero.
 #[test]
 fn budgets_from_counts() {
     let spec = format!(
@@ -94,11 +95,12 @@ fn budgets_from_counts() {
         expr("slo:sli_error:rate5m"),
         r#"expr: '(sum by (handler)(rate(shop_requests_total{code="5xx"}[5m])) or 0 * sum by (handler)(rate(shop_requests_total[5m])))'"#
     );
-    // Every window's ratio from the 5-minute counts.
+    // A burn window's ratio from rates over the window itself: it sees exactly its hour.
     assert_eq!(
         expr("slo:sli_error:ratio_rate1h"),
-        r#"expr: 'sum_over_time(slo:sli_error:rate5m{slo="errors", service="shop"}[1h]) / (sum_over_time(slo:sli_total:rate5m{slo="errors", service="shop"}[1h]) > 0)'"#
+        r#"expr: '(sum by (handler)(rate(shop_requests_total{code="5xx"}[1h])) or 0 * sum by (handler)(rate(shop_requests_total[1h]))) / (sum by (handler)(rate(shop_requests_total[1h])) > 0)'"#
     );
+    // The period's from the 5-minute counts: never NaN after an idle window.
     assert!(expr("slo:sli_error:ratio_rate30d").starts_with(r#"expr: 'sum_over_time(slo:sli_error:rate5m{slo="errors", service="shop"}[30d]) / (sum_over_time(slo:sli_total:rate5m"#));
     // The guard, per group: the events of the long window.
     assert!(

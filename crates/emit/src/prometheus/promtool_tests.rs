@@ -525,11 +525,109 @@ pub fn slo_tests(
         });
     }
     if behaviour {
+        out.extend(window_test(m, s));
         out.extend(guard_test(m, s, &page));
         out.extend(idle_test(m, s, budget));
         out.extend(grouped_test(m, s, page_rule, page_ratio, &page));
     }
     Some(out)
+}
+
+/// Windows up to this long get a spike test: six hours of minutes is already 370
+/// evaluations of the rule file; the longer ones share their construction.
+const SPIKE_WINDOW_MINUTES: u64 = 6 * 60;
+
+/// One series in promtool's `start+stepxN` notation (a counter growing evenly).
+fn even(values: &str) -> Option<(f64, f64)> {
+    let (start, rest) = values.split_once('+')?;
+    let (step, _) = rest.split_once('x')?;
+    Some((start.parse().ok()?, step.parse().ok()?))
+}
+
+/// The SLO's series with one minute of errors at minute `at` (every event of that
+/// minute an error) and none before or after: for event indicators, each counter grows
+/// as without errors except in that minute; for uptime, its target is down for one
+/// scrape. None for indicators not driven here.
+fn spike_series(m: &Model, s: &Slo, at: u64, steps: u64) -> Option<Vec<Series>> {
+    if let Sli::Uptime { target } = &s.sli {
+        let t = m.targets.iter().find(|t| t.name.value == target.value)?;
+        let mut l = BTreeMap::new();
+        l.insert("job".to_string(), target.value.clone());
+        l.insert("instance".to_string(), t.address.value.clone());
+        return Some(vec![Series {
+            series: series_text(forge_spec_expr::up_metric(&m.catalog, &target.value), &l),
+            values: format!("1x{} 0 1x{}", at - 1, steps - at - 1),
+        }]);
+    }
+    let quiet = sli_series(m, s, 0.0, steps, false)?;
+    let errors = sli_series(m, s, 1.0, steps, false)?;
+    let mut out = Vec::with_capacity(quiet.len());
+    for ((name, q), (other, e)) in quiet.iter().zip(&errors) {
+        if name != other {
+            return None;
+        }
+        let ((start, step), (_, spike)) = (even(q)?, even(e)?);
+        let after = start + (at - 1) as f64 * step + spike;
+        out.push(Series {
+            series: name.clone(),
+            values: format!(
+                "{}+{}x{} {}+{}x{}",
+                fmt_num(start),
+                fmt_num(step),
+                at - 1,
+                fmt_num(after),
+                fmt_num(step),
+                steps - at
+            ),
+        });
+    }
+    (out.len() == quiet.len()).then_some(out)
+}
+
+/// Each burn window sees a one-minute error spike exactly while the spike is inside it:
+/// its ratio is above zero shortly before the spike leaves the window and zero just
+/// after (a window computed from 5-minute rates would still see it five minutes on).
+fn window_test(m: &Model, s: &Slo) -> Option<TestGroup> {
+    let sel = forge_spec_ir::names::slo_selector(m, s);
+    let windows: Vec<forge_spec_expr::Duration> =
+        forge_spec_ir::slo::recorded_windows_for(s.period, &s.windows)
+            .into_iter()
+            .filter(|w| *w != s.period && w.ms % 60_000 == 0)
+            .filter(|w| w.ms / 60_000 <= SPIKE_WINDOW_MINUTES)
+            .collect();
+    let longest = windows.iter().map(|w| w.ms / 60_000).max()?;
+    let at = 20;
+    let steps = at + longest + 10;
+    let input_series = spike_series(m, s, at, steps)?;
+    let mut promql_expr_test = Vec::new();
+    for w in &windows {
+        let record = format!(
+            "slo:sli_error:ratio_rate{}{sel}",
+            forge_spec_ir::names::window_name(s, *w)
+        );
+        let w_min = w.ms / 60_000;
+        let inside = if w_min >= 3 { at + w_min - 2 } else { at };
+        promql_expr_test.push(ExprTest {
+            expr: format!("count({record} > 0)"),
+            eval_time: minutes(m, inside),
+            exp_samples: vec![("{}".to_string(), 1.0)],
+        });
+        promql_expr_test.push(ExprTest {
+            expr: format!("count({record} > 0) or vector(0)"),
+            eval_time: minutes(m, at + w_min + 1),
+            exp_samples: vec![("{}".to_string(), 0.0)],
+        });
+    }
+    Some(TestGroup {
+        name: format!(
+            "SLO {}: each window sees a one-minute error spike exactly while it is inside it",
+            s.name.value
+        ),
+        interval: minutes(m, 1),
+        input_series,
+        alert_rule_test: Vec::new(),
+        promql_expr_test,
+    })
 }
 
 /// An absent-data alert's tests: its target scraped without the metric, it fires after

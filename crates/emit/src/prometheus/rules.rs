@@ -385,14 +385,19 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         // Rules are named after the window as written; the range is scaled.
         let wt = window_name(s, w);
         let range = m.scaled(w).to_prometheus();
-        // Every window's ratio from the counts of its 5-minute windows: the errors over
-        // the events in it, never NaN, and cheap for Prometheus (no raw series read).
+        // A burn window sees exactly its own duration: its errors over its events, each
+        // a rate over the window itself (as Sloth and Pyrra compute them), no sample
+        // when it saw no event. The period's ratio is the sum of its 5-minute counts:
+        // never NaN after an idle window, and cheap over thirty days.
         let expr = if w.ms == 300_000 {
             format!("slo:sli_error:rate5m{sel} / (slo:sli_total:rate5m{sel} > 0)")
-        } else {
+        } else if w == s.period {
             format!(
                 "sum_over_time(slo:sli_error:rate5m{sel}[{range}]) / (sum_over_time(slo:sli_total:rate5m{sel}[{range}]) > 0)"
             )
+        } else {
+            let (errors, total) = sli_rates(m, s, &range);
+            format!("{errors} / ({total} > 0)")
         };
         render_record_in(
             o,
