@@ -546,3 +546,238 @@ fn etcd_imports_as_it_is() {
     let (files, alerts, _) = project("etcd");
     assert!(files == 1 && alerts >= 15, "{files} {alerts}");
 }
+
+/// Sloth's own examples (`prometheus/v1` specs and `PrometheusServiceLevel` resources):
+/// each imports with no error and builds; what a spec cannot say is reported (I001).
+#[test]
+fn sloth_examples_import_and_build() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public/sloth");
+    assert!(root.join("LICENSE").is_file());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 9);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut slos = 0;
+    for (n, f) in files.iter().enumerate() {
+        let dir = tmp.path().join(format!("spec{n}"));
+        let imported = import(Kind::Sloth, std::slice::from_ref(f), None, &dir).expect("loads");
+        let errors = errors_of(
+            imported
+                .diagnostics
+                .items
+                .iter()
+                .chain(&imported.check.diagnostics.items),
+        );
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &imported.files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let mut c =
+            forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
+        let errors = errors_of(c.diagnostics.items.iter());
+        assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+        slos += c.model.as_ref().map_or(0, |m| m.slos.len());
+        forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    }
+    assert!(slos >= 5, "{slos} SLOs imported");
+}
+
+/// Per-minute increments of a counter, phase by phase, in promtool's notation: each
+/// phase `(minutes, per_minute)` is `minutes` samples.
+fn counter_values(phases: &[(u64, f64)]) -> String {
+    let mut out = Vec::new();
+    let mut v = 1000.0;
+    let mut first = true;
+    for &(n, inc) in phases {
+        if !first {
+            v += inc;
+        }
+        first = false;
+        out.push(format!("{v}+{inc}x{}", n - 1));
+        v += inc * (n - 1) as f64;
+    }
+    out.join(" ")
+}
+
+/// When each SLO's page and ticket alerts fire, every five minutes over `minutes`: the
+/// (time, `sloth_slo`, `sloth_severity`) of every alert promtool finds firing (asked to
+/// expect none, it reports each one it got).
+fn firing(
+    rules: &str,
+    alertnames: &[String],
+    series: &[(String, String)],
+    minutes: u64,
+) -> std::collections::BTreeSet<(String, String, String)> {
+    let tmp = tempfile::tempdir().unwrap();
+    // promtool evaluates a file's groups in no fixed order, so an alert may read its
+    // recordings of one minute before, at random, where their values change: all the
+    // rules in one group, in the file's order, are judged the same every run.
+    let all: Vec<Value> = yaml(rules)["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["rules"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let one = serde_json::json!({"groups": [{"name": "all", "rules": all}]});
+    std::fs::write(tmp.path().join("rules.yml"), one.to_string()).unwrap();
+    let mut t = String::from(
+        "rule_files: [rules.yml]\nevaluation_interval: 1m\ntests:\n- interval: 1m\n  input_series:\n",
+    );
+    for (s, v) in series {
+        t.push_str(&format!("  - series: '{s}'\n    values: '{v}'\n"));
+    }
+    t.push_str("  alert_rule_test:\n");
+    for at in (5..=minutes).step_by(5) {
+        for a in alertnames {
+            t.push_str(&format!(
+                "  - {{eval_time: {at}m, alertname: {a}, exp_alerts: []}}\n"
+            ));
+        }
+    }
+    std::fs::write(tmp.path().join("t.yml"), &t).unwrap();
+
+    let out = Command::new("promtool")
+        .current_dir(tmp.path())
+        .args(["test", "rules", "t.yml"])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !text.contains("could not") && !text.contains("error:"),
+        "promtool: {text}"
+    );
+    let label = |l: &str, name: &str| {
+        let at = l.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(l[at..].split('"').next()?.to_string())
+    };
+    let mut got = std::collections::BTreeSet::new();
+    let mut time = String::new();
+    for l in text.lines() {
+        if let Some(rest) = l.trim().strip_prefix("alertname: ") {
+            time = rest
+                .split("time: ")
+                .nth(1)
+                .and_then(|t| t.split(',').next())
+                .unwrap_or_default()
+                .to_string();
+        } else if l.contains("Labels:{") {
+            got.insert((
+                time.clone(),
+                label(l, "sloth_slo").unwrap_or_default(),
+                label(l, "sloth_severity").unwrap_or_default(),
+            ));
+        }
+    }
+    got
+}
+
+/// An imported Sloth SLO pages and opens tickets exactly when Sloth's own rules do
+/// (its published output, `examples/_gen/`), at every five minutes of two days of varied
+/// traffic: steady, a twenty-minute spike, idle, very low traffic with errors, a slow
+/// ramp of errors, steady again.
+#[test]
+fn sloth_decisions_are_sloths() {
+    if !crate::common::promtool() {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public/sloth");
+    // (minutes, requests per minute, share of errors)
+    let mut phases: Vec<(u64, f64, f64)> = vec![
+        (600, 1000.0, 0.0005),
+        (20, 1000.0, 0.3),
+        (280, 1000.0, 0.0005),
+        (120, 0.0, 0.0),
+        (480, 0.1, 0.2),
+    ];
+    for step in 0..12 {
+        phases.push((60, 1000.0, 0.001 + 0.0016 * f64::from(step)));
+    }
+    phases.push((660, 1000.0, 0.0005));
+    let minutes: u64 = phases.iter().map(|p| p.0).sum();
+    let ok: Vec<(u64, f64)> = phases.iter().map(|p| (p.0, p.1 * (1.0 - p.2))).collect();
+    let bad: Vec<(u64, f64)> = phases.iter().map(|p| (p.0, p.1 * p.2)).collect();
+    for (example, metric, labels) in [
+        (
+            "getting-started.yml",
+            "http_request_duration_seconds_count",
+            "job=\"myservice\", ",
+        ),
+        ("kubernetes-apiserver.yml", "apiserver_request_total", ""),
+    ] {
+        let series = vec![
+            (
+                format!("{metric}{{{labels}code=\"200\"}}"),
+                counter_values(&ok),
+            ),
+            (
+                format!("{metric}{{{labels}code=\"503\"}}"),
+                counter_values(&bad),
+            ),
+        ];
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("spec");
+        let imported = import(
+            Kind::Sloth,
+            &[root.join("examples").join(example)],
+            None,
+            &dir,
+        )
+        .expect("loads");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &imported.files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let mut c =
+            forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
+        let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+        let ours = out
+            .files
+            .iter()
+            .find(|(p, _)| p.starts_with("prometheus/") && p.ends_with(".rules.yml"))
+            .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
+            .expect("a rule file");
+        let names = |rules: &str| -> Vec<String> {
+            let mut v: Vec<String> = rules_of(&yaml(rules))
+                .into_iter()
+                .filter(|r| r.0 == "alert")
+                .map(|r| r.1)
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let sloth_rules = std::fs::read_to_string(root.join("_gen").join(example)).unwrap();
+        let imported_slos: std::collections::BTreeSet<String> = c
+            .model
+            .as_ref()
+            .unwrap()
+            .slos
+            .iter()
+            .map(|s| s.name.value.clone())
+            .collect();
+        let theirs: std::collections::BTreeSet<_> =
+            firing(&sloth_rules, &names(&sloth_rules), &series, minutes)
+                .into_iter()
+                .filter(|(_, slo, _)| imported_slos.contains(slo))
+                .collect();
+        let mine = firing(&ours, &names(&ours), &series, minutes);
+        let pages = theirs.iter().filter(|d| d.2 == "page").count();
+        let tickets = theirs.iter().filter(|d| d.2 == "ticket").count();
+        assert!(pages > 0 && tickets > 0, "{example}: {pages} {tickets}");
+        let only_theirs: Vec<_> = theirs.difference(&mine).collect();
+        let only_mine: Vec<_> = mine.difference(&theirs).collect();
+        assert!(
+            only_theirs.is_empty() && only_mine.is_empty(),
+            "{example}: Sloth alone: {only_theirs:?}\nforge-spec alone: {only_mine:?}"
+        );
+        eprintln!(
+            "{example}: {} points, {pages} page and {tickets} ticket decisions, all Sloth's",
+            minutes / 5
+        );
+    }
+}

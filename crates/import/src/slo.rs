@@ -68,11 +68,13 @@ impl Cx<'_> {
     /// A selector an indicator reads, declared as a metric of `kind`.
     fn read(&mut self, sel: &promql_parser::parser::VectorSelector, kind: &'static str) {
         let Some(name) = sel.name.clone() else { return };
+        // A histogram's `_bucket` and `_count` series, read as counters too (Sloth's
+        // `http_request_duration_seconds_count{code=~"5.."}`), are the histogram's.
         let (base, kind) = match (
             kind,
             name.strip_suffix("_bucket").or(name.strip_suffix("_count")),
         ) {
-            ("histogram", Some(b)) => (b.to_string(), "histogram"),
+            ("histogram" | "counter", Some(b)) => (b.to_string(), "histogram"),
             _ => (name.clone(), kind),
         };
         let e = self
@@ -191,10 +193,51 @@ fn duration(min: u64) -> String {
     }
 }
 
-fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<SloDef>) {
-    if s(doc, "version").as_deref() != Some("prometheus/v1") {
-        cx.not("the file is not a Sloth `prometheus/v1` spec".into(), "Sloth's Kubernetes CRD (`PrometheusServiceLevel`) is imported from its `spec:` the same way: copy it into a `prometheus/v1` file");
+/// The CRD's camel-case keys as `prometheus/v1` writes them (label keys untouched).
+fn snake_keys(v: &Value) -> Value {
+    const KEYS: &[(&str, &str)] = &[
+        ("errorQuery", "error_query"),
+        ("totalQuery", "total_query"),
+        ("errorRatioQuery", "error_ratio_query"),
+        ("pageAlert", "page_alert"),
+        ("ticketAlert", "ticket_alert"),
+    ];
+    match v {
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| {
+                    let key = KEYS
+                        .iter()
+                        .find(|(camel, _)| camel == k)
+                        .map_or(k.as_str(), |(_, snake)| snake);
+                    (key.to_string(), snake_keys(x))
+                })
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(snake_keys).collect()),
+        other => other.clone(),
     }
+}
+
+fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<SloDef>) {
+    // Sloth's Kubernetes CRD holds a `prometheus/v1` spec's fields in its `spec:`, with
+    // camel-case keys.
+    let crd;
+    let doc = match (s(doc, "kind").as_deref(), doc.get("spec")) {
+        (Some("PrometheusServiceLevel"), Some(spec)) => {
+            crd = snake_keys(spec);
+            &crd
+        }
+        _ => {
+            if s(doc, "version").as_deref() != Some("prometheus/v1") {
+                cx.not(
+                    "the file is not a Sloth `prometheus/v1` spec or `PrometheusServiceLevel`".into(),
+                    "import Sloth's `prometheus/v1` specs and Kubernetes `PrometheusServiceLevel` resources",
+                );
+            }
+            doc
+        }
+    };
     if let Some(svc) = s(doc, "service") {
         service.get_or_insert(svc);
     }
@@ -761,7 +804,12 @@ pub fn import(
         metrics = metrics.replace("metrics:\n", "metrics: {}\n");
     }
     let mut text = crate::header(from);
-    text.push_str("slos:\n");
+    // No indicator could be read: no SLO, and a spec that still parses.
+    text.push_str(if slos.is_empty() {
+        "slos: {}\n"
+    } else {
+        "slos:\n"
+    });
     for o in &slos {
         text.push_str(&format!("  {}:\n", q(&o.name)));
         if let Some(d) = &o.description {
@@ -790,7 +838,7 @@ pub fn import(
                 &mut text,
                 4,
                 &format!(
-                    "forge-spec adds a low-traffic guard {} does not have: `min_events: 0` removes it.",
+                    "No low-traffic guard, as {} has none: alerts fire as the source's did. Natively, leave\n`min_events` out (forge-spec then asks for enough events that one error alone never pages).",
                     match tool {
                         "sloth" => "Sloth",
                         "pyrra" => "Pyrra",
@@ -798,6 +846,7 @@ pub fn import(
                     }
                 ),
             );
+            text.push_str("    min_events: 0\n");
         }
         if o.sloth {
             comment(

@@ -250,11 +250,6 @@ impl Resolver<'_> {
             ),
             None => (Vec::new(), Vec::new()),
         };
-        let min_events = match &sl.min_events {
-            Some(n) => n.value,
-            None if matches!(sli, Sli::Uptime { .. }) => 0,
-            None => super::slo::default_min_events(objective, &windows),
-        };
         for g in &sl.group_by {
             self.label_name(g, "SLO `group_by` label");
         }
@@ -269,6 +264,12 @@ impl Resolver<'_> {
                 );
                 false
             }
+        };
+        // Sloth has no low-traffic guard: with its compatibility, none unless asked.
+        let min_events = match &sl.min_events {
+            Some(n) => n.value,
+            None if sloth || matches!(sli, Sli::Uptime { .. }) => 0,
+            None => super::slo::default_min_events(objective, &windows),
         };
         Some(Slo {
             sloth,
