@@ -261,3 +261,50 @@ fn inhibit_cycles_need_alerts_on_both_crossings() {
         "NodeDown (warning) and a critical job=node alert"
     );
 }
+
+/// S012: an SLO whose page (or ticket) can never fire — every pair waits for an error
+/// ratio above 100%, or reads a rate over less than two scrapes — is refused with the
+/// arithmetic; one pair that can fire is enough.
+#[test]
+fn slos_that_can_never_page() {
+    let s012 = |objective: &str, windows: &str| -> Vec<String> {
+        let spec = format!(
+            "service: {{name: shop, metric_prefix: shop_}}\ntargets: {{web: {{address: \"web:80\"}}}}\nmetrics:\n  shop_requests_total: {{type: counter, help: Requests., labels: {{code: {{values: [\"2xx\", \"5xx\"]}}}}}}\nslos:\n  availability:\n    objective: {objective}\n    sli: {{errors: 'shop_requests_total{{code=\"5xx\"}}', total: shop_requests_total}}\n    alerting:\n      runbook: r.md\n      windows:\n{windows}"
+        );
+        let c = forge_spec::compile_str(&[("spec.yaml", &spec)], &Default::default());
+        c.diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "S012")
+            .map(|d| d.message.clone())
+            .collect()
+    };
+    let ticket = "        - {urgency: ticket, long: 3d, short: 6h, factor: 1}\n";
+    let fast = "        - {urgency: page, long: 1h, short: 5m, factor: 14.4}\n";
+    let slow = "        - {urgency: page, long: 6h, short: 30m, factor: 6}\n";
+    // 14.4 × 10% = 144%: the page can never fire.
+    let got = s012("90%", &format!("{fast}{ticket}"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("can never page") && got[0].contains("14.4 × 10% = 144%"),
+        "{got:?}"
+    );
+    // With a second page pair at 6 × 10% = 60%, it can.
+    assert!(s012("90%", &format!("{fast}{slow}{ticket}")).is_empty());
+    // The workbook's policy at 99.9% fires.
+    assert!(s012("99.9%", &format!("{fast}{slow}{ticket}")).is_empty());
+    // A short window of less than two scrapes (the default interval is 15s).
+    let one_scrape = "        - {urgency: page, long: 1h, short: 10s, factor: 14.4}\n";
+    let got = s012("99.9%", &format!("{one_scrape}{ticket}"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].contains("sees at most one scrape"), "{got:?}");
+    // A ticket at 20 × 10%: the ticket can never fire.
+    let got = s012(
+        "90%",
+        &format!("{slow}        - {{urgency: ticket, long: 3d, short: 6h, factor: 20}}\n"),
+    );
+    assert!(
+        got.iter().any(|m| m.contains("never open a ticket")),
+        "{got:?}"
+    );
+}

@@ -6,6 +6,7 @@ mod errors_equal_total;
 mod group_label_not_on_sli;
 mod latency_threshold_not_bucket;
 mod low_traffic;
+mod never_fires;
 mod objective_out_of_range;
 mod slo_without_alerting;
 mod threshold_differs_from_slo;
@@ -17,6 +18,7 @@ pub use errors_equal_total::ERRORS_EQUAL_TOTAL;
 pub use group_label_not_on_sli::GROUP_LABEL_NOT_ON_SLI;
 pub use latency_threshold_not_bucket::LATENCY_THRESHOLD_NOT_BUCKET;
 pub use low_traffic::LOW_TRAFFIC_SLO;
+pub use never_fires::SLO_NEVER_FIRES;
 pub use objective_out_of_range::OBJECTIVE_OUT_OF_RANGE;
 pub use slo_without_alerting::SLO_WITHOUT_ALERTING;
 pub use threshold_differs_from_slo::THRESHOLD_DIFFERS_FROM_SLO;
@@ -33,6 +35,7 @@ pub static CHECKS: &[(&forge_spec_base::diag::Code, super::CheckFn)] = &[
         latency_threshold_not_bucket::check,
     ),
     (&LOW_TRAFFIC_SLO, low_traffic::check),
+    (&SLO_NEVER_FIRES, never_fires::check),
     (&OBJECTIVE_OUT_OF_RANGE, objective_out_of_range::check),
     (&SLO_WITHOUT_ALERTING, slo_without_alerting::check),
     (
