@@ -89,6 +89,7 @@ pub fn import(
                 .to_string()
         })
         .unwrap_or_else(|| "imported".into());
+    let stem = short_service_name(&stem);
     let named = service.unwrap_or(&stem);
     let (files, check) = match kind {
         Kind::Prometheus => {
@@ -121,6 +122,26 @@ pub fn import(
         files,
         check,
     })
+}
+
+/// A service name from a file name, short enough for every name made of it (the SLO
+/// dashboard's uid `<service>-slos` fits Grafana's 40 characters): without a leading
+/// `slo-` (Pyrra's `slo-prometheus-rule-evaluation-failures.yaml`), then cut at a `-`.
+fn short_service_name(stem: &str) -> String {
+    const MAX: usize = 35;
+    let s = stem
+        .strip_prefix("slo-")
+        .or_else(|| stem.strip_prefix("slos-"))
+        .filter(|s| !s.is_empty())
+        .unwrap_or(stem);
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let head: String = s.chars().take(MAX).collect();
+    match head.rfind('-') {
+        Some(i) if i > 0 => head[..i].to_string(),
+        _ => head,
+    }
 }
 
 fn kind_name(kind: Kind) -> &'static str {

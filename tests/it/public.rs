@@ -781,3 +781,78 @@ fn sloth_decisions_are_sloths() {
         );
     }
 }
+
+/// Every file under `dir`, recursively, sorted.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Pyrra's own examples (42 distinct `ServiceLevelObjective`s: ratio, latency and
+/// bool_gauge indicators, groupings, exporter metrics): each imports with no error and
+/// builds, with Pyrra's burn windows and factors for its window.
+#[test]
+fn pyrra_examples_import_and_build() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public/pyrra");
+    assert!(root.join("LICENSE").is_file());
+    let files: Vec<PathBuf> = files_under(&root.join("examples"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    assert_eq!(files.len(), 42);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut slos = 0;
+    for (n, f) in files.iter().enumerate() {
+        let dir = tmp.path().join(format!("spec{n}"));
+        let imported = import(Kind::Pyrra, std::slice::from_ref(f), None, &dir).expect("loads");
+        let errors = errors_of(
+            imported
+                .diagnostics
+                .items
+                .iter()
+                .chain(&imported.check.diagnostics.items),
+        );
+        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &imported.files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        let mut c =
+            forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
+        let errors = errors_of(c.diagnostics.items.iter());
+        assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+        let m = c.model.as_ref().unwrap();
+        for s in m.slos.iter().filter(|s| !s.alerting_disabled) {
+            // Pyrra's `Windows` (slo/rules.go): fractions of the window, rounded to the
+            // minute (halves away from zero, as Go's Duration.Round).
+            let minute = |ms: u64| (ms + 30_000) / 60_000 * 60_000;
+            let pyrra: Vec<(u64, u64, f64)> = [
+                (672, 8064, 14.0),
+                (112, 1344, 7.0),
+                (28, 336, 2.0),
+                (7, 112, 1.0),
+            ]
+            .iter()
+            .map(|&(l, sh, f)| (minute(s.period.ms / l), minute(s.period.ms / sh), f))
+            .collect();
+            let ours: Vec<(u64, u64, f64)> = s
+                .windows
+                .iter()
+                .map(|w| (w.long.ms, w.short.ms, w.factor))
+                .collect();
+            assert_eq!(ours, pyrra, "{}", f.display());
+        }
+        slos += m.slos.len();
+        forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    }
+    assert!(slos >= 40, "{slos} SLOs imported");
+}

@@ -65,6 +65,25 @@ impl Cx<'_> {
         );
     }
 
+    /// A selector an indicator grouped by `labels` reads: the labels are the metric's.
+    fn read_grouped(
+        &mut self,
+        sel: &promql_parser::parser::VectorSelector,
+        kind: &'static str,
+        labels: &[String],
+    ) {
+        self.read(sel, kind);
+        let Some(name) = &sel.name else { return };
+        let base = name
+            .strip_suffix("_bucket")
+            .or(name.strip_suffix("_count"))
+            .filter(|b| self.reads.metrics.contains_key(*b))
+            .unwrap_or(name);
+        if let Some(e) = self.reads.metrics.get_mut(base) {
+            e.1.extend(labels.iter().filter(|l| l.as_str() != "job").cloned());
+        }
+    }
+
     /// A selector an indicator reads, declared as a metric of `kind`.
     fn read(&mut self, sel: &promql_parser::parser::VectorSelector, kind: &'static str) {
         let Some(name) = sel.name.clone() else { return };
@@ -404,8 +423,8 @@ fn pyrra(doc: &Value, cx: &mut Cx, out: &mut Vec<SloDef>) {
     let sli = if let Some(r) = ind.get("ratio") {
         match (sel(s(r, "errors.metric")), sel(s(r, "total.metric"))) {
             (Some(e), Some(t)) => {
-                cx.read(&e, "counter");
-                cx.read(&t, "counter");
+                cx.read_grouped(&e, "counter", &grouping(r));
+                cx.read_grouped(&t, "counter", &grouping(r));
                 Some((
                     format!(
                         "{{errors: {}, total: {}}}",
@@ -431,8 +450,8 @@ fn pyrra(doc: &Value, cx: &mut Cx, out: &mut Vec<SloDef>) {
                     .as_deref()
                     .and_then(|n| n.strip_suffix("_bucket"))
                     .map(str::to_string);
-                cx.read(&ok, "histogram");
-                cx.read(&t, "histogram");
+                cx.read_grouped(&ok, "histogram", &grouping(l));
+                cx.read_grouped(&t, "histogram", &grouping(l));
                 match (metric, le.and_then(|v| v.parse::<f64>().ok())) {
                     (Some(m), Some(b)) => {
                         let below = if b < 1.0 {
@@ -753,9 +772,23 @@ pub fn import(
     if jobs.is_empty() {
         jobs.insert(service.clone());
     }
+    // The catalogues of the exporter metrics the indicators read (Prometheus' own
+    // `prometheus_rule_evaluations_total`), which the targets then export.
+    let mut uses: BTreeSet<&str> = reads
+        .metrics
+        .keys()
+        .filter_map(|m| crate::known(m))
+        .map(|k| k.catalogue)
+        .collect();
+    uses.remove("own");
+    let uses = if uses.is_empty() {
+        String::new()
+    } else {
+        format!(", uses: {}", flow_list(uses.iter().copied()))
+    };
     for j in &jobs {
         svc.push_str(&format!(
-            "  {}: {{address: {}}}\n",
+            "  {}: {{address: {}{uses}}}\n",
             q(j),
             q(&format!(
                 "{}:9090",
@@ -780,6 +813,12 @@ pub fn import(
         let mut parts = vec![format!("type: {kind}")];
         if let Some(u) = crate::prometheus::unit_of(name) {
             parts.push(format!("unit: {u}"));
+        }
+        // A counter not named `_total` is no name a team gives its own metrics today
+        // (ingress-nginx' `nginx_ingress_controller_requests`): an exporter's, which the
+        // naming rules do not judge.
+        if *kind == "counter" && !name.ends_with("_total") {
+            parts.push("provided_by: exporter".into());
         }
         parts.push(format!(
             "help: {}",

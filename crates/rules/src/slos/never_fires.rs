@@ -79,7 +79,9 @@ fn never(m: &Model, s: &Slo, w: &BurnWindow) -> Option<String> {
 /// Detection: per SLO that alerts, per urgency, every pair impossible.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    for s in m.slos.iter().filter(|s| !s.alerting_disabled) {
+    // An objective out of range is S001's.
+    let judged = |s: &&Slo| !s.alerting_disabled && s.objective > 0.0 && s.objective < 1.0;
+    for s in m.slos.iter().filter(judged) {
         for (urgency, what) in [(Urgency::Page, "page"), (Urgency::Ticket, "open a ticket")] {
             let pairs: Vec<&BurnWindow> =
                 s.windows.iter().filter(|w| w.urgency == urgency).collect();
@@ -97,7 +99,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .label("never fires")
-            .help("lower the factors (a factor above 1 ÷ the error budget cannot fire), lengthen the short windows to two scrapes or more, or lower the objective's nines");
+            .help("raise the objective or lower the factors (a factor times the error budget above 100% cannot fire), or lengthen the short windows to two scrapes or more");
             for w in pairs {
                 if let Some(span) = w.span {
                     d = d.secondary(span, "this window pair");

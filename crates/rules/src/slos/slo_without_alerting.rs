@@ -3,8 +3,7 @@
 forge_spec_base::declare_code! {
     /// ## What it does
     /// Reports an SLO with no alerting path: its burn-rate alerts are disabled and no alert
-    /// names it with `slo:`; and an SLO whose objective is so low that its fast-burn page can
-    /// never fire (the threshold would exceed a 100% error ratio).
+    /// names it with `slo:`. (Burn-rate alerts that can never fire are S012's.)
     ///
     /// ## Why is this bad?
     /// Nobody is told when the SLO is missed; the objective is a number on a dashboard, not a
@@ -31,9 +30,7 @@ forge_spec_base::declare_code! {
 use forge_spec_base::diag::Diagnostic;
 use forge_spec_ir::Model;
 
-use forge_spec_ir::slo::{Urgency, threshold};
-
-/// Detection: disabled burn-rate alerts with no explicit alert; unreachable pages.
+/// Detection: disabled burn-rate alerts with no explicit alert.
 pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let m: &Model = cx.model;
     let named_by_alerts: std::collections::HashSet<&str> = m
@@ -52,27 +49,6 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 )
                 .label("burn-rate alerts disabled, and no alert names it")
                 .help("enable its burn-rate alerts, or add an alert with `slo:` naming it"),
-            );
-        } else if !s.alerting_disabled
-            && s.objective > 0.0
-            && s.objective < 1.0
-            && s.windows
-                .iter()
-                .filter(|w| w.urgency == Urgency::Page)
-                .all(|w| threshold(w, s.objective) >= 1.0)
-        {
-            out.push(
-                Diagnostic::new(
-                    &SLO_WITHOUT_ALERTING,
-                    s.objective_span,
-                    format!(
-                        "the fast-burn page of SLO `{}` can never fire",
-                        s.name.value
-                    ),
-                )
-                .label("the page threshold is above a 100% error ratio")
-                .about(s.name.span)
-                .help("raise the objective, or page from an explicit alert"),
             );
         }
     }
