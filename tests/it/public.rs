@@ -547,6 +547,28 @@ fn etcd_imports_as_it_is() {
     assert!(files == 1 && alerts >= 15, "{files} {alerts}");
 }
 
+/// Imports one file of another tool into a spec in `dir` with no error, and compiles it
+/// with no error.
+fn import_one(kind: Kind, f: &Path, dir: &Path) -> forge_spec::Compilation {
+    let imported = import(kind, &[f.to_path_buf()], None, dir).expect("loads");
+    let errors = errors_of(
+        imported
+            .diagnostics
+            .items
+            .iter()
+            .chain(&imported.check.diagnostics.items),
+    );
+    assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+    std::fs::create_dir_all(dir).unwrap();
+    for (name, text) in &imported.files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
+    let errors = errors_of(c.diagnostics.items.iter());
+    assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+    c
+}
+
 /// Sloth's own examples (`prometheus/v1` specs and `PrometheusServiceLevel` resources):
 /// each imports with no error and builds; what a spec cannot say is reported (I001).
 #[test]
@@ -562,24 +584,7 @@ fn sloth_examples_import_and_build() {
     let tmp = tempfile::tempdir().unwrap();
     let mut slos = 0;
     for (n, f) in files.iter().enumerate() {
-        let dir = tmp.path().join(format!("spec{n}"));
-        let imported = import(Kind::Sloth, std::slice::from_ref(f), None, &dir).expect("loads");
-        let errors = errors_of(
-            imported
-                .diagnostics
-                .items
-                .iter()
-                .chain(&imported.check.diagnostics.items),
-        );
-        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, text) in &imported.files {
-            std::fs::write(dir.join(name), text).unwrap();
-        }
-        let mut c =
-            forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
-        let errors = errors_of(c.diagnostics.items.iter());
-        assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+        let mut c = import_one(Kind::Sloth, f, &tmp.path().join(format!("spec{n}")));
         slos += c.model.as_ref().map_or(0, |m| m.slos.len());
         forge_spec::emit_checked(&mut c).unwrap().expect("builds");
     }
@@ -812,24 +817,7 @@ fn pyrra_examples_import_and_build() {
     let tmp = tempfile::tempdir().unwrap();
     let mut slos = 0;
     for (n, f) in files.iter().enumerate() {
-        let dir = tmp.path().join(format!("spec{n}"));
-        let imported = import(Kind::Pyrra, std::slice::from_ref(f), None, &dir).expect("loads");
-        let errors = errors_of(
-            imported
-                .diagnostics
-                .items
-                .iter()
-                .chain(&imported.check.diagnostics.items),
-        );
-        assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, text) in &imported.files {
-            std::fs::write(dir.join(name), text).unwrap();
-        }
-        let mut c =
-            forge_spec::compile(std::slice::from_ref(&dir), "spec", &Default::default()).unwrap();
-        let errors = errors_of(c.diagnostics.items.iter());
-        assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+        let mut c = import_one(Kind::Pyrra, f, &tmp.path().join(format!("spec{n}")));
         let m = c.model.as_ref().unwrap();
         for s in m.slos.iter().filter(|s| !s.alerting_disabled) {
             // Pyrra's `Windows` (slo/rules.go): fractions of the window, rounded to the
