@@ -390,11 +390,25 @@ fn slo_formats_keep_their_burn_rates() {
             .any(|m| m.starts_with("I001") && m.contains("`raw-latency`")),
         "{c:#?}"
     );
-    assert!(
-        c.iter()
-            .any(|m| m.starts_with("I001") && m.contains("label `team`")),
-        "{c:#?}"
+    // The page alert's own label is the page alert's alone.
+    let label_of = |alert: &str| {
+        r["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|g| g["rules"].as_array().unwrap())
+            .find(|x| x["alert"] == alert)
+            .map(|x| x["labels"]["team"].clone())
+    };
+    assert_eq!(
+        label_of("PaymentsProcessedErrorBudgetFastBurn"),
+        Some(serde_json::json!("payments-oncall"))
     );
+    assert_eq!(
+        label_of("PaymentsProcessedErrorBudgetSlowBurn"),
+        Some(Value::Null)
+    );
+    assert!(!c.iter().any(|m| m.contains("label `team`")), "{c:#?}");
     // Pyrra: 14/7 critical and 2/1 warning, windows scaled from its 28-day ones.
     let (i, r) = build_of(Kind::Pyrra, "pyrra.yaml", "pyrra");
     close(

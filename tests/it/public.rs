@@ -608,15 +608,19 @@ fn counter_values(phases: &[(u64, f64)]) -> String {
     out.join(" ")
 }
 
+/// The labels and annotations of each SLO's (`sloth_slo`) page and ticket
+/// (`sloth_severity`) alert, as they fired.
+type Shapes = BTreeMap<(String, String), (BTreeMap<String, String>, BTreeMap<String, String>)>;
+
 /// When each SLO's page and ticket alerts fire, every five minutes over `minutes`: the
 /// (time, `sloth_slo`, `sloth_severity`) of every alert promtool finds firing (asked to
-/// expect none, it reports each one it got).
+/// expect none, it reports each one it got), and their labels and annotations.
 fn firing(
     rules: &str,
     alertnames: &[String],
     series: &[(String, String)],
     minutes: u64,
-) -> std::collections::BTreeSet<(String, String, String)> {
+) -> (std::collections::BTreeSet<(String, String, String)>, Shapes) {
     let tmp = tempfile::tempdir().unwrap();
     // promtool evaluates a file's groups in no fixed order, so an alert may read its
     // recordings of one minute before, at random, where their values change: all the
@@ -661,6 +665,8 @@ fn firing(
         Some(l[at..].split('"').next()?.to_string())
     };
     let mut got = std::collections::BTreeSet::new();
+    let mut shapes = Shapes::new();
+    let mut last: Option<(String, String)> = None;
     let mut time = String::new();
     for l in text.lines() {
         if let Some(rest) = l.trim().strip_prefix("alertname: ") {
@@ -676,9 +682,38 @@ fn firing(
                 label(l, "sloth_slo").unwrap_or_default(),
                 label(l, "sloth_severity").unwrap_or_default(),
             ));
+            let key = (
+                label(l, "sloth_slo").unwrap_or_default(),
+                label(l, "sloth_severity").unwrap_or_default(),
+            );
+            last = Some(key.clone());
+            shapes.entry(key).or_default().0 = pairs(l);
+        } else if l.contains("Annotations:{")
+            && let Some(key) = &last
+        {
+            shapes.entry(key.clone()).or_default().1 = pairs(l);
         }
     }
-    got
+    (got, shapes)
+}
+
+/// `{k="v", …}` as promtool prints labels and annotations.
+fn pairs(line: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let Some(start) = line.find('{') else {
+        return out;
+    };
+    let mut rest = &line[start + 1..];
+    while let Some(eq) = rest.find("=\"") {
+        let key = rest[..eq].trim_start_matches([',', ' ']).to_string();
+        let after = &rest[eq + 2..];
+        let Some(end) = after.find("\", ").or_else(|| after.rfind("\"}")) else {
+            break;
+        };
+        out.insert(key, after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
 }
 
 /// An imported Sloth SLO pages and opens tickets exactly when Sloth's own rules do
@@ -765,12 +800,37 @@ fn sloth_decisions_are_sloths() {
             .iter()
             .map(|s| s.name.value.clone())
             .collect();
-        let theirs: std::collections::BTreeSet<_> =
-            firing(&sloth_rules, &names(&sloth_rules), &series, minutes)
-                .into_iter()
-                .filter(|(_, slo, _)| imported_slos.contains(slo))
-                .collect();
-        let mine = firing(&ours, &names(&ours), &series, minutes);
+        let (theirs, their_shapes) = firing(&sloth_rules, &names(&sloth_rules), &series, minutes);
+        let theirs: std::collections::BTreeSet<_> = theirs
+            .into_iter()
+            .filter(|(_, slo, _)| imported_slos.contains(slo))
+            .collect();
+        let (mine, my_shapes) = firing(&ours, &names(&ours), &series, minutes);
+        // Every label of Sloth's alerts (but its CLI's `cmd` and the alert's name, which
+        // forge-spec tells apart), with its value, and Sloth's summary and title.
+        let compared = their_shapes
+            .iter()
+            .filter(|(k, (l, a))| imported_slos.contains(&k.0) && l.len() > 3 && a.len() >= 2)
+            .count();
+        assert!(compared >= 2, "{example}: {their_shapes:?}");
+        for (key, (labels, annotations)) in &their_shapes {
+            if !imported_slos.contains(&key.0) {
+                continue;
+            }
+            let (my_labels, my_annotations) = &my_shapes[key];
+            for (k, v) in labels {
+                if k != "cmd" && k != "alertname" {
+                    assert_eq!(my_labels.get(k), Some(v), "{example} {key:?}: label {k}");
+                }
+            }
+            for k in ["summary", "title"] {
+                assert_eq!(
+                    my_annotations.get(k),
+                    annotations.get(k),
+                    "{example} {key:?}: annotation {k}"
+                );
+            }
+        }
         let pages = theirs.iter().filter(|d| d.2 == "page").count();
         let tickets = theirs.iter().filter(|d| d.2 == "ticket").count();
         assert!(pages > 0 && tickets > 0, "{example}: {pages} {tickets}");

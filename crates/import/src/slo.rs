@@ -319,13 +319,9 @@ fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<S
                 ));
             }
             let mut annotations = strings(a.get("annotations"));
-            annotations.retain(|(k, _)| {
-                let own = k == "summary" || k == "description";
-                if own {
-                    cx.not(format!("annotation `{k}` of the alerts of SLO `{name}` is not imported"), "forge-spec writes the burn-rate alerts' summary and description from the SLO");
-                }
-                !own
-            });
+            if let Some(i) = annotations.iter().position(|(k, _)| k == "summary") {
+                alerting.push(format!("summary: {}", q(&annotations.remove(i).1)));
+            }
             if !annotations.is_empty() {
                 alerting.push(format!(
                     "annotations: {}",
@@ -337,11 +333,11 @@ fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<S
                 if let Some(i) = l.iter().position(|(k, _)| k == "severity") {
                     alerting.push(format!("{key}: {}", q(&l.remove(i).1)));
                 }
-                for (k, _) in l {
-                    cx.not(
-                        format!("label `{k}` of the {which} of SLO `{name}` is not imported"),
-                        "a spec's SLO alert labels apply to both alerts (`alerting.labels`)",
-                    );
+                if !l.is_empty() {
+                    alerting.push(format!(
+                        "{key}_labels: {}",
+                        flow_map(l.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                    ));
                 }
                 if a.get(which).and_then(|p| p.get("disable")) == Some(&Value::Bool(true)) {
                     cx.not(format!("the disabled {which} of SLO `{name}` is imported enabled"), "forge-spec writes both burn-rate alerts, or none (`alerting: {disabled: true}`)");

@@ -303,6 +303,11 @@ pub struct Slo {
     /// Extra labels and annotations of the burn-rate alerts.
     pub alert_labels: Vec<(S, S)>,
     pub alert_annotations: Vec<(S, S)>,
+    /// The burn-rate alerts' summary, when the spec writes it.
+    pub alert_summary: Option<S>,
+    /// Labels of the page alert alone, then of the ticket alert alone.
+    pub page_labels: Vec<(S, S)>,
+    pub ticket_labels: Vec<(S, S)>,
     /// Labels kept through every rule: one budget and one set of alerts per value.
     pub group_by: Vec<S>,
     /// `compat: sloth`: Sloth's labels and window names.

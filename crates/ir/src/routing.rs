@@ -248,8 +248,14 @@ pub fn sender_alerts(
         }
         Sender::Slo(s) => {
             let (page, ticket) = super::slo::slo_alert_names(s);
-            for (name, sev) in [(page, &s.page_severity), (ticket, &s.ticket_severity)] {
+            for (name, sev, own) in [
+                (page, &s.page_severity, &s.page_labels),
+                (ticket, &s.ticket_severity, &s.ticket_labels),
+            ] {
                 let mut l = Labels::new();
+                for (k, val) in s.labels.iter().chain(&s.alert_labels).chain(own) {
+                    l.insert(k.value.clone(), val.value.clone());
+                }
                 l.insert("alertname".into(), name.clone());
                 l.insert("severity".into(), sev.clone());
                 let may_carry = |label: &str| s.group_by.iter().any(|g| g.value == label);

@@ -345,6 +345,15 @@ pub struct SloAlerting {
     /// Extra annotations on the burn-rate alerts.
     #[serde(default)]
     pub annotations: Map<S>,
+    /// The burn-rate alerts' summary (default: forge-spec's, or Sloth's with `compat:
+    /// sloth`); constant, so that notifications group.
+    pub summary: Option<S>,
+    /// Labels of the page alert alone (Sloth's `page_alert.labels`: `routing_key`).
+    #[serde(default)]
+    pub page_labels: Map<S>,
+    /// Labels of the ticket alert alone (Sloth's `ticket_alert.labels`: `slack_channel`).
+    #[serde(default)]
+    pub ticket_labels: Map<S>,
     /// This SLO's burn-rate alert policy (default: `defaults.burn_windows`, else the SRE
     /// workbook's).
     #[serde(default)]

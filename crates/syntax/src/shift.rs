@@ -111,7 +111,8 @@ fields! {
     Sli { errors, total, good, latency, uptime, timeslice }
     TimesliceSli { good, slice }
     LatencySli { metric, below }
-    SloAlerting { page, ticket, disabled, name, runbook, labels, annotations, windows }
+    SloAlerting { page, ticket, disabled, name, runbook, summary, labels, annotations, page_labels,
+        ticket_labels, windows }
     Alert { alertname, severity, condition, expr, for_, slo, summary, description, runbook, dashboard,
         labels, annotations, keep_firing_for, group, allow }
     Record { record, query, expr, labels, group, allow }

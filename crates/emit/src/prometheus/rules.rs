@@ -520,10 +520,27 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         } else {
             "slowly but steadily"
         };
-        annotations.insert(
-            "summary".to_string(),
-            format!("The {name} SLO of {svc} is burning its error budget {kind}."),
-        );
+        if s.sloth {
+            // Sloth's own summary and title (its `page`/`ticket` wording).
+            let level = if urgency == Urgency::Page {
+                "page"
+            } else {
+                "ticket"
+            };
+            annotations.insert(
+                "summary".to_string(),
+                "{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.".to_string(),
+            );
+            annotations.insert(
+                "title".to_string(),
+                format!("({level}) {{{{$labels.sloth_service}}}} {{{{$labels.sloth_slo}}}} SLO error budget burn rate is too fast."),
+            );
+        } else {
+            annotations.insert(
+                "summary".to_string(),
+                format!("The {name} SLO of {svc} is burning its error budget {kind}."),
+            );
+        }
         annotations.insert(
             "description".to_string(),
             format!(
@@ -544,11 +561,19 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
                 ),
             );
         }
+        if let Some(summary) = &s.alert_summary {
+            annotations.insert("summary".to_string(), summary.value.clone());
+        }
         for (k, v) in &s.alert_annotations {
             annotations.insert(k.value.clone(), v.value.clone());
         }
         let mut labels = slo_labels(s);
-        for (k, v) in &s.alert_labels {
+        let own = if urgency == Urgency::Page {
+            &s.page_labels
+        } else {
+            &s.ticket_labels
+        };
+        for (k, v) in s.alert_labels.iter().chain(own) {
             labels.insert(k.value.clone(), v.value.clone());
         }
         // The burn-rate rules keep only the SLO's `group_by` labels.

@@ -243,12 +243,14 @@ impl Resolver<'_> {
         };
         let sev = |v: Option<&S>, d: &str| v.map_or_else(|| d.to_string(), |s| s.value.clone());
         let labels = self.free_labels(sl.labels, "SLO label");
-        let (alert_labels, alert_annotations) = match al.as_mut() {
+        let (alert_labels, alert_annotations, page_labels, ticket_labels) = match al.as_mut() {
             Some(a) => (
                 self.free_labels(std::mem::take(&mut a.labels), "alert label"),
                 self.annotations(std::mem::take(&mut a.annotations)),
+                self.free_labels(std::mem::take(&mut a.page_labels), "page alert label"),
+                self.free_labels(std::mem::take(&mut a.ticket_labels), "ticket alert label"),
             ),
-            None => (Vec::new(), Vec::new()),
+            None => (Vec::new(), Vec::new(), Vec::new(), Vec::new()),
         };
         for g in &sl.group_by {
             self.label_name(g, "SLO `group_by` label");
@@ -281,6 +283,9 @@ impl Resolver<'_> {
             labels,
             alert_labels,
             alert_annotations,
+            alert_summary: al.as_ref().and_then(|a| a.summary.clone()),
+            page_labels,
+            ticket_labels,
             alert_name: al
                 .as_ref()
                 .and_then(|a| a.name.as_ref())
