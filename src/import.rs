@@ -103,7 +103,8 @@ pub fn import(
             (files, check)
         }
         Kind::Sloth | Kind::Pyrra | Kind::Openslo => {
-            let files = formats::slo::import(kind_name(kind), &sources, &ids, named, &mut found);
+            let files =
+                formats::slo::import(kind_name(kind), &sources, &ids, named, service, &mut found);
             let files = without_service(files, has_service);
             let check = compiled(&existing, &files, &opts);
             (files, check)

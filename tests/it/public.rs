@@ -904,3 +904,38 @@ fn pyrra_examples_import_and_build() {
     }
     assert!(slos >= 40, "{slos} SLOs imported");
 }
+
+/// A Sloth file of two services (`multifile.yml`) is two specs: its first service's SLOs
+/// are imported, the other's reported (I001) with the way to import them, which
+/// `--service` then does.
+#[test]
+fn sloth_services_stay_apart() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/public/sloth/examples/multifile.yml");
+    let tmp = tempfile::tempdir().unwrap();
+    for (service, other) in [(None, "myservice2"), (Some("myservice2"), "myservice")] {
+        let imported = import(
+            Kind::Sloth,
+            std::slice::from_ref(&file),
+            service,
+            &tmp.path().join(other),
+        )
+        .expect("loads");
+        let said: Vec<String> = imported
+            .diagnostics
+            .items
+            .iter()
+            .map(|d| format!("{} {}", d.code.code, d.message))
+            .collect();
+        assert!(
+            said.iter().any(|m| m.starts_with("I001")
+                && m.contains(&format!("service `{other}` are not imported"))),
+            "{said:#?}"
+        );
+        let c = &imported.check;
+        assert!(!c.diagnostics.has_errors(), "{:?}", c.diagnostics.items);
+        let m = c.model.as_ref().unwrap();
+        assert_ne!(m.service.name.value, other);
+        assert_eq!(m.slos.len(), 1);
+    }
+}

@@ -239,6 +239,17 @@ fn snake_keys(v: &Value) -> Value {
 }
 
 fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<SloDef>) {
+    // A document of another service than the spec's is not merged into it.
+    let doc_service = s(doc, "service").or_else(|| doc.get("spec").and_then(|x| s(x, "service")));
+    if let (Some(theirs), Some(ours)) = (&doc_service, service.as_ref())
+        && theirs != ours
+    {
+        cx.not(
+            format!("the SLOs of service `{theirs}` are not imported into the spec of `{ours}`"),
+            &format!("a spec is one service: import the file again with `--service {theirs}` into another directory"),
+        );
+        return;
+    }
     // Sloth's Kubernetes CRD holds a `prometheus/v1` spec's fields in its `spec:`, with
     // camel-case keys.
     let crd;
@@ -716,22 +727,33 @@ pub fn import(
     sources: &SourceSet,
     ids: &[FileId],
     service: &str,
+    chosen: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<(String, String)> {
     let mut slos = Vec::new();
-    let mut named_service = None;
-    let mut reads = Reads::default();
+    let mut parsed = Vec::new();
     for id in ids {
         let Some(file) = sources.get(*id) else {
             continue;
         };
-        let docs: Vec<Value> = match forge_spec_syntax::parse_all(*id, file) {
-            Ok(d) => d,
-            Err(d) => {
-                diags.push(*d);
-                continue;
-            }
-        };
+        match forge_spec_syntax::parse_all(*id, file) {
+            Ok(d) => parsed.push((id, d)),
+            Err(d) => diags.push(*d),
+        }
+    }
+    // A spec is one service: of Sloth's services, the one `--service` names, else the
+    // first one read; the others are left for their own specs.
+    let named = |d: &Value| s(d, "service").or_else(|| d.get("spec").and_then(|x| s(x, "service")));
+    let mut named_service = chosen
+        .filter(|c| {
+            parsed
+                .iter()
+                .flat_map(|(_, docs)| docs)
+                .any(|d| named(d).as_deref() == Some(*c))
+        })
+        .map(str::to_string);
+    let mut reads = Reads::default();
+    for (id, docs) in parsed {
         let mut cx = Cx {
             out: diags,
             at: Span::new(*id, 0, 0),
