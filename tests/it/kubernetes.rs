@@ -987,15 +987,8 @@ routing:
         "{amc:#}"
     );
     if crate::common::amtool() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("am.yml");
-        std::fs::write(&file, &am).unwrap();
-        let o = std::process::Command::new("amtool")
-            .arg("check-config")
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+        let (ok, said) = amtool_check(&am);
+        assert!(ok, "{said}");
     }
     for (bad, says) in [
         (
@@ -1034,16 +1027,8 @@ routing:
         "{am}"
     );
     if crate::common::amtool() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("am.yml");
-        std::fs::write(&file, &am).unwrap();
-        let o = std::process::Command::new("amtool")
-            .arg("check-config")
-            .arg(&file)
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&o.stdout);
-        assert!(o.status.success() && said.contains("1 templates"), "{said}");
+        let (ok, said) = amtool_check(&am);
+        assert!(ok && said.contains("1 templates"), "{said}");
     }
     let codes = |text: &str| -> Vec<&'static str> {
         let c = forge_spec::compile_str(&[("spec.yaml", text)], &Default::default());
@@ -1065,4 +1050,21 @@ routing:
         )),
         ["K004"]
     );
+}
+
+/// `amtool check-config` of an Alertmanager configuration: whether it passed, and what
+/// it said.
+fn amtool_check(config: &str) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("am.yml");
+    std::fs::write(&file, config).unwrap();
+    let o = std::process::Command::new("amtool")
+        .arg("check-config")
+        .arg(&file)
+        .output()
+        .unwrap();
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).to_string(),
+    )
 }

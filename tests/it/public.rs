@@ -78,23 +78,8 @@ fn yaml(text: &str) -> Value {
 /// Imports source files into `dir` (one spec) and builds it: the rule files and their
 /// generated tests, by path.
 fn import_and_build(sources: &[PathBuf], dir: &Path) -> BTreeMap<String, String> {
-    let source = &sources[0];
-    let imported = import(Kind::Prometheus, sources, None, dir).expect("the files load");
-    let errors = errors_of(
-        imported
-            .diagnostics
-            .items
-            .iter()
-            .chain(&imported.check.diagnostics.items),
-    );
-    assert!(errors.is_empty(), "{}: {errors:#?}", source.display());
-    std::fs::create_dir_all(dir).unwrap();
-    for (name, text) in &imported.files {
-        std::fs::write(dir.join(name), text).unwrap();
-    }
-    let mut c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
-    let errors = errors_of(c.diagnostics.items.iter());
-    assert!(errors.is_empty(), "{} built: {errors:#?}", source.display());
+    import_into(Kind::Prometheus, sources, dir);
+    let mut c = compiled(dir, &sources[0]);
     forge_spec::emit_checked(&mut c)
         .unwrap()
         .expect("builds")
@@ -256,23 +241,9 @@ fn kube_prometheus_imports_as_it_is() {
 /// the Alertmanager configuration built.
 fn import_alertmanager(sources: &[(Kind, &Path)], dir: &Path) -> String {
     for (kind, file) in sources {
-        let imported = import(*kind, &[file.to_path_buf()], None, dir).expect("the files load");
-        let errors = errors_of(
-            imported
-                .diagnostics
-                .items
-                .iter()
-                .chain(&imported.check.diagnostics.items),
-        );
-        assert!(errors.is_empty(), "{}: {errors:#?}", file.display());
-        std::fs::create_dir_all(dir).unwrap();
-        for (name, text) in &imported.files {
-            std::fs::write(dir.join(name), text).unwrap();
-        }
+        import_into(*kind, &[file.to_path_buf()], dir);
     }
-    let mut c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
-    let errors = errors_of(c.diagnostics.items.iter());
-    assert!(errors.is_empty(), "built: {errors:#?}");
+    let mut c = compiled(dir, sources[0].1);
     let out = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
     String::from_utf8(out.files["alertmanager/alertmanager.yml"].clone()).unwrap()
 }
@@ -547,10 +518,10 @@ fn etcd_imports_as_it_is() {
     assert!(files == 1 && alerts >= 15, "{files} {alerts}");
 }
 
-/// Imports one file of another tool into a spec in `dir` with no error, and compiles it
-/// with no error.
-fn import_one(kind: Kind, f: &Path, dir: &Path) -> forge_spec::Compilation {
-    let imported = import(kind, &[f.to_path_buf()], None, dir).expect("loads");
+/// Imports files of another tool into the spec in `dir` (written there), with no error
+/// in the import nor in the spec it checks.
+fn import_into(kind: Kind, files: &[PathBuf], dir: &Path) {
+    let imported = import(kind, files, None, dir).expect("the files load");
     let errors = errors_of(
         imported
             .diagnostics
@@ -558,15 +529,26 @@ fn import_one(kind: Kind, f: &Path, dir: &Path) -> forge_spec::Compilation {
             .iter()
             .chain(&imported.check.diagnostics.items),
     );
-    assert!(errors.is_empty(), "{}: {errors:#?}", f.display());
+    assert!(errors.is_empty(), "{}: {errors:#?}", files[0].display());
     std::fs::create_dir_all(dir).unwrap();
     for (name, text) in &imported.files {
         std::fs::write(dir.join(name), text).unwrap();
     }
+}
+
+/// The spec in `dir`, compiled with no error (`source`: what it was imported from).
+fn compiled(dir: &Path, source: &Path) -> forge_spec::Compilation {
     let c = forge_spec::compile(&[dir.to_path_buf()], "spec", &Default::default()).unwrap();
     let errors = errors_of(c.diagnostics.items.iter());
-    assert!(errors.is_empty(), "{} built: {errors:#?}", f.display());
+    assert!(errors.is_empty(), "{} built: {errors:#?}", source.display());
     c
+}
+
+/// Imports one file of another tool into a spec in `dir` with no error, and compiles it
+/// with no error.
+fn import_one(kind: Kind, f: &Path, dir: &Path) -> forge_spec::Compilation {
+    import_into(kind, &[f.to_path_buf()], dir);
+    compiled(dir, f)
 }
 
 /// Sloth's own examples (`prometheus/v1` specs and `PrometheusServiceLevel` resources):
