@@ -323,19 +323,28 @@ fn corpus_rule_files_round_trip() {
 
 /// The burn thresholds of an SLO's page and ticket alerts: (short, long, threshold).
 fn burns(rules: &Value, alert: &str) -> Vec<(String, String, f64)> {
-    let expr = rules["groups"]
+    let expr = rule_of(rules, alert)["expr"].as_str().unwrap().to_string();
+    burns_in(&expr)
+}
+
+/// An alert rule by name, or by `Name/level` for Sloth's one name (`sloth_severity`).
+fn rule_of<'a>(rules: &'a Value, alert: &str) -> &'a Value {
+    let (name, level) = alert
+        .split_once('/')
+        .map_or((alert, None), |(n, l)| (n, Some(l)));
+    rules["groups"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|g| g["rules"].as_array().unwrap())
-        .find(|r| r["alert"] == alert)
-        .unwrap_or_else(|| panic!("alert {alert}"))["expr"]
-        .as_str()
-        .unwrap()
-        .to_string();
+        .find(|r| r["alert"] == name && level.is_none_or(|l| r["labels"]["sloth_severity"] == l))
+        .unwrap_or_else(|| panic!("alert {alert}"))
+}
+
+fn burns_in(expr: &str) -> Vec<(String, String, f64)> {
     let re = regex::Regex::new(r"ratio_rate(\w+)\{[^}]*\} > ([0-9.e-]+)").unwrap();
     let found: Vec<(String, f64)> = re
-        .captures_iter(&expr)
+        .captures_iter(expr)
         .map(|c| (c[1].to_string(), c[2].parse().unwrap()))
         .collect();
     found
@@ -373,15 +382,15 @@ fn slo_formats_keep_their_burn_rates() {
     // Sloth, 30 days: the SRE workbook's 14.4/6 page and 3/1 ticket windows.
     let (i, r) = build_of(Kind::Sloth, "sloth.yaml", "checkout");
     close(
-        &burns(&r, "CheckoutHighErrorRateErrorBudgetFastBurn"),
+        &burns(&r, "CheckoutHighErrorRate/page"),
         &[("5m", "1h", 0.0144), ("30m", "6h", 0.006)],
     );
     close(
-        &burns(&r, "CheckoutHighErrorRateErrorBudgetSlowBurn"),
+        &burns(&r, "CheckoutHighErrorRate/ticket"),
         &[("2h", "1d", 0.003), ("6h", "3d", 0.001)],
     );
     close(
-        &burns(&r, "PaymentsProcessedErrorBudgetFastBurn"),
+        &burns(&r, "PaymentsProcessed/page"),
         &[("5m", "1h", 0.144), ("30m", "6h", 0.06)],
     );
     let c = codes(&i);
@@ -391,23 +400,12 @@ fn slo_formats_keep_their_burn_rates() {
         "{c:#?}"
     );
     // The page alert's own label is the page alert's alone.
-    let label_of = |alert: &str| {
-        r["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|g| g["rules"].as_array().unwrap())
-            .find(|x| x["alert"] == alert)
-            .map(|x| x["labels"]["team"].clone())
-    };
+    let label_of = |alert: &str| Some(rule_of(&r, alert)["labels"]["team"].clone());
     assert_eq!(
-        label_of("PaymentsProcessedErrorBudgetFastBurn"),
+        label_of("PaymentsProcessed/page"),
         Some(serde_json::json!("payments-oncall"))
     );
-    assert_eq!(
-        label_of("PaymentsProcessedErrorBudgetSlowBurn"),
-        Some(Value::Null)
-    );
+    assert_eq!(label_of("PaymentsProcessed/ticket"), Some(Value::Null));
     assert!(!c.iter().any(|m| m.contains("label `team`")), "{c:#?}");
     // Pyrra: 14/7 critical and 2/1 warning, windows scaled from its 28-day ones.
     let (i, r) = build_of(Kind::Pyrra, "pyrra.yaml", "pyrra");
@@ -445,8 +443,25 @@ fn slo_formats_keep_their_burn_rates() {
             "`alertAfter`",
             "budgeting method `Timeslices`",
             "objectives after the first",
-            "calendar window",
+            "time zone `Europe/Berlin`",
         ],
+    );
+    // A calendar week (`isRolling: false`) is a calendar week: its budget resets on
+    // Mondays, recorded over the week so far.
+    let records: Vec<&str> = r["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap())
+        .filter_map(|r| r["record"].as_str())
+        .collect();
+    assert!(
+        records.contains(&"slo:sli_error:ratio_calendar_week"),
+        "{records:?}"
+    );
+    assert!(
+        records.contains(&"slo:sli_error:ratio_rate28d"),
+        "{records:?}"
     );
 }
 

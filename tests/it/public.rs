@@ -573,6 +573,57 @@ fn sloth_examples_import_and_build() {
     assert!(slos >= 5, "{slos} SLOs imported");
 }
 
+/// Sloth's plugins are not run, and never dropped silently: each SLO plugin (`info_labels`,
+/// `rule_intervals`, any other by id, the file's and the SLO's) and each SLI plugin is
+/// reported (I001) with what it would have done.
+#[test]
+fn sloth_plugins_are_reported() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/public/sloth/examples");
+    for (file, says) in [
+        (
+            "contrib-slo-plugins.yml",
+            &[
+                "the labels {plug-l1: in-k1, plug-l2: in-k2, plug-l3: in-k3} that plugin `sloth.dev/contrib/info_labels/v1` adds",
+                "the rule group interval 5m that plugin `sloth.dev/contrib/rule_intervals/v1` sets on SLO `requests-availability-contrib-plugin-rule-intervals-v1`",
+            ][..],
+        ),
+        (
+            "slo-plugin-getting-started.yml",
+            &[
+                "plugin `sloth.dev/core/debug/v1` of every SLO of the file is not run",
+                "plugin `sloth.dev/core/debug/v1` of SLO `requests-availability` is not run",
+            ][..],
+        ),
+        (
+            "plugin-getting-started.yml",
+            &[
+                "the SLI plugin `getting_started_availability` of SLO `requests-availability` is not imported",
+            ][..],
+        ),
+    ] {
+        let imported = import(
+            Kind::Sloth,
+            &[root.join(file)],
+            None,
+            tempfile::tempdir().unwrap().path(),
+        )
+        .expect("the file loads");
+        let reported: Vec<&str> = imported
+            .diagnostics
+            .items
+            .iter()
+            .filter(|d| d.code.code == "I001")
+            .map(|d| d.message.as_str())
+            .collect();
+        for say in says {
+            assert!(
+                reported.iter().any(|m| m.contains(say)),
+                "{file}: {say}\n{reported:#?}"
+            );
+        }
+    }
+}
+
 /// Per-minute increments of a counter, phase by phase, in promtool's notation: each
 /// phase `(minutes, per_minute)` is `minutes` samples.
 fn counter_values(phases: &[(u64, f64)]) -> String {

@@ -294,6 +294,23 @@ fn sloth_compatible_names_and_labels() {
         .iter()
         .flat_map(|g| g["rules"].as_array().unwrap())
         .collect();
+    // Sloth's group names (`sloth-slo-<kind>-<id>`), with no interval of their own.
+    let groups: Vec<&str> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["interval"].is_null())
+        .filter_map(|g| g["name"].as_str())
+        .filter(|n| n.starts_with("sloth-"))
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            "sloth-slo-sli-recordings-myservice-requests-availability",
+            "sloth-slo-meta-recordings-myservice-requests-availability",
+            "sloth-slo-alerts-myservice-requests-availability"
+        ]
+    );
     let labels = |record: &str| -> BTreeMap<String, String> {
         let r = all
             .iter()
@@ -342,11 +359,16 @@ fn sloth_compatible_names_and_labels() {
             .any(|r| r["labels"]["slo"].is_string() && r["record"].is_string()),
         "no `slo` label in Sloth's mode"
     );
-    for (alert, level) in [
-        ("MyServiceHighErrorRateErrorBudgetFastBurn", "page"),
-        ("MyServiceHighErrorRateErrorBudgetSlowBurn", "ticket"),
-    ] {
-        let r = all.iter().find(|r| r["alert"] == alert).unwrap();
+    // Sloth's alert names: one name, the page and the ticket told apart by
+    // `sloth_severity` (and by nothing else a route could not match).
+    let alerts: Vec<_> = all
+        .iter()
+        .filter(|r| r["alert"].is_string() && r["labels"]["sloth_severity"].is_string())
+        .collect();
+    assert_eq!(alerts.len(), 2, "{alerts:#?}");
+    for (r, level) in alerts.iter().zip(["page", "ticket"]) {
+        let alert = "MyServiceHighErrorRate";
+        assert_eq!(r["alert"], alert);
         assert_eq!(r["labels"]["sloth_severity"], level);
         assert_eq!(r["labels"]["category"], "availability");
         assert!(
@@ -365,38 +387,226 @@ fn sloth_compatible_names_and_labels() {
     );
 }
 
-/// Calendar windows cannot be expressed in Prometheus rules: a clear diagnostic naming
-/// the rolling window of the same length; rolling windows in weeks are fine.
+/// The calendar SLOs of the calendar tests: a week two hours east of UTC, a month in
+/// UTC and five hours west, a grouped month, a quarter in UTC (an uptime indicator) and
+/// five and a half hours east.
+const CALENDAR: &str = "metrics:\n  shop_requests_total: {type: counter, help: Requests., labels: {code: {values: [\"200\", \"500\"]}, route: {values: [/a, /b]}}}\nslos:\n  weekly: {objective: 99%, window: calendar_week, utc_offset: \"+02:00\", sli: {errors: 'shop_requests_total{code=\"500\"}', total: shop_requests_total}, alerting: {runbook: https://r/x}}\n  monthly: {objective: 99.9%, window: calendar_month, sli: {errors: 'shop_requests_total{code=\"500\"}', total: shop_requests_total}, alerting: {runbook: https://r/x}}\n  monthly_west: {objective: 99%, window: monthly, utc_offset: \"-05:00\", sli: {errors: 'shop_requests_total{code=\"500\"}', total: shop_requests_total}, alerting: {runbook: https://r/x}}\n  by_route: {objective: 99%, window: calendar_month, group_by: [route], sli: {errors: 'shop_requests_total{code=\"500\"}', total: shop_requests_total}, alerting: {runbook: https://r/x}}\n  quarterly: {objective: 99.5%, window: calendar_quarter, sli: {uptime: shop}, alerting: {runbook: https://r/x}}\n  quarterly_east: {objective: 99.5%, window: calendar_quarter, utc_offset: \"+05:30\", sli: {uptime: shop}, alerting: {runbook: https://r/x}}\n";
+
+/// Calendar budgets (issue 35): each calendar SLO records its period's start and the
+/// error ratio of the period so far (never the rolling period's), and gets a test file
+/// of its own whose rules are its groups exactly as the deployed file has them; promtool
+/// runs each: one evaluation before the period begins the ratio carries the period's
+/// errors, at its first instant the ratio is zero — in UTC and in each offset.
 #[test]
-fn calendar_windows_are_refused_plainly() {
-    for (window, rolling) in [
-        ("month", "30d"),
-        ("calendar_week", "7d"),
-        ("quarterly", "90d"),
+fn calendar_budgets_start_over_when_their_period_begins() {
+    let (codes, files) = build(&format!("{HEAD}{CALENDAR}"));
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let deployed = &files["prometheus/shop.rules.yml"];
+    let records: Vec<&str> = deployed
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- record: "))
+        .collect();
+    for (slo, unit) in [
+        ("weekly", "week"),
+        ("monthly", "month"),
+        ("monthly_west", "month"),
+        ("by_route", "month"),
+        ("quarterly", "quarter"),
+        ("quarterly_east", "quarter"),
+    ] {
+        let rules = &files[&format!("prometheus/tests/shop.{slo}.rules.yml")];
+        let tests = &files[&format!("prometheus/tests/shop.{slo}.test.yml")];
+        // The scoped rules are the deployed ones, byte for byte.
+        let groups = &rules[rules.find("groups:\n").unwrap() + "groups:\n".len()..];
+        assert!(
+            groups.starts_with(&format!("- name: shop-slo-{slo}-sli\n")),
+            "{groups}"
+        );
+        assert!(
+            deployed.contains(groups),
+            "{slo}: scoped groups differ from the deployed ones"
+        );
+        assert!(
+            tests.contains(&format!("calendar {unit} begins")),
+            "{tests}"
+        );
+        assert!(groups.contains(&format!("record: 'slo:sli_error:ratio_calendar_{unit}'")));
+    }
+    // No rolling period ratio for a calendar SLO: 30d is the nominal month of the burn
+    // factors only.
+    assert!(
+        !records
+            .iter()
+            .any(|r| r.contains("ratio_rate30d") || r.contains("ratio_rate90d")),
+        "{records:?}"
+    );
+    assert!(deployed.contains("over each calendar week (UTC+02:00)"));
+    if !promtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tests");
+    std::fs::create_dir_all(&out).unwrap();
+    for (path, text) in &files {
+        if let Some(name) = path.strip_prefix("prometheus/tests/") {
+            std::fs::write(out.join(name), text).unwrap();
+        }
+    }
+    for slo in [
+        "weekly",
+        "monthly",
+        "monthly_west",
+        "by_route",
+        "quarterly",
+        "quarterly_east",
+    ] {
+        common::run_promtool(&out, &["test", "rules", &format!("shop.{slo}.test.yml")]);
+    }
+}
+
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar.
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The recorded period start is right at every start of 1970's first half and the
+/// evaluation before it — Mondays, months of 28, 30 and 31 days, quarters — in UTC and in offsets east and west, through
+/// promtool evaluating the deployed rules (dates computed here independently).
+#[test]
+fn calendar_period_starts_hold_for_half_a_year() {
+    if !promtool() {
+        return;
+    }
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_requests_total: {{type: counter, help: Requests.}}\nslos:\n{}",
+        [
+            ("w0", "calendar_week", "+00:00"),
+            ("w1", "calendar_week", "-09:30"),
+            ("m0", "calendar_month", "+00:00"),
+            ("m1", "calendar_month", "+14:00"),
+            ("m2", "calendar_month", "-05:00"),
+            ("q0", "calendar_quarter", "+00:00"),
+            ("q1", "calendar_quarter", "+05:45"),
+        ]
+        .iter()
+        .map(|(n, w, o)| format!("  {n}: {{objective: 99%, window: {w}, utc_offset: \"{o}\", sli: {{uptime: shop}}, alerting: {{disabled: true}}}}\n"))
+        .collect::<String>()
+    );
+    let (codes, files) = build(&spec);
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let rules: serde_json::Value =
+        serde_saphyr::from_str(&files["prometheus/shop.rules.yml"]).unwrap();
+    let starts: Vec<serde_json::Value> = rules["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["rules"].as_array().unwrap().clone())
+        .filter(|r| r["record"].as_str() == Some("slo:calendar_period_start:timestamp"))
+        .collect();
+    assert_eq!(starts.len(), 7);
+    // Each SLO's rule alone, evaluated every quarter hour, half hour or hour (as its
+    // offset allows: a quarter of a million evaluations would take a minute), at every
+    // period start of 1970's first half (its first quarter by the half hour) and one evaluation before (dates computed here, local
+    // midnight shifted by the offset).
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (slo, unit, offset)) in [
+        ("w0", 'w', 0),
+        ("w1", 'w', -34_200),
+        ("m0", 'm', 0),
+        ("m1", 'm', 50_400),
+        ("m2", 'm', -18_000),
+        ("q0", 'q', 0),
+        ("q1", 'q', 20_700),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let step = [3600, 1800, 900]
+            .into_iter()
+            .find(|s| offset % s == 0)
+            .unwrap();
+        let local: Vec<i64> = match unit {
+            'w' => (0..=53).map(|k| days(1969, 12, 29) + 7 * k).collect(),
+            'm' => (0..=12)
+                .map(|k| days(1969 + (11 + k) / 12, (11 + k) % 12 + 1, 1))
+                .collect(),
+            _ => (0..=4)
+                .map(|k| days(1969 + (9 + 3 * k) / 12, (9 + 3 * k) % 12 + 1, 1))
+                .collect(),
+        };
+        let utc: Vec<i64> = local.iter().map(|d| d * 86_400 - offset).collect();
+        let mut expected = String::new();
+        for pair in utc.windows(2) {
+            let (prev, start) = (pair[0], pair[1]);
+            // Half a year (every month length; two quarter starts), a quarter by the half hour.
+            let horizon = if step == 1800 { 91 } else { 182 } * 86_400;
+            if start < step || start > horizon {
+                continue;
+            }
+            for (at, want) in [(start - step, prev), (start, start)] {
+                expected.push_str(&format!(
+                    "  - expr: 'slo:calendar_period_start:timestamp'\n    eval_time: {at}s\n    exp_samples:\n    - labels: 'slo:calendar_period_start:timestamp{{service=\"shop\", slo=\"{slo}\"}}'\n      value: {want}\n"
+                ));
+            }
+        }
+        std::fs::write(
+            dir.path().join(format!("{slo}.rules.yml")),
+            // JSON is YAML.
+            serde_json::json!({"groups": [{"name": slo, "rules": [starts[i]]}]}).to_string(),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(format!("{slo}.test.yml")),
+            format!("rule_files: [{slo}.rules.yml]\nevaluation_interval: {step}s\ntests:\n- interval: {step}s\n  input_series: []\n  promql_expr_test:\n{expected}"),
+        )
+        .unwrap();
+        common::run_promtool(dir.path(), &["test", "rules", &format!("{slo}.test.yml")]);
+    }
+}
+
+/// What a calendar period cannot be: a year (longer than burn-rate alerting supports),
+/// an offset on a rolling window, an offset that is not one.
+#[test]
+fn calendar_periods_refused_plainly() {
+    for (slo, says) in [
+        ("window: calendar_year", "calendar year"),
+        ("window: 30d, utc_offset: \"+02:00\"", "rolling window"),
+        (
+            "window: calendar_month, utc_offset: Europe/Berlin",
+            "not an offset",
+        ),
+        (
+            "window: calendar_month, utc_offset: \"+02:10\"",
+            "not an offset",
+        ),
+        (
+            "window: calendar_month, utc_offset: \"+15:00\"",
+            "not an offset",
+        ),
     ] {
         let spec = format!(
-            "{HEAD}slos:\n  up: {{objective: 99.9%, window: {window}, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
+            "{HEAD}slos:\n  up: {{objective: 99.9%, {slo}, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
         );
-        let mut c = compile_str(&[("spec.yaml", &spec)], &Options::default());
-        let d = c
-            .diagnostics
-            .items
-            .iter()
-            .find(|d| d.code.code == "P009")
-            .expect(window);
-        assert!(d.message.contains("calendar window"), "{}", d.message);
+        let (codes, _) = build(&spec);
         assert!(
-            d.help.as_deref().unwrap().contains(&format!("`{rolling}`")),
-            "{:?}",
-            d.help
+            codes
+                .iter()
+                .any(|c| c.starts_with("P009") && c.contains(says)),
+            "{slo}: {codes:?}"
         );
-        assert!(forge_spec::emit_checked(&mut c).is_ok());
     }
+    // Rolling windows in weeks stay rolling.
     let spec = format!(
         "{HEAD}slos:\n  up: {{objective: 99.9%, window: 4w, sli: {{uptime: shop}}, alerting: {{runbook: r.md}}}}\n"
     );
-    let (codes, _) = build(&spec);
+    let (codes, files) = build(&spec);
     assert!(codes.iter().all(|c| !c.starts_with("P009")), "{codes:?}");
+    assert!(files["prometheus/shop.rules.yml"].contains("slo:sli_error:ratio_rate28d"));
 }
 
 /// A timeslice indicator (OpenSLO's): the share of slices in which a condition did not

@@ -105,7 +105,7 @@ pub fn catalogue_md(m: &Model) -> String {
             "| {} | {}% | {} | {} |",
             slo.name.value,
             fmt_num(slo.objective * 100.0),
-            slo.period,
+            forge_spec_ir::names::period_prose(slo),
             cell(&sli)
         );
     }

@@ -373,7 +373,8 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
             .iter()
             .map(|s| {
                 let sel = forge_spec_ir::names::slo_selector(m, s);
-                let period = forge_spec_ir::names::window_name(s, s.period);
+                let period = forge_spec_ir::names::period_prose(s);
+                let period_record = forge_spec_ir::names::period_record(s);
                 // A grouped SLO's series by the dashboard's variables of its group labels.
                 let grouped = if s.group_by.is_empty() {
                     sel.clone()
@@ -400,7 +401,7 @@ fn slo_dashboard(m: &Model) -> DashboardJson {
                     name: s.name.value.clone(),
                     sli_over_period: (
                         format!("{what} over {period}"),
-                        format!("1 - slo:sli_error:ratio_rate{period}{grouped}"),
+                        format!("1 - {period_record}{grouped}"),
                     ),
                     sel,
                     on,

@@ -504,7 +504,7 @@ fn describe(comp: &Compilation, word: &str) -> Option<String> {
         let mut s = format!(
             "**SLO** `{word}`: {}% over {}",
             forge_spec_pipeline::expr::units::fmt_num(slo.objective * 100.0),
-            slo.period
+            forge_spec_pipeline::ir::names::period_prose(slo)
         );
         if let Some(d) = &slo.description {
             s.push_str(&format!("\n\n{}", d.value));

@@ -202,6 +202,43 @@ fn minutes(d: &str) -> Option<u64> {
     )
 }
 
+/// An OpenSLO calendar window (`isRolling: false`) as a spec's calendar period: a week,
+/// a month or a quarter, in UTC (a time zone is reported: its offset changes with
+/// daylight saving, which PromQL cannot follow); any other is reported and read rolling.
+fn calendar(tw: &Value, name: &str, cx: &mut Cx<'_>) -> Option<String> {
+    let d = s(tw, "duration").unwrap_or_default();
+    let unit = match d.as_str() {
+        "1w" | "7d" => "calendar_week",
+        "1M" | "1mo" => "calendar_month",
+        "1Q" | "3M" => "calendar_quarter",
+        _ => {
+            cx.not(
+                format!("the calendar window `{d}` of SLO `{name}` is imported as a rolling one"),
+                "forge-spec's calendar periods are a week, a month and a quarter",
+            );
+            return None;
+        }
+    };
+    let cal = tw.get("calendar").cloned().unwrap_or(Value::Null);
+    if let Some(z) =
+        s(&cal, "timeZone").filter(|z| !matches!(z.as_str(), "UTC" | "Etc/UTC" | "GMT" | "Z"))
+    {
+        cx.not(
+            format!("time zone `{z}` of SLO `{name}` is not followed: its calendar is read in UTC"),
+            "set `utc_offset:` (`+02:00`) on the SLO; a fixed offset cannot follow daylight saving",
+        );
+    }
+    if let Some(t) = s(&cal, "startTime").filter(|t| !t.ends_with("00:00:00")) {
+        cx.not(
+            format!(
+                "start time `{t}` of SLO `{name}` is not followed: its periods begin at midnight"
+            ),
+            "forge-spec's calendar periods begin at 00:00 of their first day",
+        );
+    }
+    Some(unit.to_string())
+}
+
 fn duration(min: u64) -> String {
     if min % 1440 == 0 {
         format!("{}d", min / 1440)
@@ -235,6 +272,45 @@ fn snake_keys(v: &Value) -> Value {
         ),
         Value::Array(a) => Value::Array(a.iter().map(snake_keys).collect()),
         other => other.clone(),
+    }
+}
+
+/// Sloth's SLO plugins (`slo_plugins:` of a file, `plugins:` of an SLO) change the rules
+/// Sloth generates; none is run here, each is reported with what it would have done.
+fn sloth_plugins(plugins: Option<&Value>, whose: &str, cx: &mut Cx) {
+    let chain = plugins
+        .and_then(|p| p.get("chain"))
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    for p in chain {
+        let id = s(p, "id").unwrap_or_default();
+        let config = p.get("config").cloned().unwrap_or(Value::Null);
+        let (what, help) = match id.rsplit('/').nth(1).unwrap_or_default() {
+            "info_labels" => (
+                format!(
+                    "the labels {} that plugin `{id}` adds to the `sloth_slo_info` of {whose} are not imported",
+                    flow_map(
+                        strings(config.get("labels"))
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str()))
+                    )
+                ),
+                "`labels:` on the SLO puts labels on every rule of it, the info series included",
+            ),
+            "rule_intervals" => (
+                format!(
+                    "the rule group interval {} that plugin `{id}` sets on {whose} is not imported",
+                    s(&config, "interval.default").unwrap_or_else(|| "(by rule kind)".into())
+                ),
+                "the SLO's groups are evaluated at Prometheus' global `evaluation_interval`",
+            ),
+            _ => (
+                format!("plugin `{id}` of {whose} is not run"),
+                "forge-spec runs no Sloth plugin: write what it does in the spec",
+            ),
+        };
+        cx.not(what, help);
     }
 }
 
@@ -272,6 +348,7 @@ fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<S
         service.get_or_insert(svc);
     }
     let common = strings(doc.get("labels"));
+    sloth_plugins(doc.get("slo_plugins"), "every SLO of the file", cx);
     for slo in doc
         .get("slos")
         .and_then(Value::as_array)
@@ -279,6 +356,7 @@ fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<S
         .flatten()
     {
         let name = s(slo, "name").unwrap_or_else(|| "slo".into());
+        sloth_plugins(slo.get("plugins"), &format!("SLO `{name}`"), cx);
         let Some(objective) = s(slo, "objective").and_then(|o| o.parse::<f64>().ok()) else {
             cx.not(
                 format!("SLO `{name}` has no numeric objective and is not imported"),
@@ -307,19 +385,24 @@ fn sloth(doc: &Value, cx: &mut Cx, service: &mut Option<String>, out: &mut Vec<S
                 )
             }
             _ => {
-                cx.not(format!("the indicator of SLO `{name}` is not imported"), "forge-spec reads `sum(rate(<selector>[{{.window}}]))` error and total queries; write a `raw` or plugin indicator as `errors:`/`total:` selectors by hand");
+                let what = match (s(slo, "sli.plugin.id"), s(slo, "sli.raw.error_ratio_query")) {
+                    (Some(id), _) => format!(
+                        "the SLI plugin `{id}` of SLO `{name}` is not imported (its Go code is Sloth's)"
+                    ),
+                    (_, Some(_)) => {
+                        format!("the raw `error_ratio_query` of SLO `{name}` is not imported")
+                    }
+                    _ => format!("the indicator of SLO `{name}` is not imported"),
+                };
+                cx.not(what, "forge-spec reads `sum(rate(<selector>[{{.window}}]))` error and total queries; write a `raw` or plugin indicator as `errors:`/`total:` selectors by hand");
                 continue;
             }
         };
         let mut alerting = Vec::new();
         let a = slo.get("alerting");
         if let Some(n) = a.and_then(|a| s(a, "name")) {
+            // Written `compat: sloth`: the page and the ticket keep Sloth's one name.
             alerting.push(format!("name: {}", q(&n)));
-            cx.out.push(
-                Diagnostic::new(&i::RENAMED_ON_IMPORT, cx.at, format!("Sloth's alerts `{n}` of SLO `{name}` become `{n}ErrorBudgetFastBurn` and `{n}ErrorBudgetSlowBurn`"))
-                    .label("forge-spec names the page and ticket alerts apart")
-                    .help("routes and silences on the old `alertname` match the new names by `sloth_severity` or by these names"),
-            );
         }
         if let Some(a) = a {
             let labels = strings(a.get("labels"));
@@ -615,15 +698,16 @@ fn openslo(docs: &[Value], cx: &mut Cx, out: &mut Vec<SloDef>) {
             .and_then(|a| a.first())
             .cloned()
             .unwrap_or(Value::Null);
-        if tw.get("isRolling") == Some(&Value::Bool(false)) {
-            cx.not(
-                format!("the calendar window of SLO `{name}` is imported as a rolling one"),
-                "Prometheus ranges are rolling; forge-spec's windows are too",
-            );
-        }
-        let window = s(&tw, "duration")
-            .and_then(|d| minutes(&d))
-            .map_or_else(|| "28d".into(), duration);
+        let window = if tw.get("isRolling") == Some(&Value::Bool(false)) {
+            calendar(&tw, &name, cx)
+        } else {
+            None
+        };
+        let window = window.unwrap_or_else(|| {
+            s(&tw, "duration")
+                .and_then(|d| minutes(&d))
+                .map_or_else(|| "28d".into(), duration)
+        });
         let objectives = spec
             .get("objectives")
             .and_then(Value::as_array)

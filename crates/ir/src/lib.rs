@@ -288,8 +288,11 @@ pub struct Slo {
     /// Target as a fraction, e.g. 0.999.
     pub objective: f64,
     pub objective_span: Span,
+    /// The compliance period (a calendar period's nominal length: 30 days a month).
     pub period: Duration,
     pub period_span: Option<Span>,
+    /// A budget that resets at the start of each calendar period (`None`: rolling).
+    pub calendar: Option<slo::Calendar>,
     pub description: Option<S>,
     pub sli: Sli,
     pub page_severity: String,

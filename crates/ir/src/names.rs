@@ -70,6 +70,49 @@ pub fn window_name(s: &super::Slo, w: forge_spec_expr::Duration) -> String {
     }
 }
 
+/// The SLO's period in record names and Sloth's `sloth_window`: the window's name, or
+/// `calendar_month` (`calendar_week`, `calendar_quarter`).
+pub fn period_name(s: &super::Slo) -> String {
+    match s.calendar {
+        Some(c) => format!("calendar_{}", c.unit.name()),
+        None => window_name(s, s.period),
+    }
+}
+
+/// The record of the error ratio over the SLO's period: `slo:sli_error:ratio_rate30d`,
+/// or over the calendar period so far, `slo:sli_error:ratio_calendar_month`.
+pub fn period_record(s: &super::Slo) -> String {
+    match s.calendar {
+        Some(_) => format!("slo:sli_error:ratio_{}", period_name(s)),
+        None => format!("slo:sli_error:ratio_rate{}", period_name(s)),
+    }
+}
+
+/// The period in prose: `30d`, or `each calendar month` (with its offset when not UTC).
+pub fn period_prose(s: &super::Slo) -> String {
+    match s.calendar {
+        Some(c) if c.offset_s == 0 => format!("each calendar {}", c.unit.name()),
+        Some(c) => format!("each calendar {} (UTC{})", c.unit.name(), c.offset_text()),
+        None => window_name(s, s.period),
+    }
+}
+
+/// The name of an SLO's group of `part` (`sli`, `meta`, `alerts`): `<service>-slo-<slo>-sli`,
+/// or under `compat: sloth` Sloth's (`sloth-slo-sli-recordings-<service>-<slo>`).
+pub fn slo_group_name(m: &Model, s: &super::Slo, part: &str) -> String {
+    let (svc, name) = (&m.service.name.value, &s.name.value);
+    if s.sloth {
+        let part = match part {
+            "sli" => "sli-recordings",
+            "meta" => "meta-recordings",
+            other => other,
+        };
+        format!("sloth-slo-{part}-{svc}-{name}")
+    } else {
+        format!("{svc}-slo-{name}-{part}")
+    }
+}
+
 /// The service's rule file, under `prometheus/` (the Prometheus configuration, the
 /// Kubernetes resources and the rulers' namespaces all name it).
 pub fn rules_file(m: &Model) -> String {

@@ -119,6 +119,10 @@ pub const COUNT_RULES: &[&str] = &["slo:sli_error:rate5m", "slo:sli_total:rate5m
 /// Names of an SLO's page and ticket alerts, which the model defines and the backends
 /// and the route checks read.
 pub fn slo_alert_names(s: &super::Slo) -> (String, String) {
+    if s.sloth {
+        // Sloth's: one name, the page and the ticket told apart by `sloth_severity`.
+        return (s.alert_name.clone(), s.alert_name.clone());
+    }
     (
         format!("{}ErrorBudgetFastBurn", s.alert_name),
         format!("{}ErrorBudgetSlowBurn", s.alert_name),
@@ -170,5 +174,95 @@ mod tests {
             .map(|w| threshold(w, 0.999))
             .collect();
         assert_eq!(t, vec![0.0144, 0.006, 0.003, 0.001]);
+    }
+}
+
+/// A calendar period: the error budget resets at its start (`window: calendar_month`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CalendarUnit {
+    /// An ISO week, from Monday 00:00.
+    Week,
+    Month,
+    /// January, April, July and October the 1st, 00:00.
+    Quarter,
+}
+
+/// A budget that resets at the start of every calendar period, midnight at a fixed
+/// offset from UTC (no daylight saving: PromQL's date functions know UTC alone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    pub unit: CalendarUnit,
+    /// Seconds east of UTC (`+02:00` is 7200).
+    pub offset_s: i64,
+}
+
+impl CalendarUnit {
+    /// `week`, `month`, `quarter`: in record names and prose.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Quarter => "quarter",
+        }
+    }
+
+    /// The nominal length the burn-rate factors are scaled by (a month is 30 days, as
+    /// a rolling `30d` would be).
+    pub fn nominal(self) -> Duration {
+        let days = match self {
+            Self::Week => 7,
+            Self::Month => 30,
+            Self::Quarter => 90,
+        };
+        Duration {
+            ms: days * 86_400_000,
+        }
+    }
+
+    /// The longest period (days): how far back the running sums are looked for after a
+    /// gap, and still belong to the period.
+    pub fn longest_days(self) -> u64 {
+        match self {
+            Self::Week => 7,
+            Self::Month => 31,
+            Self::Quarter => 92,
+        }
+    }
+}
+
+impl Calendar {
+    /// The offset as written: `+02:00`, `-05:30`, `+00:00`.
+    pub fn offset_text(&self) -> String {
+        let a = self.offset_s.unsigned_abs();
+        format!(
+            "{}{:02}:{:02}",
+            if self.offset_s < 0 { '-' } else { '+' },
+            a / 3600,
+            a % 3600 / 60
+        )
+    }
+
+    /// The period starts (UTC seconds) around the epoch, in order: what the generated
+    /// tests, which run from 1970-01-01 00:00 UTC, cross. Local dates of 1969-10-01 to
+    /// 1970-07-01 (every Monday, month start and quarter start), shifted by the offset.
+    pub fn starts_near_epoch(&self) -> Vec<i64> {
+        const DAY: i64 = 86_400;
+        // Local days since 1970-01-01 of each period start.
+        let days: Vec<i64> = match self.unit {
+            // 1970-01-05 was a Monday.
+            CalendarUnit::Week => (-14..30).map(|w| 4 + 7 * w).collect(),
+            CalendarUnit::Month => {
+                let lens = [30, 31, 31, 28, 31, 30, 31, 30]; // Nov 1969 to Jun 1970
+                let mut d = -61; // 1969-11-01
+                let mut v = vec![-92, d]; // 1969-10-01 too
+                for l in lens {
+                    d += l;
+                    v.push(d);
+                }
+                v
+            }
+            CalendarUnit::Quarter => vec![-92, 0, 90, 181],
+        };
+        days.into_iter().map(|d| d * DAY - self.offset_s).collect()
     }
 }

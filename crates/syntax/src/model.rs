@@ -254,8 +254,13 @@ pub struct Allow {
 pub struct Slo {
     /// Target, as a percentage (`99.9%`) or a fraction (`0.999`).
     pub objective: Spanned<Quantity>,
-    /// Compliance period: `30d` (default), `28d`, `7d`…
+    /// Compliance period: a rolling window, `30d` (default), `28d`, `7d`…, or a calendar
+    /// period whose budget resets at its start: `calendar_week` (Monday),
+    /// `calendar_month`, `calendar_quarter`.
     pub window: Option<S>,
+    /// With a calendar period, the fixed offset from UTC its midnight is in (`+02:00`,
+    /// `-05:30`; default `+00:00`). Daylight saving is not followed.
+    pub utc_offset: Option<S>,
     /// What the objective promises, in words (dashboards and the generated docs).
     pub description: Option<S>,
     /// The service level indicator.

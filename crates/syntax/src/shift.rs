@@ -106,7 +106,7 @@ fields! {
     AbsentOptOut { alert, reason }
     LabelSpec { values, max_values, description }
     Allow { rule, reason }
-    Slo { objective, window, description, sli, alerting, labels, compat, group_by, min_events,
+    Slo { objective, window, utc_offset, description, sli, alerting, labels, compat, group_by, min_events,
         expected_events_per_day, allow }
     Sli { errors, total, good, latency, uptime, timeslice }
     TimesliceSli { good, slice }

@@ -8,7 +8,6 @@ pub mod scrape;
 mod witness;
 
 use forge_spec_ir::names::rules_file;
-use forge_spec_ir::slo::slo_alert_names;
 
 use super::Output;
 use forge_spec_ir::{Alert, Model, Slo};
@@ -29,6 +28,9 @@ struct Piece {
     /// Whole groups (the SLOs').
     groups: String,
     tests: String,
+    /// Test files of their own with the rules they read (path under `prometheus/`,
+    /// rule file, test file): a calendar budget's test evaluates days of history.
+    scoped: Vec<(String, String, String)>,
     /// Alerts and SLOs without a generated test.
     skipped: Vec<String>,
 }
@@ -67,13 +69,19 @@ fn piece(
         }
         Unit::Slos(slos) => {
             for s in *slos {
+                let from = p.groups.len();
                 let alerts = rules::slo_groups(m, s, &mut p.groups);
+                if behaviour.contains(s.name.value.as_str())
+                    && let Some((interval, test)) = promtool_tests::calendar_test(m, s)
+                {
+                    p.scoped
+                        .push(scoped(m, s, &p.groups[from..], &interval, &[test]));
+                }
                 if s.alerting_disabled {
                     continue;
                 }
-                let (page, ticket) = slo_alert_names(s);
-                let find = |name: &str| alerts.iter().find(|r| r.alert.as_deref() == Some(name));
-                let found = match (find(&page), find(&ticket)) {
+                // Page, then ticket (under `compat: sloth` both have Sloth's one name).
+                let found = match (alerts.first(), alerts.get(1)) {
                     (Some(pr), Some(tr)) => promtool_tests::slo_tests(
                         m,
                         s,
@@ -94,10 +102,35 @@ fn piece(
     p
 }
 
+/// A test file of its own (`prometheus/tests/<service>.<slo>.test.yml`) and the rules it
+/// reads, the SLO's groups exactly as the service's rule file has them: evaluated alone,
+/// days of history cost seconds, not the whole file's minutes.
+fn scoped(
+    m: &Model,
+    s: &Slo,
+    groups: &str,
+    interval: &str,
+    tests: &[promtool_tests::TestGroup],
+) -> (String, String, String) {
+    let stem = format!(
+        "tests/{}.{}",
+        forge_spec_ir::names::file_stem(&m.service.name.value),
+        forge_spec_ir::names::file_stem(&s.name.value)
+    );
+    let mut rules = super::header(m, "#");
+    crate::yaml::key(&mut rules, 0, false, "groups");
+    rules.push('\n');
+    rules.push_str(groups);
+    let rule_file = format!("{}.rules.yml", &stem["tests/".len()..]);
+    let mut text = promtool_tests::head_with(m, &rule_file, interval);
+    promtool_tests::render_groups(tests, &mut text);
+    (stem, rules, text)
+}
+
 /// The rule file and its `promtool test rules` file, built a chunk of alerts or SLOs
 /// at a time on as many threads as allowed, and joined in spec order. Chunks go a few
 /// per thread at a time, so that only the text of those is held besides the two files.
-fn rules_and_tests(model: &Model) -> (String, String) {
+fn rules_and_tests(model: &Model) -> (String, String, Vec<(String, String, String)>) {
     let units: Vec<Unit> = model
         .alerts
         .chunks(CHUNK)
@@ -120,6 +153,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
     rules.push('\n');
     let mut tests = promtool_tests::head(model, &rules_file(model));
     let mut skipped = Vec::new();
+    let mut scoped = Vec::new();
     let mut alerts_head = false;
     // Records (and alerts) of groups of one's own, by group; the service's records group
     // comes first, so that its series exist for what reads them.
@@ -170,6 +204,7 @@ fn rules_and_tests(model: &Model) -> (String, String) {
             }
             tests.push_str(&p.tests);
             skipped.extend(p.skipped);
+            scoped.extend(p.scoped);
         }
     }
     let absent = rules::absent_alerts(model);
@@ -199,13 +234,17 @@ fn rules_and_tests(model: &Model) -> (String, String) {
         rules.push_str(&text);
     }
     tests.push_str(&promtool_tests::tail(&skipped));
-    (rules, tests)
+    (rules, tests, scoped)
 }
 
 /// The whole backend: rule file, rule tests and scrape config.
 pub fn emit(model: &Model, out: &mut Output) {
     let name = rules_file(model);
-    let (rules, tests) = rules_and_tests(model);
+    let (rules, tests, scoped) = rules_and_tests(model);
+    for (stem, rules, tests) in scoped {
+        out.add(format!("prometheus/{stem}.rules.yml"), rules);
+        out.add(format!("prometheus/{stem}.test.yml"), tests);
+    }
     out.add(format!("prometheus/{name}"), rules);
     out.add(
         format!(

@@ -4,7 +4,7 @@
 use crate::yaml::{entry, key, map_entry};
 use forge_spec_expr::Duration;
 use forge_spec_expr::units::{fmt_num, round12};
-use forge_spec_ir::slo::{Urgency, recorded_windows_for, threshold};
+use forge_spec_ir::slo::{Calendar, CalendarUnit, Urgency, recorded_windows_for, threshold};
 use forge_spec_ir::{Alert, Model, Sli, Slo};
 use std::collections::BTreeMap;
 
@@ -348,6 +348,106 @@ pub(crate) fn slo_labels(s: &Slo) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The local time of a calendar period's offset, as a one-sample vector of seconds (the
+/// argument PromQL's date functions read).
+fn local_now(c: Calendar) -> String {
+    match c.offset_s {
+        0 => "vector(time())".to_string(),
+        o if o < 0 => format!("vector(time() - {})", -o),
+        o => format!("vector(time() + {o})"),
+    }
+}
+
+/// When the current calendar period began (Unix seconds), in PromQL: now less the time
+/// since local midnight, less the days since the period's first day. A quarter goes back
+/// the days of the month before (and the one before that) when it began a month or two
+/// ago: `days_in_month` of a day in each.
+fn calendar_start(c: Calendar) -> String {
+    let t = local_now(c);
+    let since_midnight = format!("(hour({t}) * 3600 + minute({t}) * 60 + time() % 60)");
+    let midnight = format!("vector(time()) - {since_midnight}");
+    let month_start = format!("{midnight} - 86400 * (day_of_month({t}) - 1)");
+    match c.unit {
+        CalendarUnit::Week => format!("{midnight} - 86400 * ((day_of_week({t}) + 6) % 7)"),
+        CalendarUnit::Month => month_start,
+        CalendarUnit::Quarter => {
+            let shift = match c.offset_s {
+                0 => String::new(),
+                o if o < 0 => format!(" - {}", -o),
+                o => format!(" + {o}"),
+            };
+            let k = format!("((month({t}) - 1) % 3)");
+            format!(
+                "{month_start} - 86400 * (({k} >= bool 1) * days_in_month(({month_start}){shift} - 86400) + ({k} >= bool 2) * days_in_month(({month_start}){shift} - 2764800))"
+            )
+        }
+    }
+}
+
+/// The current calendar period's length in days.
+fn calendar_days(c: Calendar) -> String {
+    let t = local_now(c);
+    match c.unit {
+        CalendarUnit::Week => "vector(7)".to_string(),
+        CalendarUnit::Month => format!("days_in_month({t})"),
+        // Three months from the quarter's start: their days, read on days inside each.
+        CalendarUnit::Quarter => {
+            let start = calendar_start(c);
+            let shift = match c.offset_s {
+                0 => String::new(),
+                o if o < 0 => format!(" - {}", -o),
+                o => format!(" + {o}"),
+            };
+            let month = |d: u64| format!("days_in_month(({start}){shift} + {})", d * 86_400);
+            format!("{} + {} + {}", month(0), month(32), month(62))
+        }
+    }
+}
+
+/// How far back the running sums are read: a whole period and a day, so that they carry
+/// over a gap in evaluation (a restart) as long as the period lasts.
+fn calendar_lookback(m: &Model, c: Calendar) -> String {
+    m.scaled(Duration {
+        ms: (c.unit.longest_days() + 1) * 86_400_000,
+    })
+    .to_prometheus()
+}
+
+/// A calendar period's recording rules: when it began; the running sums of the 5-minute
+/// rates of errors and events since (each evaluation adds the latest to the sum's last
+/// value while that belongs to the current period, else starts over); and the period
+/// each group's sums belong to (written with them, so that a group idle across the
+/// boundary starts over when its events return). The sums are as good as the rolling
+/// period's `sum_over_time`: an outage of evaluation loses the same samples from both.
+fn calendar_records(m: &Model, s: &Slo, c: Calendar, o: &mut String) {
+    let svc = &m.service.name.value;
+    let sel = slo_selector(m, s);
+    let back = calendar_lookback(m, c);
+    render_record(
+        o,
+        "slo:calendar_period_start:timestamp",
+        &calendar_start(c),
+        svc,
+        s,
+    );
+    for kind in ["error", "total"] {
+        let sum = format!("slo:sli_{kind}:calendar_sum");
+        let expr = format!(
+            "slo:sli_{kind}:rate5m{sel} + (last_over_time({sum}{sel}[{back}]) and (last_over_time(slo:sli_calendar_sum:period_start{sel}[{back}]) == on () group_left () slo:calendar_period_start:timestamp{sel})) or slo:sli_{kind}:rate5m{sel}"
+        );
+        render_record(o, &sum, &expr, svc, s);
+    }
+    render_record(
+        o,
+        "slo:sli_calendar_sum:period_start",
+        &format!(
+            "slo:calendar_period_start:timestamp{sel} + on () group_right () (0 * (timestamp(slo:sli_total:calendar_sum{sel}) == time()))"
+        ),
+        svc,
+        s,
+    );
+}
+
 /// Appends an SLO's groups — recording rules per window, metadata rules, burn-rate
 /// alerts — and returns the alert rules (page, then ticket; none when alerting is
 /// off). Recording rules are written straight out: nothing else reads them.
@@ -356,9 +456,9 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let name = &s.name.value;
     let sel = slo_selector(m, s);
     let head = |o: &mut String, part: &str| {
-        render_group_head(&format!("{svc}-slo-{name}-{part}"), o);
+        render_group_head(&forge_spec_ir::names::slo_group_name(m, s, part), o);
     };
-    let period = window_name(s, s.period);
+    let period = forge_spec_ir::names::period_name(s);
     let on = if s.sloth {
         "sloth_id, sloth_slo, sloth_service"
     } else {
@@ -381,6 +481,9 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
     let (errors, total) = sli_rates(m, s, &five);
     render_record(o, "slo:sli_error:rate5m", &errors, svc, s);
     render_record(o, "slo:sli_total:rate5m", &total, svc, s);
+    if let Some(c) = s.calendar {
+        calendar_records(m, s, c, o);
+    }
     for w in recorded_windows_for(s.period, &s.windows) {
         // Rules are named after the window as written; the range is scaled.
         let wt = window_name(s, w);
@@ -391,6 +494,14 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         // never NaN after an idle window, and cheap over thirty days.
         let expr = if w.ms == 300_000 {
             format!("slo:sli_error:rate5m{sel} / (slo:sli_total:rate5m{sel} > 0)")
+        } else if w == s.period
+            && let Some(c) = s.calendar
+        {
+            // The sums so far of this calendar period (none before its first event).
+            let back = calendar_lookback(m, c);
+            format!(
+                "last_over_time(slo:sli_error:calendar_sum{sel}[{back}]) / (last_over_time(slo:sli_total:calendar_sum{sel}[{back}]) > 0) and (last_over_time(slo:sli_calendar_sum:period_start{sel}[{back}]) == on () group_left () slo:calendar_period_start:timestamp{sel})"
+            )
         } else if w == s.period {
             format!(
                 "sum_over_time(slo:sli_error:rate5m{sel}[{range}]) / (sum_over_time(slo:sli_total:rate5m{sel}[{range}]) > 0)"
@@ -399,14 +510,13 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
             let (errors, total) = sli_rates(m, s, &range);
             format!("{errors} / ({total} > 0)")
         };
-        render_record_in(
-            o,
-            &format!("slo:sli_error:ratio_rate{wt}"),
-            &expr,
-            svc,
-            s,
-            Some(&wt),
-        );
+        let record = if w == s.period {
+            forge_spec_ir::names::period_record(s)
+        } else {
+            format!("slo:sli_error:ratio_rate{wt}")
+        };
+        let wt = if w == s.period { period.clone() } else { wt };
+        render_record_in(o, &record, &expr, svc, s, Some(&wt));
     }
     let budget = fmt_num(forge_spec_expr::units::round12(1.0 - s.objective));
     head(o, "meta");
@@ -418,7 +528,11 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         ("slo:error_budget:ratio", format!("vector({budget})")),
         (
             "slo:time_period:days",
-            format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
+            match s.calendar {
+                // The current period's length: 28 to 31 days a month.
+                Some(c) => calendar_days(c),
+                None => format!("vector({})", fmt_num(s.period.ms as f64 / 86_400_000.0)),
+            },
         ),
         (
             "slo:current_burn_rate:ratio",
@@ -429,7 +543,8 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         (
             "slo:period_burn_rate:ratio",
             format!(
-                "slo:sli_error:ratio_rate{period}{sel} / on ({on}) group_left () slo:error_budget:ratio{sel}"
+                "{}{sel} / on ({on}) group_left () slo:error_budget:ratio{sel}",
+                forge_spec_ir::names::period_record(s)
             ),
         ),
         (
@@ -544,8 +659,9 @@ pub fn slo_groups(m: &Model, s: &Slo, o: &mut String) -> Vec<Rule> {
         annotations.insert(
             "description".to_string(),
             format!(
-                "The {name} SLO ({}% over {period}) is spending its error budget {speed} faster than sustainable.",
-                fmt_num(s.objective * 100.0)
+                "The {name} SLO ({}% over {}) is spending its error budget {speed} faster than sustainable.",
+                fmt_num(s.objective * 100.0),
+                forge_spec_ir::names::period_prose(s)
             ),
         );
         if let Some(r) = &s.runbook {

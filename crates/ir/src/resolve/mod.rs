@@ -599,20 +599,42 @@ fn unlabelled(ty: Option<expr::Ty>) -> Option<expr::Ty> {
     })
 }
 
-/// A calendar period (`month`, `calendar_week`…), and the rolling window of about its
-/// length (in days) to suggest.
-fn calendar_window(text: &str) -> Option<(&'static str, u64)> {
+/// A calendar period's unit (`month`, `calendar_week`, `quarterly`…): `week`, `month`,
+/// `quarter` or `year`.
+fn calendar_window(text: &str) -> Option<&'static str> {
     let t = text.trim().to_ascii_lowercase();
     let t = t
         .trim_start_matches("calendar")
         .trim_start_matches(['_', '-', ' ']);
     match t {
-        "week" | "weekly" => Some(("7d", 7)),
-        "month" | "monthly" => Some(("30d", 30)),
-        "quarter" | "quarterly" => Some(("90d", 90)),
-        "year" | "yearly" => Some(("365d", 365)),
+        "week" | "weekly" => Some("week"),
+        "month" | "monthly" => Some("month"),
+        "quarter" | "quarterly" => Some("quarter"),
+        "year" | "yearly" => Some("year"),
         _ => None,
     }
+}
+
+/// `+02:00`, `-05:30`, `+0200`, `Z`, `UTC` → seconds east of UTC (at most 14 hours, in
+/// quarter hours as every zone's offset is).
+fn utc_offset(text: &str) -> Option<i64> {
+    let t = text.trim();
+    if matches!(t, "Z" | "UTC" | "utc") {
+        return Some(0);
+    }
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let (h, m) = rest
+        .split_once(':')
+        .unwrap_or_else(|| rest.split_at(rest.len().min(2)));
+    if h.len() != 2 || m.len() != 2 || !(h.bytes().chain(m.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i64, i64) = (h.parse().ok()?, m.parse().ok()?);
+    (m % 15 == 0 && h * 60 + m <= 14 * 60).then_some(sign * (h * 3600 + m * 60))
 }
 
 /// `api_latency` → `ApiLatency`.

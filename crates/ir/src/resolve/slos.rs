@@ -69,23 +69,26 @@ impl Resolver<'_> {
     pub(super) fn slo(&mut self, name: S, sl: syntax::Slo, cat: &Catalog) -> Option<Slo> {
         self.allow(&name, &sl.allow);
         let objective = self.objective(&sl.objective)?;
-        let (period, period_span) = match &sl.window {
-            // A calendar period: said plainly, then resolved as the rolling window of
-            // about the same length so that one run reports everything else too.
-            Some(w) if let Some((rolling, days)) = calendar_window(&w.value) => {
-                self.invalid(
-                    w.span,
-                    format!("`{}` is a calendar window, which Prometheus rules cannot express", w.value),
-                    &format!("a range selector covers a fixed duration ending now, and no rule can reset a budget on the first of the {}: use the rolling window `{rolling}` (the same length, always the last {rolling})", w.value.trim_start_matches("calendar_").trim_end_matches("ly")),
-                );
-                (
-                    Duration {
-                        ms: days * 86_400_000,
-                    },
-                    Some(w.span),
-                )
-            }
-            Some(w) => (
+        let calendar = sl
+            .window
+            .as_ref()
+            .and_then(|w| self.calendar(w, sl.utc_offset.as_ref()));
+        if let (None, Some(o)) = (calendar, &sl.utc_offset) {
+            self.invalid(
+                o.span,
+                format!("`utc_offset` applies to calendar periods; SLO `{}` has a rolling window", name.value),
+                "remove it, or set `window: calendar_month` (or `calendar_week`, `calendar_quarter`)",
+            );
+        }
+        let (period, period_span) = match (&sl.window, calendar) {
+            (Some(w), Some(c)) => (c.unit.nominal(), Some(w.span)),
+            (Some(w), None) if calendar_window(&w.value).is_some() => (
+                Duration {
+                    ms: 30 * 86_400_000,
+                },
+                Some(w.span),
+            ),
+            (Some(w), None) => (
                 self.duration(w).map_or(
                     Duration {
                         ms: 30 * 86_400_000,
@@ -94,7 +97,7 @@ impl Resolver<'_> {
                 ),
                 Some(w.span),
             ),
-            None => (
+            (None, _) => (
                 Duration {
                     ms: 30 * 86_400_000,
                 },
@@ -302,9 +305,44 @@ impl Resolver<'_> {
             objective_span: sl.objective.span,
             period,
             period_span,
+            calendar,
             description: sl.description,
             sli,
         })
+    }
+
+    /// A calendar period (`calendar_month`…) and its offset from UTC; `None` for a
+    /// rolling window, or a calendar period that cannot be (a year: reported).
+    fn calendar(&mut self, w: &S, offset: Option<&S>) -> Option<super::slo::Calendar> {
+        use super::slo::{Calendar, CalendarUnit};
+        let unit = match calendar_window(&w.value)? {
+            "week" => CalendarUnit::Week,
+            "month" => CalendarUnit::Month,
+            "quarter" => CalendarUnit::Quarter,
+            _ => {
+                self.invalid(
+                    w.span,
+                    format!("`{}`: a calendar year is longer than burn-rate alerting supports", w.value),
+                    "use `calendar_quarter`, `calendar_month` or `calendar_week` (periods up to 90 days, S002)",
+                );
+                return None;
+            }
+        };
+        let offset_s = match offset {
+            None => 0,
+            Some(o) => match utc_offset(&o.value) {
+                Some(s) => s,
+                None => {
+                    self.invalid(
+                        o.span,
+                        format!("`{}` is not an offset from UTC", o.value),
+                        "write `+HH:MM` or `-HH:MM` in quarter hours (`+02:00`, `-05:30`), at most 14 hours; a time-zone name cannot be followed (PromQL's date functions know UTC alone)",
+                    );
+                    0
+                }
+            },
+        };
+        Some(Calendar { unit, offset_s })
     }
 
     /// One window pair of a burn-rate policy (its checks are S011's).

@@ -113,7 +113,7 @@ pub fn check(cx: &crate::Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let mut generated: Vec<String> = vec![format!("{svc}-alerts"), format!("{svc}-records")];
     for s in &m.slos {
         for part in ["sli", "meta", "alerts"] {
-            generated.push(format!("{svc}-slo-{}-{part}", s.name.value));
+            generated.push(forge_spec_ir::names::slo_group_name(m, s, part));
         }
     }
     for g in &m.groups {
