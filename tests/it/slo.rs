@@ -441,6 +441,10 @@ fn calendar_budgets_start_over_when_their_period_begins() {
         "{records:?}"
     );
     assert!(deployed.contains("over each calendar week (UTC+02:00)"));
+    // The SLO dashboard follows the calendar: its indicator is the period so far.
+    let dashboard = &files["grafana/dashboards/shop-slos.json"];
+    assert!(dashboard.contains("good events over each calendar week (UTC+02:00)"));
+    assert!(dashboard.contains("1 - slo:sli_error:ratio_calendar_week{slo=\\\"weekly\\\""));
     if !promtool() {
         return;
     }
