@@ -495,12 +495,23 @@ impl Changes<'_> {
             v.dedup();
             v
         };
-        let before: BTreeMap<String, Labels> = routing::alert_labels(old)
-            .into_iter()
-            .map(|(n, _, l)| (n, l))
-            .collect();
-        for (name, span, labels) in routing::alert_labels(new) {
-            let Some(old_labels) = before.get(&name) else {
+        // Alerts by name and rank among those of the name: Sloth's page and ticket share
+        // one name, as may explicit alerts.
+        let ranked = |m: &Model| {
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            routing::alert_labels(m)
+                .into_iter()
+                .map(|(n, span, l)| {
+                    let rank = seen.entry(n.clone()).or_default();
+                    *rank += 1;
+                    ((n, *rank), span, l)
+                })
+                .collect::<Vec<_>>()
+        };
+        let before: BTreeMap<(String, usize), Labels> =
+            ranked(old).into_iter().map(|(k, _, l)| (k, l)).collect();
+        for ((name, rank), span, labels) in ranked(new) {
+            let Some(old_labels) = before.get(&(name.clone(), rank)) else {
                 continue;
             };
             let (a, b) = (receivers(&so, old_labels), receivers(&sn, &labels));

@@ -90,6 +90,19 @@ fn the_same_spec_has_no_changes() {
     assert!(changes(BASE).is_empty());
 }
 
+/// Sloth's page and ticket alerts share one name (`compat: sloth`): each is compared with
+/// its own former self, so an unchanged spec reroutes nothing (compared by name alone,
+/// the page would be judged against the ticket's receiver).
+#[test]
+fn one_name_page_and_ticket_each_compare_with_their_own() {
+    let sloth = BASE.replace(
+        "    alerting: {runbook: 'https://runbooks.example.com/orders'}",
+        "    compat: sloth\n    alerting: {name: OrdersBurn, runbook: 'https://runbooks.example.com/orders'}",
+    );
+    assert_ne!(sloth, BASE);
+    assert!(changes_between(&sloth, &sloth).is_empty());
+}
+
 /// A removed metric names what read it; a metric under a new name with the same type
 /// and labels is a rename; both are breaking.
 #[test]
