@@ -143,7 +143,7 @@ fn builds_do_not_depend_on_threads() {
     // More than one chunk of SLOs and of alerts, so the join order is exercised.
     let rules = lists[0]
         .iter()
-        .find(|(p, _)| p.ends_with(".rules.yml"))
+        .find(|(p, _)| p.ends_with(".rules.yml") && !p.starts_with("prometheus/tests/"))
         .map(|(_, b)| String::from_utf8_lossy(b).matches("- name: ").count())
         .unwrap_or(0);
     assert!(rules > 3 * 128, "only {rules} rule groups");

@@ -176,6 +176,39 @@ fn generated_tests_cover_every_alert() {
         );
     }
     assert!(!t.contains("No generated test for"), "{t}");
+    // Each SLO's behaviour tests run in a file of its own whose rules are the SLO's
+    // groups, byte for byte as the deployed rule file has them; the deployed file is the
+    // one Prometheus loads.
+    let deployed = text(&out, "prometheus/ai-forge.rules.yml");
+    for s in ["availability", "latency", "error_rate", "training_success"] {
+        let own = text(&out, &format!("prometheus/tests/ai-forge.{s}.test.yml"));
+        assert!(
+            own.contains("\n- ai-forge.") && own.contains(&format!("ai-forge.{s}.rules.yml")),
+            "{own}"
+        );
+        assert!(
+            own.contains(&format!(
+                "SLO {s}: each window sees a one-minute error spike"
+            )),
+            "{own}"
+        );
+        assert!(
+            !t.contains(&format!("SLO {s}: each window sees")),
+            "moved out of the service's file"
+        );
+        let rules = text(&out, &format!("prometheus/tests/ai-forge.{s}.rules.yml"));
+        let groups = crate::common::groups_text(rules);
+        assert!(
+            groups.starts_with(&format!("- name: ai-forge-slo-{s}-sli\n")),
+            "{groups}"
+        );
+        assert!(
+            deployed.contains(groups),
+            "{s}: the scoped rules differ from the deployed ones"
+        );
+    }
+    let cfg = text(&out, "prometheus/prometheus.yml");
+    assert!(!cfg.contains("tests/"), "{cfg}");
 }
 
 /// The scrape config has one job per target, the rule file and the Alertmanager.

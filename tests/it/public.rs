@@ -111,7 +111,10 @@ fn project(name: &str) -> (usize, usize, usize) {
         let dir = tmp.path().join(format!("spec{i}"));
         let built = import_and_build(std::slice::from_ref(f), &dir);
         let mut got = Vec::new();
-        for (path, text) in built.iter().filter(|(p, _)| p.ends_with(".rules.yml")) {
+        for (path, text) in built
+            .iter()
+            .filter(|(p, _)| p.ends_with(".rules.yml") && !p.starts_with("prometheus/tests/"))
+        {
             got.extend(rules_of(&yaml(text)));
             let out = tmp
                 .path()
@@ -123,7 +126,7 @@ fn project(name: &str) -> (usize, usize, usize) {
         let mut built_exprs: Vec<(Rule, String)> = Vec::new();
         for text in built
             .iter()
-            .filter(|(p, _)| p.ends_with(".rules.yml"))
+            .filter(|(p, _)| p.ends_with(".rules.yml") && !p.starts_with("prometheus/tests/"))
             .map(|(_, t)| t)
         {
             built_exprs.extend(exprs_of(&yaml(text)));
@@ -177,7 +180,7 @@ fn project(name: &str) -> (usize, usize, usize) {
     let mut got = Vec::new();
     let whole = import_and_build(&files, &tmp.path().join("whole"));
     for (path, text) in &whole {
-        if path.ends_with(".rules.yml") {
+        if path.ends_with(".rules.yml") && !path.starts_with("prometheus/tests/") {
             got.extend(rules_of(&yaml(text)));
         }
     }
@@ -188,8 +191,11 @@ fn project(name: &str) -> (usize, usize, usize) {
         let mut tests = Vec::new();
         for (path, text) in &whole {
             let name = path.trim_start_matches("prometheus/");
-            std::fs::write(out_dir.join(name), text).unwrap();
-            if name.ends_with(".rules.test.yml") {
+            let file = out_dir.join(name);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+            // The service's tests, and an SLO's own (`tests/`, beside its rules).
+            if name.ends_with(".test.yml") {
                 tests.push(name.to_string());
             }
         }
@@ -811,7 +817,11 @@ fn sloth_decisions_are_sloths() {
         let ours = out
             .files
             .iter()
-            .find(|(p, _)| p.starts_with("prometheus/") && p.ends_with(".rules.yml"))
+            .find(|(p, _)| {
+                p.starts_with("prometheus/")
+                    && p.ends_with(".rules.yml")
+                    && !p.starts_with("prometheus/tests/")
+            })
             .map(|(_, b)| String::from_utf8(b.clone()).unwrap())
             .expect("a rule file");
         let names = |rules: &str| -> Vec<String> {

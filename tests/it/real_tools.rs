@@ -240,6 +240,19 @@ fn accepted_means_accepted(k: &Knobs) -> Result<bool, String> {
     let fail = |e: String| format!("{e}\nspec:\n{text}");
     run(&prom, "promtool", &["check", "rules", "shop.rules.yml"]).map_err(fail)?;
     run(&prom, "promtool", &["test", "rules", "shop.rules.test.yml"]).map_err(fail)?;
+    // An SLO's behaviour tests, in files of their own with its rules alone.
+    let scoped = prom.join("tests");
+    if scoped.is_dir() {
+        let mut files: Vec<String> = std::fs::read_dir(&scoped)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".test.yml"))
+            .collect();
+        files.sort();
+        let mut args = vec!["test", "rules"];
+        args.extend(files.iter().map(String::as_str));
+        run(&scoped, "promtool", &args).map_err(fail)?;
+    }
     run(&prom, "promtool", &["check", "config", "prometheus.yml"]).map_err(fail)?;
     run(
         &out.join("alertmanager"),

@@ -415,9 +415,9 @@ fn calendar_budgets_start_over_when_their_period_begins() {
         ("quarterly_east", "quarter"),
     ] {
         let rules = &files[&format!("prometheus/tests/shop.{slo}.rules.yml")];
-        let tests = &files[&format!("prometheus/tests/shop.{slo}.test.yml")];
+        let tests = &files[&format!("prometheus/tests/shop.{slo}.calendar.test.yml")];
         // The scoped rules are the deployed ones, byte for byte.
-        let groups = &rules[rules.find("groups:\n").unwrap() + "groups:\n".len()..];
+        let groups = crate::common::groups_text(rules);
         assert!(
             groups.starts_with(&format!("- name: shop-slo-{slo}-sli\n")),
             "{groups}"
@@ -464,7 +464,10 @@ fn calendar_budgets_start_over_when_their_period_begins() {
         "quarterly",
         "quarterly_east",
     ] {
-        common::run_promtool(&out, &["test", "rules", &format!("shop.{slo}.test.yml")]);
+        common::run_promtool(
+            &out,
+            &["test", "rules", &format!("shop.{slo}.calendar.test.yml")],
+        );
     }
 }
 

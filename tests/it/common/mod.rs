@@ -161,3 +161,11 @@ pub fn run_promtool(dir: &std::path::Path, args: &[&str]) {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A generated rule file's groups, as written after its `groups:` line: what a scoped
+/// rule file (`prometheus/tests/`) and the deployed one must share byte for byte.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn groups_text(rules: &str) -> &str {
+    let at = rules.find("groups:\n").expect("a rule file");
+    &rules[at + "groups:\n".len()..]
+}

@@ -28,9 +28,9 @@ struct Piece {
     /// Whole groups (the SLOs').
     groups: String,
     tests: String,
-    /// Test files of their own with the rules they read (path under `prometheus/`,
-    /// rule file, test file): a calendar budget's test evaluates days of history.
-    scoped: Vec<(String, String, String)>,
+    /// Test files of an SLO's own and the rules they read (path under `prometheus/`,
+    /// text): behaviour and calendar tests evaluate hours and days of history.
+    scoped: Vec<(String, String)>,
     /// Alerts and SLOs without a generated test.
     skipped: Vec<String>,
 }
@@ -71,29 +71,31 @@ fn piece(
             for s in *slos {
                 let from = p.groups.len();
                 let alerts = rules::slo_groups(m, s, &mut p.groups);
-                if behaviour.contains(s.name.value.as_str())
-                    && let Some((interval, test)) = promtool_tests::calendar_test(m, s)
-                {
-                    p.scoped
-                        .push(scoped(m, s, &p.groups[from..], &interval, &[test]));
+                let behaves = behaviour.contains(s.name.value.as_str());
+                // Tests of their own file, with the SLO's rules alone: (file suffix,
+                // evaluation interval, tests).
+                let mut own = Vec::new();
+                if behaves && let Some((interval, test)) = promtool_tests::calendar_test(m, s) {
+                    own.push((".calendar", interval, vec![test]));
                 }
-                if s.alerting_disabled {
-                    continue;
+                if !s.alerting_disabled {
+                    // Page, then ticket (under `compat: sloth` both have Sloth's one name).
+                    let found = match (alerts.first(), alerts.get(1)) {
+                        (Some(pr), Some(tr)) => promtool_tests::slo_tests(m, s, pr, tr, behaves),
+                        _ => None,
+                    };
+                    match found {
+                        Some((basic, behaviour_tests)) => {
+                            tests.extend(basic);
+                            if !behaviour_tests.is_empty() {
+                                own.push(("", promtool_tests::one_minute(m), behaviour_tests));
+                            }
+                        }
+                        None => p.skipped.push(s.name.value.clone()),
+                    }
                 }
-                // Page, then ticket (under `compat: sloth` both have Sloth's one name).
-                let found = match (alerts.first(), alerts.get(1)) {
-                    (Some(pr), Some(tr)) => promtool_tests::slo_tests(
-                        m,
-                        s,
-                        pr,
-                        tr,
-                        behaviour.contains(s.name.value.as_str()),
-                    ),
-                    _ => None,
-                };
-                match found {
-                    Some(t) => tests.extend(t),
-                    None => p.skipped.push(s.name.value.clone()),
+                if !own.is_empty() {
+                    p.scoped.extend(scoped(m, s, &p.groups[from..], own));
                 }
             }
         }
@@ -102,18 +104,18 @@ fn piece(
     p
 }
 
-/// A test file of its own (`prometheus/tests/<service>.<slo>.test.yml`) and the rules it
-/// reads, the SLO's groups exactly as the service's rule file has them: evaluated alone,
-/// days of history cost seconds, not the whole file's minutes.
+/// Test files of an SLO's own (`prometheus/tests/<service>.<slo>[.calendar].test.yml`)
+/// and the rules they read, the SLO's groups exactly as the service's rule file has them
+/// (`<service>.<slo>.rules.yml`): evaluated alone, hours and days of test time cost a
+/// fraction of a second, not the whole file's minutes. Paths under `prometheus/`, texts.
 fn scoped(
     m: &Model,
     s: &Slo,
     groups: &str,
-    interval: &str,
-    tests: &[promtool_tests::TestGroup],
-) -> (String, String, String) {
+    files: Vec<(&str, String, Vec<promtool_tests::TestGroup>)>,
+) -> Vec<(String, String)> {
     let stem = format!(
-        "tests/{}.{}",
+        "{}.{}",
         forge_spec_ir::names::file_stem(&m.service.name.value),
         forge_spec_ir::names::file_stem(&s.name.value)
     );
@@ -121,16 +123,20 @@ fn scoped(
     crate::yaml::key(&mut rules, 0, false, "groups");
     rules.push('\n');
     rules.push_str(groups);
-    let rule_file = format!("{}.rules.yml", &stem["tests/".len()..]);
-    let mut text = promtool_tests::head_with(m, &rule_file, interval);
-    promtool_tests::render_groups(tests, &mut text);
-    (stem, rules, text)
+    let rule_file = format!("{stem}.rules.yml");
+    let mut out = vec![(format!("tests/{rule_file}"), rules)];
+    for (suffix, interval, tests) in files {
+        let mut text = promtool_tests::head_with(m, &rule_file, &interval);
+        promtool_tests::render_groups(&tests, &mut text);
+        out.push((format!("tests/{stem}{suffix}.test.yml"), text));
+    }
+    out
 }
 
 /// The rule file and its `promtool test rules` file, built a chunk of alerts or SLOs
 /// at a time on as many threads as allowed, and joined in spec order. Chunks go a few
 /// per thread at a time, so that only the text of those is held besides the two files.
-fn rules_and_tests(model: &Model) -> (String, String, Vec<(String, String, String)>) {
+fn rules_and_tests(model: &Model) -> (String, String, Vec<(String, String)>) {
     let units: Vec<Unit> = model
         .alerts
         .chunks(CHUNK)
@@ -241,9 +247,8 @@ fn rules_and_tests(model: &Model) -> (String, String, Vec<(String, String, Strin
 pub fn emit(model: &Model, out: &mut Output) {
     let name = rules_file(model);
     let (rules, tests, scoped) = rules_and_tests(model);
-    for (stem, rules, tests) in scoped {
-        out.add(format!("prometheus/{stem}.rules.yml"), rules);
-        out.add(format!("prometheus/{stem}.test.yml"), tests);
+    for (path, text) in scoped {
+        out.add(format!("prometheus/{path}"), text);
     }
     out.add(format!("prometheus/{name}"), rules);
     out.add(

@@ -125,6 +125,11 @@ pub fn render_groups(tests: &[TestGroup], o: &mut String) {
     }
 }
 
+/// A test file's evaluation interval of a minute (divided by the time scale).
+pub fn one_minute(m: &Model) -> String {
+    minutes(m, 1)
+}
+
 /// `n` test steps (a minute each, divided by the time scale).
 fn minutes(m: &Model, n: u64) -> String {
     m.scaled(forge_spec_expr::Duration { ms: n * 60_000 })
@@ -428,14 +433,17 @@ fn sli_series(
     }
 }
 
-/// An SLO's tests: far above budget it pages; slightly above, a ticket and no page.
+/// An SLO's tests: far above budget it pages; slightly above, a ticket and no page —
+/// then, for an SLO that gets them, the behaviour tests (windows, guard, idle hour,
+/// groups), which run for hours of test time and so go to a test file with the SLO's
+/// rules alone.
 pub fn slo_tests(
     m: &Model,
     s: &Slo,
     page_rule: &Rule,
     ticket_rule: &Rule,
     behaviour: bool,
-) -> Option<Vec<TestGroup>> {
+) -> Option<(Vec<TestGroup>, Vec<TestGroup>)> {
     let (page, ticket) = slo_alert_names(s);
     let budget = round12(1.0 - s.objective);
     let windows = s.windows.clone();
@@ -559,13 +567,14 @@ pub fn slo_tests(
             promql_expr_test: Vec::new(),
         });
     }
+    let mut own = Vec::new();
     if behaviour {
-        out.extend(window_test(m, s));
-        out.extend(guard_test(m, s, &page));
-        out.extend(idle_test(m, s, budget));
-        out.extend(grouped_test(m, s, page_rule, page_ratio, &page));
+        own.extend(window_test(m, s));
+        own.extend(guard_test(m, s, &page));
+        own.extend(idle_test(m, s, budget));
+        own.extend(grouped_test(m, s, page_rule, page_ratio, &page));
     }
-    Some(out)
+    Some((out, own))
 }
 
 /// When an SLO's constant-ratio test series have been read by every burn window: once
