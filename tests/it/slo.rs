@@ -672,3 +672,37 @@ fn timeslice_indicator() {
             .any(|d| d.code.code == "P009" && d.message.contains("no `for`"))
     );
 }
+
+/// Under `compat: sloth` the page and the ticket share Sloth's name and carry Sloth's
+/// templated summary and title: the generated tests expect both alerts where both fire
+/// and the annotations as promtool renders them (`{{$labels.sloth_service}}` filled in),
+/// and pass — the service's file and the SLO's own.
+#[test]
+fn sloth_compatible_generated_tests_pass() {
+    let spec = format!(
+        "{HEAD}metrics:\n  shop_requests_total: {{type: counter, help: Requests., labels: {{code: {{values: [\"200\", \"500\"]}}}}}}\nslos:\n  orders:\n    objective: 99%\n    compat: sloth\n    sli: {{errors: 'shop_requests_total{{code=\"500\"}}', total: shop_requests_total}}\n    alerting: {{name: ShopErrors, runbook: https://r/x}}\n"
+    );
+    let (codes, files) = build(&spec);
+    assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
+    let service = &files["prometheus/shop.rules.test.yml"];
+    assert!(
+        service.contains("summary: 'shop orders SLO error budget burn rate is over expected.'"),
+        "{service}"
+    );
+    assert!(!service.contains("No generated test for"), "{service}");
+    if !promtool() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
+    for (path, text) in &files {
+        if let Some(name) = path.strip_prefix("prometheus/") {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+    }
+    common::run_promtool(dir.path(), &["test", "rules", "shop.rules.test.yml"]);
+    common::run_promtool(
+        &dir.path().join("tests"),
+        &["test", "rules", "shop.orders.test.yml"],
+    );
+}

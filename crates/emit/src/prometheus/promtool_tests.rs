@@ -41,6 +41,7 @@ pub struct AlertTest {
     exp_alerts: Vec<ExpAlert>,
 }
 
+#[derive(Clone)]
 pub struct ExpAlert {
     exp_labels: BTreeMap<String, String>,
     exp_annotations: BTreeMap<String, String>,
@@ -456,14 +457,21 @@ pub fn slo_tests(
     };
     // The alert's labels: the rule's and those of the series it is computed from.
     let series_labels = super::rules::rule_labels(&m.service.name.value, s, None);
-    let static_exp = |rule: &Rule| {
+    // Annotations as promtool renders them: `{{$labels.x}}` (Sloth's summary and title)
+    // filled in; an SLO whose annotations template anything else gets no test.
+    let rendered = |rule: &Rule| -> Option<ExpAlert> {
         let mut exp_labels = series_labels.clone();
         exp_labels.extend(rule.labels.clone());
-        ExpAlert {
-            exp_labels,
-            exp_annotations: rule.annotations.clone(),
+        let mut exp_annotations = BTreeMap::new();
+        for (k, v) in &rule.annotations {
+            exp_annotations.insert(k.clone(), render_labels(v, &exp_labels)?);
         }
+        Some(ExpAlert {
+            exp_labels,
+            exp_annotations,
+        })
     };
+    let (page_exp, ticket_exp) = (rendered(page_rule)?, rendered(ticket_rule)?);
     let mut out = Vec::new();
     // Far above budget: every page window burns faster than its factor.
     let page_ratio = if matches!(s.sli, Sli::Uptime { .. }) {
@@ -488,16 +496,16 @@ pub fn slo_tests(
                 alertname: page.clone(),
                 exp_alerts: if page == ticket {
                     // One name (Sloth's): the ticket's pairs burn too at this ratio.
-                    let mut both = vec![static_exp(page_rule)];
+                    let mut both = vec![page_exp.clone()];
                     if windows
                         .iter()
                         .any(|w| w.urgency == Urgency::Ticket && w.factor * budget < page_ratio)
                     {
-                        both.push(static_exp(ticket_rule));
+                        both.push(ticket_exp.clone());
                     }
                     both
                 } else {
-                    vec![static_exp(page_rule)]
+                    vec![page_exp.clone()]
                 },
             }],
             promql_expr_test: Vec::new(),
@@ -548,14 +556,14 @@ pub fn slo_tests(
                 vec![AlertTest {
                     eval_time: eval,
                     alertname: ticket.clone(),
-                    exp_alerts: vec![static_exp(ticket_rule)],
+                    exp_alerts: vec![ticket_exp.clone()],
                 }]
             } else {
                 vec![
                     AlertTest {
                         eval_time: eval.clone(),
                         alertname: ticket.clone(),
-                        exp_alerts: vec![static_exp(ticket_rule)],
+                        exp_alerts: vec![ticket_exp.clone()],
                     },
                     AlertTest {
                         eval_time: eval,
@@ -1103,6 +1111,29 @@ fn render(text: &str, w: &Witness, labels: &BTreeMap<String, String>) -> Option<
             _ => return None,
         };
         out.push_str(&piece);
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// A text whose only templates are `{{$labels.x}}` (spaces and trim markers allowed),
+/// filled in from the alert's labels as Prometheus does (a missing label is empty);
+/// `None` for any other template.
+fn render_labels(text: &str, labels: &BTreeMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let j = after.find("}}")?;
+        let inner = after[..j]
+            .trim()
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim();
+        let label = inner.strip_prefix("$labels.")?;
+        out.push_str(labels.get(label).map_or("", String::as_str));
         rest = &after[j + 2..];
     }
     out.push_str(rest);
