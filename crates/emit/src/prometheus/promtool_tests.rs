@@ -1087,6 +1087,36 @@ pub fn calendar_test(m: &Model, s: &Slo) -> Option<(String, TestGroup)> {
 /// can predict: `$labels.x`, `$value` (exact values only) and the `humanize`,
 /// `humanizePercentage` and `humanizeDuration` of `$value`.
 fn render(text: &str, w: &Witness, labels: &BTreeMap<String, String>) -> Option<String> {
+    fill(text, |parts| match parts {
+        [v] if v.starts_with("$labels.") => Some(label(labels, v)),
+        ["$value"] if w.exact => Some(go_float(w.value)),
+        ["$value", "humanize"] => Some(humanize(w.value)),
+        ["$value", "humanizePercentage"] => Some(format!("{}%", go_g4(w.value * 100.0))),
+        ["$value", "humanizeDuration"] => Some(humanize_duration(w.value)),
+        _ => None,
+    })
+}
+
+/// A text whose only templates are `{{$labels.x}}` (an SLO alert's: it has no witness
+/// value), filled in from the alert's labels; `None` for any other template.
+fn render_labels(text: &str, labels: &BTreeMap<String, String>) -> Option<String> {
+    fill(text, |parts| match parts {
+        [v] if v.starts_with("$labels.") => Some(label(labels, v)),
+        _ => None,
+    })
+}
+
+/// `$labels.x` as Prometheus fills it in: the label's value, empty when it has none.
+fn label(labels: &BTreeMap<String, String>, v: &str) -> String {
+    labels
+        .get(&v["$labels.".len()..])
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Fills in each `{{…}}` of a text (spaces and trim markers allowed) with what `piece`
+/// makes of its pipeline's parts; `None` when a piece cannot be predicted.
+fn fill(text: &str, piece: impl Fn(&[&str]) -> Option<String>) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(i) = rest.find("{{") {
@@ -1099,41 +1129,7 @@ fn render(text: &str, w: &Witness, labels: &BTreeMap<String, String>) -> Option<
             .trim_end_matches('-')
             .trim();
         let parts: Vec<&str> = inner.split('|').map(str::trim).collect();
-        let piece = match parts.as_slice() {
-            [v] if v.starts_with("$labels.") => labels
-                .get(&v["$labels.".len()..])
-                .cloned()
-                .unwrap_or_default(),
-            ["$value"] if w.exact => go_float(w.value),
-            ["$value", "humanize"] => humanize(w.value),
-            ["$value", "humanizePercentage"] => format!("{}%", go_g4(w.value * 100.0)),
-            ["$value", "humanizeDuration"] => humanize_duration(w.value),
-            _ => return None,
-        };
-        out.push_str(&piece);
-        rest = &after[j + 2..];
-    }
-    out.push_str(rest);
-    Some(out)
-}
-
-/// A text whose only templates are `{{$labels.x}}` (spaces and trim markers allowed),
-/// filled in from the alert's labels as Prometheus does (a missing label is empty);
-/// `None` for any other template.
-fn render_labels(text: &str, labels: &BTreeMap<String, String>) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("{{") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let j = after.find("}}")?;
-        let inner = after[..j]
-            .trim()
-            .trim_start_matches('-')
-            .trim_end_matches('-')
-            .trim();
-        let label = inner.strip_prefix("$labels.")?;
-        out.push_str(labels.get(label).map_or("", String::as_str));
+        out.push_str(&piece(&parts)?);
         rest = &after[j + 2..];
     }
     out.push_str(rest);
