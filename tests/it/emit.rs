@@ -197,15 +197,7 @@ fn generated_tests_cover_every_alert() {
             "moved out of the service's file"
         );
         let rules = text(&out, &format!("prometheus/tests/ai-forge.{s}.rules.yml"));
-        let groups = crate::common::groups_text(rules);
-        assert!(
-            groups.starts_with(&format!("- name: ai-forge-slo-{s}-sli\n")),
-            "{groups}"
-        );
-        assert!(
-            deployed.contains(groups),
-            "{s}: the scoped rules differ from the deployed ones"
-        );
+        crate::common::assert_scoped_as_deployed(rules, deployed, &format!("ai-forge-slo-{s}-sli"));
     }
     let cfg = text(&out, "prometheus/prometheus.yml");
     assert!(!cfg.contains("tests/"), "{cfg}");

@@ -164,8 +164,22 @@ pub fn run_promtool(dir: &std::path::Path, args: &[&str]) {
 
 /// A generated rule file's groups, as written after its `groups:` line: what a scoped
 /// rule file (`prometheus/tests/`) and the deployed one must share byte for byte.
-#[allow(dead_code)] // not every test file that shares this module needs it
-pub fn groups_text(rules: &str) -> &str {
+fn groups_text(rules: &str) -> &str {
     let at = rules.find("groups:\n").expect("a rule file");
     &rules[at + "groups:\n".len()..]
+}
+
+/// A scoped rule file (`prometheus/tests/`) holds an SLO's groups, its `sli` group first,
+/// byte for byte as the deployed rule file has them.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn assert_scoped_as_deployed(scoped: &str, deployed: &str, first_group: &str) {
+    let groups = groups_text(scoped);
+    assert!(
+        groups.starts_with(&format!("- name: {first_group}\n")),
+        "{groups}"
+    );
+    assert!(
+        deployed.contains(groups),
+        "{first_group}: the scoped rules differ from the deployed ones"
+    );
 }

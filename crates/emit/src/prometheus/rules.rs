@@ -351,10 +351,15 @@ pub(crate) fn slo_labels(s: &Slo) -> BTreeMap<String, String> {
 /// The local time of a calendar period's offset, as a one-sample vector of seconds (the
 /// argument PromQL's date functions read).
 fn local_now(c: Calendar) -> String {
+    format!("vector(time(){})", shift(c))
+}
+
+/// The offset as a term added to a UTC timestamp: ` + 7200`, ` - 18000`, or nothing.
+fn shift(c: Calendar) -> String {
     match c.offset_s {
-        0 => "vector(time())".to_string(),
-        o if o < 0 => format!("vector(time() - {})", -o),
-        o => format!("vector(time() + {o})"),
+        0 => String::new(),
+        o if o < 0 => format!(" - {}", -o),
+        o => format!(" + {o}"),
     }
 }
 
@@ -371,11 +376,7 @@ fn calendar_start(c: Calendar) -> String {
         CalendarUnit::Week => format!("{midnight} - 86400 * ((day_of_week({t}) + 6) % 7)"),
         CalendarUnit::Month => month_start,
         CalendarUnit::Quarter => {
-            let shift = match c.offset_s {
-                0 => String::new(),
-                o if o < 0 => format!(" - {}", -o),
-                o => format!(" + {o}"),
-            };
+            let shift = shift(c);
             let k = format!("((month({t}) - 1) % 3)");
             format!(
                 "{month_start} - 86400 * (({k} >= bool 1) * days_in_month(({month_start}){shift} - 86400) + ({k} >= bool 2) * days_in_month(({month_start}){shift} - 2764800))"
@@ -393,11 +394,7 @@ fn calendar_days(c: Calendar) -> String {
         // Three months from the quarter's start: their days, read on days inside each.
         CalendarUnit::Quarter => {
             let start = calendar_start(c);
-            let shift = match c.offset_s {
-                0 => String::new(),
-                o if o < 0 => format!(" - {}", -o),
-                o => format!(" + {o}"),
-            };
+            let shift = shift(c);
             let month = |d: u64| format!("days_in_month(({start}){shift} + {})", d * 86_400);
             format!("{} + {} + {}", month(0), month(32), month(62))
         }
