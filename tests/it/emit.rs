@@ -138,18 +138,13 @@ fn alert_labels_and_annotations() {
     );
 }
 
-/// The generated test file covers every explicit alert (firing and silent) and every SLO.
+/// The generated tests cover every explicit alert (firing and silent), every SLO and
+/// every absent-data alert, each in a file whose rules are the deployed ones cut to
+/// what its tests read.
 #[test]
 fn generated_tests_cover_every_alert() {
     let out = build(Path::new("spec"));
-    let t = text(&out, "prometheus/ai-forge.rules.test.yml");
-    let doc: serde_json::Value = serde_saphyr::from_str(t).unwrap();
-    let names: Vec<&str> = doc["tests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g["name"].as_str().unwrap())
-        .collect();
+    let names = crate::common::generated_test_names(&out.files);
     let has = |prefix: &str| names.iter().any(|n| n.starts_with(prefix));
     for a in [
         "AIForgeDown",
@@ -174,28 +169,36 @@ fn generated_tests_cover_every_alert() {
             )),
             "{s} ticket test"
         );
-    }
-    assert!(!t.contains("No generated test for"), "{t}");
-    // Each SLO's behaviour tests run in a file of its own whose rules are the SLO's
-    // groups, byte for byte as the deployed rule file has them; the deployed file is the
-    // one Prometheus loads.
-    let deployed = text(&out, "prometheus/ai-forge.rules.yml");
-    for s in ["availability", "latency", "error_rate", "training_success"] {
-        let own = text(&out, &format!("prometheus/tests/ai-forge.{s}.test.yml"));
         assert!(
-            own.contains("\n- ai-forge.") && own.contains(&format!("ai-forge.{s}.rules.yml")),
-            "{own}"
-        );
-        assert!(
-            own.contains(&format!(
+            has(&format!(
                 "SLO {s}: each window sees a one-minute error spike"
             )),
-            "{own}"
+            "{s} behaviour test"
         );
-        assert!(
-            !t.contains(&format!("SLO {s}: each window sees")),
-            "moved out of the service's file"
-        );
+    }
+    // Every absent-data alert of the rule file has its two tests.
+    let deployed = text(&out, "prometheus/ai-forge.rules.yml");
+    let absent: Vec<&str> = deployed
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - alert: "))
+        .filter(|a| a.ends_with("Absent"))
+        .collect();
+    assert!(!absent.is_empty());
+    for a in &absent {
+        assert!(has(&format!("{a} fires when")), "{a}: {names:?}");
+        assert!(has(&format!("{a} stays silent")), "{a}: {names:?}");
+    }
+    let index = text(&out, "prometheus/tests/ai-forge.md");
+    assert!(!index.contains("No generated test for"), "{index}");
+    assert!(!out.files.contains_key("prometheus/ai-forge.rules.test.yml"));
+    // Each test file's rules are the deployed ones cut to what its tests read; an SLO's
+    // behaviour tests run with its groups whole.
+    for (path, rules) in &out.files {
+        if path.starts_with("prometheus/tests/") && path.ends_with(".rules.yml") {
+            crate::common::assert_cut_from_deployed(std::str::from_utf8(rules).unwrap(), deployed);
+        }
+    }
+    for s in ["availability", "latency", "error_rate", "training_success"] {
         let rules = text(&out, &format!("prometheus/tests/ai-forge.{s}.rules.yml"));
         crate::common::assert_scoped_as_deployed(rules, deployed, &format!("ai-forge-slo-{s}-sli"));
     }

@@ -85,7 +85,10 @@ fn import_and_build(sources: &[PathBuf], dir: &Path) -> BTreeMap<String, String>
         .expect("builds")
         .files
         .into_iter()
-        .filter(|(p, _)| p.starts_with("prometheus/") && p.contains(".rules."))
+        .filter(|(p, _)| {
+            p.starts_with("prometheus/")
+                && (p.contains(".rules.") || p.starts_with("prometheus/tests/"))
+        })
         .map(|(p, bytes)| (p, String::from_utf8(bytes).unwrap()))
         .collect()
 }
@@ -199,18 +202,26 @@ fn project(name: &str) -> (usize, usize, usize) {
                 tests.push(name.to_string());
             }
         }
-        assert!(!tests.is_empty(), "{name}: no test file built");
-        let out = Command::new("promtool")
-            .current_dir(&out_dir)
-            .args(["test", "rules"])
-            .args(&tests)
-            .output()
-            .unwrap();
         assert!(
-            out.status.success(),
-            "{name}: the generated tests fail: {}",
-            String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr)
+            whole
+                .keys()
+                .any(|p| p.starts_with("prometheus/tests/") && p.ends_with(".md")),
+            "{name}: no test index built"
         );
+        // (An import whose alerts the generator cannot drive has no test file.)
+        if !tests.is_empty() {
+            let out = Command::new("promtool")
+                .current_dir(&out_dir)
+                .args(["test", "rules"])
+                .args(&tests)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{name}: the generated tests fail: {}",
+                String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr)
+            );
+        }
     }
     assert!(
         sorted(want) == sorted(got),

@@ -668,7 +668,7 @@ fn timeslice_indicator() {
 /// Under `compat: sloth` the page and the ticket share Sloth's name and carry Sloth's
 /// templated summary and title: the generated tests expect both alerts where both fire
 /// and the annotations as promtool renders them (`{{$labels.sloth_service}}` filled in),
-/// and pass — the service's file and the SLO's own.
+/// and pass — the suites and the SLO's own file.
 #[test]
 fn sloth_compatible_generated_tests_pass() {
     let spec = format!(
@@ -676,25 +676,17 @@ fn sloth_compatible_generated_tests_pass() {
     );
     let (codes, files) = build(&spec);
     assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
-    let service = &files["prometheus/shop.rules.test.yml"];
+    let suite = &files["prometheus/tests/shop-1.test.yml"];
     assert!(
-        service.contains("summary: 'shop orders SLO error budget burn rate is over expected.'"),
-        "{service}"
+        suite.contains("summary: 'shop orders SLO error budget burn rate is over expected.'"),
+        "{suite}"
     );
-    assert!(!service.contains("No generated test for"), "{service}");
-    if !promtool() {
-        return;
-    }
+    assert!(
+        !files["prometheus/tests/shop.md"].contains("No generated test for"),
+        "{}",
+        files["prometheus/tests/shop.md"]
+    );
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("tests")).unwrap();
-    for (path, text) in &files {
-        if let Some(name) = path.strip_prefix("prometheus/") {
-            std::fs::write(dir.path().join(name), text).unwrap();
-        }
-    }
-    common::run_promtool(dir.path(), &["test", "rules", "shop.rules.test.yml"]);
-    common::run_promtool(
-        &dir.path().join("tests"),
-        &["test", "rules", "shop.orders.test.yml"],
-    );
+    let ran = common::run_generated_tests(dir.path(), &files);
+    assert!(ran >= 2, "the suites and the SLO's own file: {ran}");
 }

@@ -50,10 +50,9 @@ fn thanos_notes(m: &Model, file: &str) -> String {
     );
     let _ = write!(
         s,
-        "`{file}` is the plain rule file (the same bytes as `prometheus/{file}`), for a Thanos Ruler that evaluates it against a Thanos Querier and sends its alerts to Alertmanager:\n\n```sh\nthanos rule \\\n  --rule-file=thanos/{file} \\\n  --eval-interval={} \\\n  --query=http://<thanos-query>:9090 \\\n  --alertmanagers.url=http://{} \\\n  --label='ruler_cluster=\"<cluster>\"'\n```\n\nThe generated rule tests (`prometheus/{}`) hold for it: `promtool test rules` reads the same groups. A Thanos Ruler adds its own `--label`s to every alert: keep them out of the route tree's matchers or add them to the routing tests.\n",
+        "`{file}` is the plain rule file (the same bytes as `prometheus/{file}`), for a Thanos Ruler that evaluates it against a Thanos Querier and sends its alerts to Alertmanager:\n\n```sh\nthanos rule \\\n  --rule-file=thanos/{file} \\\n  --eval-interval={} \\\n  --query=http://<thanos-query>:9090 \\\n  --alertmanagers.url=http://{} \\\n  --label='ruler_cluster=\"<cluster>\"'\n```\n\nThe generated rule tests (`prometheus/tests/`, each with the deployed groups cut to the rules it needs) hold for it: `promtool test rules` reads the same groups. A Thanos Ruler adds its own `--label`s to every alert: keep them out of the route tree's matchers or add them to the routing tests.\n",
         m.scaled(m.scrape_interval).to_prometheus(),
         m.service.alertmanager,
-        file.replace(".rules.yml", ".rules.test.yml"),
     );
     s
 }

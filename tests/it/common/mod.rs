@@ -183,3 +183,113 @@ pub fn assert_scoped_as_deployed(scoped: &str, deployed: &str, first_group: &str
         "{first_group}: the scoped rules differ from the deployed ones"
     );
 }
+
+/// The groups of a rule file's text: each group's head (its `- name:` line up to its
+/// `rules:` line) and its rules, as written.
+fn groups_of(rules: &str) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_rules = false;
+    for line in groups_text(rules).split_inclusive('\n') {
+        if line.starts_with("- name: ") {
+            out.push((line.to_string(), Vec::new()));
+            in_rules = false;
+        } else if let Some((head, rules)) = out.last_mut() {
+            if !in_rules {
+                head.push_str(line);
+                in_rules = line == "  rules:\n";
+            } else if line.starts_with("  - ") {
+                rules.push(line.to_string());
+            } else if let Some(r) = rules.last_mut() {
+                r.push_str(line);
+            }
+        }
+    }
+    out
+}
+
+/// A scoped rule file (`prometheus/tests/`) is the deployed file cut to some of its
+/// rules: each of its groups has a deployed group's head byte for byte, and its rules
+/// are some of that group's, byte for byte and in the same order.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn assert_cut_from_deployed(scoped: &str, deployed: &str) {
+    let deployed = groups_of(deployed);
+    let groups = groups_of(scoped);
+    assert!(!groups.is_empty(), "no group in the scoped file:\n{scoped}");
+    for (head, rules) in groups {
+        let (_, all) = deployed
+            .iter()
+            .find(|(h, _)| *h == head)
+            .unwrap_or_else(|| panic!("no deployed group has the head\n{head}"));
+        let mut rest = all.iter();
+        for r in &rules {
+            assert!(
+                rest.any(|d| d == r),
+                "a scoped rule is not the deployed one (or out of order):\n{r}"
+            );
+        }
+    }
+}
+
+/// The generated rule tests of a build (`prometheus/tests/`: the suites and the SLOs'
+/// own files): the names of their test groups (a merged group's names split again).
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn generated_test_names<'a, T: AsRef<[u8]> + 'a>(
+    files: impl IntoIterator<Item = (&'a String, &'a T)>,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    for (path, text) in files {
+        if !(path.starts_with("prometheus/tests/") && path.ends_with(".test.yml")) {
+            continue;
+        }
+        let text = String::from_utf8_lossy(text.as_ref());
+        let doc: serde_json::Value = serde_saphyr::from_str(&text).expect("a test file");
+        for g in doc["tests"].as_array().into_iter().flatten() {
+            let name = g["name"].as_str().unwrap_or_default();
+            names.extend(name.split("; ").map(str::to_string));
+        }
+    }
+    names
+}
+
+/// Writes a build's rule files and generated rule tests (`prometheus/…`) under `dir` and
+/// runs every test file with promtool, the scoped rule files checked against the
+/// deployed one first. Fails with promtool's output; returns how many test files ran.
+#[allow(dead_code)] // not every test file that shares this module needs it
+pub fn run_generated_tests<'a, T: AsRef<[u8]> + 'a>(
+    dir: &std::path::Path,
+    files: impl IntoIterator<Item = (&'a String, &'a T)>,
+) -> usize {
+    let tests = dir.join("tests");
+    std::fs::create_dir_all(&tests).unwrap();
+    let mut deployed = None;
+    let mut scoped = Vec::new();
+    let mut runs = Vec::new();
+    for (path, text) in files {
+        let Some(name) = path.strip_prefix("prometheus/") else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(text.as_ref()).into_owned();
+        std::fs::write(dir.join(name), &text).unwrap();
+        if let Some(own) = name.strip_prefix("tests/") {
+            if own.ends_with(".test.yml") {
+                runs.push(own.to_string());
+            } else if own.ends_with(".rules.yml") {
+                scoped.push(text);
+            }
+        } else if name.ends_with(".rules.yml") {
+            deployed = Some(text);
+        }
+    }
+    if let Some(deployed) = &deployed {
+        for s in &scoped {
+            assert_cut_from_deployed(s, deployed);
+        }
+    }
+    runs.sort();
+    if !runs.is_empty() && crate::common::promtool() {
+        let mut args = vec!["test", "rules"];
+        args.extend(runs.iter().map(String::as_str));
+        run_promtool(&tests, &args);
+    }
+    runs.len()
+}

@@ -727,8 +727,6 @@ pub fn absent_group_name(m: &Model) -> String {
 /// series whose absence it reports.
 pub struct Absent {
     pub rule: Rule,
-    /// The metric's type.
-    pub kind: forge_spec_expr::MetricKind,
     pub job: String,
     pub address: String,
     pub series: String,
@@ -795,7 +793,6 @@ pub fn absent_alerts(m: &Model) -> Vec<Absent> {
                     annotations,
                     ..Rule::default()
                 },
-                kind: mt.kind,
                 job: job.clone(),
                 address: t.address.value.clone(),
                 series: series.clone(),
