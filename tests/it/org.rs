@@ -145,7 +145,7 @@ fn outputs_per_service_and_one_for_the_organisation() {
         "alertmanager/alertmanager.yml",
         "prometheus/prometheus.yml",
         "prometheus/checkout.rules.yml",
-        "prometheus/tests/checkout-1.test.yml",
+        "prometheus/tests/checkout.md",
         "grafana/dashboards/web/web-overview.json",
         "grafana/provisioning/dashboards/web.yml",
         "grafana/provisioning/datasources/prometheus.yml",

@@ -676,7 +676,7 @@ fn sloth_compatible_generated_tests_pass() {
     );
     let (codes, files) = build(&spec);
     assert!(codes.iter().all(|c| !c.contains("error")), "{codes:?}");
-    let suite = &files["prometheus/tests/shop-1.test.yml"];
+    let suite = &files["prometheus/tests/shop-slos-1-1.test.yml"];
     assert!(
         suite.contains("summary: 'shop orders SLO error budget burn rate is over expected.'"),
         "{suite}"

@@ -13,6 +13,8 @@ use promql_parser::parser::{self, Expr};
 pub struct FoundSelector {
     pub metric: Option<String>,
     pub labels: Vec<String>,
+    /// The job it is narrowed to (`job="x"`), if any.
+    pub job: Option<String>,
 }
 
 thread_local! {
@@ -90,14 +92,22 @@ fn walk(e: &Expr, out: &mut Vec<FoundSelector>) {
 fn found(vs: &parser::VectorSelector) -> FoundSelector {
     let mut metric = vs.name.clone();
     let mut labels = Vec::new();
+    let mut job = None;
     for m in &vs.matchers.matchers {
         if m.name == "__name__" {
             metric = metric.or_else(|| Some(m.value.clone()));
         } else {
+            if m.name == "job" && m.op == MatchOp::Equal {
+                job = Some(m.value.clone());
+            }
             labels.push(m.name.clone());
         }
     }
-    FoundSelector { metric, labels }
+    FoundSelector {
+        metric,
+        labels,
+        job,
+    }
 }
 
 /// Checks raw PromQL: it parses, and then it goes through the same checker as the

@@ -140,7 +140,8 @@ impl Layout {
         let mut out = Vec::new();
         let mut known = true;
         while let Some(name) = todo.pop() {
-            for &i in self.by_series.get(&name).into_iter().flatten() {
+            let metric = name.split('\0').next().unwrap_or(&name);
+            for &i in self.by_series.get(metric).into_iter().flatten() {
                 let Some(r) = &self.records[i] else {
                     continue;
                 };
@@ -184,8 +185,8 @@ struct Piece {
     groups: String,
     /// Rules of the absent-data group.
     absent_rules: String,
-    /// Its items' tests, packed into suites.
-    suites: Vec<suites::Suite>,
+    /// Suites of its items' tests (their files are in `scoped`).
+    suites: usize,
     /// Test files of an SLO's own and the rules they read (path under `prometheus/`,
     /// text): behaviour and calendar tests evaluate hours and days of history.
     scoped: Vec<(String, String)>,
@@ -332,8 +333,8 @@ fn piece(
                 rules::render_rule(&a.rule, &mut text);
                 p.absent_rules.push_str(&text);
                 let mut r = std::collections::HashSet::new();
-                r.insert(suites::base(&a.series).to_string());
-                r.insert("up".to_string());
+                suites::add_read(&a.series, Some(&a.job), &mut r);
+                suites::add_read("up", Some(&a.job), &mut r);
                 items.push(suites::Item {
                     cuts: vec![suites::Cut {
                         key: (ABSENT, (first + i) as u32),
@@ -350,28 +351,50 @@ fn piece(
             }
         }
     }
-    p.suites = suites::pack(items, &|o| layout.heads.get(o as usize).cloned().flatten());
+    // Suites named after the unit: `<service>-<alerts|slos|absent>-<unit>-<n>`, the same
+    // whatever the number of threads.
+    let (kind, first) = match unit {
+        Unit::Alerts(f, _) => ("alerts", f),
+        Unit::Slos(f, _) => ("slos", f),
+        Unit::Absent(f, _) => ("absent", f),
+    };
+    let stem = forge_spec_ir::names::file_stem(&m.service.name.value);
+    let mut head = super::header(m, "#");
+    crate::yaml::key(&mut head, 0, false, "groups");
+    head.push('\n');
+    let heads = |o: u32| layout.heads.get(o as usize).cloned().flatten();
+    for (k, s) in suites::pack(items, &head, &heads).into_iter().enumerate() {
+        let name = format!("{stem}-{kind}-{}-{}", first / CHUNK + 1, k + 1);
+        let mut t = promtool_tests::head(m, &format!("{name}.rules.yml"), &s.every, &s.rules);
+        t.push_str(&s.tests);
+        p.scoped.push((format!("tests/{name}.rules.yml"), s.rules));
+        p.scoped.push((format!("tests/{name}.test.yml"), t));
+        p.suites += 1;
+    }
     p
 }
 
-/// The metric names an SLO's indicator reads (`None` when one is raw PromQL).
+/// What an SLO's indicator reads (`None` when one is raw PromQL): its metrics, an
+/// uptime indicator its target's `up` (or `probe_success`) alone.
 fn slo_reads(m: &Model, s: &Slo) -> suites::Reads {
-    let names: Vec<Option<String>> = match &s.sli {
-        forge_spec_ir::Sli::Ratio { errors, total, .. } => vec![
-            errors.metric().map(str::to_string),
-            total.metric().map(str::to_string),
-        ],
-        forge_spec_ir::Sli::Latency { metric, .. } => vec![metric.metric().map(str::to_string)],
-        forge_spec_ir::Sli::Uptime { target } => vec![Some(
-            forge_spec_expr::up_metric(&m.catalog, &target.value).to_string(),
-        )],
+    let mut r = std::collections::HashSet::new();
+    match &s.sli {
+        forge_spec_ir::Sli::Ratio { errors, total, .. } => {
+            for sel in [errors, total] {
+                suites::add_read(sel.metric()?, None, &mut r);
+            }
+        }
+        forge_spec_ir::Sli::Latency { metric, .. } => {
+            suites::add_read(metric.metric()?, None, &mut r);
+        }
+        forge_spec_ir::Sli::Uptime { target } => suites::add_read(
+            forge_spec_expr::up_metric(&m.catalog, &target.value),
+            Some(&target.value),
+            &mut r,
+        ),
         forge_spec_ir::Sli::Timeslice { good, .. } => return reads(&good.promql),
-    };
-    let names: Option<std::collections::HashSet<String>> = names
-        .into_iter()
-        .map(|n| n.map(|n| suites::base(&n).to_string()))
-        .collect();
-    names.map(std::sync::Arc::new)
+    }
+    Some(std::sync::Arc::new(r))
 }
 
 /// Test files of an SLO's own (`prometheus/tests/<service>.<slo>[.calendar].test.yml`)
@@ -443,7 +466,6 @@ fn rules_and_tests(model: &Model) -> (String, Vec<(String, String)>) {
     let mut rules = super::header(model, "#");
     crate::yaml::key(&mut rules, 0, false, "groups");
     rules.push('\n');
-    let stem = forge_spec_ir::names::file_stem(&model.service.name.value);
     let mut skipped = Vec::new();
     let mut files = Vec::new();
     let mut suites = 0;
@@ -498,19 +520,7 @@ fn rules_and_tests(model: &Model) -> (String, Vec<(String, String)>) {
             for (g, text) in p.grouped {
                 grouped.entry(g).or_default().push_str(&text);
             }
-            for s in p.suites {
-                suites += 1;
-                let name = format!("{stem}-{suites}");
-                let mut r = super::header(model, "#");
-                crate::yaml::key(&mut r, 0, false, "groups");
-                r.push('\n');
-                r.push_str(&s.rules);
-                let mut t =
-                    promtool_tests::head(model, &format!("{name}.rules.yml"), &s.every, &s.rules);
-                t.push_str(&s.tests);
-                files.push((format!("tests/{name}.rules.yml"), r));
-                files.push((format!("tests/{name}.test.yml"), t));
-            }
+            suites += p.suites;
             skipped.extend(p.skipped);
             files.extend(p.scoped);
         }
@@ -527,7 +537,10 @@ fn rules_and_tests(model: &Model) -> (String, Vec<(String, String)>) {
         rules.push_str(&text);
     }
     files.push((
-        format!("tests/{stem}.md"),
+        format!(
+            "tests/{}.md",
+            forge_spec_ir::names::file_stem(&model.service.name.value)
+        ),
         promtool_tests::index(model, suites, &skipped),
     ));
     (rules, files)

@@ -137,8 +137,8 @@ pub fn index(m: &Model, suites: usize, skipped: &[String]) -> String {
     );
     o.push_str(&format!(
         "Every test file here loads only the rules its tests need, cut from the deployed \
-         rule file (`../{}`) byte for byte: `{stem}-<n>.test.yml` (suites of alerts, SLOs and \
-         absent-data alerts, {suites} of them) with `{stem}-<n>.rules.yml`, and an SLO's \
+         rule file (`../{}`) byte for byte: `{stem}-<alerts|slos|absent>-<k>-<n>.test.yml` (suites of alerts, SLOs' \
+         page and ticket tests and absent-data alerts, {suites} of them) with its `.rules.yml`, and an SLO's \
          behaviour tests in `{stem}.<slo>.test.yml` with its groups in `{stem}.<slo>.rules.yml`.\n\n\
          Run them all: `cd prometheus/tests && promtool test rules *.test.yml`.\n",
         forge_spec_ir::names::rules_file(m)

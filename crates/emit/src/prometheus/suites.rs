@@ -49,8 +49,8 @@ pub struct Item {
     pub every_ms: u64,
 }
 
-/// A suite's rule-file body (groups, without the file header) and test-file body
-/// (test groups, without the head), and its evaluation interval.
+/// A suite's rule file and test-file body (its test groups, without the head), and its
+/// evaluation interval.
 pub struct Suite {
     pub every: String,
     pub rules: String,
@@ -61,6 +61,8 @@ pub struct Suite {
 const START: u64 = 230;
 /// Items at most in a suite (a readable file; the cost rule decides before).
 const MAX_ITEMS: usize = 64;
+/// Suites an item may join: the last ones with room.
+const OPEN: usize = 8;
 
 /// A metric name without a histogram's or summary's series suffix: `x_bucket`,
 /// `x_count`, `x_sum` and `x` are read together.
@@ -71,7 +73,22 @@ pub fn base(name: &str) -> &str {
         .unwrap_or(name)
 }
 
-/// The metric names a PromQL expression reads (`None` when one cannot be told).
+/// Adds a read to a set of reads: `metric` (any of its series), or `metric\0job` (the
+/// series of one job) with the mark `metric\0` (some job's).
+pub fn add_read(metric: &str, job: Option<&str>, into: &mut HashSet<String>) {
+    let m = base(metric);
+    match job {
+        Some(j) => {
+            into.insert(format!("{m}\0{j}"));
+            into.insert(format!("{m}\0"));
+        }
+        None => {
+            into.insert(m.to_string());
+        }
+    }
+}
+
+/// The reads of a PromQL expression ([`add_read`]); false when one cannot be told.
 pub fn reads_of(promql: &str, into: &mut HashSet<String>) -> bool {
     let Ok(e) = forge_spec_expr::promql::parse(promql) else {
         return false;
@@ -82,7 +99,7 @@ pub fn reads_of(promql: &str, into: &mut HashSet<String>) -> bool {
                 if n.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':') =>
             {
-                into.insert(base(&n).to_string());
+                add_read(&n, s.job.as_deref(), into);
             }
             _ => return false,
         }
@@ -92,6 +109,28 @@ pub fn reads_of(promql: &str, into: &mut HashSet<String>) -> bool {
 
 fn metric_of(series: &str) -> &str {
     base(series.split('{').next().unwrap_or(series).trim())
+}
+
+/// The `job` label of a series' text (`name{job="x", …}`), as the generator writes it.
+fn job_of(series: &str) -> Option<&str> {
+    let (_, labels) = series.split_once('{')?;
+    let at = if labels.starts_with("job=\"") {
+        0
+    } else {
+        labels.find(", job=\"")? + 2
+    };
+    let rest = &labels[at + 5..];
+    rest.find('"').map(|end| &rest[..end])
+}
+
+/// Whether a set of reads ([`add_read`]) reads a series.
+fn reads_series(read: &dyn Fn(&str) -> bool, series: &str) -> bool {
+    let m = metric_of(series);
+    read(m)
+        || match job_of(series) {
+            Some(j) => read(&format!("{m}\0{j}")),
+            None => read(&format!("{m}\0")),
+        }
 }
 
 fn writes(w: &[String], name: &str) -> bool {
@@ -117,15 +156,20 @@ struct Merged {
     interval: String,
     evaluations: u64,
     /// Series → values.
-    series: BTreeMap<String, String>,
-    /// Members' reads (never `None`: such items are not merged).
-    readers: Vec<Arc<HashSet<String>>>,
+    series: HashMap<String, String>,
+    /// Metric → its series here.
+    by_metric: HashMap<String, Vec<String>>,
+    /// Metrics its members read, with how many read each (members never read `None`:
+    /// such items are not merged).
+    read: HashMap<String, usize>,
     owners: Vec<usize>,
+    expr_tests: bool,
     parts: Vec<TestGroup>,
 }
 
 impl Merged {
-    /// Whether test group `t` of item `owner` (reading `reads`) can join.
+    /// Whether test group `t` of item `owner` (reading `reads`) can join: every series
+    /// either member reads that the other feeds is one both feed with the same values.
     fn admits(&self, owner: usize, t: &TestGroup, reads: &Reads) -> bool {
         let Some(reads) = reads else {
             return false;
@@ -133,26 +177,50 @@ impl Merged {
         if self.owners.contains(&owner)
             || self.interval != t.interval
             || t.has_expr_tests()
-            || self.parts.iter().any(TestGroup::has_expr_tests)
+            || self.expr_tests
         {
             return false;
         }
         let own: HashMap<&str, &str> = t.series().collect();
+        let theirs = |r: &str| self.read.contains_key(r);
         for (s, v) in &own {
             match self.series.get(*s) {
                 Some(w) if w != v => return false,
                 Some(_) => {}
-                None => {
-                    let m = metric_of(s);
-                    if self.readers.iter().any(|r| r.contains(m)) {
-                        return false;
-                    }
-                }
+                None if reads_series(&theirs, s) => return false,
+                None => {}
             }
         }
-        self.series
-            .keys()
-            .all(|s| own.contains_key(s.as_str()) || !reads.contains(metric_of(s)))
+        reads.iter().all(|r| {
+            let (m, job) = match r.split_once('\0') {
+                Some((_, "")) => return true,
+                Some((m, j)) => (m, Some(j)),
+                None => (r.as_str(), None),
+            };
+            self.by_metric.get(m).is_none_or(|here| {
+                here.iter()
+                    .filter(|s| job.is_none() || job_of(s).is_none_or(|j| Some(j) == job))
+                    .all(|s| own.contains_key(s.as_str()))
+            })
+        })
+    }
+
+    fn add(&mut self, owner: usize, t: TestGroup, reads: &Reads, every_ms: u64) {
+        self.evaluations = self.evaluations.max(evaluations(&t, every_ms));
+        for (s, v) in t.series() {
+            if self.series.insert(s.to_string(), v.to_string()).is_none() {
+                self.by_metric
+                    .entry(metric_of(s).to_string())
+                    .or_default()
+                    .push(s.to_string());
+            }
+        }
+        for r in reads.iter().flat_map(|r| r.iter()) {
+            *self.read.entry(r.clone()).or_default() += 1;
+        }
+        self.expr_tests |= t.has_expr_tests();
+        self.owners.push(owner);
+        self.parts.push(t);
     }
 }
 
@@ -193,18 +261,20 @@ impl Open {
 
     /// Where each of the item's test groups would go (`None`: a group of its own), if
     /// the item may join at all and the suite stays no dearer than its items alone.
-    fn plan(&self, it: &Item, id: usize) -> Option<Vec<Option<usize>>> {
+    /// `inputs`: the metrics the item's series feed; `alone`: its cost in a file of its own.
+    fn plan(
+        &self,
+        it: &Item,
+        id: usize,
+        inputs: &HashSet<String>,
+        alone: u64,
+    ) -> Option<Vec<Option<usize>>> {
         if self.items >= MAX_ITEMS
             || self.every_ms != it.every_ms
             || it.names.iter().any(|n| self.names.contains(n))
         {
             return None;
         }
-        let inputs: HashSet<&str> = it
-            .tests
-            .iter()
-            .flat_map(|t| t.series().map(|(s, _)| metric_of(s)))
-            .collect();
         if inputs.iter().any(|n| writes(&self.writes, n))
             || self.inputs.iter().any(|n| writes(&it.writes, n))
         {
@@ -239,12 +309,12 @@ impl Open {
             .map(|c| c.rules)
             .sum();
         let together = Open::cost(self.rules + added, evals.into_iter());
-        (self.items == 0 || together <= self.alone + alone(it)).then_some(plan)
+        (self.items == 0 || together <= self.alone + alone).then_some(plan)
     }
 
-    fn add(&mut self, it: Item, id: usize, plan: Vec<Option<usize>>) {
+    fn add(&mut self, it: Item, id: usize, plan: Vec<Option<usize>>, alone: u64) {
         self.items += 1;
-        self.alone += alone(&it);
+        self.alone += alone;
         for c in it.cuts {
             if let std::collections::btree_map::Entry::Vacant(v) = self.cuts.entry(c.key) {
                 v.insert(c.text);
@@ -252,37 +322,33 @@ impl Open {
             }
         }
         self.names.extend(it.names);
-        self.writes.extend(it.writes);
+        for w in it.writes {
+            if !self.writes.contains(&w) {
+                self.writes.push(w);
+            }
+        }
         for (t, at) in it.tests.into_iter().zip(plan) {
             self.inputs
                 .extend(t.series().map(|(s, _)| metric_of(s).to_string()));
-            let e = evaluations(&t, self.every_ms);
             let i = at.unwrap_or_else(|| {
                 self.groups.push(Merged {
                     interval: t.interval.clone(),
                     evaluations: 0,
-                    series: BTreeMap::new(),
-                    readers: Vec::new(),
+                    series: HashMap::new(),
+                    by_metric: HashMap::new(),
+                    read: HashMap::new(),
                     owners: Vec::new(),
+                    expr_tests: false,
                     parts: Vec::new(),
                 });
                 self.groups.len() - 1
             });
-            let g = &mut self.groups[i];
-            g.evaluations = g.evaluations.max(e);
-            for (s, v) in t.series() {
-                g.series.insert(s.to_string(), v.to_string());
-            }
-            if let Some(r) = &it.reads {
-                g.readers.push(r.clone());
-            }
-            g.owners.push(id);
-            g.parts.push(t);
+            self.groups[i].add(id, t, &it.reads, self.every_ms);
         }
     }
 
-    fn finish(self, heads: &dyn Fn(u32) -> Option<String>) -> Suite {
-        let mut rules = String::new();
+    fn finish(self, head: &str, heads: &dyn Fn(u32) -> Option<String>) -> Suite {
+        let mut rules = String::from(head);
         let mut group = None;
         for ((ordinal, _), text) in &self.cuts {
             if group != Some(*ordinal) {
@@ -315,27 +381,41 @@ fn alone(it: &Item) -> u64 {
 }
 
 /// Packs items, in order, into suites: each joins the first suite that takes it, or
-/// opens one. `heads` gives a group ordinal's head as the deployed file writes it
+/// opens one. `head` begins every rule file (up to `groups:`); `heads` gives a group ordinal's head as the deployed file writes it
 /// (`None` for an SLO's groups, whose cuts carry their heads).
-pub fn pack(items: Vec<Item>, heads: &dyn Fn(u32) -> Option<String>) -> Vec<Suite> {
+pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>) -> Vec<Suite> {
     let mut open: Vec<Open> = Vec::new();
     for (id, it) in items.into_iter().enumerate() {
         if it.tests.is_empty() {
             continue;
         }
+        let inputs: HashSet<String> = it
+            .tests
+            .iter()
+            .flat_map(|t| t.series().map(|(s, _)| metric_of(s).to_string()))
+            .collect();
+        let cost = alone(&it);
+        // The last few suites with room: items that conflict with all of them start one
+        // (looking further back costs time quadratic in the items for little).
         let found = open
             .iter()
             .enumerate()
-            .find_map(|(i, o)| o.plan(&it, id).map(|p| (i, p)));
+            .rev()
+            .filter(|(_, o)| o.items < MAX_ITEMS)
+            .take(OPEN)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .find_map(|(i, o)| o.plan(&it, id, &inputs, cost).map(|p| (i, p)));
         match found {
-            Some((i, plan)) => open[i].add(it, id, plan),
+            Some((i, plan)) => open[i].add(it, id, plan, cost),
             None => {
                 let mut o = Open::new(&it.every, it.every_ms);
                 let plan = vec![None; it.tests.len()];
-                o.add(it, id, plan);
+                o.add(it, id, plan, cost);
                 open.push(o);
             }
         }
     }
-    open.into_iter().map(|o| o.finish(heads)).collect()
+    open.into_iter().map(|o| o.finish(head, heads)).collect()
 }
