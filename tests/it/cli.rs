@@ -912,3 +912,104 @@ fn names_too_long_for_the_output_fail_check() {
         assert!(!out.exists());
     }
 }
+
+/// The generated suites of a synthetic spec: every alert of the deployed rule file is
+/// judged by a test, tests of items that feed what another reads never share a test
+/// group (two uptime SLOs of one target, down at different times), items that cannot
+/// see each other do (uptime SLOs of different targets, the absent-data alerts of one
+/// target), and everything passes in promtool with the deployed rules cut to each file.
+#[test]
+fn suites_merge_only_what_cannot_interfere() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec");
+    // Four targets; a third of the SLOs are uptime SLOs, of one of them each.
+    let out = forge(&["synth", "--size", "400", "--out", spec.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let mut c =
+        forge_spec::compile(std::slice::from_ref(&spec), "spec", &Default::default()).unwrap();
+    let built = forge_spec::emit_checked(&mut c).unwrap().expect("builds");
+    let deployed = String::from_utf8(built.files["prometheus/synth.rules.yml"].clone()).unwrap();
+    let mut judged = std::collections::BTreeSet::new();
+    let mut groups: Vec<String> = Vec::new();
+    for (path, bytes) in &built.files {
+        if !(path.starts_with("prometheus/tests/") && path.ends_with(".test.yml")) {
+            continue;
+        }
+        let doc: serde_json::Value =
+            serde_saphyr::from_str(std::str::from_utf8(bytes).unwrap()).unwrap();
+        for g in doc["tests"].as_array().unwrap() {
+            groups.push(g["name"].as_str().unwrap().to_string());
+            for a in g["alert_rule_test"].as_array().into_iter().flatten() {
+                judged.insert(a["alertname"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    for a in deployed
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - alert: "))
+    {
+        assert!(judged.contains(a), "{a} has no generated test");
+    }
+    // Uptime SLOs: name → (objective, target), from the spec.
+    let slos = std::fs::read_to_string(spec.join("slos.yaml")).unwrap();
+    let uptime: std::collections::BTreeMap<String, (String, String)> = slos
+        .lines()
+        .filter_map(|l| {
+            let (name, rest) = l.trim().split_once(": {objective: ")?;
+            let objective = rest.split(',').next()?.to_string();
+            let target = rest
+                .split("uptime: ")
+                .nth(1)?
+                .split('}')
+                .next()?
+                .to_string();
+            Some((name.to_string(), (objective, target)))
+        })
+        .collect();
+    assert!(uptime.len() > 10);
+    let members = |g: &str| -> Vec<(String, String)> {
+        g.split("; ")
+            .filter_map(|n| n.strip_prefix("SLO ")?.split(':').next())
+            .filter_map(|s| uptime.get(s).cloned())
+            .collect()
+    };
+    // Two uptime SLOs of one target with different objectives feed different `up`
+    // series: never one group. Of different targets: merged.
+    let mut across = false;
+    for g in &groups {
+        let m = members(g);
+        for (i, (oa, ta)) in m.iter().enumerate() {
+            for (ob, tb) in &m[i + 1..] {
+                assert!(
+                    !(ta == tb && oa != ob),
+                    "one target's uptime SLOs merged: {g}"
+                );
+                across |= ta != tb;
+            }
+        }
+    }
+    assert!(across, "no two targets' uptime SLOs merged: {groups:#?}");
+    assert!(
+        groups.iter().any(|g| g
+            .matches("Absent fires when app-0 is scraped without")
+            .count()
+            > 1),
+        "one target's absent-data alerts not merged"
+    );
+    // The suites with those merged groups pass (every suite of the 1,000-item spec runs
+    // in ci/oracles).
+    let chosen: std::collections::BTreeMap<String, Vec<u8>> = built
+        .files
+        .iter()
+        .filter(|(p, b)| {
+            let text = String::from_utf8_lossy(b);
+            p.ends_with(".rules.yml")
+                || (p.ends_with(".test.yml")
+                    && (text.contains("an error rate far above budget pages; SLO")
+                        || text.contains("Absent fires when")))
+        })
+        .map(|(p, b)| (p.clone(), b.clone()))
+        .collect();
+    let ran = crate::common::run_generated_tests(&dir.path().join("run"), &chosen);
+    assert!(ran >= 2, "{ran}");
+}

@@ -286,7 +286,6 @@ fn piece(
                 if behaves && let Some((interval, test)) = promtool_tests::calendar_test(m, s) {
                     own.push((".calendar", interval, vec![test]));
                 }
-                let blob: std::sync::Arc<str> = p.groups[from..].into();
                 if !s.alerting_disabled {
                     // Page, then ticket (under `compat: sloth` both have Sloth's one name).
                     let found = match (alerts.first(), alerts.get(1)) {
@@ -304,12 +303,14 @@ fn piece(
                             if !names.contains(&ticket) {
                                 names.push(ticket);
                             }
+                            // Its alerts and the records they read (not the
+                            // metadata and period records, which no alert reads).
+                            let (text, rules) = suites::cut_to_alerts(&p.groups[from..]);
                             items.push(suites::Item {
                                 cuts: vec![suites::Cut {
                                     key: (SLOS, (first + i) as u32),
-                                    rules: blob.lines().filter(|l| l.starts_with("  - ")).count()
-                                        as u64,
-                                    text: blob.clone(),
+                                    rules,
+                                    text: text.into(),
                                 }],
                                 tests: basic,
                                 reads: slo_reads(m, s),
@@ -323,7 +324,7 @@ fn piece(
                     }
                 }
                 if !own.is_empty() {
-                    p.scoped.extend(scoped(m, s, &blob, own));
+                    p.scoped.extend(scoped(m, s, &p.groups[from..], own));
                 }
             }
         }

@@ -170,7 +170,13 @@ struct Merged {
 impl Merged {
     /// Whether test group `t` of item `owner` (reading `reads`) can join: every series
     /// either member reads that the other feeds is one both feed with the same values.
-    fn admits(&self, owner: usize, t: &TestGroup, reads: &Reads) -> bool {
+    fn admits(
+        &self,
+        owner: usize,
+        t: &TestGroup,
+        own: &HashMap<&str, &str>,
+        reads: &Reads,
+    ) -> bool {
         let Some(reads) = reads else {
             return false;
         };
@@ -181,9 +187,8 @@ impl Merged {
         {
             return false;
         }
-        let own: HashMap<&str, &str> = t.series().collect();
         let theirs = |r: &str| self.read.contains_key(r);
-        for (s, v) in &own {
+        for (s, v) in own {
             match self.series.get(*s) {
                 Some(w) if w != v => return false,
                 Some(_) => {}
@@ -224,10 +229,22 @@ impl Merged {
     }
 }
 
+/// What packing reads of an item, worked out once: the metrics its series feed, each
+/// test group's series, each test group's evaluations and its cost alone.
+struct Seen<'a> {
+    inputs: HashSet<String>,
+    owns: Vec<HashMap<&'a str, &'a str>>,
+    evals: Vec<u64>,
+    alone: u64,
+}
+
 /// A suite being filled.
 struct Open {
     every: String,
     every_ms: u64,
+    /// Its items' longest test, in evaluations, to the next power of two: a test of six
+    /// hours merged with quarter-hour ones would make them all six hours long.
+    span: u64,
     items: usize,
     cuts: BTreeMap<(u32, u32), Arc<str>>,
     rules: u64,
@@ -240,10 +257,11 @@ struct Open {
 }
 
 impl Open {
-    fn new(every: &str, every_ms: u64) -> Open {
+    fn new(every: &str, every_ms: u64, span: u64) -> Open {
         Open {
             every: every.to_string(),
             every_ms,
+            span,
             items: 0,
             cuts: BTreeMap::new(),
             rules: 0,
@@ -262,15 +280,16 @@ impl Open {
     /// Where each of the item's test groups would go (`None`: a group of its own), if
     /// the item may join at all and the suite stays no dearer than its items alone.
     /// `inputs`: the metrics the item's series feed; `alone`: its cost in a file of its own.
-    fn plan(
-        &self,
-        it: &Item,
-        id: usize,
-        inputs: &HashSet<String>,
-        alone: u64,
-    ) -> Option<Vec<Option<usize>>> {
+    fn plan(&self, it: &Item, id: usize, seen: &Seen) -> Option<Vec<Option<usize>>> {
+        let Seen {
+            inputs,
+            owns,
+            evals: item_evals,
+            alone,
+        } = seen;
         if self.items >= MAX_ITEMS
             || self.every_ms != it.every_ms
+            || self.span != span(item_evals)
             || it.names.iter().any(|n| self.names.contains(n))
         {
             return None;
@@ -283,14 +302,13 @@ impl Open {
         let mut evals: Vec<u64> = self.groups.iter().map(|g| g.evaluations).collect();
         let mut plan = Vec::with_capacity(it.tests.len());
         let mut taken = HashSet::new();
-        for t in &it.tests {
-            let e = evaluations(t, self.every_ms);
+        for ((t, own), &e) in it.tests.iter().zip(owns).zip(item_evals) {
             // The admitting group it lengthens least.
             let best = self
                 .groups
                 .iter()
                 .enumerate()
-                .filter(|(i, g)| !taken.contains(i) && g.admits(id, t, &it.reads))
+                .filter(|(i, g)| !taken.contains(i) && g.admits(id, t, own, &it.reads))
                 .min_by_key(|(i, _)| (e.saturating_sub(evals[*i]), *i))
                 .map(|(i, _)| i);
             match best {
@@ -374,6 +392,11 @@ impl Open {
     }
 }
 
+/// The span class of tests of these evaluations ([`Open::span`]).
+fn span(evals: &[u64]) -> u64 {
+    evals.iter().copied().max().unwrap_or(1).next_power_of_two()
+}
+
 /// What an item costs in a file of its own.
 fn alone(it: &Item) -> u64 {
     let rules = it.cuts.iter().map(|c| c.rules).sum();
@@ -389,12 +412,20 @@ pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>)
         if it.tests.is_empty() {
             continue;
         }
-        let inputs: HashSet<String> = it
-            .tests
-            .iter()
-            .flat_map(|t| t.series().map(|(s, _)| metric_of(s).to_string()))
-            .collect();
-        let cost = alone(&it);
+        let seen = Seen {
+            inputs: it
+                .tests
+                .iter()
+                .flat_map(|t| t.series().map(|(s, _)| metric_of(s).to_string()))
+                .collect(),
+            owns: it.tests.iter().map(|t| t.series().collect()).collect(),
+            evals: it
+                .tests
+                .iter()
+                .map(|t| evaluations(t, it.every_ms))
+                .collect(),
+            alone: alone(&it),
+        };
         // The last few suites with room: items that conflict with all of them start one
         // (looking further back costs time quadratic in the items for little).
         let found = open
@@ -406,11 +437,14 @@ pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>)
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
-            .find_map(|(i, o)| o.plan(&it, id, &inputs, cost).map(|p| (i, p)));
+            .find_map(|(i, o)| o.plan(&it, id, &seen).map(|p| (i, p)));
+        let cost = seen.alone;
+        let span_of = span(&seen.evals);
+        drop(seen);
         match found {
             Some((i, plan)) => open[i].add(it, id, plan, cost),
             None => {
-                let mut o = Open::new(&it.every, it.every_ms);
+                let mut o = Open::new(&it.every, it.every_ms, span_of);
                 let plan = vec![None; it.tests.len()];
                 o.add(it, id, plan, cost);
                 open.push(o);
@@ -418,4 +452,95 @@ pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>)
         }
     }
     open.into_iter().map(|o| o.finish(head, heads)).collect()
+}
+
+/// Rendered groups (an SLO's, as the rule file has them) cut to their alerts and the
+/// recording rules those read, transitively: each group that keeps a rule with its head,
+/// the rules byte for byte and in order. Returns the text and the rules kept.
+pub fn cut_to_alerts(groups: &str) -> (String, u64) {
+    // Each group: its head (from `- name:` through `rules:`) and its rules (the series
+    // a recording rule records, or `None` for an alert; the rule's text).
+    let mut parsed: Parsed = Vec::new();
+    let (mut at, mut head_from, mut rule_from) = (0, None, None::<usize>);
+    type Parsed<'a> = Vec<(&'a str, Vec<(Option<&'a str>, &'a str)>)>;
+    fn close<'a>(groups: &'a str, parsed: &mut Parsed<'a>, from: Option<usize>, to: usize) {
+        if let (Some(from), Some((_, rules))) = (from, parsed.last_mut()) {
+            let text = &groups[from..to];
+            let record = text
+                .lines()
+                .next()
+                .and_then(|l| l.strip_prefix("  - record: "))
+                .map(|r| r.trim_matches('\''));
+            rules.push((record, text));
+        }
+    }
+    for line in groups.split_inclusive('\n') {
+        let end = at + line.len();
+        if line.starts_with("- name: ") {
+            close(groups, &mut parsed, rule_from.take(), at);
+            parsed.push(("", Vec::new()));
+            head_from = Some(at);
+        }
+        if let Some(from) = head_from {
+            if line == "  rules:\n" {
+                if let Some((head, _)) = parsed.last_mut() {
+                    *head = &groups[from..end];
+                }
+                head_from = None;
+            }
+        } else if line.starts_with("  - ") {
+            close(groups, &mut parsed, rule_from.take(), at);
+            rule_from = Some(at);
+        }
+        at = end;
+    }
+    close(groups, &mut parsed, rule_from.take(), groups.len());
+    // Alerts, then what they read: the names each rule's text holds, read once.
+    let part = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
+    let mut recorded: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (g, (_, rules)) in parsed.iter().enumerate() {
+        for (r, (record, _)) in rules.iter().enumerate() {
+            if let Some(name) = record {
+                recorded.entry(name).or_default().push((g, r));
+            }
+        }
+    }
+    let mut keep: HashSet<(usize, usize)> = HashSet::new();
+    let mut todo: Vec<&str> = Vec::new();
+    for (g, (_, rules)) in parsed.iter().enumerate() {
+        for (r, (record, text)) in rules.iter().enumerate() {
+            if record.is_none() {
+                keep.insert((g, r));
+                todo.push(text);
+            }
+        }
+    }
+    while let Some(text) = todo.pop() {
+        // Its name and expression (labels and annotations follow them, and read nothing).
+        let text = text
+            .find("\n    labels:")
+            .or_else(|| text.find("\n    annotations:"))
+            .map_or(text, |end| &text[..end]);
+        for token in text.split(|c: char| !part(c)) {
+            for &(g, r) in recorded.get(token).into_iter().flatten() {
+                if keep.insert((g, r)) {
+                    todo.push(parsed[g].1[r].1);
+                }
+            }
+        }
+    }
+    let mut out = String::with_capacity(groups.len());
+    for (g, (head, rules)) in parsed.iter().enumerate() {
+        let kept: Vec<&str> = rules
+            .iter()
+            .enumerate()
+            .filter(|(r, _)| keep.contains(&(g, *r)))
+            .map(|(_, (_, text))| *text)
+            .collect();
+        if !kept.is_empty() {
+            out.push_str(head);
+            kept.iter().for_each(|t| out.push_str(t));
+        }
+    }
+    (out, keep.len() as u64)
 }
