@@ -202,9 +202,8 @@ const CHUNK: usize = 128;
 /// `for` (their state at a time is their expression's then, and the ratios are
 /// computed from the raw counters at that time), so evaluating at the judgement times
 /// alone — the largest interval dividing them — decides exactly what evaluating every
-/// minute would. Else a minute.
-fn slo_every(m: &Model, tests: &[promtool_tests::TestGroup], alerts: &[rules::Rule]) -> u64 {
-    let minute = m.scaled(forge_spec_expr::Duration { ms: 60_000 }).ms.max(1);
+/// minute would. Else a minute (`minute`, in milliseconds, scaled).
+fn slo_every(minute: u64, tests: &[promtool_tests::TestGroup], alerts: &[rules::Rule]) -> u64 {
     if alerts
         .iter()
         .any(|r| r.for_.is_some() || r.keep_firing_for.is_some())
@@ -297,7 +296,7 @@ fn piece(
                             if !behaviour_tests.is_empty() {
                                 own.push(("", minute.clone(), behaviour_tests));
                             }
-                            let every_ms = slo_every(m, &basic, &alerts);
+                            let every_ms = slo_every(minute_ms, &basic, &alerts);
                             let (page, ticket) = forge_spec_ir::slo::slo_alert_names(s);
                             let mut names = vec![page];
                             if !names.contains(&ticket) {

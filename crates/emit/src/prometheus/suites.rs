@@ -1,10 +1,11 @@
 //! Backend: the generated test suites, scoped. promtool evaluates every rule of a test
 //! file's rule files at every step of every test, so a suite of a thousand tests over
 //! the service's whole rule file costs a thousand times the rules at every step. Here
-//! each item — an explicit alert, a recording rule, an SLO, an absent-data alert —
+//! each item — an explicit alert, an SLO's page and ticket, an absent-data alert —
 //! brings its tests and the deployed rules they read (the alert and the recording rules
-//! it reads, transitively; an SLO's groups), and items are packed into suites
-//! (`prometheus/tests/<service>-<n>.test.yml` with `<service>-<n>.rules.yml`), whose rule
+//! it reads, transitively; an SLO's alerts and the records they read), and items are
+//! packed into suites (`prometheus/tests/<service>-<kind>-<k>-<n>.test.yml` with its
+//! `.rules.yml`), whose rule
 //! file is the deployed groups cut to the rules its items need: each group's head and
 //! those rules, byte for byte and in the deployed order.
 //!
@@ -31,8 +32,8 @@ pub struct Cut {
     pub rules: u64,
 }
 
-/// Metric names read, normalised ([`base`]); `None`: cannot be known (a raw selector
-/// without a plain name), so the item never shares a test group.
+/// What an item reads ([`add_read`]: metrics, whole or one job's); `None`: cannot be
+/// known (a raw selector without a plain name), so the item never shares a test group.
 pub type Reads = Option<Arc<HashSet<String>>>;
 
 /// One item's tests and the rules they need.
@@ -123,16 +124,6 @@ fn job_of(series: &str) -> Option<&str> {
     rest.find('"').map(|end| &rest[..end])
 }
 
-/// Whether a set of reads ([`add_read`]) reads a series.
-fn reads_series(read: &dyn Fn(&str) -> bool, series: &str) -> bool {
-    let m = metric_of(series);
-    read(m)
-        || match job_of(series) {
-            Some(j) => read(&format!("{m}\0{j}")),
-            None => read(&format!("{m}\0")),
-        }
-}
-
 fn writes(w: &[String], name: &str) -> bool {
     w.iter().any(|x| match x.strip_suffix('*') {
         Some(prefix) => name.starts_with(prefix),
@@ -151,6 +142,42 @@ fn evaluations(t: &TestGroup, every_ms: u64) -> u64 {
     last / every_ms.max(1) + 1
 }
 
+/// The reads of a merged group's members ([`add_read`]), looked up without building
+/// keys: metrics read whole, and per metric the jobs read.
+#[derive(Default)]
+struct Readers {
+    whole: HashSet<String>,
+    jobs: HashMap<String, HashSet<String>>,
+}
+
+impl Readers {
+    fn add(&mut self, read: &str) {
+        match read.split_once('\0') {
+            Some((_, "")) => {}
+            Some((m, j)) => {
+                self.jobs
+                    .entry(m.to_string())
+                    .or_default()
+                    .insert(j.to_string());
+            }
+            None => {
+                self.whole.insert(read.to_string());
+            }
+        }
+    }
+
+    /// Whether a member reads the series: its metric whole, or its job's (a series
+    /// without a job is read by every job-narrowed read of its metric).
+    fn reads(&self, series: &str) -> bool {
+        let m = metric_of(series);
+        self.whole.contains(m)
+            || self
+                .jobs
+                .get(m)
+                .is_some_and(|jobs| job_of(series).is_none_or(|j| jobs.contains(j)))
+    }
+}
+
 /// Test groups merged: their series (each once) and their judgements.
 struct Merged {
     interval: String,
@@ -159,9 +186,8 @@ struct Merged {
     series: HashMap<String, String>,
     /// Metric → its series here.
     by_metric: HashMap<String, Vec<String>>,
-    /// Metrics its members read, with how many read each (members never read `None`:
-    /// such items are not merged).
-    read: HashMap<String, usize>,
+    /// What its members read (never `None`: such items are not merged).
+    read: Readers,
     owners: Vec<usize>,
     expr_tests: bool,
     parts: Vec<TestGroup>,
@@ -187,12 +213,11 @@ impl Merged {
         {
             return false;
         }
-        let theirs = |r: &str| self.read.contains_key(r);
         for (s, v) in own {
             match self.series.get(*s) {
                 Some(w) if w != v => return false,
                 Some(_) => {}
-                None if reads_series(&theirs, s) => return false,
+                None if self.read.reads(s) => return false,
                 None => {}
             }
         }
@@ -210,8 +235,8 @@ impl Merged {
         })
     }
 
-    fn add(&mut self, owner: usize, t: TestGroup, reads: &Reads, every_ms: u64) {
-        self.evaluations = self.evaluations.max(evaluations(&t, every_ms));
+    fn add(&mut self, owner: usize, t: TestGroup, reads: &Reads, evaluations: u64) {
+        self.evaluations = self.evaluations.max(evaluations);
         for (s, v) in t.series() {
             if self.series.insert(s.to_string(), v.to_string()).is_none() {
                 self.by_metric
@@ -221,7 +246,7 @@ impl Merged {
             }
         }
         for r in reads.iter().flat_map(|r| r.iter()) {
-            *self.read.entry(r.clone()).or_default() += 1;
+            self.read.add(r);
         }
         self.expr_tests |= t.has_expr_tests();
         self.owners.push(owner);
@@ -230,12 +255,33 @@ impl Merged {
 }
 
 /// What packing reads of an item, worked out once: the metrics its series feed, each
-/// test group's series, each test group's evaluations and its cost alone.
-struct Seen<'a> {
+/// test group's evaluations, its cost alone and its span class ([`Open::span`]).
+struct Facts {
     inputs: HashSet<String>,
-    owns: Vec<HashMap<&'a str, &'a str>>,
     evals: Vec<u64>,
     alone: u64,
+    span: u64,
+}
+
+impl Facts {
+    fn of(it: &Item) -> Facts {
+        let evals: Vec<u64> = it
+            .tests
+            .iter()
+            .map(|t| evaluations(t, it.every_ms))
+            .collect();
+        let rules = it.cuts.iter().map(|c| c.rules).sum();
+        Facts {
+            inputs: it
+                .tests
+                .iter()
+                .flat_map(|t| t.series().map(|(s, _)| metric_of(s).to_string()))
+                .collect(),
+            alone: Open::cost(rules, evals.iter().copied()),
+            span: evals.iter().copied().max().unwrap_or(1).next_power_of_two(),
+            evals,
+        }
+    }
 }
 
 /// A suite being filled.
@@ -279,17 +325,23 @@ impl Open {
 
     /// Where each of the item's test groups would go (`None`: a group of its own), if
     /// the item may join at all and the suite stays no dearer than its items alone.
-    /// `inputs`: the metrics the item's series feed; `alone`: its cost in a file of its own.
-    fn plan(&self, it: &Item, id: usize, seen: &Seen) -> Option<Vec<Option<usize>>> {
-        let Seen {
+    /// `owns`: each test group's series.
+    fn plan(
+        &self,
+        it: &Item,
+        id: usize,
+        facts: &Facts,
+        owns: &[HashMap<&str, &str>],
+    ) -> Option<Vec<Option<usize>>> {
+        let Facts {
             inputs,
-            owns,
             evals: item_evals,
             alone,
-        } = seen;
+            span,
+        } = facts;
         if self.items >= MAX_ITEMS
             || self.every_ms != it.every_ms
-            || self.span != span(item_evals)
+            || self.span != *span
             || it.names.iter().any(|n| self.names.contains(n))
         {
             return None;
@@ -330,9 +382,10 @@ impl Open {
         (self.items == 0 || together <= self.alone + alone).then_some(plan)
     }
 
-    fn add(&mut self, it: Item, id: usize, plan: Vec<Option<usize>>, alone: u64) {
+    fn add(&mut self, it: Item, id: usize, plan: Vec<Option<usize>>, facts: Facts) {
         self.items += 1;
-        self.alone += alone;
+        self.alone += facts.alone;
+        self.inputs.extend(facts.inputs);
         for c in it.cuts {
             if let std::collections::btree_map::Entry::Vacant(v) = self.cuts.entry(c.key) {
                 v.insert(c.text);
@@ -345,23 +398,21 @@ impl Open {
                 self.writes.push(w);
             }
         }
-        for (t, at) in it.tests.into_iter().zip(plan) {
-            self.inputs
-                .extend(t.series().map(|(s, _)| metric_of(s).to_string()));
+        for ((t, at), e) in it.tests.into_iter().zip(plan).zip(facts.evals) {
             let i = at.unwrap_or_else(|| {
                 self.groups.push(Merged {
                     interval: t.interval.clone(),
                     evaluations: 0,
                     series: HashMap::new(),
                     by_metric: HashMap::new(),
-                    read: HashMap::new(),
+                    read: Readers::default(),
                     owners: Vec::new(),
                     expr_tests: false,
                     parts: Vec::new(),
                 });
                 self.groups.len() - 1
             });
-            self.groups[i].add(id, t, &it.reads, self.every_ms);
+            self.groups[i].add(id, t, &it.reads, e);
         }
     }
 
@@ -392,40 +443,19 @@ impl Open {
     }
 }
 
-/// The span class of tests of these evaluations ([`Open::span`]).
-fn span(evals: &[u64]) -> u64 {
-    evals.iter().copied().max().unwrap_or(1).next_power_of_two()
-}
-
-/// What an item costs in a file of its own.
-fn alone(it: &Item) -> u64 {
-    let rules = it.cuts.iter().map(|c| c.rules).sum();
-    Open::cost(rules, it.tests.iter().map(|t| evaluations(t, it.every_ms)))
-}
-
 /// Packs items, in order, into suites: each joins the first suite that takes it, or
-/// opens one. `head` begins every rule file (up to `groups:`); `heads` gives a group ordinal's head as the deployed file writes it
-/// (`None` for an SLO's groups, whose cuts carry their heads).
+/// opens one. `head` begins every rule file (up to `groups:`); `heads` gives a group
+/// ordinal's head as the deployed file writes it (`None` for an SLO's groups, whose
+/// cuts carry their heads).
 pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>) -> Vec<Suite> {
     let mut open: Vec<Open> = Vec::new();
     for (id, it) in items.into_iter().enumerate() {
         if it.tests.is_empty() {
             continue;
         }
-        let seen = Seen {
-            inputs: it
-                .tests
-                .iter()
-                .flat_map(|t| t.series().map(|(s, _)| metric_of(s).to_string()))
-                .collect(),
-            owns: it.tests.iter().map(|t| t.series().collect()).collect(),
-            evals: it
-                .tests
-                .iter()
-                .map(|t| evaluations(t, it.every_ms))
-                .collect(),
-            alone: alone(&it),
-        };
+        let facts = Facts::of(&it);
+        let owns: Vec<HashMap<&str, &str>> =
+            it.tests.iter().map(|t| t.series().collect()).collect();
         // The last few suites with room: items that conflict with all of them start one
         // (looking further back costs time quadratic in the items for little).
         let found = open
@@ -437,16 +467,14 @@ pub fn pack(items: Vec<Item>, head: &str, heads: &dyn Fn(u32) -> Option<String>)
             .collect::<Vec<_>>()
             .into_iter()
             .rev()
-            .find_map(|(i, o)| o.plan(&it, id, &seen).map(|p| (i, p)));
-        let cost = seen.alone;
-        let span_of = span(&seen.evals);
-        drop(seen);
+            .find_map(|(i, o)| o.plan(&it, id, &facts, &owns).map(|p| (i, p)));
+        drop(owns);
         match found {
-            Some((i, plan)) => open[i].add(it, id, plan, cost),
+            Some((i, plan)) => open[i].add(it, id, plan, facts),
             None => {
-                let mut o = Open::new(&it.every, it.every_ms, span_of);
+                let mut o = Open::new(&it.every, it.every_ms, facts.span);
                 let plan = vec![None; it.tests.len()];
-                o.add(it, id, plan, cost);
+                o.add(it, id, plan, facts);
                 open.push(o);
             }
         }
